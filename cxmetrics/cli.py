@@ -1,0 +1,297 @@
+"""`python -m cxmetrics`: the analyst's scripting surface, printing JSON on stdout.
+
+Exit 0 when the command did its work, 2 when it could not (nothing loaded, a bad argument, a
+database in use), with a one-line reason on stderr. A user's mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .db import PROJECT_ROOT, UnknownColumn, connect
+from .dimensions import Filters
+from .schema import KINDS
+
+EXIT_OK, EXIT_FAILED = 0, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m cxmetrics", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+        return sub
+
+    imp = command("import", "load a CSV, Excel or Parquet file into one of the tables")
+    imp.add_argument("kind", choices=KINDS, help="the table the file feeds")
+    imp.add_argument("file", help="the file to load")
+    imp.add_argument("--map", action="append", default=[], metavar="SOURCE=TARGET",
+                     help="feed TARGET from the file's column SOURCE (repeatable; a source may feed two targets)")
+    imp.add_argument("--set", action="append", default=[], metavar="TARGET=VALUE",
+                     help="give every row VALUE for a column the file lacks (repeatable)")
+    imp.add_argument("--date-format", action="append", default=[], metavar="FMT",
+                     help="strptime format of the file's dates when not ISO-like (repeatable, tried in order)")
+    imp.add_argument("--null", action="append", default=[], metavar="TEXT",
+                     help="extra text that means a missing value, e.g. NA (repeatable)")
+    imp.add_argument("--encoding", help="the file's text encoding when detection gets it wrong")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    delete = command("delete-import", "remove every row one import loaded")
+    delete.add_argument("import_id", type=int)
+
+    command("imports", "list the imports, newest first")
+
+    met = command("metrics", "print NPS, CSAT, CES, FCR and repeat figures, overall and by a dimension")
+    met.add_argument("--by", metavar="DIMENSION", help="a column of contacts or customers")
+    _add_scope(met)
+
+    out = command("outcomes", "print churn and revenue, overall and by a dimension or experience group")
+    out.add_argument("--by", metavar="DIMENSION",
+                     help="a customers column, nps_group, csat_group or repeat_contact")
+    out.add_argument("--window", type=_positive_int, default=7, help="repeat window W in days (default 7)")
+    out.add_argument("--same-reason", action="store_true", help="repeats count only with an equal contact reason")
+
+    gaps = command("gaps", "print each value's gap to all other customers, with significance")
+    gaps.add_argument("--by", metavar="DIMENSION", required=True)
+    gaps.add_argument("--metric", default="nps", help="nps, csat, ces, survey_fcr, repeat_rate or fcr")
+    _add_scope(gaps)
+
+    drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT")
+    drivers.add_argument("--by", metavar="DIMENSION", default="contact_reason")
+    drivers.add_argument("--metric", default="nps", help="nps or csat")
+    _add_scope(drivers)
+
+    sample = command("sample", "write a realistic sample data set as CSV files")
+    sample.add_argument("--out", required=True, help="folder to write the CSV files into")
+    sample.add_argument("--customers", type=_positive_int, default=2000)
+    sample.add_argument("--seed", type=int, default=7)
+
+    serve = command("serve", "start the dashboard (same as streamlit run app.py)")
+    serve.add_argument("--port", type=_positive_int, default=None)
+    return parser
+
+
+def _add_scope(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--from", dest="date_from", type=_date, help="first day, YYYY-MM-DD (inclusive)")
+    sub.add_argument("--to", dest="date_to", type=_date, help="last day, YYYY-MM-DD (inclusive)")
+    sub.add_argument("--window", type=_positive_int, default=7, help="repeat/FCR window W in days (default 7)")
+    sub.add_argument("--same-reason", action="store_true", help="repeats count only with an equal contact reason")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-31") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        return _fail(str(exc))
+    except UnknownColumn as exc:
+        return _fail(str(exc))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            return _fail("the database is in use by another program (is the dashboard open?); try again when it is closed")
+        return _fail(f"the database could not be opened: {str(exc).splitlines()[0]}")
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing was changed by the interrupted step")
+
+
+def _fail(reason: str) -> int:
+    print(reason.replace("\n", " "), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _print(payload) -> None:
+    print(json.dumps(_finite(payload), ensure_ascii=False, indent=2, default=str))
+
+
+def _finite(value):
+    """Return the payload with NaN/inf turned into null, which JSON has and Python's json does not enforce."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _scope(args) -> Filters:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UserError("--from is after --to")
+    return Filters(date_from=args.date_from, date_to=args.date_to)
+
+
+def cmd_import(args) -> int:
+    from .importer import ImportOptions, ImportRefused, load_file
+    from .mapping import MappingError, parse_pairs
+
+    try:
+        options = ImportOptions(
+            mapping=parse_pairs(args.map, "--map"),
+            set_values=parse_pairs(args.set, "--set"),
+            date_formats=args.date_format,
+            nulls=args.null,
+            encoding=args.encoding,
+            dry_run=args.dry_run,
+        )
+    except MappingError as exc:
+        raise UserError(str(exc)) from exc
+    con = connect(args.db)
+    try:
+        result = load_file(con, args.kind, args.file, options)
+    except ImportRefused as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        con.close()
+    _print(result.to_json())
+    if result.already_imported:
+        return _fail(f"this file was already imported as import #{result.already_imported}; nothing loaded")
+    if result.rows_loaded == 0:
+        first = result.rejects[0] if result.rejects else None
+        detail = f" (line {first['line']}: {first['reason']})" if first else ""
+        return _fail(f"no row could be loaded: {result.rows_rejected} rows rejected{detail}")
+    return EXIT_OK
+
+
+def cmd_delete_import(args) -> int:
+    from .importer import ImportRefused, delete_import
+
+    con = connect(args.db)
+    try:
+        removed = delete_import(con, args.import_id)
+    except ImportRefused as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        con.close()
+    _print({"import_id": args.import_id, "rows_deleted": removed})
+    return EXIT_OK
+
+
+def cmd_imports(args) -> int:
+    con = connect(args.db)
+    try:
+        frame = con.execute(
+            "SELECT import_id, kind, file_name, rows_loaded, rows_rejected, imported_at, deleted_at "
+            "FROM imports ORDER BY import_id DESC"
+        ).df()
+    finally:
+        con.close()
+    _print(json.loads(frame.to_json(orient="records", date_format="iso")))
+    return EXIT_OK
+
+
+def cmd_metrics(args) -> int:
+    from .metrics import metrics
+
+    con = connect(args.db)
+    try:
+        _print(metrics(con, args.by, _scope(args), args.window, args.same_reason))
+    finally:
+        con.close()
+    return EXIT_OK
+
+
+def cmd_outcomes(args) -> int:
+    from .outcomes import outcomes
+
+    con = connect(args.db)
+    try:
+        _print(outcomes(con, args.by, args.window, args.same_reason))
+    finally:
+        con.close()
+    return EXIT_OK
+
+
+def cmd_gaps(args) -> int:
+    from .segments import segment_gaps
+
+    con = connect(args.db)
+    try:
+        frame = segment_gaps(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        con.close()
+    _print(json.loads(frame.to_json(orient="records")))
+    return EXIT_OK
+
+
+def cmd_drivers(args) -> int:
+    from .segments import driver_impact
+
+    con = connect(args.db)
+    try:
+        frame = driver_impact(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        con.close()
+    _print(json.loads(frame.to_json(orient="records")))
+    return EXIT_OK
+
+
+def cmd_sample(args) -> int:
+    from .sample import write_sample
+
+    try:
+        written = write_sample(args.out, args.customers, args.seed)
+    except OSError as exc:
+        raise UserError(f"could not write to {args.out}: {exc.strerror or exc}") from exc
+    _print({name: str(path) for name, path in written.items()})
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py")]
+    if args.port:
+        command += ["--server.port", str(args.port)]
+    env = dict(os.environ)
+    if args.db:
+        env["CXMETRICS_DB"] = str(Path(args.db).resolve())
+    return subprocess.call(command, env=env)
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "delete-import": cmd_delete_import,
+    "imports": cmd_imports,
+    "metrics": cmd_metrics,
+    "outcomes": cmd_outcomes,
+    "gaps": cmd_gaps,
+    "drivers": cmd_drivers,
+    "sample": cmd_sample,
+    "serve": cmd_serve,
+}

@@ -1,0 +1,78 @@
+"""Dimensions: the columns a user may split or filter by, checked against the real schema.
+
+A dimension is a column of `contacts` (responses follow it through their contact_id) or of
+`customers` (contacts and responses follow it through customer_id); every extra column an
+import kept is one. The result is a qualified, quoted identifier for a `{{slot}}` in `sql/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .db import Identifier, UnknownColumn, quote_ident, table_columns
+from .schema import SYSTEM_COLUMNS
+
+NO_DIMENSION = Identifier("CAST(NULL AS VARCHAR)")
+_NOT_DIMENSIONS = {
+    "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds"},
+    "customers": SYSTEM_COLUMNS | {"customer_id"},
+}
+_ALIAS = {"contacts": "c", "customers": "cu"}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    table: str  # contacts | customers
+
+    @property
+    def sql(self) -> Identifier:
+        return Identifier(f"{_ALIAS[self.table]}.{quote_ident(self.name)}")
+
+
+def available_dimensions(con) -> list[Dimension]:
+    """Return every column the data can be split by: contacts' first, then customers'."""
+    found: list[Dimension] = []
+    names: set[str] = set()
+    for table in ("contacts", "customers"):
+        for column in table_columns(con, table):
+            if column not in _NOT_DIMENSIONS[table] and column not in names:
+                found.append(Dimension(column, table))
+                names.add(column)
+    return found
+
+
+def resolve_dimension(con, name: str) -> Dimension:
+    """Return the dimension called `name`, or raise UnknownColumn naming the ones there are."""
+    for dimension in available_dimensions(con):
+        if dimension.name == name:
+            return dimension
+    known = ", ".join(d.name for d in available_dimensions(con))
+    raise UnknownColumn(f"no dimension {name!r}; dimensions are: {known}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filter state: dates (inclusive days), channels, reasons and one segment."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    channels: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    segment: str | None = None
+    segment_values: tuple[str, ...] = ()
+
+    def params(self) -> dict:
+        """Return the filter as the `$params` every metric query takes."""
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "channels": list(self.channels) or None,
+            "reasons": list(self.reasons) or None,
+            "segment_values": list(self.segment_values) if self.segment else None,
+        }
+
+    def segment_sql(self, con) -> Identifier:
+        """Return the segment column's identifier, or NULL when no segment is chosen."""
+        return resolve_dimension(con, self.segment).sql if self.segment else NO_DIMENSION

@@ -1,0 +1,117 @@
+"""The metric engine: NPS, CSAT, CES, survey FCR, repeat rate and contact FCR, overall and by group.
+
+SQL (`sql/metrics/`) returns counts and sums per group; `stats` turns them into figures with
+intervals. Definitions are those of docs/metrics.md; every function takes a connection and
+parameters and returns plain data, with no Streamlit in sight.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+from .db import run
+from .dimensions import NO_DIMENSION, Filters, resolve_dimension
+
+DEFAULT_WINDOW = 7
+
+METRIC_FIELDS = (
+    "nps", "nps_moe", "nps_n",
+    "csat", "csat_low", "csat_high", "csat_n", "csat_mean",
+    "ces", "ces_n", "ces_easy",
+    "survey_fcr", "survey_fcr_low", "survey_fcr_high", "survey_fcr_n",
+    "contacts", "repeat_rate", "repeat_low", "repeat_high", "repeat_n",
+    "fcr", "fcr_low", "fcr_high", "fcr_n",
+)  # fmt: skip
+
+
+def metric_counts(
+    con, by: str | None = None, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> pd.DataFrame:
+    """Return the counts behind every metric, one row per group plus the overall row (is_overall = 1)."""
+    dimension = resolve_dimension(con, by).sql if by else NO_DIMENSION
+    segment = filters.segment_sql(con)
+    params = filters.params()
+    responses = run(con, "metrics/response_counts", params, dimension=dimension, segment=segment).df()
+    contacts = run(
+        con,
+        "metrics/contact_counts",
+        {**params, "window": int(window), "same_reason": bool(same_reason)},
+        dimension=dimension,
+        segment=segment,
+    ).df()
+    merged = responses.merge(contacts, on=["is_overall", "group_value"], how="outer")
+    counts = [c for c in merged.columns if c not in ("is_overall", "group_value")]
+    merged[counts] = merged[counts].fillna(0)
+    return merged
+
+
+def figures(row) -> dict:
+    """Return the metric figures of one row of counts (see METRIC_FIELDS)."""
+    csat = stats.wilson(int(row["csat_satisfied"]), int(row["csat_n"]))
+    survey_fcr = stats.wilson(int(row["survey_fcr_yes"]), int(row["survey_fcr_n"]))
+    repeat = stats.wilson(int(row["repeats"]), int(row["linked"]))
+    fcr = stats.wilson(int(row["fcr_yes"]), int(row["fcr_n"]))
+    ces_n = int(row["ces_n"])
+    return {
+        "nps": stats.nps(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"])),
+        "nps_moe": stats.nps_moe(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"])),
+        "nps_n": int(row["nps_n"]),
+        "csat": csat.value,
+        "csat_low": csat.low,
+        "csat_high": csat.high,
+        "csat_n": csat.n,
+        "csat_mean": stats.mean(float(row["csat_sum"]), csat.n),
+        "ces": stats.mean(float(row["ces_sum"]), ces_n),
+        "ces_n": ces_n,
+        "ces_easy": stats.wilson(int(row["ces_easy"]), ces_n).value,
+        "survey_fcr": survey_fcr.value,
+        "survey_fcr_low": survey_fcr.low,
+        "survey_fcr_high": survey_fcr.high,
+        "survey_fcr_n": survey_fcr.n,
+        "contacts": int(row["contacts"]),
+        "repeat_rate": repeat.value,
+        "repeat_low": repeat.low,
+        "repeat_high": repeat.high,
+        "repeat_n": repeat.n,
+        "fcr": fcr.value,
+        "fcr_low": fcr.low,
+        "fcr_high": fcr.high,
+        "fcr_n": fcr.n,
+    }
+
+
+def metrics(
+    con, by: str | None = None, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> dict:
+    """Return {"overall": figures, "groups": [{by: value, **figures}, ...]} as the `metrics` command prints it."""
+    counts = metric_counts(con, by, filters, window, same_reason)
+    overall_rows = counts[counts["is_overall"] == 1]
+    overall = figures(overall_rows.iloc[0]) if len(overall_rows) else figures(_empty_counts(counts))
+    groups = []
+    if by:
+        part = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
+        for _, row in part.sort_values("group_value", key=lambda s: s.astype(str)).iterrows():
+            groups.append({by: _plain(row["group_value"]), **figures(row)})
+    return {"overall": overall, "groups": groups}
+
+
+def metrics_frame(
+    con, by: str, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> pd.DataFrame:
+    """Return one row per value of `by` with every figure (see METRIC_FIELDS), for tables and charts."""
+    result = metrics(con, by, filters, window, same_reason)
+    return pd.DataFrame(result["groups"], columns=[by, *METRIC_FIELDS])
+
+
+def _empty_counts(counts: pd.DataFrame) -> pd.Series:
+    return pd.Series({c: 0 for c in counts.columns})
+
+
+def _plain(value):
+    """Return a value JSON can carry (numpy scalars and timestamps become Python ones)."""
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,74 @@
+"""Business outcomes by experience: churn and revenue per customer by NPS group, CSAT group,
+repeat status or any customer segment, with intervals, and revenue at risk."""
+
+from __future__ import annotations
+
+from . import stats
+from .db import Identifier, UnknownColumn, require_column, run
+from .metrics import DEFAULT_WINDOW, _plain
+
+EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
+
+
+def outcome_counts(con, by: str | None, window: int = DEFAULT_WINDOW, same_reason: bool = False):
+    """Return the customer counts, churners and revenue sums per group plus the overall row."""
+    if by is None:
+        group = Identifier("CAST(NULL AS VARCHAR)")
+    elif by in EXPERIENCE_GROUPS:
+        group = Identifier(f"e.{by}")
+    elif by == "customer_id":
+        raise UnknownColumn("customer_id is not a segment")
+    else:
+        try:
+            group = Identifier(f"cu.{require_column(con, 'customers', by)}")
+        except UnknownColumn:
+            raise UnknownColumn(
+                f"no customers column {by!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}"
+            ) from None
+    params = {"window": int(window), "same_reason": bool(same_reason)}
+    return run(con, "outcomes/outcome_counts", params, group=group).df()
+
+
+def outcome_figures(row) -> dict:
+    """Return customers, churn rate (with Wilson interval), revenue and revenue per customer (with interval)."""
+    customers = int(row["customers"])
+    churn = stats.wilson(int(row["churned_customers"]), customers)
+    revenue = float(row["revenue"] or 0.0)
+    low, high = stats.mean_interval(revenue, float(row["revenue_sum_sq"] or 0.0), customers)
+    return {
+        "customers": customers,
+        "churn_rate": churn.value,
+        "churn_low": churn.low,
+        "churn_high": churn.high,
+        "revenue": revenue,
+        "revenue_per_customer": stats.mean(revenue, customers),
+        "revenue_per_customer_low": low,
+        "revenue_per_customer_high": high,
+    }
+
+
+def outcomes(con, by: str | None = None, window: int = DEFAULT_WINDOW, same_reason: bool = False) -> dict:
+    """Return {"overall": figures, "groups": [...]} as the `outcomes` command prints it.
+
+    By nps_group each group also carries revenue_at_risk = revenue × (churn rate − promoters' churn rate).
+    """
+    counts = outcome_counts(con, by, window, same_reason)
+    overall = outcome_figures(counts[counts["is_overall"] == 1].iloc[0])
+    groups = []
+    if by:
+        rows = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
+        for _, row in rows.sort_values("group_value", key=lambda s: s.astype(str)).iterrows():
+            groups.append({by: _plain(row["group_value"]), **outcome_figures(row)})
+    if by == "nps_group":
+        _add_revenue_at_risk(groups)
+    return {"overall": overall, "groups": groups}
+
+
+def _add_revenue_at_risk(groups: list[dict]) -> None:
+    promoters = next((g for g in groups if g["nps_group"] == "promoter"), None)
+    base = promoters["churn_rate"] if promoters else None
+    for group in groups:
+        if base is None or group["churn_rate"] is None:
+            group["revenue_at_risk"] = None
+        else:
+            group["revenue_at_risk"] = group["revenue"] * (group["churn_rate"] - base) / 100.0

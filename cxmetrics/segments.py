@@ -1,0 +1,111 @@
+"""Segment gaps and driver impact: is a group's figure really different, and what does it cost?
+
+Both compare each value of a dimension with everyone else ("the rest" = overall counts minus
+the group's), so they come from the same counts as the metric engine and agree with it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+from .dimensions import Filters
+from .metrics import DEFAULT_WINDOW, _plain, metric_counts
+
+# metric -> (kind, count columns): proportions are (successes, n); means (sum, sum_sq, n); NPS (P, D, n)
+METRICS = {
+    "nps": ("nps", ("promoters", "detractors", "nps_n")),
+    "csat": ("share", ("csat_satisfied", "csat_n")),
+    "ces": ("mean", ("ces_sum", "ces_sum_sq", "ces_n")),
+    "survey_fcr": ("share", ("survey_fcr_yes", "survey_fcr_n")),
+    "repeat_rate": ("share", ("repeats", "linked")),
+    "fcr": ("share", ("fcr_yes", "fcr_n")),
+}
+
+
+def estimate(metric: str, counts) -> tuple[float | None, float | None, int]:
+    """Return (figure, sampling variance, n) of a metric from a mapping of its counts."""
+    kind, columns = _metric(metric)
+    values = [counts[c] for c in columns]
+    if kind == "nps":
+        p, d, n = (int(v) for v in values)
+        return stats.nps(p, d, n), stats.nps_variance(p, d, n), n
+    if kind == "share":
+        k, n = (int(v) for v in values)
+        return stats.wilson(k, n).value, stats.proportion_variance(k, n), n
+    total, total_sq, n = float(values[0]), float(values[1]), int(values[2])
+    return stats.mean(total, n), stats.mean_variance(total, total_sq, n), n
+
+
+def segment_gaps(
+    con, metric: str, by: str, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> pd.DataFrame:
+    """Return, per value of `by`: figure, n, the rest's figure, the gap with its 95 % interval and p-value,
+    and `significant` (Benjamini–Hochberg, FDR 5 %), largest gaps first."""
+    counts = metric_counts(con, by, filters, window, same_reason)
+    overall = counts[counts["is_overall"] == 1].iloc[0]
+    groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
+    _, columns = _metric(metric)
+    rows = []
+    for _, group in groups.iterrows():
+        rest = {c: overall[c] - group[c] for c in columns}
+        value, var, n = estimate(metric, group)
+        rest_value, rest_var, rest_n = estimate(metric, rest)
+        gap = stats.difference(value, var, rest_value, rest_var)
+        rows.append(
+            {
+                by: _plain(group["group_value"]),
+                "value": value,
+                "n": n,
+                "rest_value": rest_value,
+                "rest_n": rest_n,
+                "gap": gap.value,
+                "gap_low": gap.low,
+                "gap_high": gap.high,
+                "p_value": gap.p_value,
+                "excludes_zero": gap.excludes_zero,
+                "too_few": n < stats.SMALL_N,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[by, "value", "n", "rest_value", "rest_n", "gap", "gap_low", "gap_high",
+                                        "p_value", "excludes_zero", "too_few"])
+    frame["significant"] = stats.benjamini_hochberg(
+        [None if pd.isna(p) else float(p) for p in frame["p_value"]]
+    ) if len(frame) else []
+    return frame.sort_values("gap", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+
+
+def driver_impact(
+    con, metric: str = "nps", by: str = "contact_reason", filters: Filters = Filters(),
+    window: int = DEFAULT_WINDOW, same_reason: bool = False,
+) -> pd.DataFrame:
+    """Return, per value of `by`, the points the whole population would gain if that group scored like
+    the rest: share × (rest − group), with its interval; biggest gain first."""
+    gaps = segment_gaps(con, metric, by, filters, window, same_reason)
+    counts = metric_counts(con, None, filters, window, same_reason)
+    _, total_n = estimate(metric, counts[counts["is_overall"] == 1].iloc[0])[1:]
+    share = gaps["n"] / total_n if total_n else gaps["n"] * 0.0
+    lower_is_better = metric in ("ces", "repeat_rate")
+    sign = 1.0 if lower_is_better else -1.0
+    frame = pd.DataFrame(
+        {
+            by: gaps[by],
+            "share": share * 100.0,
+            "value": gaps["value"],
+            "rest_value": gaps["rest_value"],
+            "n": gaps["n"],
+            # gap = group − rest; the gain from scoring like the rest is −gap (+gap where lower is better)
+            "impact": sign * share * gaps["gap"],
+            "impact_low": (share * gaps["gap_high"] * sign) if not lower_is_better else share * gaps["gap_low"],
+            "impact_high": (share * gaps["gap_low"] * sign) if not lower_is_better else share * gaps["gap_high"],
+            "significant": gaps["significant"],
+            "too_few": gaps["too_few"],
+        }
+    )
+    return frame.sort_values("impact", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _metric(metric: str):
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}: use one of {', '.join(METRICS)}")
+    return METRICS[metric]

@@ -1,0 +1,131 @@
+"""The statistics behind every figure: pure functions of counts and sums, in percent where rates.
+
+Kept free of DuckDB and pandas so each definition can be proved by hand-computed cases. Every
+function returns None for a figure that has no data (n = 0) rather than 0, which would read as
+a real score.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z95 = 1.959963984540054  # two-sided 95 % normal quantile
+SMALL_N = 30  # below this a figure is shown greyed as "too few responses"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage with its 95 % interval and the number of observations behind it."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int
+
+
+def nps(promoters: int, detractors: int, n: int) -> float | None:
+    """Return the Net Promoter Score, 100 × (P − D) / n, or None when n = 0."""
+    if n <= 0:
+        return None
+    return 100.0 * (promoters - detractors) / n
+
+
+def nps_moe(promoters: int, detractors: int, n: int) -> float | None:
+    """Return the NPS margin of error (95 %): 196 × sqrt((p + d − (p − d)²) / n)."""
+    if n <= 0:
+        return None
+    p, d = promoters / n, detractors / n
+    variance = max(p + d - (p - d) ** 2, 0.0)  # rounding can push an exact 0 just below it
+    return 196.0 * math.sqrt(variance / n)
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> Rate:
+    """Return the share successes / n in percent with its Wilson score interval."""
+    if n <= 0:
+        return Rate(None, None, None, 0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return Rate(100.0 * p, 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half), n)
+
+
+def mean(total: float, n: int) -> float | None:
+    """Return total / n, or None when n = 0."""
+    return total / n if n > 0 else None
+
+
+def mean_interval(total: float, total_sq: float, n: int, z: float = Z95) -> tuple[float | None, float | None]:
+    """Return the normal-approximation 95 % interval of a mean from its sum and sum of squares."""
+    if n <= 1:
+        return (None, None)
+    m = total / n
+    variance = max((total_sq - n * m * m) / (n - 1), 0.0)
+    half = z * math.sqrt(variance / n)
+    return (m - half, m + half)
+
+
+def nps_variance(promoters: int, detractors: int, n: int) -> float | None:
+    """Return the sampling variance of an NPS estimate, in points squared."""
+    if n <= 0:
+        return None
+    p, d = promoters / n, detractors / n
+    return 10000.0 * max(p + d - (p - d) ** 2, 0.0) / n
+
+
+def proportion_variance(successes: int, n: int) -> float | None:
+    """Return the sampling variance of a share in percent points squared (Wald)."""
+    if n <= 0:
+        return None
+    p = successes / n
+    return 10000.0 * p * (1 - p) / n
+
+
+def mean_variance(total: float, total_sq: float, n: int) -> float | None:
+    """Return the sampling variance of a mean, from its sum and sum of squares."""
+    if n <= 1:
+        return None
+    m = total / n
+    return max((total_sq - n * m * m) / (n - 1), 0.0) / n
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference between two independent estimates, its 95 % interval and two-sided p-value."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    p_value: float | None
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.low is not None and (self.low > 0 or self.high < 0)
+
+
+def difference(a: float | None, var_a: float | None, b: float | None, var_b: float | None, z: float = Z95) -> Difference:
+    """Return a − b with the normal interval sqrt(var_a + var_b) and its two-sided p-value."""
+    if a is None or b is None or var_a is None or var_b is None:
+        return Difference(None, None, None, None)
+    diff = a - b
+    se = math.sqrt(var_a + var_b)
+    if se == 0:
+        return Difference(diff, diff, diff, 1.0 if diff == 0 else 0.0)
+    p_value = math.erfc(abs(diff) / se / math.sqrt(2))
+    return Difference(diff, diff - z * se, diff + z * se, p_value)
+
+
+def benjamini_hochberg(p_values: list[float | None], q: float = 0.05) -> list[bool]:
+    """Return, for each p-value, whether it is a discovery at false-discovery rate q (None -> False)."""
+    indexed = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    m = len(indexed)
+    cutoff_rank = 0
+    for rank, (p, _) in enumerate(indexed, start=1):
+        if p <= q * rank / m:
+            cutoff_rank = rank
+    significant = [False] * len(p_values)
+    for rank, (_, i) in enumerate(indexed, start=1):
+        if rank <= cutoff_rank:
+            significant[i] = True
+    return significant

@@ -1,0 +1,127 @@
+"""Typing and checking staged rows in SQL: the typed table and one reject per failed check.
+
+Builds two statements over the staging table `cx_stage`: `cx_typed` (the cleaned text `r_N`
+and typed value `t_N` of every target column, the line of the first row with the same key,
+and the import that already loaded that key) and `cx_row_rejects` (line, column, value,
+reason). Every value, reason and column label travels as a `$param`; the only identifiers
+are source columns (checked against the staged table and quoted) and schema names.
+"""
+
+from __future__ import annotations
+
+from .db import Identifier, quote_ident, run
+from .mapping import Target
+from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP
+
+_PARSE = {
+    INTEGER: "cx_integer({raw})",
+    REAL: "cx_real({raw})",
+    BOOLEAN: "cx_boolean({raw})",
+    TIMESTAMP: "cx_timestamp({raw}, $formats)",
+    MONTH: "cx_month({raw}, $formats)",
+}
+_CANNOT_READ = {
+    INTEGER: "not a whole number",
+    REAL: "not a number",
+    BOOLEAN: "not a yes/no value (true/false, yes/no, y/n, 1/0)",
+    TIMESTAMP: "not a date/time this import can read (give --date-format)",
+    MONTH: "not a month (e.g. 2024-03 or 2024-03-01)",
+}
+ISO_FORMAT = "%Y-%m-%d %H:%M:%S"  # strptime needs at least one format; ISO is also read without it
+
+
+def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
+    """Create `cx_typed` from `cx_stage`: cleaned text, typed values, first line per key, loaded-by."""
+    params: dict = {"nulls": list(nulls), "formats": list(date_formats) + [ISO_FORMAT]}
+    cleaned, typed = [], []
+    for i, target in enumerate(targets):
+        if target.source is not None:
+            raw = f"cx_clean({quote_ident(target.source)}, $nulls)"
+        else:
+            params[f"set_{i}"] = target.value
+            raw = f"cx_clean(CAST($set_{i} AS VARCHAR), $nulls)"
+        cleaned.append(f"{raw} AS r_{i}")
+        parse = _PARSE.get(target.column.type)
+        typed.append(f"{parse.format(raw=f'r_{i}') if parse else f'r_{i}'} AS t_{i}")
+    key_aliases = _key_aliases(kind, targets)
+    table = quote_ident(kind)
+    key_cols = [quote_ident(k) for k in TABLES[kind].key]
+    loaded_join = " AND ".join(f"typed.{a} = loaded.{c}" for a, c in zip(key_aliases, key_cols))
+    run(
+        con,
+        "import/typed_rows",
+        params,
+        cleaned=Identifier(", ".join(cleaned)),
+        typed=Identifier(", ".join(typed)),
+        key=Identifier(", ".join(key_aliases)),
+        table=table,
+        key_columns=Identifier(", ".join(key_cols)),
+        loaded_join=Identifier(loaded_join),
+    )
+
+
+def build_rejects(con, kind: str, targets: list[Target]) -> None:
+    """Create `cx_row_rejects`: one row per failed check of a staged row (line, column, value, reason)."""
+    params: dict = {}
+    checks: list[str] = []
+
+    def check(condition: str, label: str, value: str, reason_sql: str) -> None:
+        n = len(checks)
+        params[f"col_{n}"] = label
+        checks.append(
+            f"CASE WHEN {condition} THEN struct_pack(column_name := $col_{n}, "
+            f"value := CAST({value} AS VARCHAR), reason := {reason_sql}) END"
+        )
+
+    def reason(text: str) -> str:
+        key = f"why_{len(params)}"
+        params[key] = text
+        return f"${key}"
+
+    for i, target in enumerate(targets):
+        column = target.column
+        label = target.source if target.source is not None else column.name
+        if column.required:
+            check(f"r_{i} IS NULL", label, f"r_{i}", reason(f"{column.name} is required but empty"))
+        if column.type in _CANNOT_READ:
+            check(
+                f"r_{i} IS NOT NULL AND t_{i} IS NULL",
+                label,
+                f"r_{i}",
+                reason(f"{column.name}: {_CANNOT_READ[column.type]}"),
+            )
+        if column.low is not None or column.high is not None:
+            params[f"low_{i}"] = float("-inf") if column.low is None else float(column.low)
+            params[f"high_{i}"] = float("inf") if column.high is None else float(column.high)
+            bounds = f"{column.low:g}–{column.high:g}" if column.high is not None else f"at least {column.low:g}"
+            check(
+                f"t_{i} < $low_{i} OR t_{i} > $high_{i}",
+                label,
+                f"r_{i}",
+                reason(f"{column.name} must be {bounds}"),
+            )
+    key_aliases = _key_aliases(kind, targets)
+    key_names = " + ".join(TABLES[kind].key)
+    key_label = " + ".join(
+        t.source or t.column.name for t in targets if t.column.name in TABLES[kind].key
+    )
+    key_text = " || ' / ' || ".join(f"CAST({a} AS VARCHAR)" for a in key_aliases)
+    keys_present = " AND ".join(f"{a} IS NOT NULL" for a in key_aliases)
+    check(
+        f"{keys_present} AND __first_line < __line",
+        key_label,
+        key_text,
+        f"{reason(f'duplicate {key_names}: first seen on line ')} || CAST(__first_line AS VARCHAR)",
+    )
+    check(
+        "__loaded_by IS NOT NULL",
+        key_label,
+        key_text,
+        f"{reason(f'{key_names} already loaded by import #')} || CAST(__loaded_by AS VARCHAR)",
+    )
+    run(con, "import/row_rejects", params, checks=Identifier(", ".join(checks)))
+
+
+def _key_aliases(kind: str, targets: list[Target]) -> list[str]:
+    position = {t.column.name: i for i, t in enumerate(targets)}
+    return [f"t_{position[k]}" for k in TABLES[kind].key]

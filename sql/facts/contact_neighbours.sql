@@ -1,0 +1,22 @@
+-- Sets, for every contact of the customers in cx_affected_customers, when that customer's
+-- previous and next contacts started, in (started_at, contact_id) order: over any reason, and
+-- over contacts with an equal contact_reason (none when the reason is missing). Takes no $params.
+UPDATE contacts
+SET prev_any_at = neighbours.prev_any_at,
+    next_any_at = neighbours.next_any_at,
+    prev_same_at = neighbours.prev_same_at,
+    next_same_at = neighbours.next_same_at
+FROM (
+    SELECT
+        contact_id,
+        LAG(started_at) OVER by_customer AS prev_any_at,
+        LEAD(started_at) OVER by_customer AS next_any_at,
+        CASE WHEN contact_reason IS NOT NULL THEN LAG(started_at) OVER by_reason END AS prev_same_at,
+        CASE WHEN contact_reason IS NOT NULL THEN LEAD(started_at) OVER by_reason END AS next_same_at
+    FROM contacts
+    WHERE customer_id IN (SELECT customer_id FROM cx_affected_customers)
+    WINDOW
+        by_customer AS (PARTITION BY customer_id ORDER BY started_at, contact_id),
+        by_reason AS (PARTITION BY customer_id, contact_reason ORDER BY started_at, contact_id)
+) AS neighbours
+WHERE contacts.contact_id = neighbours.contact_id

@@ -1,0 +1,12 @@
+-- One row per failed check of a typed row: line, column (as named in the file), value, reason.
+-- $col_N, $why_N, $low_N, $high_N: labels, reasons and bounds of the checks.
+-- Slot {{checks}}: one CASE per check yielding a struct or NULL.
+CREATE TEMP TABLE cx_row_rejects AS
+WITH failed AS (
+    SELECT __line, unnest(list_filter([{{checks}}], lambda x: x IS NOT NULL)) AS problem
+    FROM cx_typed
+), final AS (
+    SELECT __line AS line, problem.column_name, problem.value, problem.reason
+    FROM failed
+)
+SELECT * FROM final

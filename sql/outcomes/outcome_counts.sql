@@ -1,0 +1,74 @@
+-- One row per experience or segment group, plus the overall row (is_overall = 1): customers with
+-- outcome rows, those who churned in any month, revenue, and the per-customer sums behind the
+-- revenue interval. $window (days), $same_reason (bool).
+-- Slot {{group}}: cu."<customers column>", e.nps_group, e.csat_group or e.repeat_contact.
+-- nps_group / csat_group come from the customer's latest response with that score before the
+-- outcome month (undated responses count as before every month); a customer can move between
+-- groups from month to month. repeat_contact: the customer ever had a repeat contact.
+WITH nps_before AS (
+    SELECT o.customer_id, o.month, r.nps,
+        row_number() OVER (PARTITION BY o.customer_id, o.month
+                           ORDER BY r.responded_at DESC NULLS LAST, r.response_id DESC) AS recency
+    FROM outcomes AS o
+    JOIN responses AS r
+      ON r.customer_id = o.customer_id AND r.nps IS NOT NULL
+     AND (r.responded_at IS NULL OR r.responded_at < CAST(o.month AS TIMESTAMP))
+), csat_before AS (
+    SELECT o.customer_id, o.month, r.csat,
+        row_number() OVER (PARTITION BY o.customer_id, o.month
+                           ORDER BY r.responded_at DESC NULLS LAST, r.response_id DESC) AS recency
+    FROM outcomes AS o
+    JOIN responses AS r
+      ON r.customer_id = o.customer_id AND r.csat IS NOT NULL
+     AND (r.responded_at IS NULL OR r.responded_at < CAST(o.month AS TIMESTAMP))
+), repeaters AS (
+    SELECT DISTINCT c.customer_id
+    FROM contacts AS c
+    WHERE c.customer_id IS NOT NULL
+      AND CASE WHEN $same_reason THEN c.prev_same_at ELSE c.prev_any_at END
+          >= c.started_at - INTERVAL '1' DAY * $window
+), experience AS (
+    SELECT
+        o.customer_id,
+        o.revenue,
+        o.churned,
+        CASE WHEN n.nps >= 9 THEN 'promoter'
+             WHEN n.nps >= 7 THEN 'passive'
+             WHEN n.nps >= 0 THEN 'detractor' END AS nps_group,
+        CASE WHEN s.csat >= 4 THEN 'satisfied'
+             WHEN s.csat = 3 THEN 'neutral'
+             WHEN s.csat >= 1 THEN 'dissatisfied' END AS csat_group,
+        rp.customer_id IS NOT NULL AS repeat_contact
+    FROM outcomes AS o
+    LEFT JOIN nps_before AS n ON n.customer_id = o.customer_id AND n.month = o.month AND n.recency = 1
+    LEFT JOIN csat_before AS s ON s.customer_id = o.customer_id AND s.month = o.month AND s.recency = 1
+    LEFT JOIN repeaters AS rp ON rp.customer_id = o.customer_id
+), grouped AS (
+    SELECT e.customer_id, e.revenue, e.churned, {{group}} AS group_value
+    FROM experience AS e
+    LEFT JOIN customers AS cu ON cu.customer_id = e.customer_id
+), per_customer AS (
+    SELECT
+        group_value,
+        customer_id,
+        coalesce(bool_or(churned), FALSE) AS churned,
+        coalesce(sum(revenue), 0) AS revenue
+    FROM grouped
+    GROUP BY group_value, customer_id
+), per_customer_overall AS (
+    SELECT customer_id, coalesce(bool_or(churned), FALSE) AS churned, coalesce(sum(revenue), 0) AS revenue
+    FROM grouped
+    GROUP BY customer_id
+), final AS (
+    SELECT 0 AS is_overall, group_value, count(*) AS customers,
+        count(*) FILTER (WHERE churned) AS churned_customers,
+        sum(revenue) AS revenue, sum(revenue * revenue) AS revenue_sum_sq
+    FROM per_customer
+    WHERE group_value IS NOT NULL
+    GROUP BY group_value
+    UNION ALL
+    SELECT 1, NULL, count(*), count(*) FILTER (WHERE churned), coalesce(sum(revenue), 0),
+        coalesce(sum(revenue * revenue), 0)
+    FROM per_customer_overall
+)
+SELECT * FROM final
