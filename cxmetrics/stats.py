@@ -48,7 +48,10 @@ def wilson(successes: int, n: int, z: float = Z95) -> Rate:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Rate(100.0 * p, 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half), n)
+    # At p = 0 or 1 the bound equals p in exact arithmetic; clamp so rounding never leaves the
+    # estimate outside its own interval.
+    low, high = min(max(0.0, centre - half), p), max(min(1.0, centre + half), p)
+    return Rate(100.0 * p, 100.0 * low, 100.0 * high, n)
 
 
 def mean(total: float, n: int) -> float | None:
