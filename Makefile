@@ -1,0 +1,27 @@
+# One command to set up and start the dashboard on the sample data, one to run the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test setup clean-db
+
+run: $(VENV)/.installed
+	$(BIN)/python -m streamlit run app.py
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+setup: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+clean-db:
+	rm -f data/cx.duckdb data/cx.duckdb.wal

@@ -1,0 +1,32 @@
+"""Filling an empty store with the bundled sample data, so a first launch shows a working dashboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .db import PROJECT_ROOT
+from .importer import ImportOptions, ImportResult, load_file
+
+SAMPLE_DIR = PROJECT_ROOT / "sample_data"
+# Customers first, so segments exist when contacts and responses arrive.
+SAMPLE_ORDER = ("customers", "contacts", "responses", "outcomes", "engagement")
+
+
+def is_empty(con) -> bool:
+    """Return True when nothing was ever imported into this database."""
+    return con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+def load_sample(con, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
+    """Return the import results after loading every sample CSV found in `folder`."""
+    results = []
+    for kind in SAMPLE_ORDER:
+        path = folder / f"{kind}.csv"
+        if path.is_file():
+            results.append(load_file(con, kind, path, ImportOptions()))
+    return results
+
+
+def ensure_data(con) -> list[ImportResult]:
+    """Return what was loaded: the sample data when the database is empty, else nothing."""
+    return load_sample(con) if is_empty(con) else []
