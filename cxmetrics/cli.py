@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         if "lock" in str(exc).lower():
             return _fail("the database is in use by another program (is the dashboard open?); try again when it is closed")
         return _fail(f"the database could not be opened: {str(exc).splitlines()[0]}")
+    except duckdb.Error as exc:
+        return _fail(f"the database refused the operation: {str(exc).strip().splitlines()[0]}")
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'a file'} could not be used: {exc.strerror or exc}")
     except KeyboardInterrupt:
         return _fail("interrupted; nothing was changed by the interrupted step")
 

@@ -44,10 +44,15 @@ def available_dimensions(con) -> list[Dimension]:
 
 
 def resolve_dimension(con, name: str) -> Dimension:
-    """Return the dimension called `name`, or raise UnknownColumn naming the ones there are."""
-    for dimension in available_dimensions(con):
-        if dimension.name == name:
-            return dimension
+    """Return the dimension called `name` (or the file's own spelling of it, e.g. "Tenure Band"),
+    or raise UnknownColumn naming the ones there are."""
+    from .mapping import column_key
+
+    dimensions = available_dimensions(con)
+    for wanted in (name, column_key(name)):
+        for dimension in dimensions:
+            if dimension.name == wanted:
+                return dimension
     known = ", ".join(d.name for d in available_dimensions(con))
     raise UnknownColumn(f"no dimension {name!r}; dimensions are: {known}")
 

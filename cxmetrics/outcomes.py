@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import stats
 from .db import Identifier, UnknownColumn, require_column, run
+from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, _plain
 
 EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
@@ -20,13 +21,21 @@ def outcome_counts(con, by: str | None, window: int = DEFAULT_WINDOW, same_reaso
         raise UnknownColumn("customer_id is not a segment")
     else:
         try:
-            group = Identifier(f"cu.{require_column(con, 'customers', by)}")
+            group = Identifier(f"cu.{_customers_column(con, by)}")
         except UnknownColumn:
             raise UnknownColumn(
                 f"no customers column {by!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}"
             ) from None
     params = {"window": int(window), "same_reason": bool(same_reason)}
     return run(con, "outcomes/outcome_counts", params, group=group).df()
+
+
+def _customers_column(con, name: str) -> Identifier:
+    """Return the quoted customers column called `name` or, failing that, its tidied form."""
+    try:
+        return require_column(con, "customers", name)
+    except UnknownColumn:
+        return require_column(con, "customers", column_key(name))
 
 
 def outcome_figures(row) -> dict:

@@ -86,6 +86,7 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
     if not header or header == [""]:
         raise FileFormatError("the file has no header row")
     columns = source_names(header)
+    fixed = None
     try:
         _read_csv_into_stage(con, utf8, columns, delimiter, quote)
     except duckdb.InvalidInputException as exc:
@@ -99,6 +100,8 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
         except duckdb.InvalidInputException as exc2:
             raise FileFormatError(_first_line(exc2)) from exc2
     rows, rejected = _number_lines(con, columns)
+    if _has_line_breaks_in_records(con, columns):
+        _use_physical_lines(con, fixed if fixed is not None else utf8, quote)
     return StagedFile("csv", columns, rows, rejected, text_encoding.name, delimiter)
 
 
@@ -169,7 +172,7 @@ def _header(path: Path, delimiter: str, quote: str) -> list[str]:
 def _bare_cr_to_lf(src: Path, dest: Path, quote: str) -> Path:
     """Return a copy of `src` where each CR that is outside quotes and not before LF is an LF."""
     q = quote.encode()
-    inside = False
+    inside = False  # a doubled quote toggles twice, so pairing quotes is all RFC 4180 needs
     pending_cr = False
     with open(src, "rb") as fin, open(dest, "wb") as fout:
         while chunk := fin.read(_CHUNK):
@@ -189,6 +192,61 @@ def _bare_cr_to_lf(src: Path, dest: Path, quote: str) -> Path:
         if pending_cr:
             fout.write(b"\n")
     return dest
+
+
+def _has_line_breaks_in_records(con, columns: list[str]) -> bool:
+    """Return True when some record spans several lines of the file (a line break inside quotes)."""
+    broken = Identifier(
+        " OR ".join(f"regexp_matches({quote_ident(c)}, '[\\r\\n]')" for c in columns)
+    )
+    accepted = run(con, "import/records_with_line_breaks", {}, broken=broken).fetchone()[0]
+    rejected = con.execute(
+        "SELECT count(*) FROM cx_stage_rejects WHERE regexp_matches(ltrim(value, chr(10) || chr(13)), '[\\r\\n]')"
+    ).fetchone()[0]
+    return accepted + rejected > 0
+
+
+def _use_physical_lines(con, path: Path, quote: str) -> None:
+    """Renumber staged and rejected rows from record numbers to the file's physical line numbers."""
+    import numpy as np  # deferred: only files with line breaks inside records need it
+    import pandas as pd
+
+    last = con.execute(
+        "SELECT greatest((SELECT coalesce(max(__line), 1) FROM cx_stage), "
+        "(SELECT coalesce(max(line), 1) FROM cx_stage_rejects))"
+    ).fetchall()[0][0]  # fetchall: DuckDB refuses register() while a result is half-read
+    starts = _record_start_lines(path, quote, last)
+    mapping = pd.DataFrame({"record": np.arange(1, len(starts) + 1), "physical": starts})
+    con.register("cx_line_map", mapping)
+    try:
+        run(con, "import/physical_lines_stage").fetchall()
+        run(con, "import/physical_lines_rejects").fetchall()
+    finally:
+        con.unregister("cx_line_map")
+
+
+def _record_start_lines(path: Path, quote: str, last_record: int):
+    """Return, for records 1..last_record, the physical line each starts on (header = record 1)."""
+    import numpy as np
+
+    with open(path, "rb") as fh:
+        probe = fh.read(_CHUNK)
+    newline = b"\n" if b"\n" in probe or b"\r" not in probe else b"\r"
+    q, nl = quote.encode()[0], newline[0]
+    starts = [np.array([1], dtype=np.int64)]
+    found, quotes_before, lines_before = 1, 0, 0
+    with open(path, "rb") as fh:
+        while found < last_record and (chunk := fh.read(16 * _CHUNK)):
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            is_newline = data == nl
+            inside = (quotes_before + np.cumsum(data == q)) % 2 == 1
+            lines = lines_before + np.cumsum(is_newline)
+            ends = np.flatnonzero(is_newline & ~inside)
+            starts.append(lines[ends] + 1)
+            found += len(ends)
+            quotes_before += int(np.count_nonzero(data == q))
+            lines_before = int(lines[-1])
+    return np.concatenate(starts)[:last_record]
 
 
 def _first_line(exc: Exception) -> str:

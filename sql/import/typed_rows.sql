@@ -13,7 +13,7 @@ WITH cleaned AS (
 ), loaded AS (
     SELECT {{key_columns}}, min(import_id) AS import_id
     FROM {{table}}
-    GROUP BY ALL
+    GROUP BY {{key_columns}}
 ), final AS (
     SELECT
         typed.*,

@@ -1,0 +1,103 @@
+"""Shared fixtures: a fresh DuckDB store per test, hand-made input files, and the command line.
+
+Nothing is mocked: every test works on a real DuckDB file under its own tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.importer import ImportOptions, load_file
+
+
+@pytest.fixture
+def con(tmp_path):
+    """A connection to a new, migrated database file of this test only."""
+    connection = connect(tmp_path / "t.duckdb")
+    yield connection
+    connection.close()
+
+
+def _write(directory: Path, name: str, data: str | bytes, encoding: str = "utf-8") -> Path:
+    path = Path(directory) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Bytes go out as they are; text keeps its own line ends (no newline translation).
+    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def write_csv():
+    """write_csv(directory, name, text_or_bytes, encoding="utf-8") -> Path, line ends kept as given."""
+    return _write
+
+
+@pytest.fixture
+def load(con, tmp_path):
+    """load(kind, name, text_or_bytes, **ImportOptions fields) -> ImportResult, on the test's `con`."""
+
+    def _load(kind: str, name: str, data: str | bytes, **options):
+        path = _write(tmp_path / "files", name, data)
+        return load_file(con, kind, path, ImportOptions(**options))
+
+    return _load
+
+
+class CliRun(tuple):
+    """(returncode, parsed stdout JSON or None, stderr) with the raw stdout kept alongside."""
+
+    stdout: str
+
+
+@pytest.fixture
+def cli_db(tmp_path) -> Path:
+    """The database file `run_cli` passes with --db."""
+    return tmp_path / "cli.duckdb"
+
+
+@pytest.fixture
+def run_cli(tmp_path, cli_db):
+    """run_cli(*args, db=True, env=None) -> (returncode, stdout JSON or None, stderr).
+
+    Runs `python -m cxmetrics *args --db <tmp>/cli.duckdb` (no --db with db=False, another
+    path with db=PATH). CXMETRICS_DB always points into tmp_path, so a missing --db can never
+    touch the project's own data/cx.duckdb.
+    """
+
+    def _run(*args, db=True, env: dict | None = None, cwd: Path | None = None):
+        command = [sys.executable, "-m", "cxmetrics", *map(str, args)]
+        if db is True:
+            command += ["--db", str(cli_db)]
+        elif db:
+            command += ["--db", str(db)]
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [str(PROJECT_ROOT), *filter(None, [environment.get("PYTHONPATH")])]
+        )
+        environment["CXMETRICS_DB"] = str(tmp_path / "env-default.duckdb")
+        environment.update(env or {})
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=str(cwd or tmp_path),
+            env=environment,
+            timeout=120,
+        )
+        try:
+            payload = json.loads(done.stdout)
+        except ValueError:
+            payload = None
+        result = CliRun((done.returncode, payload, done.stderr))
+        result.stdout = done.stdout
+        return result
+
+    return _run

@@ -1,0 +1,32 @@
+"""A pytest plugin that fails the run when a file in sql/ was never executed by any test."""
+
+import pytest
+
+from cxmetrics import db
+
+_executed: set[str] = set()
+_original_query = db.query
+
+
+def _recording_query(name, **slots):
+    _executed.add(name)
+    return _original_query(name, **slots)
+
+
+def pytest_configure(config):
+    db.query = _recording_query
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Only a full run can judge coverage; a run of selected tests says nothing about the rest.
+    if session.config.option.keyword or session.config.args != [] and session.config.args != ["tests"]:
+        return
+    if session.testsfailed or exitstatus != 0:
+        return
+    every = {str(p.relative_to(db.SQL_DIR).with_suffix("")) for p in db.SQL_DIR.rglob("*.sql")}
+    every -= {n for n in every if n.startswith("schema/")}  # run by migrate() on every new database
+    missing = sorted(every - _executed)
+    if missing:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"FAILED sql coverage: never executed by a test: {', '.join(missing)}", red=True)
