@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats
-from .db import run
+from .db import Identifier, run
 from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 
 DEFAULT_WINDOW = 7
@@ -25,19 +25,41 @@ METRIC_FIELDS = (
 )  # fmt: skip
 
 
+GRAINS = ("day", "week", "month")
+# A period groups responses by when they were answered and contacts by when they started.
+_PERIOD_SQL = {
+    grain: (
+        Identifier(f"CAST(date_trunc('{grain}', r.responded_at) AS DATE)"),
+        Identifier(f"CAST(date_trunc('{grain}', c.started_at) AS DATE)"),
+    )
+    for grain in GRAINS
+}
+
+
 def metric_counts(
-    con, by: str | None = None, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+    con,
+    by: str | None = None,
+    filters: Filters = Filters(),
+    window: int = DEFAULT_WINDOW,
+    same_reason: bool = False,
+    grain: str | None = None,
 ) -> pd.DataFrame:
-    """Return the counts behind every metric, one row per group plus the overall row (is_overall = 1)."""
-    dimension = resolve_dimension(con, by).sql if by else NO_DIMENSION
+    """Return the counts behind every metric, one row per group (a value of `by`, or a period of
+    `grain`) plus the overall row (is_overall = 1)."""
+    if grain is not None:
+        if grain not in _PERIOD_SQL:
+            raise ValueError(f"unknown grain {grain!r}: use one of {', '.join(GRAINS)}")
+        response_group, contact_group = _PERIOD_SQL[grain]
+    else:
+        response_group = contact_group = resolve_dimension(con, by).sql if by else NO_DIMENSION
     segment = filters.segment_sql(con)
     params = filters.params()
-    responses = run(con, "metrics/response_counts", params, dimension=dimension, segment=segment).df()
+    responses = run(con, "metrics/response_counts", params, dimension=response_group, segment=segment).df()
     contacts = run(
         con,
         "metrics/contact_counts",
         {**params, "window": int(window), "same_reason": bool(same_reason)},
-        dimension=dimension,
+        dimension=contact_group,
         segment=segment,
     ).df()
     merged = responses.merge(contacts, on=["is_overall", "group_value"], how="outer")
@@ -102,6 +124,20 @@ def metrics_frame(
     """Return one row per value of `by` with every figure (see METRIC_FIELDS), for tables and charts."""
     result = metrics(con, by, filters, window, same_reason)
     return pd.DataFrame(result["groups"], columns=[by, *METRIC_FIELDS])
+
+
+def metric_trend(
+    con, grain: str = "week", filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> pd.DataFrame:
+    """Return one row per period (first day of the day/week/month) with every figure, oldest first."""
+    counts = metric_counts(con, None, filters, window, same_reason, grain=grain)
+    rows = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values("group_value")
+    frame = pd.DataFrame(
+        [{"period": row["group_value"], **figures(row)} for _, row in rows.iterrows()],
+        columns=["period", *METRIC_FIELDS],
+    )
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
 
 
 def _empty_counts(counts: pd.DataFrame) -> pd.Series:

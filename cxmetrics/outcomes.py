@@ -81,3 +81,20 @@ def _add_revenue_at_risk(groups: list[dict]) -> None:
             group["revenue_at_risk"] = None
         else:
             group["revenue_at_risk"] = group["revenue"] * (group["churn_rate"] - base) / 100.0
+
+
+def outcome_trend(con, filters=None, window: int = DEFAULT_WINDOW, same_reason: bool = False):
+    """Return one row per month: customers, churn rate (with interval), revenue, and the month's NPS and CSAT."""
+    import pandas as pd
+
+    from .dimensions import Filters
+    from .metrics import metric_trend
+
+    monthly = run(con, "outcomes/monthly_outcomes").df()
+    rates = [stats.wilson(int(r.churned_customers), int(r.customers)) for r in monthly.itertuples()]
+    monthly["churn_rate"] = [r.value for r in rates]
+    monthly["churn_low"] = [r.low for r in rates]
+    monthly["churn_high"] = [r.high for r in rates]
+    monthly["month"] = pd.to_datetime(monthly["month"])
+    cx = metric_trend(con, "month", filters or Filters(), window, same_reason)[["period", "nps", "nps_n", "csat", "csat_n"]]
+    return monthly.merge(cx.rename(columns={"period": "month"}), on="month", how="outer").sort_values("month")

@@ -13,7 +13,7 @@ TEXT, INTEGER, REAL, BOOLEAN, TIMESTAMP, MONTH = "text", "integer", "real", "boo
 
 # Columns every data table has that no file feeds: provenance and the derived contact facts.
 SYSTEM_COLUMNS = frozenset(
-    {"import_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at"}
+    {"import_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at", "prev_any_id", "next_any_id"}
 )
 
 

@@ -1,16 +1,21 @@
 -- Sets, for every contact of the customers in cx_affected_customers, when that customer's
 -- previous and next contacts started, in (started_at, contact_id) order: over any reason, and
--- over contacts with an equal contact_reason (none when the reason is missing). Takes no $params.
+-- over contacts with an equal contact_reason (none when the reason is missing), and the ids of
+-- the previous and next contact (any reason). Takes no $params.
 UPDATE contacts
 SET prev_any_at = neighbours.prev_any_at,
     next_any_at = neighbours.next_any_at,
     prev_same_at = neighbours.prev_same_at,
-    next_same_at = neighbours.next_same_at
+    next_same_at = neighbours.next_same_at,
+    prev_any_id = neighbours.prev_any_id,
+    next_any_id = neighbours.next_any_id
 FROM (
     SELECT
         contact_id,
         LAG(started_at) OVER by_customer AS prev_any_at,
         LEAD(started_at) OVER by_customer AS next_any_at,
+        LAG(contact_id) OVER by_customer AS prev_any_id,
+        LEAD(contact_id) OVER by_customer AS next_any_id,
         CASE WHEN contact_reason IS NOT NULL THEN LAG(started_at) OVER by_reason END AS prev_same_at,
         CASE WHEN contact_reason IS NOT NULL THEN LEAD(started_at) OVER by_reason END AS next_same_at
     FROM contacts

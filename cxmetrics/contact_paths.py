@@ -1,0 +1,56 @@
+"""Where customers work hardest: the path repeats take, and self-service that fails.
+
+A repeat's path is (previous contact's reason or channel → the repeat's); a self-service
+failure is a self-service contact whose customer's next contact is assisted and starts within
+24 hours (only the next contact is looked at, so a second self-service attempt in between
+ends the journey).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+from .db import Identifier, quote_ident, require_column, run
+from .dimensions import Filters
+from .metrics import DEFAULT_WINDOW
+
+PATH_COLUMNS = ("contact_reason", "channel")
+
+
+def repeat_paths(con, by: str = "contact_reason", filters: Filters = Filters(), window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """Return (from_value, to_value, repeats, share of all repeats in %) pairs, most repeats first."""
+    if by not in PATH_COLUMNS:
+        raise ValueError(f"repeat paths go by {' or '.join(PATH_COLUMNS)}, not {by!r}")
+    column = require_column(con, "contacts", by)
+    frame = run(
+        con,
+        "paths/repeat_paths",
+        {**filters.params(), "window": int(window)},
+        from_value=Identifier(f"p.{column}"),
+        to_value=Identifier(f"c.{column}"),
+        segment=filters.segment_sql(con),
+    ).df()
+    total = frame["repeats"].sum()
+    frame["share"] = frame["repeats"] * 100.0 / total if total else 0.0
+    return frame
+
+
+def self_service_failures(con, by: str = "contact_reason", filters: Filters = Filters()) -> dict:
+    """Return {"overall": {...}, "groups": [...]}: self-service contacts, failures, failure rate with Wilson interval."""
+    group = Identifier(f"c.{quote_ident(by)}") if by else Identifier("CAST(NULL AS VARCHAR)")
+    if by:
+        require_column(con, "contacts", by)
+    counts = run(con, "paths/self_service_failures", filters.params(), group=group, segment=filters.segment_sql(con)).df()
+
+    def figures(row) -> dict:
+        rate = stats.wilson(int(row["failures"]), int(row["self_service"]))
+        return {"self_service": rate.n, "failures": int(row["failures"]), "failure_rate": rate.value,
+                "failure_low": rate.low, "failure_high": rate.high}
+
+    overall = counts[counts["is_overall"] == 1]
+    groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values("self_service", ascending=False)
+    return {
+        "overall": figures(overall.iloc[0]) if len(overall) else figures({"failures": 0, "self_service": 0}),
+        "groups": [{by: row["group_value"], **figures(row)} for _, row in groups.iterrows()],
+    }
