@@ -233,7 +233,8 @@ def cmd_outcomes(args) -> int:
 
     con = connect(args.db)
     try:
-        _print(outcomes(con, args.by, args.window, args.same_reason))
+        result = outcomes(con, args.by, args.window, args.same_reason)
+        _print({"overall": result["overall"], "groups": result["groups"]})
     finally:
         con.close()
     return EXIT_OK

@@ -37,7 +37,8 @@ def repeat_paths(con, by: str = "contact_reason", filters: Filters = Filters(), 
 
 
 def self_service_failures(con, by: str = "contact_reason", filters: Filters = Filters()) -> dict:
-    """Return {"overall": {...}, "groups": [...]}: self-service contacts, failures, failure rate with Wilson interval."""
+    """Return {"overall": {...}, "groups": DataFrame}: self-service contacts, failures, failure rate with
+    its Wilson interval, overall and per value of `by`, most self-service first."""
     group = Identifier(f"c.{quote_ident(by)}") if by else Identifier("CAST(NULL AS VARCHAR)")
     if by:
         require_column(con, "contacts", by)
@@ -52,5 +53,8 @@ def self_service_failures(con, by: str = "contact_reason", filters: Filters = Fi
     groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values("self_service", ascending=False)
     return {
         "overall": figures(overall.iloc[0]) if len(overall) else figures({"failures": 0, "self_service": 0}),
-        "groups": [{by: row["group_value"], **figures(row)} for _, row in groups.iterrows()],
+        "groups": pd.DataFrame(
+            [{by: row["group_value"], **figures(row)} for _, row in groups.iterrows()],
+            columns=[by, "self_service", "failures", "failure_rate", "failure_low", "failure_high"],
+        ),
     }

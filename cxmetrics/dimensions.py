@@ -81,3 +81,15 @@ class Filters:
     def segment_sql(self, con) -> Identifier:
         """Return the segment column's identifier, or NULL when no segment is chosen."""
         return resolve_dimension(con, self.segment).sql if self.segment else NO_DIMENSION
+
+
+def dimension_values(con, name: str, limit: int = 500) -> list[str]:
+    """Return the values of a dimension, most common first (for filter and split-by choices)."""
+    from .db import run
+
+    dimension = resolve_dimension(con, name)
+    rows = run(
+        con, "metrics/dimension_values", {"limit": int(limit)},
+        column=quote_ident(dimension.name), table=quote_ident(dimension.table),
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -16,9 +16,9 @@ from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 DEFAULT_WINDOW = 7
 
 METRIC_FIELDS = (
-    "nps", "nps_moe", "nps_n",
+    "nps", "nps_moe", "nps_low", "nps_high", "nps_n",
     "csat", "csat_low", "csat_high", "csat_n", "csat_mean",
-    "ces", "ces_n", "ces_easy",
+    "ces", "ces_low", "ces_high", "ces_n", "ces_easy",
     "survey_fcr", "survey_fcr_low", "survey_fcr_high", "survey_fcr_n",
     "contacts", "repeat_rate", "repeat_low", "repeat_high", "repeat_n",
     "fcr", "fcr_low", "fcr_high", "fcr_n",
@@ -75,9 +75,14 @@ def figures(row) -> dict:
     repeat = stats.wilson(int(row["repeats"]), int(row["linked"]))
     fcr = stats.wilson(int(row["fcr_yes"]), int(row["fcr_n"]))
     ces_n = int(row["ces_n"])
+    nps = stats.nps(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"]))
+    moe = stats.nps_moe(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"]))
+    ces_low, ces_high = stats.mean_interval(float(row["ces_sum"]), float(row["ces_sum_sq"]), ces_n)
     return {
-        "nps": stats.nps(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"])),
-        "nps_moe": stats.nps_moe(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"])),
+        "nps": nps,
+        "nps_moe": moe,
+        "nps_low": None if nps is None else nps - moe,
+        "nps_high": None if nps is None else nps + moe,
         "nps_n": int(row["nps_n"]),
         "csat": csat.value,
         "csat_low": csat.low,
@@ -85,6 +90,8 @@ def figures(row) -> dict:
         "csat_n": csat.n,
         "csat_mean": stats.mean(float(row["csat_sum"]), csat.n),
         "ces": stats.mean(float(row["ces_sum"]), ces_n),
+        "ces_low": ces_low,
+        "ces_high": ces_high,
         "ces_n": ces_n,
         "ces_easy": stats.wilson(int(row["ces_easy"]), ces_n).value,
         "survey_fcr": survey_fcr.value,
@@ -151,3 +158,40 @@ def _plain(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def metric_matrix(
+    con, rows: str, columns: str, metric: str, filters: Filters = Filters(),
+    window: int = DEFAULT_WINDOW, same_reason: bool = False, max_columns: int = 12,
+) -> pd.DataFrame:
+    """Return (rows value, columns value, metric, n) for every pair, e.g. FCR by reason × channel.
+
+    One query per value of `columns` (its most common `max_columns` values), each restricted to that
+    value, so the figures are exactly those the single-dimension view shows under that filter."""
+    from .dimensions import dimension_values
+    from .presentation import N_FIELD
+
+    frames = []
+    for value in dimension_values(con, columns, limit=max_columns):
+        scoped = _restrict(filters, columns, value)
+        if scoped is None:
+            continue
+        frame = metrics_frame(con, rows, scoped, window, same_reason)
+        frames.append(pd.DataFrame({rows: frame[rows], columns: value, metric: frame[metric],
+                                    "n": frame[N_FIELD.get(metric, "contacts")]}))
+    if not frames:
+        return pd.DataFrame(columns=[rows, columns, metric, "n"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _restrict(filters: Filters, column: str, value: str) -> Filters | None:
+    """Return the filters narrowed to column = value, or None when the filters already exclude it."""
+    from dataclasses import replace
+
+    if column == "channel":
+        return replace(filters, channels=(value,)) if not filters.channels or value in filters.channels else None
+    if column == "contact_reason":
+        return replace(filters, reasons=(value,)) if not filters.reasons or value in filters.reasons else None
+    if filters.segment == column and filters.segment_values and value not in filters.segment_values:
+        return None
+    return replace(filters, segment=column, segment_values=(value,))

@@ -70,7 +70,21 @@ def outcomes(con, by: str | None = None, window: int = DEFAULT_WINDOW, same_reas
             groups.append({by: _plain(row["group_value"]), **outcome_figures(row)})
     if by == "nps_group":
         _add_revenue_at_risk(groups)
-    return {"overall": overall, "groups": groups}
+    return {"overall": overall, "groups": groups, "frame": _frame(groups, by)}
+
+
+def _frame(groups: list[dict], by: str | None):
+    import pandas as pd
+
+    columns = [by] if by else []
+    columns += ["customers", "churn_rate", "churn_low", "churn_high", "revenue", "revenue_per_customer",
+                "revenue_per_customer_low", "revenue_per_customer_high"]
+    if by == "nps_group":
+        columns.append("revenue_at_risk")
+    frame = pd.DataFrame(groups, columns=columns)
+    if by:
+        frame[by] = frame[by].astype(str)  # booleans (repeat_contact) as category labels
+    return frame
 
 
 def _add_revenue_at_risk(groups: list[dict]) -> None:

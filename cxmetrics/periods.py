@@ -71,4 +71,7 @@ def compare_periods(
         old, old_var, _ = estimate(metric, before_row)
         diff = stats.difference(value, var, old, old_var)
         changes[metric] = {"value": diff.value, "low": diff.low, "high": diff.high, "significant": diff.excludes_zero}
+    # Volume has no sampling error to test: its change is reported as a plain difference.
+    changes["contacts"] = {"value": float(now_row["contacts"] - before_row["contacts"]), "low": None, "high": None,
+                           "significant": False}
     return {"periods": periods, "current": figures(now_row), "previous": figures(before_row), "changes": changes}

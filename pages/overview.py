@@ -1,20 +1,57 @@
-"""Overview: the headline figures, each with its interval, n and definition."""
+"""Overview: how we are doing, where it is worst, and whether it is getting better."""
 
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.dimensions import Filters
-from cxmetrics.presentation import kpi_tiles
+from cxmetrics.charts import trend_chart
+from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.narrative import driver_sentences, period_caption
+from cxmetrics.presentation import INTERVAL_FIELDS, KPI_KEYS, N_FIELD, kpi_tiles
+from ui.widgets import chart, kpi_tile
+
+scope = app_state.scope()
+version = app_state.data_version()
+comparison = app_state.cached_comparison(version, scope, 28)
+targets = app_state.targets()
 
 st.title("How are we doing?")
-with st.sidebar:
-    window = st.number_input("Repeat window W (days)", min_value=1, max_value=90, value=7, key="window")
-    same_reason = st.toggle("Same reason only", value=False, key="same_reason")
+st.caption(period_caption(comparison["periods"]))
 
-result = app_state.cached_metrics(app_state.data_version(), None, Filters(), int(window), bool(same_reason))
-columns = st.columns(6)
-for column, tile in zip(columns, kpi_tiles(result["overall"], int(window), same_reason)):
+tiles = kpi_tiles(comparison["current"], scope.window, scope.same_reason, comparison["changes"], targets,
+                  comparison["periods"].days if comparison["periods"] else None)
+for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
-        st.metric(tile.label, tile.value, help=tile.help)
-        note = f"{tile.interval} · n = {tile.n:,}" if tile.interval else f"n = {tile.n:,}"
-        st.caption(f"{note} · too few responses" if tile.too_few else note)
+        kpi_tile(tile)
+
+st.subheader("Where it hurts most")
+drivers = app_state.cached_drivers(version, "nps", "contact_reason", scope)
+for sentence in driver_sentences(drivers, "nps", "contact_reason"):
+    st.markdown(f"- {sentence}")
+
+st.subheader("Trend")
+left, right = st.columns([3, 1])
+metric = left.segmented_control(
+    "Metric", [k for k in KPI_KEYS if k != "contacts"], default="nps",
+    format_func=lambda k: DEFINITIONS[k].label, key="overview_metric",
+) or "nps"
+grain = right.segmented_control("By", ["day", "week", "month"], default="week", key="overview_grain") or "week"
+trend = app_state.cached_trend(version, grain, scope)
+low, high = INTERVAL_FIELDS[metric]
+chart(
+    trend_chart(trend, value=metric, low=low, high=high, n=N_FIELD[metric],
+                title=f"{DEFINITIONS[metric].label} by {grain}", y_title=DEFINITIONS[metric].label,
+                target=targets.get(metric)),
+    trend[["period", metric, low, high, N_FIELD[metric]]],
+    f"trend_{metric}_{grain}",
+)
+
+with st.expander("Set targets"):
+    with st.form("targets"):
+        inputs = {}
+        for column, key in zip(st.columns(len(KPI_KEYS) - 1), [k for k in KPI_KEYS if k != "contacts"]):
+            inputs[key] = column.number_input(DEFINITIONS[key].label, value=targets.get(key), key=f"target_{key}",
+                                               placeholder="none", step=1.0)
+        if st.form_submit_button("Save targets"):
+            for key, value in inputs.items():
+                app_state.save_target(key, value)
+            st.rerun()

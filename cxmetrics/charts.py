@@ -1,0 +1,320 @@
+"""Altair chart builders: an aggregated frame in, a layered chart out, no Streamlit.
+
+Every builder takes a frame that is already aggregated (one row per period, category or cell),
+calls guard() first and returns an `alt.LayerChart`, so a page only passes it to
+`st.altair_chart`. Width is left to the container; bar charts grow with their category count.
+Colours are blue / orange / grey (safe for colour-blind readers) and every "too few" or
+"significant" cue is also given in words, in the tooltip, subtitle or legend.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+
+from .stats import SMALL_N
+
+MAX_CHART_ROWS = 5000
+BLUE, ORANGE, GREY, INK = "#1f77b4", "#ff7f0e", "#9e9e9e", "#333333"
+FADED = 0.35  # opacity of marks resting on too few responses
+LABEL_SIZE, AXIS_TITLE_SIZE, TITLE_SIZE = 12, 14, 16  # readable on a shared screen
+ROW_HEIGHT, MIN_HEIGHT, PLOT_HEIGHT = 30, 120, 320
+NO_DATA = "No data for this selection"
+TOO_FEW = "too few responses"
+# Columns the builders add to their own copy; the underscore keeps them clear of real metric names.
+INTERVAL, NOTE, DIRECTION = "_interval", "_note", "_direction"
+ABOVE, BELOW, UNCLEAR = "Above the rest", "Below the rest", "No clear difference"
+
+
+class TooManyRows(ValueError):
+    """Raised when a frame is too large to draw: aggregate it in the database first."""
+
+
+def guard(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame unchanged, or raise TooManyRows when it has more than MAX_CHART_ROWS rows."""
+    # Streamlit skips Altair's own 5,000-row guard, so every builder calls this first.
+    if len(frame) > MAX_CHART_ROWS:
+        raise TooManyRows(f"{len(frame):,} rows is too many to chart (limit {MAX_CHART_ROWS:,}); "
+                          "aggregate before charting.")
+    return frame
+
+
+# --- Building blocks -------------------------------------------------------------------------
+
+def _axis(title: str | None, **extra) -> alt.Axis:
+    """Return an axis with readable label and title sizes."""
+    return alt.Axis(title=title, labelFontSize=LABEL_SIZE, titleFontSize=AXIS_TITLE_SIZE, **extra)
+
+
+def _legend(title: str | None, **extra) -> alt.Legend:
+    """Return a legend with readable label and title sizes."""
+    return alt.Legend(title=title, labelFontSize=LABEL_SIZE, titleFontSize=AXIS_TITLE_SIZE, **extra)
+
+
+def _title(text: str, notes: list[str]) -> alt.TitleParams:
+    """Return a chart title whose subtitle explains the marks to a reader without training."""
+    subtitle = " · ".join(notes) if notes else alt.Undefined
+    return alt.TitleParams(text=text, subtitle=subtitle, fontSize=TITLE_SIZE, subtitleFontSize=LABEL_SIZE,
+                           anchor="start")
+
+
+def _no_data(title: str) -> alt.LayerChart:
+    """Return a chart holding only a centred "no data" message, so an empty page still renders."""
+    message = alt.Chart(pd.DataFrame({"message": [NO_DATA]})).mark_text(fontSize=AXIS_TITLE_SIZE, color=GREY)
+    message = message.encode(text="message:N", x=alt.value(alt.expr("width / 2")),
+                             y=alt.value(alt.expr("height / 2")))
+    return alt.layer(message).properties(title=_title(title, []), height=MIN_HEIGHT)
+
+
+def _present(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Return the rows that have every one of `columns`; a mark without its value is skipped."""
+    if frame.empty:  # an empty frame may come without its columns at all
+        return frame
+    return frame.dropna(subset=list(columns)).reset_index(drop=True)
+
+
+def _grey_when_few(n: str, small_n: int):
+    """Return a colour rule, to be finished with `.otherwise(...)`, greying rows on fewer than `small_n`."""
+    # In Vega null < 30 holds, so a missing n greys the mark, matching the note _with_notes writes.
+    return alt.when(alt.datum[n] < small_n).then(alt.value(GREY))
+
+
+def _with_notes(frame: pd.DataFrame, low: str | None, high: str | None, n: str | None,
+                small_n: int, fmt: str = ".1f") -> pd.DataFrame:
+    """Return a copy with the interval written out and a "too few responses" note, for tooltips."""
+    notes = {}
+    if low is not None and high is not None:
+        spec = "{:" + fmt + "}"
+        notes[INTERVAL] = [f"{spec.format(lo)} – {spec.format(hi)}" if pd.notna(lo) and pd.notna(hi)
+                           else "no interval" for lo, hi in zip(frame[low], frame[high])]
+    if n is not None:
+        counts = pd.to_numeric(frame[n], errors="coerce").fillna(0)
+        notes[NOTE] = [TOO_FEW if count < small_n else "" for count in counts]
+    return frame.assign(**notes)
+
+
+def _tooltips(*leading: alt.Tooltip, interval: bool, n: str | None) -> list[alt.Tooltip]:
+    """Return the tooltip list: the given fields, then interval, n and the reliability note."""
+    extra = [alt.Tooltip(f"{INTERVAL}:N", title="95 % interval")] if interval else []
+    if n is not None:
+        extra += [alt.Tooltip(f"{n}:Q", title="n", format=","), alt.Tooltip(f"{NOTE}:N", title="Note")]
+    return [*leading, *extra]
+
+
+def _as_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Return a copy with `column` as datetimes, since Altair cannot serialise `datetime.date` values."""
+    return frame.assign(**{column: pd.to_datetime(frame[column])})
+
+
+def _date_format(dates: pd.Series) -> str:
+    """Return "%b %Y" when every date is the first of a month (a monthly series), else a full date."""
+    return "%b %Y" if (dates.dropna().dt.day == 1).all() else "%d %b %Y"
+
+
+def _category_order(frame: pd.DataFrame, category: str) -> list:
+    """Return the categories in the frame's row order, each once; the sort list every layer shares."""
+    return list(dict.fromkeys(frame[category].tolist()))
+
+
+def _bar_height(count: int) -> int:
+    """Return a height that gives every category row room for a readable label."""
+    return max(MIN_HEIGHT, ROW_HEIGHT * count)
+
+
+def _whiskers(base: alt.Chart, low: str, high: str, title: str, horizontal: bool) -> alt.Chart:
+    """Return interval lines from `low` to `high`, skipping rows whose interval is missing."""
+    # The axis title is repeated so the shared axis never falls back to a merged "value, low, high".
+    start = alt.X(f"{low}:Q", axis=_axis(title)) if horizontal else alt.Y(f"{low}:Q", axis=_axis(title))
+    channels = {"x": start, "x2": f"{high}:Q"} if horizontal else {"y": start, "y2": f"{high}:Q"}
+    # NaN reaches Vega as null; a rule with one missing end would otherwise run to the axis.
+    valid = " && ".join(f"isValid(datum[{json.dumps(field)}])" for field in (low, high))
+    return base.transform_filter(valid).mark_rule(color=INK, strokeWidth=2).encode(**channels)
+
+
+# --- Builders -----------------------------------------------------------------------------------
+
+def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str | None, n: str, title: str,
+                y_title: str, x: str = "period", target: float | None = None,
+                small_n: int = SMALL_N) -> alt.LayerChart:
+    """Return a line of `value` over time with its 95 % interval as a band, points greyed where n < small_n,
+    and a dashed target rule when a target is given."""
+    guard(frame)
+    if frame.empty or frame[value].isna().all():
+        return _no_data(title)
+    # Rows without a value stay in: the line and band break there instead of bridging the gap.
+    data = _with_notes(_as_dates(frame, x), low, high, n, small_n)
+    has_band = low is not None and high is not None
+    tooltip = _tooltips(alt.Tooltip(f"{x}:T", title="Period", format=_date_format(data[x])),
+                        alt.Tooltip(f"{value}:Q", title=y_title, format=".1f"), interval=has_band, n=n)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
+    y = alt.Y(f"{value}:Q", axis=_axis(y_title), scale=alt.Scale(zero=False))
+    layers = []
+    if has_band:
+        band = base.mark_area(color=BLUE, opacity=0.18, invalid="break-paths-filter-domains")
+        layers.append(band.encode(y=alt.Y(f"{low}:Q", axis=_axis(y_title), scale=alt.Scale(zero=False)),
+                                  y2=f"{high}:Q"))
+    layers.append(base.mark_line(color=BLUE, strokeWidth=2.5, invalid="break-paths-filter-domains").encode(y=y))
+    points = base.mark_point(filled=True, size=70, invalid="filter").encode(
+        y=y, color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
+    layers.append(points)
+    if target is not None:
+        layers.extend(_target_layers(target))
+    notes = ["band: 95 % interval"] * has_band + [f"grey points: fewer than {small_n} responses"]
+    notes += ["dashed line: target"] * (target is not None)
+    return alt.layer(*layers).properties(title=_title(title, notes), height=PLOT_HEIGHT)
+
+
+def _target_layers(target: float) -> list[alt.Chart]:
+    """Return a dashed horizontal rule at `target` and its label at the right edge."""
+    base = alt.Chart(pd.DataFrame({"target": [target], "label": [f"Target {target:g}"]})).encode(
+        y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target")])
+    rule = base.mark_rule(color=INK, strokeDash=[6, 4], strokeWidth=1.5)
+    label = base.mark_text(align="right", baseline="bottom", dy=-3, fontSize=LABEL_SIZE, color=INK).encode(
+        text="label:N", x=alt.value("width"))
+    return [rule, label]
+
+
+def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str | None, high: str | None,
+                     n: str, title: str, x_title: str, small_n: int = SMALL_N,
+                     highlight: str | None = None) -> alt.LayerChart:
+    """Return horizontal bars of `value` per category, sorted by value, with interval whiskers; bars with n < small_n greyed
+    and labelled 'too few responses' in the tooltip; `highlight` names a boolean column drawn in the accent colour."""
+    guard(frame)
+    data = _present(frame, category, value)
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data.sort_values(value, ascending=False, kind="stable"), low, high, n, small_n)
+    has_interval = low is not None and high is not None
+    tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Group"),
+                        alt.Tooltip(f"{value}:Q", title=x_title, format=".1f"), interval=has_interval, n=n)
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelLimit=240)),
+        tooltip=tooltip)
+    colour, outline = _grey_when_few(n, small_n), alt.value(0)
+    if highlight is not None:
+        marked = alt.datum[highlight] == True  # noqa: E712 (becomes Vega's `=== true`: null is not marked)
+        colour = colour.when(marked).then(alt.value(ORANGE))
+        # An outline keeps a highlighted bar visible when small n greys it, and helps colour-blind readers.
+        outline = alt.when(marked).then(alt.value(2)).otherwise(alt.value(0))
+    bars = base.mark_bar(height={"band": 0.7}, stroke=INK).encode(
+        x=alt.X(f"{value}:Q", axis=_axis(x_title)), color=colour.otherwise(alt.value(BLUE)), strokeWidth=outline)
+    layers = [bars] + ([_whiskers(base, low, high, x_title, horizontal=True)] if has_interval else [])
+    notes = ["lines show the 95 % interval"] * has_interval + [f"grey: fewer than {small_n} responses"]
+    notes += ["orange: highlighted"] * (highlight is not None)
+    return alt.layer(*layers).properties(title=_title(title, notes), height=_bar_height(len(data)))
+
+
+def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: str, significant: str,
+              too_few: str, title: str, x_title: str, n: str | None = None) -> alt.LayerChart:
+    """Return each category's gap to the rest as a dot with its interval around a zero rule, ranked by gap;
+    significant gaps coloured (above 0 one colour, below another), others grey; too_few ones faded."""
+    guard(frame)
+    data = _present(frame, category, gap)
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data.sort_values(gap, ascending=False, kind="stable"), low, high, n, SMALL_N)
+    data[DIRECTION] = [_direction(g, sig) for g, sig in zip(data[gap], data[significant])]
+    data[NOTE] = [TOO_FEW if _is_true(few) else "" for few in data[too_few]]
+    tooltip = [alt.Tooltip(f"{category}:N", title="Group"), alt.Tooltip(f"{gap}:Q", title=x_title, format="+.1f"),
+               alt.Tooltip(f"{INTERVAL}:N", title="95 % interval"), alt.Tooltip(f"{DIRECTION}:N", title="Verdict")]
+    tooltip += [alt.Tooltip(f"{n}:Q", title="n", format=",")] if n is not None else []
+    tooltip += [alt.Tooltip(f"{NOTE}:N", title="Note")]
+    faded = alt.when(alt.datum[too_few] == True).then(alt.value(FADED)).otherwise(alt.value(1.0))  # noqa: E712
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelLimit=240)),
+        tooltip=tooltip, opacity=faded)
+    colour = alt.Color(f"{DIRECTION}:N", legend=_legend(None, orient="bottom"),
+                       scale=alt.Scale(domain=[ABOVE, BELOW, UNCLEAR], range=[BLUE, ORANGE, GREY]))
+    whiskers = _whiskers(base, low, high, x_title, horizontal=True).encode(color=colour)
+    dots = base.mark_point(filled=True, size=110).encode(x=alt.X(f"{gap}:Q", axis=_axis(x_title)), color=colour)
+    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=INK, strokeWidth=1).encode(x="zero:Q")
+    notes = ["0 = same as the rest", "lines show the 95 % interval", "faded: too few responses"]
+    return (zero + whiskers + dots).properties(title=_title(title, notes), height=_bar_height(len(data)))
+
+
+def _is_true(flag) -> bool:
+    """Return whether a flag from a frame is set; None, NaN and pd.NA count as not set."""
+    return bool(pd.notna(flag) and flag)
+
+
+def _direction(gap: float, significant) -> str:
+    """Return the verdict shown in the legend: a significant gap above or below zero, or no clear difference."""
+    if not _is_true(significant):
+        return UNCLEAR
+    return ABOVE if gap > 0 else BELOW
+
+
+def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: str, value_title: str,
+            n: str | None = None, small_n: int = SMALL_N, fmt: str = ".1f") -> alt.LayerChart:
+    """Return a row × column grid coloured by value with the value written in each cell (faded where n < small_n)."""
+    guard(frame)
+    data = _present(frame, row, column, value)
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data, None, None, n, small_n)
+    tooltip = _tooltips(alt.Tooltip(f"{row}:N"), alt.Tooltip(f"{column}:N"),
+                        alt.Tooltip(f"{value}:Q", title=value_title, format=fmt), interval=False, n=n)
+    faded = (alt.when(alt.datum[n] < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0))
+             if n is not None else alt.value(1.0))
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{column}:O", sort=_category_order(data, column), axis=_axis(None, orient="top", labelAngle=0)),
+        y=alt.Y(f"{row}:O", sort=_category_order(data, row), axis=_axis(None, labelLimit=240)),
+        tooltip=tooltip, opacity=faded)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues"), legend=_legend(value_title)))
+    # Dark cells need white text; the midpoint of the values shown is where "blues" turns dark.
+    middle = float((data[value].min() + data[value].max()) / 2)
+    text = base.mark_text(fontSize=LABEL_SIZE).encode(
+        text=alt.Text(f"{value}:Q", format=fmt),
+        color=alt.when(alt.datum[value] > middle).then(alt.value("white")).otherwise(alt.value(INK)))
+    notes = [f"faded: fewer than {small_n} responses"] if n is not None else []
+    height = _bar_height(len(_category_order(data, row)))
+    return (cells + text).properties(title=_title(title, notes), height=height)
+
+
+def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left_title: str, right_title: str,
+                     title: str) -> alt.LayerChart:
+    """Return two lines over time with independent y axes (e.g. monthly NPS against monthly churn rate)."""
+    guard(frame)
+    if frame.empty or frame[[left, right]].isna().all().all():
+        return _no_data(title)
+    data = _as_dates(frame, x)
+    tooltip = [alt.Tooltip(f"{x}:T", title="Period", format=_date_format(data[x])),
+               alt.Tooltip(f"{left}:Q", title=left_title, format=".1f"),
+               alt.Tooltip(f"{right}:Q", title=right_title, format=".1f")]
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
+    # Colour alone must not tell the lines apart: the right one is also dashed, and each axis is titled.
+    left_line = base.mark_line(color=BLUE, strokeWidth=2.5, invalid="break-paths-filter-domains",
+                               point=alt.OverlayMarkDef(filled=True, size=50, color=BLUE)).encode(
+        y=alt.Y(f"{left}:Q", scale=alt.Scale(zero=False), axis=_axis(f"{left_title} (solid)", titleColor=BLUE)))
+    right_line = base.mark_line(color=ORANGE, strokeWidth=2.5, strokeDash=[6, 3], invalid="break-paths-filter-domains",
+                                point=alt.OverlayMarkDef(filled=True, size=50, color=ORANGE)).encode(
+        y=alt.Y(f"{right}:Q", scale=alt.Scale(zero=False),
+                axis=_axis(f"{right_title} (dashed)", titleColor=ORANGE, orient="right")))
+    notes = [f"solid blue: {left_title} (left axis)", f"dashed orange: {right_title} (right axis)"]
+    return (left_line + right_line).resolve_scale(y="independent").properties(
+        title=_title(title, notes), height=PLOT_HEIGHT)
+
+
+def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str, high: str, n: str, title: str,
+                       y_title: str, small_n: int = SMALL_N) -> alt.LayerChart:
+    """Return vertical bars per category with interval whiskers (e.g. churn rate by NPS group)."""
+    guard(frame)
+    data = _present(frame, category, value)
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data, low, high, n, small_n)
+    tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Group"),
+                        alt.Tooltip(f"{value}:Q", title=y_title, format=".1f"), interval=True, n=n)
+    # The frame's own order is kept: groups such as Detractor / Passive / Promoter have a natural order.
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelAngle=0)),
+        tooltip=tooltip)
+    bars = base.mark_bar(width={"band": 0.6}).encode(
+        y=alt.Y(f"{value}:Q", axis=_axis(y_title)),
+        color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
+    notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} responses"]
+    return (bars + _whiskers(base, low, high, y_title, horizontal=False)).properties(
+        title=_title(title, notes), height=PLOT_HEIGHT)

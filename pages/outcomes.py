@@ -1,0 +1,49 @@
+"""Business outcomes: what experience is worth in churn and revenue."""
+
+import streamlit as st
+
+from cxmetrics import app_state
+from cxmetrics.charts import dual_trend_chart, interval_bar_chart
+from cxmetrics.narrative import revenue_at_risk_sentence
+from cxmetrics.outcomes import EXPERIENCE_GROUPS
+from ui.widgets import chart
+
+LABELS = {"nps_group": "NPS group", "csat_group": "CSAT group", "repeat_contact": "Had a repeat contact"}
+
+scope = app_state.scope()
+version = app_state.data_version()
+
+st.title("Business outcomes")
+overall = app_state.cached_outcomes(version, None, scope)["overall"]
+if not overall["customers"]:
+    st.info("No outcomes yet: load an outcomes file (customer × month with churn and revenue) on the Data page.")
+    st.stop()
+st.caption(
+    f"{overall['customers']:,} customers with outcomes; churn rate {overall['churn_rate']:.1f} % (any month), "
+    f"revenue per customer {overall['revenue_per_customer']:,.0f}. NPS and CSAT groups come from each customer's "
+    "latest answer before the outcome month."
+)
+
+by_nps = app_state.cached_outcomes(version, "nps_group", scope)
+st.markdown(revenue_at_risk_sentence(by_nps["groups"]))
+
+group = st.segmented_control("Split by", list(EXPERIENCE_GROUPS), default="nps_group", format_func=LABELS.get,
+                             key="outcomes_by") or "nps_group"
+result = app_state.cached_outcomes(version, group, scope)
+frame = result["frame"]
+left, right = st.columns(2)
+with left:
+    chart(interval_bar_chart(frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
+                             n="customers", title=f"Churn rate by {LABELS[group].lower()}", y_title="churn %"),
+          frame, f"churn_by_{group}")
+with right:
+    chart(interval_bar_chart(frame, category=group, value="revenue_per_customer", low="revenue_per_customer_low",
+                             high="revenue_per_customer_high", n="customers",
+                             title=f"Revenue per customer by {LABELS[group].lower()}", y_title="revenue"),
+          frame, f"revenue_by_{group}")
+
+st.subheader("Experience against outcome, month by month")
+trend = app_state.cached_outcome_trend(version, scope)
+chart(dual_trend_chart(trend, x="month", left="nps", right="churn_rate", left_title="NPS",
+                       right_title="churn rate % (that month)", title="Monthly NPS against monthly churn"),
+      trend, "nps_and_churn_by_month")

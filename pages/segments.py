@@ -1,0 +1,45 @@
+"""Segments: is a group's experience really different from everyone else's?"""
+
+import streamlit as st
+
+from cxmetrics import app_state
+from cxmetrics.charts import gap_chart, ranked_bar_chart
+from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.segments import METRICS
+from ui.widgets import chart, drill_table
+
+scope = app_state.scope()
+version = app_state.data_version()
+dimensions = [name for name, _ in app_state.cached_dimensions(version)]
+
+st.title("Segments")
+st.caption(
+    "Each group's figure minus everyone else's, with the 95 % interval of the difference. A gap is marked "
+    "significant when it survives the Benjamini–Hochberg correction (false-discovery rate 5 %) across all the "
+    "groups compared at once; groups with fewer than 30 observations are faded."
+)
+left, right = st.columns(2)
+default_dim = "tier" if "tier" in dimensions else (dimensions[0] if dimensions else None)
+by = left.selectbox("Split by", dimensions, index=dimensions.index(default_dim) if default_dim else 0, key="seg_by")
+metric = right.selectbox("Metric", list(METRICS), format_func=lambda k: DEFINITIONS[k].label, key="seg_metric")
+
+if by:
+    gaps = app_state.cached_gaps(version, metric, by, scope)
+    chart(gap_chart(gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
+                    too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
+                    x_title=f"gap ({DEFINITIONS[metric].unit})"),
+          gaps, f"gaps_{metric}_by_{by}")
+    drill_table(gaps, name=f"gaps_{by}", by=by, scope=scope,
+                kind="responses" if metric in ("nps", "csat", "ces", "survey_fcr") else "contacts")
+
+st.subheader("Teams: experience beside engagement")
+st.caption("Employee engagement is the mean score over the months in the date range, from the engagement table.")
+teams = app_state.cached_teams(version, scope)
+if len(teams):
+    chart(ranked_bar_chart(teams, category="team", value="csat", low="csat_low", high="csat_high", n="csat_n",
+                           title="CSAT by team", x_title="CSAT %"),
+          teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], "csat_by_team")
+    drill_table(teams[["team", "engagement", "engagement_months", "contacts", "fcr", "repeat_rate", "nps", "csat",
+                       "csat_n"]], name="teams", by="team", scope=scope)
+else:
+    st.info("No teams in the data: load contacts with a team column and an engagement file.")

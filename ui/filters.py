@@ -1,0 +1,68 @@
+"""The sidebar every page shares: dates, channel, reason, one segment, window W, same reason."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from cxmetrics import app_state
+from cxmetrics.dimensions import Filters
+from cxmetrics.url_state import MAX_WINDOW, Scope
+
+NO_SEGMENT = "(none)"
+
+
+def sidebar_filters() -> Scope:
+    """Draw the shared filters and return the scope they set (also written into the URL)."""
+    current = app_state.scope()
+    version = app_state.data_version()
+    dimensions = dict(app_state.cached_dimensions(version))
+    f = current.filters
+    with st.sidebar:
+        st.subheader("Filters")
+        left, right = st.columns(2)
+        date_from = left.date_input("From", value=f.date_from, key="flt_from", format="YYYY-MM-DD")
+        date_to = right.date_input("To", value=f.date_to, key="flt_to", format="YYYY-MM-DD")
+        channels = _multi("Channel", "channel", f.channels, dimensions, version, "flt_channel")
+        reasons = _multi("Contact reason", "contact_reason", f.reasons, dimensions, version, "flt_reason")
+        segment_names = [NO_SEGMENT] + [d for d in dimensions if d not in ("channel", "contact_reason")]
+        segment = st.selectbox(
+            "Segment", segment_names,
+            index=segment_names.index(f.segment) if f.segment in segment_names else 0,
+            key="flt_segment", help="Any customer attribute or extra contact column; pick values below.",
+        )
+        segment = None if segment == NO_SEGMENT else segment
+        segment_values = (
+            _multi(f"{segment} is", segment, f.segment_values if segment == f.segment else (), dimensions, version,
+                   f"flt_segment_values_{segment}")
+            if segment else ()
+        )
+        st.subheader("Definitions")
+        window = st.number_input(
+            "Repeat window W (days)", min_value=1, max_value=MAX_WINDOW, value=current.window, key="flt_window",
+            help="A contact is a repeat when the same customer's previous contact started at most W days before.",
+        )
+        same_reason = st.toggle(
+            "Same reason only", value=current.same_reason, key="flt_same_reason",
+            help="Count a repeat (and judge FCR) only against contacts with the same contact reason.",
+        )
+    if date_from and date_to and date_from > date_to:
+        st.sidebar.warning("'From' is after 'To': the date filter is ignored.")
+        date_from = date_to = None
+    new = replace(
+        current,
+        filters=Filters(date_from, date_to, tuple(channels), tuple(reasons), segment, tuple(segment_values)),
+        window=int(window),
+        same_reason=bool(same_reason),
+    )
+    app_state.set_scope(new)
+    return new
+
+
+def _multi(label: str, name: str, chosen, dimensions: dict, version: str, key: str) -> list[str]:
+    if name not in dimensions:
+        return []
+    options = app_state.cached_values(version, name)
+    default = [v for v in chosen if v in options]
+    return st.multiselect(label, options, default=default, key=key, placeholder="All")
