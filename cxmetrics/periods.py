@@ -1,7 +1,8 @@
 """Change between two periods: is a metric getting better, and is the change more than noise?
 
 A change is called significant only when the 95 % interval of the difference between the two
-periods' figures excludes 0 (the periods are treated as independent samples).
+periods' figures excludes 0 (the periods are treated as independent samples) and both periods
+have at least 30 observations.
 """
 
 from __future__ import annotations
@@ -67,10 +68,14 @@ def compare_periods(
     before_row = before[before["is_overall"] == 1].iloc[0]
     changes = {}
     for metric in METRICS:
-        value, var, _ = estimate(metric, now_row)
-        old, old_var, _ = estimate(metric, before_row)
+        value, var, n = estimate(metric, now_row)
+        old, old_var, old_n = estimate(metric, before_row)
         diff = stats.difference(value, var, old, old_var)
-        changes[metric] = {"value": diff.value, "low": diff.low, "high": diff.high, "significant": diff.excludes_zero}
+        # Below 30 observations the normal interval is not trustworthy (three promoters have
+        # "no variance"), so such a change is never called significant.
+        enough = min(n, old_n) >= stats.SMALL_N
+        changes[metric] = {"value": diff.value, "low": diff.low, "high": diff.high,
+                           "significant": diff.excludes_zero and enough}
     # Volume has no sampling error to test: its change is reported as a plain difference.
     changes["contacts"] = {"value": float(now_row["contacts"] - before_row["contacts"]), "low": None, "high": None,
                            "significant": False}

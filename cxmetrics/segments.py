@@ -52,6 +52,9 @@ def segment_gaps(
         value, var, n = estimate(metric, group)
         rest_value, rest_var, rest_n = estimate(metric, rest)
         gap = stats.difference(value, var, rest_value, rest_var)
+        # A group under 30 observations is shown but not tested: its normal interval is not
+        # trustworthy (one promoter has "no variance") and it must not count as a discovery.
+        tested = min(n, rest_n) >= stats.SMALL_N
         rows.append(
             {
                 by: _plain(group["group_value"]),
@@ -62,7 +65,7 @@ def segment_gaps(
                 "gap": gap.value,
                 "gap_low": gap.low,
                 "gap_high": gap.high,
-                "p_value": gap.p_value,
+                "p_value": gap.p_value if tested else None,
                 "excludes_zero": gap.excludes_zero,
                 "too_few": n < stats.SMALL_N,
             }

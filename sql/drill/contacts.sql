@@ -6,7 +6,8 @@ WITH scoped AS (
     SELECT
         c.contact_id, c.started_at, c.customer_id, c.channel, c.contact_reason, c.agent, c.team,
         c.self_service,
-        c.customer_id IS NOT NULL AND c.prev_any_at >= c.started_at - INTERVAL '1' DAY * $window AS repeat_contact
+        coalesce(c.customer_id IS NOT NULL AND c.prev_any_at >= c.started_at - INTERVAL '1' DAY * $window, FALSE)
+            AS repeat_contact
     FROM contacts AS c
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
     WHERE ($value IS NULL OR CAST({{dimension}} AS VARCHAR) = $value)
