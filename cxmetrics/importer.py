@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -66,13 +67,23 @@ class ImportResult:
         return asdict(self)
 
 
-def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, options: ImportOptions) -> ImportResult:
-    """Return what happened after loading `path` as `kind`; raise ImportRefused when nothing could be."""
+STEPS = ("staging", "validating", "writing")
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, options: ImportOptions,
+    on_step: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Return what happened after loading `path` as `kind`; raise ImportRefused when nothing could be.
+
+    `on_step`, if given, hears each of STEPS as it starts (for a progress display)."""
+    step = on_step or (lambda _name: None)
     if kind not in KINDS:
         raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     path = Path(path)
     if not path.is_file():
         raise ImportRefused(f"no such file: {path}")
+    _check_date_formats(con, options.date_formats)
     content_hash = _sha256(path)
     earlier = con.execute(
         "SELECT import_id FROM imports WHERE content_hash = $h AND kind = $k AND deleted_at IS NULL",
@@ -81,6 +92,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, optio
     if earlier:
         return ImportResult(None, kind, path.name, 0, 0, [], options.dry_run, already_imported=earlier[0])
 
+    step("staging")
     with tempfile.TemporaryDirectory(prefix="cxmetrics-") as workdir:
         try:
             staged = stage_file(con, path, options.encoding, Path(workdir))
@@ -90,6 +102,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, optio
         targets, source = _targets(con, kind, staged.columns, options)
     except MappingError as exc:
         raise ImportRefused(str(exc)) from exc
+    step("validating")
     run_validation(con, kind, targets, options)
     rejected_lines = con.execute(
         "SELECT count(DISTINCT line) FROM (SELECT line FROM cx_stage_rejects UNION ALL SELECT line FROM cx_row_rejects)"
@@ -111,6 +124,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, optio
     )
     if rows_loaded == 0:
         return result
+    step("writing")
     result.import_id = _write(con, kind, path, content_hash, targets, staged, options, result)
     if options.dry_run:
         result.import_id = None
@@ -260,6 +274,16 @@ def _first_rejects(con) -> list[dict]:
         {"n": REJECTS_SHOWN},
     ).fetchall()
     return [{"line": r[0], "column": r[1], "value": r[2], "reason": r[3]} for r in rows]
+
+
+def _check_date_formats(con, formats: list[str]) -> None:
+    """Raise ImportRefused for a --date-format that strptime cannot use, before any work is done."""
+    for fmt in formats:
+        try:
+            con.execute("SELECT try_strptime('2000-01-01', $f)", {"f": fmt}).fetchall()
+        except duckdb.Error as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise ImportRefused(f"date format {fmt!r} is not a strptime format: {reason}") from exc
 
 
 def _sha256(path: Path) -> str:

@@ -17,9 +17,10 @@ _PARSE = {
     INTEGER: "cx_integer({raw})",
     REAL: "cx_real({raw})",
     BOOLEAN: "cx_boolean({raw})",
-    TIMESTAMP: "cx_timestamp({raw}, $formats)",
-    MONTH: "cx_month({raw}, $formats)",
+    TIMESTAMP: "{timestamp}",
+    MONTH: "CAST(date_trunc('month', COALESCE({timestamp}, try_strptime({raw}, $month_formats))) AS DATE)",
 }
+MONTH_FORMATS = ["%Y-%m", "%Y/%m", "%m/%Y", "%b %Y", "%B %Y"]
 _CANNOT_READ = {
     INTEGER: "not a whole number",
     REAL: "not a number",
@@ -27,12 +28,22 @@ _CANNOT_READ = {
     TIMESTAMP: "not a date/time this import can read (give --date-format)",
     MONTH: "not a month (e.g. 2024-03 or 2024-03-01)",
 }
-ISO_FORMAT = "%Y-%m-%d %H:%M:%S"  # strptime needs at least one format; ISO is also read without it
+
+
+def timestamp_expression(raw: str, date_formats: list[str]) -> str:
+    """Return SQL reading `raw` as a UTC timestamp: each user format in turn ($fmt_N), then ISO.
+
+    One try_strptime per format: given a list, DuckDB carries one row's UTC offset into the
+    next row's value when the list mixes formats with and without %z."""
+    tries = [f"CAST(try_strptime({raw}, $fmt_{i}) AS TIMESTAMP)" for i in range(len(date_formats))]
+    tries.append(f"CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)")
+    return f"COALESCE({', '.join(tries)})"
 
 
 def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
     """Create `cx_typed` from `cx_stage`: cleaned text, typed values, first line per key, loaded-by."""
-    params: dict = {"nulls": list(nulls), "formats": list(date_formats) + [ISO_FORMAT]}
+    params: dict = {"nulls": list(nulls), "month_formats": MONTH_FORMATS}
+    params.update({f"fmt_{i}": fmt for i, fmt in enumerate(date_formats)})
     cleaned, typed = [], []
     for i, target in enumerate(targets):
         if target.source is not None:
@@ -42,7 +53,10 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
             raw = f"cx_clean(CAST($set_{i} AS VARCHAR), $nulls)"
         cleaned.append(f"{raw} AS r_{i}")
         parse = _PARSE.get(target.column.type)
-        typed.append(f"{parse.format(raw=f'r_{i}') if parse else f'r_{i}'} AS t_{i}")
+        expression = (
+            parse.format(raw=f"r_{i}", timestamp=timestamp_expression(f"r_{i}", date_formats)) if parse else f"r_{i}"
+        )
+        typed.append(f"{expression} AS t_{i}")
     key_aliases = _key_aliases(kind, targets)
     table = quote_ident(kind)
     key_cols = [quote_ident(k) for k in TABLES[kind].key]

@@ -5,6 +5,8 @@ Nothing is mocked: every test works on a real DuckDB file under its own tmp_path
 
 from __future__ import annotations
 
+pytest_plugins = ["sql_coverage"]  # fails the run when a file in sql/ was never executed
+
 import json
 import os
 import subprocess
@@ -56,6 +58,34 @@ class CliRun(tuple):
     stdout: str
 
 
+def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None) -> CliRun:
+    """Run `python -m cxmetrics *args [--db db]` in `workdir`; CXMETRICS_DB points into `workdir`."""
+    command = [sys.executable, "-m", "cxmetrics", *map(str, args)]
+    if db is not None:
+        command += ["--db", str(db)]
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [environment.get("PYTHONPATH")])])
+    # Never the project's own data/cx.duckdb, even when a test leaves --db out.
+    environment["CXMETRICS_DB"] = str(Path(workdir) / "env-default.duckdb")
+    environment.update(env or {})
+    done = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", cwd=str(workdir), env=environment, timeout=120
+    )
+    try:
+        payload = json.loads(done.stdout)
+    except ValueError:
+        payload = None
+    result = CliRun((done.returncode, payload, done.stderr))
+    result.stdout = done.stdout
+    return result
+
+
+@pytest.fixture(scope="session")
+def cxmetrics_cli():
+    """run_cxmetrics(args, db, workdir, env=None), for fixtures wider than one test."""
+    return run_cxmetrics
+
+
 @pytest.fixture
 def cli_db(tmp_path) -> Path:
     """The database file `run_cli` passes with --db."""
@@ -72,32 +102,7 @@ def run_cli(tmp_path, cli_db):
     """
 
     def _run(*args, db=True, env: dict | None = None, cwd: Path | None = None):
-        command = [sys.executable, "-m", "cxmetrics", *map(str, args)]
-        if db is True:
-            command += ["--db", str(cli_db)]
-        elif db:
-            command += ["--db", str(db)]
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(
-            [str(PROJECT_ROOT), *filter(None, [environment.get("PYTHONPATH")])]
-        )
-        environment["CXMETRICS_DB"] = str(tmp_path / "env-default.duckdb")
-        environment.update(env or {})
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=str(cwd or tmp_path),
-            env=environment,
-            timeout=120,
-        )
-        try:
-            payload = json.loads(done.stdout)
-        except ValueError:
-            payload = None
-        result = CliRun((done.returncode, payload, done.stderr))
-        result.stdout = done.stdout
-        return result
+        chosen = cli_db if db is True else (db or None)
+        return run_cxmetrics(args, chosen, cwd or tmp_path, env)
 
     return _run

@@ -1,6 +1,7 @@
 -- One row per staged row: its line, each target column's cleaned text (r_N) and typed value
 -- (t_N), the first line in the file with the same key, and the import that already holds the key.
--- $nulls (extra missing-value markers), $formats (strptime formats), $set_N (--set values).
+-- $nulls (extra missing-value markers), $month_formats (month spellings), $fmt_N (the user's
+-- strptime formats), $set_N (--set values).
 -- Slots: {{cleaned}}, {{typed}} (generated expressions), {{key}} (key aliases), {{table}},
 -- {{key_columns}}, {{loaded_join}}.
 CREATE TEMP TABLE cx_typed AS

@@ -110,11 +110,3 @@ CREATE MACRO cx_real(x) AS
 CREATE MACRO cx_boolean(x) AS
     CASE WHEN lower(x) IN ('true', 'yes', 'y', '1') THEN TRUE
          WHEN lower(x) IN ('false', 'no', 'n', '0') THEN FALSE END;
-
--- The user's strptime formats first, then anything ISO-like; an offset is converted to UTC.
-CREATE MACRO cx_timestamp(x, fmts) AS
-    COALESCE(CAST(try_strptime(x, fmts) AS TIMESTAMP), CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP));
-
-CREATE MACRO cx_month(x, fmts) AS
-    CAST(date_trunc('month', COALESCE(cx_timestamp(x, fmts),
-        try_strptime(x, ['%Y-%m', '%Y/%m', '%m/%Y', '%b %Y', '%B %Y']))) AS DATE);
