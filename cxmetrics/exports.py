@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-# A spreadsheet runs a cell starting with these as a formula (CSV injection); a leading
-# apostrophe makes it plain text and is not shown.
+# A spreadsheet runs a cell starting with these as a formula (CSV injection); "-1+cmd|..." is
+# one, so text "-1" is neutralised too. Numbers stored as numbers are left as they are.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """Return a text value that a spreadsheet will not run as a formula; other values unchanged."""
+    """Return a text value that a spreadsheet will not run as a formula (a leading apostrophe); other values unchanged."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """Return the frame as UTF-8 CSV (with BOM, so Excel reads accents) with formula-like text neutralised."""
-    cleaned = frame.copy()
-    for column in cleaned.columns:
-        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
-            cleaned[column] = cleaned[column].map(neutralise)
-    return cleaned.to_csv(index=False).encode("utf-8-sig")
+    """Return the frame as UTF-8 CSV (with BOM, for Excel) where no cell or header can run as a formula."""
+    out = frame.copy()
+    for name in out.columns:
+        if pd.api.types.is_object_dtype(out[name]) or pd.api.types.is_string_dtype(out[name]):
+            out[name] = out[name].map(neutralise, na_action="ignore")
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    # CRLF line ends: the csv writer then quotes any field holding a CR or LF, which a bare CR needs.
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -1,0 +1,405 @@
+"""The Data page's work, without Streamlit: keep an upload, suggest its mapping, check it, load it.
+
+Checking runs the real importer in dry-run mode (`load_file` with `dry_run=True`), so the report
+is exactly what a load would do; the full reject list and the typed preview are read from the
+temp tables that run leaves on the connection. An uploaded file is written to a fresh temp
+directory under a sanitised name with a suffix chosen from its detected format: the user's file
+name is never a path, only the `file_name` the imports table records.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import unicodedata
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import duckdb
+import pandas as pd
+
+from .db import Identifier, quote_ident, run
+from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
+from .importer import ImportOptions, ImportRefused, ImportResult, delete_import, load_file, remembered_mapping
+from .mapping import MappingError, column_key, resolve_targets
+from .reader import stage_file
+from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP, Column
+from .textfile import FileFormatError, sniff_format
+
+PREVIEW_ROWS = 10
+STEPS = ("staging", "validating", "writing")
+MAX_NAME_LENGTH = 100
+
+KIND_DESCRIPTIONS = {
+    "customers": "One row per customer: `customer_id` and any attribute that segments customers "
+    "(tier, region, plan…). Every extra column becomes a segment to filter and split by.",
+    "contacts": "One row per contact with the organisation (call, chat, e-mail, self-service): "
+    "`contact_id` and `started_at`, with the customer, channel, reason, resolution, agent and team.",
+    "responses": "One row per survey response: `response_id` with NPS (0–10), CSAT (1–5), CES (1–7), "
+    "the \"resolved on first contact?\" answer and the comment.",
+    "outcomes": "One row per customer and month: revenue, churned, orders or any other business measure.",
+    "engagement": "One row per team and month: the employee engagement survey results.",
+}
+
+_TYPE_LABELS = {
+    INTEGER: "whole number",
+    REAL: "number",
+    BOOLEAN: "yes/no",
+    TIMESTAMP: "date/time",
+    MONTH: "month",
+}
+_FORMAT_SUFFIX = {"excel": ".xlsx", "parquet": ".parquet"}
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.()\- ]+")  # \w keeps letters of any script
+# Cells a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab and CR.
+
+
+# --- the uploaded file on disk ----------------------------------------------------------------
+
+
+class StoredUpload:
+    """An uploaded file kept in its own temp directory until `cleanup()` (or garbage collection)."""
+
+    def __init__(self, directory: Path, path: Path, original_name: str, format: str):
+        self.directory = directory
+        self.path = path
+        self.original_name = original_name
+        self.format = format
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(directory), True)
+
+    @property
+    def file_name(self) -> str:
+        """The name the imports table records (sanitised; never used as a path by the caller)."""
+        return self.path.name
+
+    def cleanup(self) -> None:
+        """Remove the temp directory and the file in it (safe to call twice)."""
+        self._finalizer()
+
+    def __enter__(self) -> StoredUpload:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+def safe_file_name(file_name: str | None, format: str) -> str:
+    """Return a plain base name for an upload: no directory part, no `..`, a suffix fixed by its format."""
+    base = unicodedata.normalize("NFC", re.split(r"[\\/]", file_name or "")[-1])
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = _UNSAFE_NAME_CHARS.sub("_", stem)
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" .")[:MAX_NAME_LENGTH].strip(" .") or "upload"
+    if format == "csv":
+        ending = f".{suffix.lower()}" if f".{suffix.lower()}" in _TEXT_SUFFIXES else ".csv"
+    else:
+        ending = _FORMAT_SUFFIX[format]
+    return stem + ending
+
+
+def store_upload(data: bytes | BinaryIO, file_name: str | None) -> StoredUpload:
+    """Return the upload written to a fresh temp directory; raise ImportRefused when it is no table file."""
+    with _refusals("the file could not be stored"):
+        directory = Path(tempfile.mkdtemp(prefix="cxmetrics-upload-"))
+        try:
+            raw = directory / "upload.bin"
+            with open(raw, "wb") as out:
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    out.write(data)
+                else:
+                    shutil.copyfileobj(data, out)
+            fmt = sniff_format(raw)
+            path = raw.rename(directory / safe_file_name(file_name, fmt))
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+    return StoredUpload(directory, path, file_name or "", fmt)
+
+
+# --- staging and the suggested mapping ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """A canonical column as the mapping editor shows it."""
+
+    name: str
+    type: str  # e.g. "whole number 0–10", "date/time", "text"
+    required: bool
+
+
+@dataclass
+class UploadPreview:
+    """What staging found: dialect, source columns, the suggested mapping and the first rows as text."""
+
+    upload: StoredUpload
+    kind: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    columns: list[str]
+    rows: int
+    rejected_rows: int
+    suggested: dict[str, str | None]  # canonical column -> source column (None: not found)
+    suggestion_source: str  # remembered | names
+    extra_pairs: list[tuple[str, str]] = field(default_factory=list)  # remembered renames to other names
+    first_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def canonical_columns(kind: str) -> list[ColumnInfo]:
+    """Return the canonical columns of a kind, required ones first as the table lists them."""
+    return [ColumnInfo(c.name, type_label(c), c.required) for c in _table(kind).columns]
+
+
+def type_label(column: Column) -> str:
+    """Return a column's type in words, with its valid range ("whole number 0–10", "number ≥ 0")."""
+    label = _TYPE_LABELS.get(column.type, "text")
+    if column.low is not None and column.high is not None:
+        return f"{label} {column.low:g}–{column.high:g}"
+    if column.low is not None:
+        return f"{label} ≥ {column.low:g}"
+    return label
+
+
+def stage_upload(
+    con, kind: str, data: bytes | BinaryIO, file_name: str | None, encoding: str | None = None,
+    rows: int = PREVIEW_ROWS,
+) -> UploadPreview:
+    """Return the preview of an uploaded file (kept on disk in `.upload` until you clean it up)."""
+    upload = store_upload(data, file_name)
+    try:
+        return preview_upload(con, kind, upload, encoding, rows)
+    except BaseException:
+        upload.cleanup()
+        raise
+
+
+def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = None,
+                   rows: int = PREVIEW_ROWS) -> UploadPreview:
+    """Return what staging an already stored upload finds, with the mapping to suggest for `kind`."""
+    _table(kind)
+    with tempfile.TemporaryDirectory(prefix="cxmetrics-") as workdir, _refusals():
+        staged = stage_file(con, upload.path, encoding or None, Path(workdir))
+        first = run(con, "upload/staged_rows", {"limit": rows}).df()
+    suggested, source, extra = suggested_mapping(con, kind, staged.columns)
+    return UploadPreview(
+        upload, kind, staged.format, staged.encoding, staged.delimiter, staged.columns, staged.rows,
+        staged.rejected_rows, suggested, source, extra, first,
+    )
+
+
+def suggested_mapping(con, kind: str, columns: list[str]) -> tuple[dict[str, str | None], str, list[tuple[str, str]]]:
+    """Return (canonical column -> source, 'remembered' or 'names', remembered pairs to other names).
+
+    The same rule the importer applies without `--map`: the mapping remembered for this header,
+    then, for the canonical columns it leaves open, a file column whose tidy name matches.
+    """
+    table = _table(kind)
+    suggested: dict[str, str | None] = {c.name: None for c in table.columns}
+    consumed: set[str] = set()
+    extra: list[tuple[str, str]] = []
+    remembered = remembered_mapping(con, kind, columns)
+    for source, target in remembered or []:
+        if target in suggested:
+            suggested[target] = source
+        else:
+            extra.append((source, target))
+        consumed.add(source)
+    for column in table.columns:
+        if suggested[column.name] is None:
+            match = next((c for c in columns if c not in consumed and column_key(c) == column.name), None)
+            if match is not None:
+                suggested[column.name] = match
+                consumed.add(match)
+    return suggested, ("remembered" if remembered else "names"), extra
+
+
+def build_options(
+    preview: UploadPreview,
+    selected: dict[str, str | None],
+    set_values: dict[str, str] | None = None,
+    date_formats: list[str] | None = None,
+    nulls: list[str] | None = None,
+    encoding: str | None = None,
+) -> ImportOptions:
+    """Return the import options for the editor's choices.
+
+    An unchanged suggestion passes no mapping, so the importer applies its own rule and records
+    the mapping as 'remembered' or 'names'; a changed one is passed whole, as `--map` would be.
+    A value for every row (`--set`) counts only for a column no file column feeds.
+    """
+    chosen = {target: source for target, source in selected.items() if source}
+    sets = [
+        (target, value.strip())
+        for target, value in (set_values or {}).items()
+        if value and value.strip() and not chosen.get(target)
+    ]
+    mapping: list[tuple[str, str]] = []
+    if chosen != {t: s for t, s in preview.suggested.items() if s}:
+        mapping = [(source, target) for target, source in chosen.items()] + list(preview.extra_pairs)
+    return ImportOptions(
+        mapping=mapping,
+        set_values=sets,
+        date_formats=list(date_formats or []),
+        nulls=list(nulls or []),
+        encoding=encoding or None,
+    )
+
+
+def missing_required(kind: str, selected: dict[str, str | None], set_values: dict[str, str] | None = None) -> list[str]:
+    """Return the required canonical columns that neither a file column nor a value feeds."""
+    given = {t for t, v in (set_values or {}).items() if v and v.strip()}
+    return [c.name for c in _table(kind).columns if c.required and not selected.get(c.name) and c.name not in given]
+
+
+def planned_extras(con, kind: str, columns: list[str], options: ImportOptions) -> list[tuple[str, str]]:
+    """Return (file column, attribute name) for every file column kept as an extra attribute."""
+    mapping = options.mapping or remembered_mapping(con, kind, columns) or []
+    with _refusals():
+        targets = resolve_targets(kind, columns, mapping, options.set_values)
+    return [(t.source, t.column.name) for t in targets if t.extra and t.source is not None]
+
+
+def parse_lines(text: str | None) -> list[str]:
+    """Return the non-blank lines of a text box, trimmed (one date format or null marker a line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --- checking and loading -----------------------------------------------------------------------
+
+
+@dataclass
+class ValidationReport:
+    """What a load would do: the importer's dry-run result, every reject, and the typed first rows."""
+
+    result: ImportResult
+    rejects: pd.DataFrame  # line, column, value, reason
+    preview: pd.DataFrame  # line, would_load, then one column per target, typed
+    types: dict[str, str]  # target column -> type in words
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.result.rows_loaded
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.result.rows_rejected
+
+    @property
+    def already_imported(self) -> int | None:
+        return self.result.already_imported
+
+
+def validate_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOptions,
+                    rows: int = PREVIEW_ROWS) -> ValidationReport:
+    """Return what loading the file would do, from a real dry run of the importer (nothing is written)."""
+    with _refusals():
+        result = load_file(con, kind, _path_of(upload), replace(options, dry_run=True))
+        if result.already_imported:
+            return ValidationReport(result, _empty_rejects(), pd.DataFrame(), {})
+        # load_file returned after staging and checking: the temp tables are this file's.
+        rejects = run(con, "upload/dry_run_rejects").df()
+        columns = Identifier(", ".join(f"t_{i} AS {quote_ident(name)}" for i, name in enumerate(result.mapping)))
+        preview = run(con, "upload/typed_preview", {"limit": rows}, columns=columns).df()
+    table = _table(kind)
+    types = {
+        name: type_label(table.column(name)) if table.column(name) else "text (extra attribute)"
+        for name in result.mapping
+    }
+    return ValidationReport(result, rejects, preview, types)
+
+
+def commit_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOptions,
+                  on_step: Callable[[str], None] | None = None) -> ImportResult:
+    """Return the importer's result after loading the file for real; `on_step` hears each of STEPS."""
+    with _refusals("the file could not be loaded"):
+        return load_file(con, kind, _path_of(upload), replace(options, dry_run=False), on_step=on_step)
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def import_history(con) -> pd.DataFrame:
+    """Return one row per import, newest first (id, kind, file, when, rows loaded/rejected, deleted)."""
+    return run(con, "upload/import_history").df()
+
+
+def import_rejects(con, import_id: int) -> pd.DataFrame:
+    """Return every rejected row of one import: line, column, value, reason."""
+    return run(con, "upload/import_rejects", {"import_id": int(import_id)}).df()
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import as the history picker shows it."""
+
+    import_id: int
+    kind: str
+    file_name: str
+    rows_loaded: int
+    rows_rejected: int
+    deleted: bool
+
+    @property
+    def label(self) -> str:
+        return f"#{self.import_id} · {self.kind} · {self.file_name}" + (" (deleted)" if self.deleted else "")
+
+
+def import_records(history: pd.DataFrame) -> dict[int, ImportRecord]:
+    """Return {import id: ImportRecord} from `import_history`'s frame, in its order (newest first)."""
+    return {
+        int(row.import_id): ImportRecord(
+            int(row.import_id), row.kind, row.file_name, int(row.rows_loaded), int(row.rows_rejected), bool(row.deleted)
+        )
+        for row in history.itertuples(index=False)
+    }
+
+
+def delete_upload(con, import_id: int) -> int:
+    """Return the number of rows removed by deleting an import (ImportRefused when it cannot be)."""
+    with _refusals("the import could not be deleted"):
+        return delete_import(con, int(import_id))
+
+
+# --- internals ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _refusals(what: str = "the file could not be checked"):
+    """Turn every way a user's file can fail into ImportRefused with a one-line reason."""
+    try:
+        yield
+    except ImportRefused:
+        raise
+    except (FileFormatError, MappingError) as exc:
+        raise ImportRefused(_one_line(exc)) from exc
+    except UnicodeError as exc:
+        raise ImportRefused(f"the file is not valid text in the chosen encoding ({_one_line(exc)})") from exc
+    except duckdb.Error as exc:
+        raise ImportRefused(f"{what}: {_one_line(exc)}") from exc
+    except OSError as exc:
+        raise ImportRefused(f"{what}: {exc.strerror or _one_line(exc)}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "value": [], "reason": []})
+
+
+def _path_of(upload: StoredUpload | Path) -> Path:
+    return upload.path if isinstance(upload, StoredUpload) else Path(upload)
+
+
+def _table(kind: str):
+    if kind not in TABLES:
+        raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(TABLES)}")
+    return TABLES[kind]

@@ -1,0 +1,319 @@
+"""Data: upload a file, map its columns, preview and check it, load it; the import history, its
+rejects and deleting an import. Layout only: the work is in `cxmetrics.upload`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+PROJECT_DIR = str(Path(__file__).resolve().parent.parent)
+if PROJECT_DIR not in sys.path:
+    # Run on its own (`streamlit run pages/data.py`), only pages/ is on the path.
+    sys.path.insert(0, PROJECT_DIR)
+
+from cxmetrics import app_state, upload  # noqa: E402
+from cxmetrics.importer import ImportRefused  # noqa: E402
+from cxmetrics.mapping import MappingError  # noqa: E402
+from cxmetrics.schema import KINDS  # noqa: E402
+from cxmetrics.textfile import FileFormatError  # noqa: E402
+
+FAILURES = (ImportRefused, FileFormatError, MappingError)
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
+ENCODINGS = ["utf-8", "cp1252", "latin-1", "iso-8859-15", "cp850", "latin-1+cp850", "utf-16", "mac-roman"]
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEGMENT_KINDS = ("customers", "contacts", "responses")
+STEP_TEXT = {
+    "staging": "Reading the file…",
+    "validating": "Typing and checking every row…",
+    "writing": "Writing the rows, the rejects and the import record…",
+}
+
+
+def rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
+def forget_upload() -> None:
+    held = st.session_state.pop("data_upload", None)
+    if held:
+        held[1].cleanup()
+    st.session_state.pop("data_preview", None)
+    st.session_state.pop("data_report", None)
+
+
+def staged_preview(kind: str, uploaded, encoding: str | None) -> upload.UploadPreview:
+    held = st.session_state.get("data_upload")
+    if not held or held[0] != uploaded.file_id:
+        forget_upload()
+        st.session_state["data_upload"] = (uploaded.file_id, upload.store_upload(uploaded.getvalue(), uploaded.name))
+    stored = st.session_state["data_upload"][1]
+    key = (uploaded.file_id, kind, encoding)
+    cached = st.session_state.get("data_preview")
+    if not cached or cached[0] != key:
+        cached = (key, upload.preview_upload(app_state.cursor(), kind, stored, encoding))
+        st.session_state["data_preview"] = cached
+    return cached[1]
+
+
+def checked(kind: str, preview: upload.UploadPreview, options, token: str) -> upload.ValidationReport:
+    key = (token, repr(options), app_state.data_version())
+    cached = st.session_state.get("data_report")
+    if not cached or cached[0] != key:
+        cached = (key, upload.validate_upload(app_state.cursor(), kind, preview.upload, options))
+        st.session_state["data_report"] = cached
+    return cached[1]
+
+
+def flash(text: str) -> None:
+    st.session_state["data_flash"] = text
+
+
+def mapping_editor(kind: str, preview: upload.UploadPreview, token: str) -> tuple[dict, dict]:
+    st.subheader("2 · Columns")
+    if preview.suggestion_source == "remembered":
+        st.caption("Prefilled with the mapping you used for a file with exactly this header.")
+    else:
+        st.caption("Prefilled by matching column names. A file column whose name matches is taken even when unmapped.")
+    selected, set_values = {}, {}
+    options = [None, *preview.columns]
+    head = st.columns([2, 3, 3])
+    head[0].markdown("**Column**")
+    head[1].markdown("**From the file's column**")
+    head[2].markdown("**…or one value for every row**")
+    for column in upload.canonical_columns(kind):
+        label, source, value = st.columns([2, 3, 3], vertical_alignment="center")
+        label.markdown(f"`{column.name}`{' · **required**' if column.required else ''}  \n:gray[{column.type}]")
+        suggestion = preview.suggested.get(column.name)
+        selected[column.name] = source.selectbox(
+            f"Source of {column.name}",
+            options,
+            index=options.index(suggestion) if suggestion in options else 0,
+            format_func=lambda v: "— not in the file —" if v is None else v,
+            key=f"data_map:{token}:{column.name}",
+            label_visibility="collapsed",
+        )
+        set_values[column.name] = value.text_input(
+            f"Value of {column.name} for every row",
+            key=f"data_set:{token}:{column.name}",
+            disabled=selected[column.name] is not None,
+            placeholder="e.g. 2024-06" if column.type == "month" else "",
+            label_visibility="collapsed",
+        )
+    return selected, set_values
+
+
+def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
+    with st.status(f"Loading {stored.file_name} into {kind}…", expanded=True) as status:
+
+        def step(name: str) -> None:
+            status.update(label=STEP_TEXT[name])
+            status.write(STEP_TEXT[name])
+
+        try:
+            result = upload.commit_upload(app_state.cursor(), kind, stored, options, on_step=step)
+        except FAILURES as exc:
+            status.update(label="Nothing was loaded", state="error")
+            st.error(f"Nothing was loaded: {exc}")
+            return
+        if result.already_imported:
+            status.update(label="Nothing was loaded", state="error")
+            st.error(f"Nothing was loaded: this file was already imported as import #{result.already_imported}.")
+            return
+        if result.import_id is None:
+            status.update(label="Nothing was loaded", state="error")
+            st.error(f"Nothing was loaded: all {result.rows_rejected:,} rows are rejected.")
+            return
+        status.update(label=f"Loaded as import #{result.import_id}", state="complete")
+    st.cache_data.clear()
+    flash(
+        f"Loaded {rows(result.rows_loaded)} into {kind} from {result.file_name} as import #{result.import_id}; "
+        f"{rows(result.rows_rejected)} rejected (their list is in the import history)."
+    )
+    forget_upload()
+    st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
+    st.rerun()
+
+
+def load_section() -> None:
+    st.subheader("1 · File")
+    kind = st.selectbox("What the file holds", KINDS, key="data_kind")
+    st.caption(upload.KIND_DESCRIPTIONS[kind])
+    uploaded = st.file_uploader(
+        "CSV, TXT or TSV (any delimiter and encoding), Excel .xlsx or Parquet",
+        type=FILE_TYPES,
+        key=f"data_file_{st.session_state.get('data_uploader_round', 0)}",
+    )
+    with st.expander("Reading options: encoding, date formats, missing-value markers"):
+        encoding = st.selectbox(
+            "Text encoding",
+            ENCODINGS,
+            index=None,
+            placeholder="detected from the file",
+            accept_new_options=True,
+            key="data_encoding",
+            help="Only for text files. Any Python codec name; leave empty to detect it.",
+        )
+        date_formats = st.text_area(
+            "Date formats, one a line (strptime, tried in order)",
+            key="data_date_formats",
+            placeholder="%d/%m/%Y %H:%M",
+            help="Only needed when dates are not ISO-like (2024-03-01 09:30).",
+        )
+        nulls = st.text_area("Extra missing-value markers, one a line", key="data_nulls", placeholder="NA\nn/a\n-")
+    if uploaded is None:
+        forget_upload()
+        st.info("Choose a file: you will see its columns, a preview and a check before anything is written.")
+        return
+    try:
+        preview = staged_preview(kind, uploaded, encoding)
+    except FAILURES as exc:
+        st.error(f"This file cannot be read: {exc}")
+        return
+    delimiter = f" · {DELIMITER_NAMES.get(preview.delimiter, preview.delimiter)}-separated" if preview.delimiter else ""
+    encoding_note = f" · {preview.encoding}" if preview.encoding else ""
+    split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
+    st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}")
+    st.caption("First rows as read (text, before typing):")
+    st.dataframe(preview.first_rows, hide_index=True)
+
+    token = f"{uploaded.file_id}:{kind}:{encoding}"
+    selected, set_values = mapping_editor(kind, preview, token)
+    options = upload.build_options(
+        preview, selected, set_values, upload.parse_lines(date_formats), upload.parse_lines(nulls), encoding
+    )
+    missing = upload.missing_required(kind, selected, set_values)
+    if missing:
+        st.warning(f"Choose a file column, or give one value for every row, for: {', '.join(missing)}.")
+        return
+    try:
+        extras = upload.planned_extras(app_state.cursor(), kind, preview.columns, options)
+    except FAILURES as exc:
+        st.error(f"This mapping cannot be used: {exc}")
+        return
+    if extras:
+        kept = "kept as extra attributes (become segments)" if kind in SEGMENT_KINDS else "kept as extra columns"
+        listed = ", ".join(f"`{source}` → `{name}`" for source, name in extras)
+        st.markdown(f"**Other file columns, {kept}:** {listed}")
+
+    try:
+        report = checked(kind, preview, options, token)
+    except FAILURES as exc:
+        st.error(f"This file cannot be loaded: {exc}")
+        return
+    if report.already_imported:
+        st.warning(
+            f"This file was already imported as import #{report.already_imported}; loading it again would "
+            "load nothing. Delete that import in the history to load the file again."
+        )
+        return
+    st.subheader("3 · Preview")
+    st.caption("First rows as they would load (typed; a blank cell is a missing value):")
+    config = {name: st.column_config.Column(f"{name} · {kind_of}") for name, kind_of in report.types.items()}
+    config["would_load"] = st.column_config.CheckboxColumn("loads")
+    st.dataframe(report.preview, hide_index=True, column_config=config)
+
+    st.subheader("4 · Check")
+    loads, rejected = st.columns(2)
+    loads.metric("Rows that would load", f"{report.rows_loaded:,}")
+    rejected.metric("Rows rejected", f"{report.rows_rejected:,}")
+    if report.rows_rejected:
+        st.dataframe(report.rejects, hide_index=True)
+        st.download_button(
+            "Download every rejected row (CSV)",
+            upload.safe_csv(report.rejects),
+            file_name=f"{preview.upload.path.stem}-rejects.csv",
+            mime="text/csv",
+            key="data_check_rejects",
+        )
+    with st.expander(f"Mapping used ({report.result.mapping_source})"):
+        st.json(report.result.mapping)
+    if report.rows_loaded == 0:
+        st.error("No row could be loaded: every row is rejected. Fix the mapping or the file; nothing was written.")
+        return
+
+    st.subheader("5 · Load")
+    if st.button(f"Load {rows(report.rows_loaded)} into {kind}", type="primary", key="data_load"):
+        load_result(kind, preview.upload, options)
+
+
+def ask_delete(import_id: int) -> None:
+    st.session_state["data_confirm_delete"] = import_id
+
+
+def cancel_delete() -> None:
+    st.session_state.pop("data_confirm_delete", None)
+
+
+def history_section() -> None:
+    history = upload.import_history(app_state.cursor())
+    if history.empty:
+        st.info("Nothing has been imported yet.")
+        return
+    st.dataframe(
+        history,
+        hide_index=True,
+        column_config={
+            "import_id": st.column_config.NumberColumn("Import", format="#%d"),
+            "kind": "Kind",
+            "file_name": "File",
+            "imported_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "rows_loaded": st.column_config.NumberColumn("Rows loaded"),
+            "rows_rejected": st.column_config.NumberColumn("Rows rejected"),
+            "deleted": st.column_config.CheckboxColumn("Deleted"),
+            "deleted_at": st.column_config.DatetimeColumn("Deleted at (UTC)", format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    records = upload.import_records(history)
+    chosen = st.selectbox("Import", list(records), format_func=lambda i: records[i].label, key="data_history_import")
+    record = records[chosen]
+    rejects = upload.import_rejects(app_state.cursor(), chosen)
+    st.download_button(
+        f"Download the rejected rows of import #{chosen} (CSV)" if record.rows_rejected
+        else f"Import #{chosen} has no rejected rows",
+        upload.safe_csv(rejects),
+        file_name=f"import-{chosen}-rejects.csv",
+        mime="text/csv",
+        disabled=rejects.empty,
+        key="data_history_rejects",
+    )
+    if not rejects.empty:
+        with st.expander(f"Rejected rows of import #{chosen}"):
+            st.dataframe(rejects, hide_index=True)
+    if record.deleted:
+        st.caption(f"Import #{chosen} was deleted: its rows and rejects are gone.")
+    elif st.session_state.get("data_confirm_delete") != chosen:
+        st.button(f"Delete import #{chosen}…", key="data_delete", on_click=ask_delete, args=(chosen,))
+    else:
+        st.warning(
+            f"Delete import #{chosen} ({record.file_name})? This removes its {record.rows_loaded:,} rows from "
+            f"{record.kind} and its rejected rows, in one step. The file can be imported again afterwards."
+        )
+        yes, no = st.columns(2)
+        confirmed = yes.button(f"Yes, delete import #{chosen}", type="primary", key="data_delete_yes")
+        no.button("Cancel", key="data_delete_cancel", on_click=cancel_delete)
+        if confirmed:
+            try:
+                removed = upload.delete_upload(app_state.cursor(), chosen)
+            except FAILURES as exc:
+                st.error(f"Import #{chosen} was not deleted: {exc}")
+                return
+            cancel_delete()
+            st.cache_data.clear()
+            flash(f"Deleted import #{chosen}: {removed:,} rows removed from {record.kind}.")
+            st.rerun()
+
+
+st.title("Data")
+st.caption(
+    "Load your own exports into the dashboard: the same importer as `python -m cxmetrics import`. "
+    "Nothing is written until you press Load."
+)
+if message := st.session_state.pop("data_flash", None):
+    st.success(message)
+load_tab, history_tab = st.tabs(["Load a file", "Import history"])
+with load_tab:
+    load_section()
+with history_tab:
+    history_section()
