@@ -259,7 +259,10 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
     faded = (alt.when(alt.datum[n] < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0))
              if n is not None else alt.value(1.0))
     base = alt.Chart(data).encode(
-        x=alt.X(f"{column}:O", sort=_category_order(data, column), axis=_axis(None, orient="top", labelAngle=0)),
+        # Every column must be named, even long reason names side by side: slant them rather
+        # than let Vega drop every other label.
+        x=alt.X(f"{column}:O", sort=_category_order(data, column),
+                axis=_axis(None, orient="top", labelAngle=-35, labelOverlap=False, labelLimit=160)),
         y=alt.Y(f"{row}:O", sort=_category_order(data, row), axis=_axis(None, labelLimit=240)),
         tooltip=tooltip, opacity=faded)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
