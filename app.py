@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.filters import sidebar_filters
 
-st.set_page_config(page_title="cxmetrics", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="cxmetrics", page_icon="📈", layout="wide")
 
 navigation = st.navigation(
     {

@@ -105,7 +105,7 @@ def cached_drivers(version: str, metric: str, by: str, scope: Scope):
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_outcomes(version: str, by: str | None, scope: Scope) -> dict:
-    return outcomes.outcomes(cursor(), by, scope.window, scope.same_reason)
+    return outcomes.outcomes(cursor(), by, scope.window, scope.same_reason, scope.filters)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

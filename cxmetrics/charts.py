@@ -18,7 +18,7 @@ from .stats import SMALL_N
 
 MAX_CHART_ROWS = 5000
 BLUE, ORANGE, GREY, INK = "#1f77b4", "#ff7f0e", "#9e9e9e", "#333333"
-FADED = 0.35  # opacity of marks resting on too few responses
+FADED = 0.5  # opacity of marks resting on too few observations: visible, plainly not a finding
 LABEL_SIZE, AXIS_TITLE_SIZE, TITLE_SIZE = 12, 14, 16  # readable on a shared screen
 ROW_HEIGHT, MIN_HEIGHT, PLOT_HEIGHT = 30, 120, 320
 NO_DATA = "No data for this selection"
@@ -161,7 +161,7 @@ def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str |
     layers.append(points)
     if target is not None:
         layers.extend(_target_layers(target))
-    notes = ["band: 95 % interval"] * has_band + [f"grey points: fewer than {small_n} responses"]
+    notes = ["band: 95 % interval"] * has_band + [f"grey points: fewer than {small_n} observations"]
     notes += ["dashed line: target"] * (target is not None)
     return alt.layer(*layers).properties(title=_title(title, notes), height=PLOT_HEIGHT)
 
@@ -201,7 +201,7 @@ def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str
     bars = base.mark_bar(height={"band": 0.7}, stroke=INK).encode(
         x=alt.X(f"{value}:Q", axis=_axis(x_title)), color=colour.otherwise(alt.value(BLUE)), strokeWidth=outline)
     layers = [bars] + ([_whiskers(base, low, high, x_title, horizontal=True)] if has_interval else [])
-    notes = ["lines show the 95 % interval"] * has_interval + [f"grey: fewer than {small_n} responses"]
+    notes = ["lines show the 95 % interval"] * has_interval + [f"grey: fewer than {small_n} observations"]
     notes += ["orange: highlighted"] * (highlight is not None)
     return alt.layer(*layers).properties(title=_title(title, notes), height=_bar_height(len(data)))
 
@@ -230,7 +230,7 @@ def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: s
     whiskers = _whiskers(base, low, high, x_title, horizontal=True).encode(color=colour)
     dots = base.mark_point(filled=True, size=110).encode(x=alt.X(f"{gap}:Q", axis=_axis(x_title)), color=colour)
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=INK, strokeWidth=1).encode(x="zero:Q")
-    notes = ["0 = same as the rest", "lines show the 95 % interval", "faded: too few responses"]
+    notes = ["0 = same as the rest", "lines show the 95 % interval", "faded: fewer than 30 observations"]
     return (zero + whiskers + dots).properties(title=_title(title, notes), height=_bar_height(len(data)))
 
 
@@ -272,7 +272,7 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
     text = base.mark_text(fontSize=LABEL_SIZE).encode(
         text=alt.Text(f"{value}:Q", format=fmt),
         color=alt.when(alt.datum[value] > middle).then(alt.value("white")).otherwise(alt.value(INK)))
-    notes = [f"faded: fewer than {small_n} responses"] if n is not None else []
+    notes = [f"faded: fewer than {small_n} observations"] if n is not None else []
     height = _bar_height(len(_category_order(data, row)))
     return (cells + text).properties(title=_title(title, notes), height=height)
 
@@ -294,7 +294,7 @@ def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left
         y=alt.Y(f"{left}:Q", scale=alt.Scale(zero=False), axis=_axis(f"{left_title} (solid)", titleColor=BLUE)))
     right_line = base.mark_line(color=ORANGE, strokeWidth=2.5, strokeDash=[6, 3], invalid="break-paths-filter-domains",
                                 point=alt.OverlayMarkDef(filled=True, size=50, color=ORANGE)).encode(
-        y=alt.Y(f"{right}:Q", scale=alt.Scale(zero=False),
+        y=alt.Y(f"{right}:Q", scale=alt.Scale(zero=True),
                 axis=_axis(f"{right_title} (dashed)", titleColor=ORANGE, orient="right")))
     notes = [f"solid blue: {left_title} (left axis)", f"dashed orange: {right_title} (right axis)"]
     return (left_line + right_line).resolve_scale(y="independent").properties(
@@ -318,6 +318,6 @@ def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: s
     bars = base.mark_bar(width={"band": 0.6}).encode(
         y=alt.Y(f"{value}:Q", axis=_axis(y_title)),
         color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
-    notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} responses"]
+    notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} observations"]
     return (bars + _whiskers(base, low, high, y_title, horizontal=False)).properties(
         title=_title(title, notes), height=PLOT_HEIGHT)

@@ -5,13 +5,39 @@ from __future__ import annotations
 
 from . import stats
 from .db import Identifier, UnknownColumn, require_column, run
+from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, _plain
 
 EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
 
 
-def outcome_counts(con, by: str | None, window: int = DEFAULT_WINDOW, same_reason: bool = False):
+def scope_params(con, filters: Filters) -> tuple[dict, dict]:
+    """Return the ($params, slots) that restrict outcomes to the shared filters: outcome months in
+    the date range, customers in the segment, customers with a contact in the channels/reasons."""
+    segment = resolve_dimension(con, filters.segment) if filters.segment else None
+    on_customers = segment is not None and segment.table == "customers"
+    on_contacts = segment is not None and segment.table == "contacts"
+    values = list(filters.segment_values) or None
+    params = {
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "channels": list(filters.channels) or None,
+        "reasons": list(filters.reasons) or None,
+        "customer_segment_values": values if on_customers else None,
+        "contact_segment_values": values if on_contacts else None,
+        "contact_filter": bool(filters.channels or filters.reasons or (on_contacts and values)),
+    }
+    slots = {
+        "customer_segment": segment.sql if on_customers else NO_DIMENSION,
+        "contact_segment": segment.sql if on_contacts else NO_DIMENSION,
+    }
+    return params, slots
+
+
+def outcome_counts(
+    con, by: str | None, window: int = DEFAULT_WINDOW, same_reason: bool = False, filters: Filters = Filters()
+):
     """Return the customer counts, churners and revenue sums per group plus the overall row."""
     if by is None:
         group = Identifier("CAST(NULL AS VARCHAR)")
@@ -26,8 +52,9 @@ def outcome_counts(con, by: str | None, window: int = DEFAULT_WINDOW, same_reaso
             raise UnknownColumn(
                 f"no customers column {by!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}"
             ) from None
-    params = {"window": int(window), "same_reason": bool(same_reason)}
-    return run(con, "outcomes/outcome_counts", params, group=group).df()
+    params, slots = scope_params(con, filters)
+    params.update({"window": int(window), "same_reason": bool(same_reason)})
+    return run(con, "outcomes/outcome_counts", params, group=group, **slots).df()
 
 
 def _customers_column(con, name: str) -> Identifier:
@@ -56,12 +83,14 @@ def outcome_figures(row) -> dict:
     }
 
 
-def outcomes(con, by: str | None = None, window: int = DEFAULT_WINDOW, same_reason: bool = False) -> dict:
+def outcomes(
+    con, by: str | None = None, window: int = DEFAULT_WINDOW, same_reason: bool = False, filters: Filters = Filters()
+) -> dict:
     """Return {"overall": figures, "groups": [...]} as the `outcomes` command prints it.
 
     By nps_group each group also carries revenue_at_risk = revenue × (churn rate − promoters' churn rate).
     """
-    counts = outcome_counts(con, by, window, same_reason)
+    counts = outcome_counts(con, by, window, same_reason, filters)
     overall = outcome_figures(counts[counts["is_overall"] == 1].iloc[0])
     groups = []
     if by:
@@ -101,10 +130,10 @@ def outcome_trend(con, filters=None, window: int = DEFAULT_WINDOW, same_reason: 
     """Return one row per month: customers, churn rate (with interval), revenue, and the month's NPS and CSAT."""
     import pandas as pd
 
-    from .dimensions import Filters
     from .metrics import metric_trend
 
-    monthly = run(con, "outcomes/monthly_outcomes").df()
+    params, slots = scope_params(con, filters or Filters())
+    monthly = run(con, "outcomes/monthly_outcomes", params, **slots).df()
     rates = [stats.wilson(int(r.churned_customers), int(r.customers)) for r in monthly.itertuples()]
     monthly["churn_rate"] = [r.value for r in rates]
     monthly["churn_low"] = [r.low for r in rates]

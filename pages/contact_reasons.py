@@ -5,7 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import help_text
-from cxmetrics.tables import column_formats, reason_table
+from cxmetrics.tables import reason_table
 from ui.widgets import chart, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
@@ -29,9 +29,7 @@ with right:
           by_reason[["contact_reason", "repeat_rate", "repeat_low", "repeat_high", "repeat_n"]], "repeats_by_reason")
 
 st.subheader("By reason: volume, resolution and what customers said")
-formats = column_formats()
-drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope,
-            column_config={k: st.column_config.NumberColumn(k, format=v) for k, v in formats.items()})
+drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope)
 
 st.subheader("Reason × channel")
 metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",

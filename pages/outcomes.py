@@ -8,7 +8,7 @@ from cxmetrics.narrative import revenue_at_risk_sentence
 from cxmetrics.outcomes import EXPERIENCE_GROUPS
 from ui.widgets import chart
 
-LABELS = {"nps_group": "NPS group", "csat_group": "CSAT group", "repeat_contact": "Had a repeat contact"}
+LABELS = {"nps_group": "NPS group", "csat_group": "CSAT group", "repeat_contact": "repeat contact (yes/no)"}
 
 scope = app_state.scope()
 version = app_state.data_version()
@@ -34,16 +34,16 @@ frame = result["frame"]
 left, right = st.columns(2)
 with left:
     chart(interval_bar_chart(frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
-                             n="customers", title=f"Churn rate by {LABELS[group].lower()}", y_title="churn %"),
+                             n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %"),
           frame, f"churn_by_{group}")
 with right:
     chart(interval_bar_chart(frame, category=group, value="revenue_per_customer", low="revenue_per_customer_low",
                              high="revenue_per_customer_high", n="customers",
-                             title=f"Revenue per customer by {LABELS[group].lower()}", y_title="revenue"),
+                             title=f"Revenue per customer by {LABELS[group]}", y_title="revenue"),
           frame, f"revenue_by_{group}")
 
 st.subheader("Experience against outcome, month by month")
 trend = app_state.cached_outcome_trend(version, scope)
 chart(dual_trend_chart(trend, x="month", left="nps", right="churn_rate", left_title="NPS",
-                       right_title="churn rate % (that month)", title="Monthly NPS against monthly churn"),
+                       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn"),
       trend, "nps_and_churn_by_month")

@@ -6,6 +6,7 @@ from cxmetrics import app_state
 from cxmetrics.charts import gap_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.segments import METRICS
+from cxmetrics.tables import gap_table, team_table
 from ui.widgets import chart, drill_table
 
 scope = app_state.scope()
@@ -29,7 +30,7 @@ if by:
                     too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
                     x_title=f"gap ({DEFINITIONS[metric].unit})"),
           gaps, f"gaps_{metric}_by_{by}")
-    drill_table(gaps, name=f"gaps_{by}", by=by, scope=scope,
+    drill_table(gap_table(gaps, by), name=f"gaps_{by}", by=by, scope=scope,
                 kind="responses" if metric in ("nps", "csat", "ces", "survey_fcr") else "contacts")
 
 st.subheader("Teams: experience beside engagement")
@@ -39,7 +40,6 @@ if len(teams):
     chart(ranked_bar_chart(teams, category="team", value="csat", low="csat_low", high="csat_high", n="csat_n",
                            title="CSAT by team", x_title="CSAT %"),
           teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], "csat_by_team")
-    drill_table(teams[["team", "engagement", "engagement_months", "contacts", "fcr", "repeat_rate", "nps", "csat",
-                       "csat_n"]], name="teams", by="team", scope=scope)
+    drill_table(team_table(teams), name="teams", by="team", scope=scope)
 else:
     st.info("No teams in the data: load contacts with a team column and an engagement file.")

@@ -155,3 +155,16 @@ def test_unknown_metric_is_refused(tmp_path):
     con = connect(tmp_path / "u.duckdb")
     with pytest.raises(ValueError, match="unknown metric"):
         segment_gaps(con, "happiness", "channel")
+
+
+def test_outcomes_follow_the_shared_filters(con):
+    from datetime import date
+
+    from cxmetrics.dimensions import Filters
+
+    annual = outcomes(con, filters=Filters(segment="plan", segment_values=("annual",)))["overall"]
+    assert (annual["customers"], annual["churn_rate"], annual["revenue"]) == (2, 50.0, 20.0)  # c1, c4
+    february = outcomes(con, filters=Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)))["overall"]
+    assert (february["customers"], february["churn_rate"], february["revenue"]) == (2, 50.0, 15.0)  # c1, c2
+    # customers with a contact: c2 (k1, k2) and c3 (k3); none has a reason, so a reason filter keeps nobody
+    assert outcomes(con, filters=Filters(reasons=("Billing",)))["overall"]["customers"] == 0

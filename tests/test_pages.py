@@ -97,7 +97,8 @@ def test_segments_page_shows_the_engine_gaps(db):
     expected = segment_gaps(con, "nps", "tier")
     con.close()
     assert list(shown["tier"]) == list(expected["tier"])
-    assert list(shown["gap"].round(6)) == list(expected["gap"].round(6))
+    assert list(shown["Gap"].round(6)) == list(expected["gap"].round(6))
+    assert list(shown["Significant"]) == list(expected["significant"])
 
 
 def test_contact_reasons_table_has_every_reason(db):

@@ -21,9 +21,9 @@ def sidebar_filters() -> Scope:
     f = current.filters
     with st.sidebar:
         st.subheader("Filters")
-        left, right = st.columns(2)
-        date_from = left.date_input("From", value=f.date_from, key="flt_from", format="YYYY-MM-DD")
-        date_to = right.date_input("To", value=f.date_to, key="flt_to", format="YYYY-MM-DD")
+        date_from = st.date_input("From", value=f.date_from, key="flt_from", format="YYYY-MM-DD")
+        date_to = st.date_input("To", value=f.date_to, key="flt_to", format="YYYY-MM-DD",
+                                help="Both days included. Without dates the Overview shows the last 28 days.")
         channels = _multi("Channel", "channel", f.channels, dimensions, version, "flt_channel")
         reasons = _multi("Contact reason", "contact_reason", f.reasons, dimensions, version, "flt_reason")
         segment_names = [NO_SEGMENT] + [d for d in dimensions if d not in ("channel", "contact_reason")]

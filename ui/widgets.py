@@ -10,6 +10,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.exports import safe_csv
 from cxmetrics.presentation import Tile
+from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
 
 GREY = "#8a8a8a"
@@ -58,11 +59,12 @@ def chart(chart_obj, frame: pd.DataFrame, name: str) -> None:
     download(frame, name, "Download chart data")
 
 
-def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts",
-                column_config: dict | None = None) -> None:
+def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts") -> None:
     """Draw a table whose rows can be selected to show the contacts or responses behind them."""
+    config = {column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(frame).items()}
+    config[by] = st.column_config.TextColumn(by.replace("_", " ").capitalize())
     event = st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"tbl_{name}", column_config=column_config)
+                         key=f"tbl_{name}", column_config=config)
     download(frame, name)
     rows = event.selection.rows if event and event.selection else []
     if rows:

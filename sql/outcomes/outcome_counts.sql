@@ -1,7 +1,11 @@
 -- One row per experience or segment group, plus the overall row (is_overall = 1): customers with
 -- outcome rows, those who churned in any month, revenue, and the per-customer sums behind the
--- revenue interval. $window (days), $same_reason (bool).
--- Slot {{group}}: cu."<customers column>", e.nps_group, e.csat_group or e.repeat_contact.
+-- revenue interval. $window (days), $same_reason (bool). Scope: $date_from, $date_to (outcome
+-- months overlapping the range), $customer_segment_values (customers whose segment value is one
+-- of them), $contact_filter with $channels, $reasons, $contact_segment_values (customers with a
+-- contact matching them); NULL / FALSE = no filter.
+-- Slots: {{group}}: cu."<customers column>", e.nps_group, e.csat_group or e.repeat_contact;
+-- {{customer_segment}} (a column of cu, or NULL); {{contact_segment}} (a column of c, or NULL).
 -- nps_group / csat_group come from the customer's latest response with that score before the
 -- outcome month (undated responses count as before every month); a customer can move between
 -- groups from month to month. repeat_contact: the customer ever had a repeat contact.
@@ -30,6 +34,7 @@ WITH nps_before AS (
 ), experience AS (
     SELECT
         o.customer_id,
+        o.month,
         o.revenue,
         o.churned,
         CASE WHEN n.nps >= 9 THEN 'promoter'
@@ -47,6 +52,16 @@ WITH nps_before AS (
     SELECT e.customer_id, e.revenue, e.churned, {{group}} AS group_value
     FROM experience AS e
     LEFT JOIN customers AS cu ON cu.customer_id = e.customer_id
+    WHERE ($date_from IS NULL OR e.month >= CAST(date_trunc('month', CAST($date_from AS DATE)) AS DATE))
+      AND ($date_to IS NULL OR e.month <= CAST($date_to AS DATE))
+      AND ($customer_segment_values IS NULL
+           OR list_contains($customer_segment_values, CAST({{customer_segment}} AS VARCHAR)))
+      AND (NOT $contact_filter OR e.customer_id IN (
+          SELECT c.customer_id FROM contacts AS c
+          WHERE ($channels IS NULL OR list_contains($channels, c.channel))
+            AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+            AND ($contact_segment_values IS NULL
+                 OR list_contains($contact_segment_values, CAST({{contact_segment}} AS VARCHAR)))))
 ), per_customer AS (
     SELECT
         group_value,
