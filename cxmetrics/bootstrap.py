@@ -10,6 +10,7 @@ from .importer import ImportOptions, ImportResult, load_file
 SAMPLE_DIR = PROJECT_ROOT / "sample_data"
 # Customers first, so segments exist when contacts and responses arrive.
 SAMPLE_ORDER = ("customers", "contacts", "responses", "outcomes", "engagement")
+SAMPLE_ACTOR = "first launch (sample data)"  # who the audit log names for these loads
 
 
 def is_empty(con) -> bool:
@@ -23,7 +24,7 @@ def load_sample(con, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
     for kind in SAMPLE_ORDER:
         path = folder / f"{kind}.csv"
         if path.is_file():
-            results.append(load_file(con, kind, path, ImportOptions()))
+            results.append(load_file(con, kind, path, ImportOptions(actor=SAMPLE_ACTOR)))
     return results
 
 

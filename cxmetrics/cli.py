@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from .db import PROJECT_ROOT, UnknownColumn, connect
+from .audit import cli_actor
+from .db import PROJECT_ROOT, DatabaseBusy, UnknownColumn, connect
 from .dimensions import Filters
 from .schema import KINDS
 
@@ -84,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "start the dashboard (same as streamlit run app.py)")
     serve.add_argument("--port", type=_positive_int, default=None)
+
+    log = command("audit", "list who imported or deleted what, and when, newest first")
+    log.add_argument("--limit", type=_positive_int, default=200, help="at most this many entries (default 200)")
+
+    export = command("export", "back up every table to Parquet files with a manifest")
+    export.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder to write the backup into")
+
+    restore = command("restore", "restore a backup made by export into a new or empty database")
+    restore.add_argument("--from", dest="source", required=True, metavar="DIR", help="the folder export wrote")
+
+    command("hash-password", "print the hash of a sign-in password (read from standard input) for secrets.toml")
     return parser
 
 
@@ -119,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         return _fail(str(exc))
     except UnknownColumn as exc:
+        return _fail(str(exc))
+    except DatabaseBusy as exc:
         return _fail(str(exc))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
@@ -170,6 +184,7 @@ def cmd_import(args) -> int:
             nulls=args.null,
             encoding=args.encoding,
             dry_run=args.dry_run,
+            actor=cli_actor(),
         )
     except MappingError as exc:
         raise UserError(str(exc)) from exc
@@ -183,6 +198,8 @@ def cmd_import(args) -> int:
     _print(result.to_json())
     if result.already_imported:
         return _fail(f"this file was already imported as import #{result.already_imported}; nothing loaded")
+    if result.rows_loaded == 0 and result.rows_rejected == 0:
+        return _fail("no row could be loaded: 0 rows rejected (the file has a header but no data rows)")
     if result.rows_loaded == 0:
         first = result.rejects[0] if result.rejects else None
         detail = f" (line {first['line']}: {first['reason']})" if first else ""
@@ -195,7 +212,7 @@ def cmd_delete_import(args) -> int:
 
     con = connect(args.db)
     try:
-        removed = delete_import(con, args.import_id)
+        removed = delete_import(con, args.import_id, cli_actor())
     except ImportRefused as exc:
         raise UserError(str(exc)) from exc
     finally:
@@ -205,12 +222,11 @@ def cmd_delete_import(args) -> int:
 
 
 def cmd_imports(args) -> int:
+    from .upload import import_history
+
     con = connect(args.db)
     try:
-        frame = con.execute(
-            "SELECT import_id, kind, file_name, rows_loaded, rows_rejected, imported_at, deleted_at "
-            "FROM imports ORDER BY import_id DESC"
-        ).df()
+        frame = import_history(con)
     finally:
         con.close()
     _print(json.loads(frame.to_json(orient="records", date_format="iso")))
@@ -289,6 +305,62 @@ def cmd_serve(args) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_audit(args) -> int:
+    from .audit import entries
+
+    con = connect(args.db)
+    try:
+        _print(entries(con, args.limit))
+    finally:
+        con.close()
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .backup import BackupError, export_database
+    from .db import db_path
+
+    try:
+        manifest = export_database(db_path(args.db), args.out)
+    except BackupError as exc:
+        raise UserError(str(exc)) from exc
+    _print({
+        "out": str(Path(args.out)),
+        "schema_version": manifest["schema_version"],
+        "tables": {t["name"]: t["rows"] for t in manifest["tables"]},
+    })
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from .backup import BackupError, restore_database
+    from .db import db_path
+
+    try:
+        _print(restore_database(args.source, db_path(args.db)))
+    except BackupError as exc:
+        raise UserError(str(exc)) from exc
+    return EXIT_OK
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    from .access import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UserError("the two passwords differ")
+    else:
+        # A pipe: the first line is the password (a trailing newline is not part of it).
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("the password is empty")
+    _print({"hash": hash_password(password)})
+    return EXIT_OK
+
+
 COMMANDS = {
     "import": cmd_import,
     "delete-import": cmd_delete_import,
@@ -299,4 +371,8 @@ COMMANDS = {
     "drivers": cmd_drivers,
     "sample": cmd_sample,
     "serve": cmd_serve,
+    "audit": cmd_audit,
+    "export": cmd_export,
+    "restore": cmd_restore,
+    "hash-password": cmd_hash_password,
 }

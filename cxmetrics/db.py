@@ -7,8 +7,13 @@ an identifier that has to vary (a "split by" column, a file's own column names) 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import threading
+import time
+from contextlib import contextmanager
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,12 +43,43 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(chosen)
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Return a connection to the store, with the schema migrated to the latest version."""
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file open; the message is one line naming it."""
+
+    def __init__(self, message: str, holder: str = ""):
+        super().__init__(message)
+        self.holder = holder  # e.g. "PID 123: the dashboard", or "" when DuckDB did not say
+
+
+# How long `connect` keeps trying while another process holds the file (DuckDB allows one
+# writing process); $CXMETRICS_LOCK_WAIT overrides it, in seconds.
+LOCK_WAIT_SECONDS = 30.0
+_RETRY_SECONDS = (0.05, 0.1, 0.2, 0.5)
+# One writer at a time inside this process: two dashboard sessions share one DuckDB instance,
+# where two concurrent imports would conflict (or both pass the duplicate-key check).
+_WRITES = threading.Lock()
+WRITE_WAIT_SECONDS = 600.0
+
+
+def lock_wait() -> float:
+    """Return the seconds to wait for another process's lock: $CXMETRICS_LOCK_WAIT, else LOCK_WAIT_SECONDS."""
+    try:
+        return max(0.0, float(os.environ.get("CXMETRICS_LOCK_WAIT", LOCK_WAIT_SECONDS)))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+
+
+def connect(
+    path: str | os.PathLike | None = None, read_only: bool = False, wait: float | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Return a connection to the store, with the schema migrated to the latest version.
+
+    While another process holds the file, keep trying for `wait` seconds (default `lock_wait()`),
+    then raise DatabaseBusy naming that process."""
     target = db_path(path)
     if str(target) != ":memory:":
         target.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(target), read_only=read_only)
+    con = open_waiting(target, read_only, lock_wait() if wait is None else wait)
     # Timestamps are stored naive in UTC; a session time zone other than UTC would shift
     # every value parsed with an offset (Twitter's "+0000", ISO "Z").
     con.execute("SET TimeZone = 'UTC'")
@@ -52,8 +88,87 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     return con
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the schema files in `sql/schema/` that this database has not seen; return their versions."""
+def open_waiting(target: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Return a raw DuckDB connection, retrying while another process holds the file's lock."""
+    deadline = time.monotonic() + wait
+    for attempt in itertools.count():
+        try:
+            return duckdb.connect(str(target), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not is_lock_conflict(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(busy_message(target, exc, wait), lock_holder(str(exc))) from None
+        time.sleep(_RETRY_SECONDS[min(attempt, len(_RETRY_SECONDS) - 1)])
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """Return True when DuckDB refused to open a file because another process holds its lock."""
+    return isinstance(exc, duckdb.IOException) and "conflicting lock" in str(exc).lower()
+
+
+def busy_message(target: Path, exc: BaseException, waited: float) -> str:
+    """Return one line saying which process holds the database and what to do about it."""
+    holder = lock_holder(str(exc))
+    return (
+        f"the database {target} is open in another process{f' ({holder})' if holder else ''}; "
+        f"waited {waited:g} s. "
+        "Close that program or wait for its import to finish, then try again "
+        "(set CXMETRICS_LOCK_WAIT to wait longer)"
+    )
+
+
+def lock_holder(message: str) -> str:
+    """Return 'PID n: what it is' from DuckDB's lock message, naming the dashboard when it is one."""
+    match = re.search(r"PID (\d+)", message)
+    if not match:
+        return ""
+    pid = match.group(1)
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            command = fh.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        command = ""
+    if "streamlit" in command:
+        what = "the dashboard"
+    elif "cxmetrics" in command:
+        what = "another cxmetrics command"
+    else:
+        what = command.split(" ")[0].rsplit("/", 1)[-1] or "unknown program"
+    return f"PID {pid}: {what}"
+
+
+@contextmanager
+def writing(on_wait=None, wait: float | None = None):
+    """Hold this process's one write slot for the block; call `on_wait()` first if someone else has it.
+
+    Raise DatabaseBusy when the slot is still taken after `wait` seconds (WRITE_WAIT_SECONDS)."""
+    if not _WRITES.acquire(blocking=False):
+        if on_wait is not None:
+            on_wait()
+        limit = WRITE_WAIT_SECONDS if wait is None else wait
+        if not _WRITES.acquire(timeout=limit):
+            raise DatabaseBusy(f"another upload was still being written after {limit:g} s; try again later")
+    try:
+        yield
+    finally:
+        _WRITES.release()
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, allowed_directories: list[Path]) -> None:
+    """Turn off DuckDB's access to files outside `allowed_directories` and lock the configuration.
+
+    After this, nothing run on the database (by any connection of its instance) can read or
+    write other files, attach databases, load extensions or change a setting back."""
+    con.execute("SET allowed_directories = $dirs", {"dirs": [str(Path(d).resolve()) + os.sep for d in allowed_directories]})
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def migrate(con: duckdb.DuckDBPyConnection, only: Collection[int] | None = None) -> list[int]:
+    """Apply the schema files in `sql/schema/` that this database has not seen; return their versions.
+
+    With `only`, apply just those versions (a restore rebuilds a backup's schema first, then the rest)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -61,7 +176,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, path in _migration_files():
-        if version in done:
+        if version in done or (only is not None and version not in only):
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -76,6 +191,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         applied.append(version)
     return applied
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    """Return (version, path) of every schema file in `sql/schema/`, oldest first."""
+    return _migration_files()
 
 
 def _migration_files() -> list[tuple[int, Path]]:

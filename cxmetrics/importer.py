@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import contact_facts
+from . import audit, contact_facts
 from .db import Identifier, identifier_list, quote_ident, run
 from .mapping import (
     MappingError,
@@ -44,6 +44,7 @@ class ImportOptions:
     nulls: list[str] = field(default_factory=list)
     encoding: str | None = None
     dry_run: bool = False
+    actor: str | None = None  # who the audit log names (the app's user, the CLI's OS user)
 
 
 @dataclass
@@ -72,11 +73,12 @@ STEPS = ("staging", "validating", "writing")
 
 def load_file(
     con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, options: ImportOptions,
-    on_step: Callable[[str], None] | None = None,
+    on_step: Callable[[str], None] | None = None, scratch: Path | None = None,
 ) -> ImportResult:
     """Return what happened after loading `path` as `kind`; raise ImportRefused when nothing could be.
 
-    `on_step`, if given, hears each of STEPS as it starts (for a progress display)."""
+    `on_step`, if given, hears each of STEPS as it starts (for a progress display). Work files
+    (a UTF-8 copy of the file) go to a temp directory under `scratch` (default: the system's)."""
     step = on_step or (lambda _name: None)
     if kind not in KINDS:
         raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -84,7 +86,7 @@ def load_file(
     if not path.is_file():
         raise ImportRefused(f"no such file: {path}")
     _check_date_formats(con, options.date_formats)
-    content_hash = _sha256(path)
+    content_hash = sha256_of(path)
     earlier = con.execute(
         "SELECT import_id FROM imports WHERE content_hash = $h AND kind = $k AND deleted_at IS NULL",
         {"h": content_hash, "k": kind},
@@ -93,11 +95,15 @@ def load_file(
         return ImportResult(None, kind, path.name, 0, 0, [], options.dry_run, already_imported=earlier[0])
 
     step("staging")
-    with tempfile.TemporaryDirectory(prefix="cxmetrics-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="cxmetrics-", dir=scratch) as workdir:
         try:
             staged = stage_file(con, path, options.encoding, Path(workdir))
         except FileFormatError as exc:
             raise ImportRefused(str(exc)) from exc
+        except UnicodeError as exc:
+            # A named codec can refuse the bytes in its own way (utf-16 without a BOM raises a
+            # bare UnicodeError, not a decode error with a position).
+            raise ImportRefused(f"the file is not valid text in the chosen encoding {options.encoding} ({exc})") from exc
     try:
         targets, source = _targets(con, kind, staged.columns, options)
     except MappingError as exc:
@@ -141,8 +147,10 @@ def run_validation(con, kind: str, targets, options: ImportOptions) -> None:
     build_rejects(con, kind, targets)
 
 
-def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    """Return the number of rows removed after deleting every row of an import, in one transaction."""
+def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | None = None) -> int:
+    """Return the number of rows removed after deleting every row of an import, in one transaction.
+
+    The audit log names `actor` as the one who deleted it."""
     row = con.execute(
         "SELECT kind FROM imports WHERE import_id = $i AND deleted_at IS NULL", {"i": import_id}
     ).fetchone()
@@ -158,6 +166,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
         con.execute(
             "UPDATE imports SET deleted_at = current_timestamp::TIMESTAMP WHERE import_id = $i", {"i": import_id}
         )
+        audit.record(con, actor, "delete-import", import_id, {"kind": kind, "rows_deleted": removed})
         if kind == "contacts":
             contact_facts.refresh_affected(con)
         con.execute("COMMIT")
@@ -235,6 +244,9 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
             },
         )
         _remember_mapping(con, kind, staged.columns, targets, options)
+        audit.record(con, options.actor, "import", import_id, {
+            "kind": kind, "file_name": path.name, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
+        })
         if kind == "contacts":
             contact_facts.mark_affected_by_import(con, import_id)
             contact_facts.refresh_affected(con)
@@ -286,7 +298,8 @@ def _check_date_formats(con, formats: list[str]) -> None:
             raise ImportRefused(f"date format {fmt!r} is not a strptime format: {reason}") from exc
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """Return the hex SHA-256 of a file's bytes, read in 1 MB chunks (the content hash of an import or a backup file)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):

@@ -9,9 +9,11 @@ name is never a path, only the `file_name` the imports table records.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 import weakref
 from contextlib import contextmanager
@@ -22,7 +24,7 @@ from typing import BinaryIO, Callable
 import duckdb
 import pandas as pd
 
-from .db import Identifier, quote_ident, run
+from .db import DatabaseBusy, Identifier, quote_ident, run, writing
 from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
 from .importer import ImportOptions, ImportRefused, ImportResult, delete_import, load_file, remembered_mapping
 from .mapping import MappingError, column_key, resolve_targets
@@ -31,6 +33,7 @@ from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP, Column
 from .textfile import FileFormatError, sniff_format
 
 PREVIEW_ROWS = 10
+UPLOAD_CHUNK = 1 << 20  # bytes copied per step: an upload is streamed to disk, never held twice
 STEPS = ("staging", "validating", "writing")
 MAX_NAME_LENGTH = 100
 
@@ -102,23 +105,63 @@ def safe_file_name(file_name: str | None, format: str) -> str:
     return stem + ending
 
 
-def store_upload(data: bytes | BinaryIO, file_name: str | None) -> StoredUpload:
-    """Return the upload written to a fresh temp directory; raise ImportRefused when it is no table file."""
+_root: Path | None = None
+_root_lock = threading.Lock()
+
+
+def upload_root() -> Path:
+    """Return this process's private directory (mode 0700) that every upload and its work files go under.
+
+    It is the only directory the dashboard's database may read files from (see db.lock_down)."""
+    global _root
+    with _root_lock:
+        if _root is None or not _root.is_dir():
+            _root = Path(tempfile.mkdtemp(prefix="cxmetrics-uploads-")).resolve()
+            atexit.register(shutil.rmtree, str(_root), True)
+        return _root
+
+
+def too_large(max_bytes: int) -> str:
+    """Return the one-line refusal for an upload over the limit, naming the limit and how to change it."""
+    return (
+        f"the file is larger than the upload limit of {max_bytes / (1 << 20):g} MB; load it with "
+        "`python -m cxmetrics import`, or raise server.maxUploadSize in .streamlit/config.toml"
+    )
+
+
+def store_upload(data: bytes | BinaryIO, file_name: str | None, max_bytes: int | None = None) -> StoredUpload:
+    """Return the upload written to a fresh directory under `upload_root()`; raise ImportRefused when it
+    is no table file or is larger than `max_bytes`.
+
+    A file object is copied in UPLOAD_CHUNK pieces, so a large upload is never held whole a second time."""
+    if max_bytes is not None and isinstance(data, (bytes, bytearray, memoryview)) and len(data) > max_bytes:
+        raise ImportRefused(too_large(max_bytes))
     with _refusals("the file could not be stored"):
-        directory = Path(tempfile.mkdtemp(prefix="cxmetrics-upload-"))
+        directory = Path(tempfile.mkdtemp(prefix="upload-", dir=upload_root()))
         try:
             raw = directory / "upload.bin"
             with open(raw, "wb") as out:
                 if isinstance(data, (bytes, bytearray, memoryview)):
                     out.write(data)
                 else:
-                    shutil.copyfileobj(data, out)
+                    _copy_limited(data, out, max_bytes)
             fmt = sniff_format(raw)
             path = raw.rename(directory / safe_file_name(file_name, fmt))
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
     return StoredUpload(directory, path, file_name or "", fmt)
+
+
+def _copy_limited(source: BinaryIO, out: BinaryIO, max_bytes: int | None) -> None:
+    if hasattr(source, "seek"):
+        source.seek(0)  # Streamlit's UploadedFile may have been read already
+    written = 0
+    while chunk := source.read(UPLOAD_CHUNK):
+        written += len(chunk)
+        if max_bytes is not None and written > max_bytes:
+            raise ImportRefused(too_large(max_bytes))
+        out.write(chunk)
 
 
 # --- staging and the suggested mapping ----------------------------------------------------------
@@ -183,7 +226,7 @@ def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = 
                    rows: int = PREVIEW_ROWS) -> UploadPreview:
     """Return what staging an already stored upload finds, with the mapping to suggest for `kind`."""
     _table(kind)
-    with tempfile.TemporaryDirectory(prefix="cxmetrics-") as workdir, _refusals():
+    with tempfile.TemporaryDirectory(prefix="work-", dir=upload.directory) as workdir, _refusals():
         staged = stage_file(con, upload.path, encoding or None, Path(workdir))
         first = run(con, "upload/staged_rows", {"limit": rows}).df()
     suggested, source, extra = suggested_mapping(con, kind, staged.columns)
@@ -296,10 +339,13 @@ class ValidationReport:
 
 
 def validate_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOptions,
-                    rows: int = PREVIEW_ROWS) -> ValidationReport:
-    """Return what loading the file would do, from a real dry run of the importer (nothing is written)."""
-    with _refusals():
-        result = load_file(con, kind, _path_of(upload), replace(options, dry_run=True))
+                    rows: int = PREVIEW_ROWS, on_wait: Callable[[], None] | None = None) -> ValidationReport:
+    """Return what loading the file would do, from a real dry run of the importer (nothing is written).
+
+    The dry run writes and rolls back, so it waits for this process's write slot (see db.writing);
+    `on_wait` is called when it has to wait for another upload."""
+    with _refusals(), writing(on_wait):
+        result = load_file(con, kind, _path_of(upload), replace(options, dry_run=True), scratch=_scratch(upload))
         if result.already_imported:
             return ValidationReport(result, _empty_rejects(), pd.DataFrame(), {})
         # load_file returned after staging and checking: the temp tables are this file's.
@@ -315,17 +361,26 @@ def validate_upload(con, kind: str, upload: StoredUpload | Path, options: Import
 
 
 def commit_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOptions,
-                  on_step: Callable[[str], None] | None = None) -> ImportResult:
-    """Return the importer's result after loading the file for real; `on_step` hears each of STEPS."""
-    with _refusals("the file could not be loaded"):
-        return load_file(con, kind, _path_of(upload), replace(options, dry_run=False), on_step=on_step)
+                  on_step: Callable[[str], None] | None = None, actor: str | None = None,
+                  on_wait: Callable[[], None] | None = None) -> ImportResult:
+    """Return the importer's result after loading the file for real; `on_step` hears each of STEPS.
+
+    Loads queue behind each other in this process (db.writing): `on_wait` is called when this one
+    has to wait for another session's upload to finish.
+
+    The audit log names `actor` (the signed-in user) as the one who loaded it."""
+    with _refusals("the file could not be loaded"), writing(on_wait):
+        return load_file(
+            con, kind, _path_of(upload), replace(options, dry_run=False, actor=actor), on_step=on_step,
+            scratch=_scratch(upload),
+        )
 
 
 # --- history ------------------------------------------------------------------------------------
 
 
 def import_history(con) -> pd.DataFrame:
-    """Return one row per import, newest first (id, kind, file, when, rows loaded/rejected, deleted)."""
+    """Return one row per import, newest first (id, kind, file, when, by whom, rows loaded/rejected, deleted, by whom)."""
     return run(con, "upload/import_history").df()
 
 
@@ -360,10 +415,10 @@ def import_records(history: pd.DataFrame) -> dict[int, ImportRecord]:
     }
 
 
-def delete_upload(con, import_id: int) -> int:
+def delete_upload(con, import_id: int, actor: str | None = None) -> int:
     """Return the number of rows removed by deleting an import (ImportRefused when it cannot be)."""
-    with _refusals("the import could not be deleted"):
-        return delete_import(con, int(import_id))
+    with _refusals("the import could not be deleted"), writing():
+        return delete_import(con, int(import_id), actor)
 
 
 # --- internals ----------------------------------------------------------------------------------
@@ -376,6 +431,8 @@ def _refusals(what: str = "the file could not be checked"):
         yield
     except ImportRefused:
         raise
+    except DatabaseBusy as exc:
+        raise ImportRefused(str(exc)) from exc
     except (FileFormatError, MappingError) as exc:
         raise ImportRefused(_one_line(exc)) from exc
     except UnicodeError as exc:
@@ -393,6 +450,12 @@ def _one_line(exc: BaseException) -> str:
 
 def _empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "value": [], "reason": []})
+
+
+def _scratch(upload: StoredUpload | Path) -> Path | None:
+    """Return where the importer may write work files: the upload's own directory (readable by the
+    locked-down dashboard database), or the system temp directory for a plain path."""
+    return upload.directory if isinstance(upload, StoredUpload) else None
 
 
 def _path_of(upload: StoredUpload | Path) -> Path:

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,14 +92,15 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path, tmp_path_factory) -> str:
-    """Base URL (no trailing slash) of `streamlit run app.py` on a free loopback port and a temp database."""
-    workdir = tmp_path_factory.mktemp("browser_app")
+@contextmanager
+def streamlit_server(workdir: Path, extra_env: dict[str, str] | None = None):
+    """Yield the base URL (no trailing slash) of `streamlit run app.py` on a free loopback port,
+    over the database `workdir/cx.duckdb` unless `extra_env` names another; stop it afterwards."""
     port = _free_port()
     env = dict(os.environ)
     env["CXMETRICS_DB"] = str(workdir / "cx.duckdb")
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra_env or {})
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -126,9 +128,18 @@ def app_url(chromium_path, tmp_path_factory) -> str:
         tail = log_path.read_text("utf-8", "replace")[-3000:]
         pytest.fail(f"streamlit server on port {port} {problem}:\n{' '.join(command)}\n--- log ---\n{tail}",
                     pytrace=False)
-    yield base
-    _stop(process)
-    log.close()
+    try:
+        yield base
+    finally:
+        _stop(process)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, tmp_path_factory) -> str:
+    """Base URL (no trailing slash) of the dashboard over a temporary database, for the whole session."""
+    with streamlit_server(tmp_path_factory.mktemp("browser_app")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

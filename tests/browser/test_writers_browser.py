@@ -1,0 +1,140 @@
+"""A command-line import while the dashboard runs, in a real `streamlit run` and headless Chromium.
+
+The dashboard holds the database file only while a script run uses it, so an import from a
+shell completes while a browser has the dashboard open; and a page opened while an import holds
+the file says it is waiting, then shows the data once the import has committed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("the playwright Python package is not installed", allow_module_level=True)
+
+from .conftest import REPO_ROOT, streamlit_server
+
+FIRST_LOAD_MS = 90_000
+IMPORT_HOLDS_SECONDS = 8
+# A real command-line import that, inside its transaction, holds the file a while before committing.
+SLOW_IMPORT = r"""
+import sys, time
+from pathlib import Path
+from cxmetrics import cli, contact_facts
+
+marker, hold = Path(sys.argv[1]), float(sys.argv[2])
+original = contact_facts.refresh_affected
+
+def refresh_slowly(con):
+    original(con)
+    marker.write_text("holding the database inside the import's transaction")
+    time.sleep(hold)
+
+contact_facts.refresh_affected = refresh_slowly
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def server(chromium_path, tmp_path_factory):
+    """(base URL, database path) of a `streamlit run app.py` of this module only."""
+    workdir = tmp_path_factory.mktemp("writers_app")
+    with streamlit_server(workdir) as base:
+        yield base, workdir / "cx.duckdb"
+
+
+def contacts_file(directory: Path, name: str, prefix: str, rows: int) -> Path:
+    path = directory / name
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("contact_id,started_at,customer_id,channel,contact_reason\n")
+        for i in range(rows):
+            out.write(f"{prefix}{i},2024-05-{1 + i % 28:02d} 10:00,{prefix}cu{i % 50},phone,billing\n")
+    return path
+
+
+def cli_env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(REPO_ROOT), CXMETRICS_LOCK_WAIT="60")
+
+
+def wait_idle(page) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=FIRST_LOAD_MS,
+    )
+
+
+def history_shows(page, base: str, file_name: str) -> None:
+    page.goto(f"{base}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("tab", name="Import history").click()
+    newest(page, file_name)
+
+
+def newest(page, file_name: str) -> None:
+    """The import history lists this file's import."""
+    # The history table's newest row (its cells run together in the panel's text): import id, kind, file.
+    expect(page.get_by_role("tabpanel", name="Import history")).to_contain_text(
+        re.compile(rf"\d+contacts{re.escape(file_name)}"), timeout=30_000)
+
+
+def test_a_command_line_import_completes_while_the_dashboard_is_open(server, new_page, tmp_path):
+    base, db = server
+    page = new_page()
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="How are we doing?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    wait_idle(page)
+    source = contacts_file(tmp_path, "while_open.csv", "wo", 500)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "cxmetrics", "import", "contacts", str(source), "--db", str(db)],
+                          cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert time.monotonic() - started < 30  # it got the file at once, it did not wait out its limit
+    history_shows(page, base, "while_open.csv")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_a_page_opened_during_a_command_line_import_waits_then_shows_it(server, new_page, tmp_path):
+    base, db = server
+    warm = new_page()  # the first launch (sample data) is done before the import starts
+    warm.goto(base + "/")
+    expect(warm.get_by_role("heading", name="How are we doing?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    wait_idle(warm)
+    source = contacts_file(tmp_path, "slow_import.csv", "si", 2000)
+    marker = tmp_path / "holding"
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_IMPORT, str(marker), str(IMPORT_HOLDS_SECONDS),
+         "import", "contacts", str(source), "--db", str(db)],
+        cwd=tmp_path, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        page = new_page()
+        page.goto(base + "/data")
+        expect(page.get_by_text("Waiting for the database")).to_be_visible(timeout=IMPORT_HOLDS_SECONDS * 1000)
+        expect(page.get_by_text("another cxmetrics command")).to_be_visible()
+        out, err = child.communicate(timeout=120)
+        assert (child.returncode, err) == (0, ""), err
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    expect(page.get_by_text("Waiting for the database")).to_have_count(0, timeout=30_000)
+    page.get_by_role("tab", name="Import history").click()
+    newest(page, "slow_import.csv")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)

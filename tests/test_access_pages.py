@@ -1,0 +1,170 @@
+"""The sign-in gate and the analyst-only actions, through AppTest on the sample data.
+
+Sign-in is off without settings (every existing page test runs that way); here the settings come
+from the environment or from AppTest's secrets, as `.streamlit/secrets.toml` would give them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxmetrics import access, audit
+from cxmetrics.bootstrap import SAMPLE_ACTOR
+from cxmetrics.db import PROJECT_ROOT, connect
+
+ANALYST_HASH = access.hash_password("analyst-pw", 1_000)
+VIEWER_HASH = access.hash_password("viewer-pw", 1_000)
+OVERVIEW, DATA = "views/overview.py", "views/data.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "pages.duckdb"
+    monkeypatch.setenv("CXMETRICS_DB", str(path))
+    for name in (access.ENV_ANALYST_HASH, access.ENV_VIEWER_HASH, access.ENV_ANALYSTS, access.ENV_VIEWERS):
+        monkeypatch.delenv(name, raising=False)
+    from cxmetrics import app_state
+
+    app_state._connection.clear()
+    yield path
+    app_state._connection.clear()
+
+
+@pytest.fixture
+def passwords(db, monkeypatch):
+    monkeypatch.setenv(access.ENV_ANALYST_HASH, ANALYST_HASH)
+    monkeypatch.setenv(access.ENV_VIEWER_HASH, VIEWER_HASH)
+    return db
+
+
+def app(secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    return at.run()
+
+
+def sign_in(at: AppTest, password: str, name: str = "") -> AppTest:
+    at.text_input(key="access_name").set_value(name)
+    at.text_input(key="access_password").set_value(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    return at.run()
+
+
+def texts(elements) -> list[str]:
+    return [e.value if hasattr(e, "value") else e.body for e in elements]
+
+
+def test_signed_out_sees_only_the_sign_in_form(passwords):
+    at = app()
+    assert not at.exception
+    assert at.text_input(key="access_password").type == "text_input"
+    assert not at.metric and not at.dataframe  # no figure, no table before signing in
+    sign_in(at, "not-it")
+    assert "That password is not right." in texts(at.error)
+    assert not at.metric
+
+
+def test_a_viewer_reads_but_cannot_set_targets_load_or_delete(passwords):
+    at = sign_in(app(), "viewer-pw", "Mia")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.metric  # the overview's figures
+    assert "Signed in as **Mia (viewer password)** · viewer" in texts(at.sidebar.caption)
+    assert any("Analysts only: setting targets" in t for t in texts(at.info))
+    assert not [n for n in at.number_input if n.key and n.key.startswith("target_")]
+
+    at = go(at, DATA)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Analysts only: loading a file" in t for t in texts(at.info))
+    assert not at.get("file_uploader")
+    assert "Analysts only: deleting an import needs an analyst sign-in." in texts(at.caption)
+    assert not [b for b in at.button if b.key == "data_delete"]
+    history = at.dataframe[0].value
+    assert set(history["imported_by"]) == {SAMPLE_ACTOR}
+
+
+def test_an_analyst_sets_targets_and_deletes_with_their_name_in_the_log(passwords):
+    at = sign_in(app(), "analyst-pw", "Ana")
+    assert "Signed in as **Ana (analyst password)** · analyst" in texts(at.sidebar.caption)
+    assert at.number_input(key="target_nps")
+    at = go(at, DATA)
+    assert at.get("file_uploader")
+    at.button(key="data_delete").click()
+    at.run()
+    at.button(key="data_delete_yes").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    from cxmetrics import app_state
+
+    app_state._connection.clear()
+    con = connect(passwords)
+    try:
+        newest = audit.entries(con, 1)[0]
+    finally:
+        con.close()
+    assert (newest["actor"], newest["action"], newest["import_id"]) == ("Ana (analyst password)", "delete-import", 5)
+
+
+def test_signing_out_forgets_the_user(passwords):
+    # AppTest reruns only the page after the first run, not the frame with the gate, so this
+    # checks the session; the browser test sees the sign-in form come back.
+    at = sign_in(app(), "analyst-pw")
+    assert "cx_user" in at.session_state
+    next(b for b in at.sidebar.button if b.label == "Sign out").click()
+    at.run()
+    assert "cx_user" not in at.session_state
+
+
+def test_too_many_wrong_passwords_make_the_session_wait(passwords):
+    at = app()
+    for _ in range(access.MAX_FAILURES - 1):
+        sign_in(at, "guess")
+        assert "That password is not right." in texts(at.error)
+    sign_in(at, "guess")
+    assert any(t.startswith("Too many wrong passwords") for t in texts(at.error))
+    sign_in(at, "analyst-pw")  # even the right one waits out the lockout
+    assert any(t.startswith("Too many wrong passwords") for t in texts(at.error))
+    assert not at.metric
+
+
+def test_password_hashes_in_secrets_work_like_the_environment(db):
+    at = sign_in(app({"access": {"viewer_password_hash": VIEWER_HASH}}), "viewer-pw")
+    assert at.metric
+    assert "Signed in as **viewer password** · viewer" in texts(at.sidebar.caption)
+
+
+def test_oidc_settings_show_the_provider_sign_in_and_nothing_else(db):
+    auth = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "not-a-real-secret",
+        "google": {
+            "client_id": "id",
+            "client_secret": "secret",
+            "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+        },
+    }
+    at = app({"auth": auth, "access": {"analysts": ["ana@example.com"]}})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in with Google"]
+    assert not at.metric and not at.text_input
+
+
+def test_broken_settings_keep_the_dashboard_closed(db, monkeypatch):
+    monkeypatch.setenv(access.ENV_ANALYST_HASH, "letmein")
+    at = app()
+    assert not at.exception
+    assert any("Sign-in is configured wrongly" in t for t in texts(at.error))
+    assert not at.metric and not at.text_input
+
+
+def test_without_settings_everyone_is_a_local_analyst(db):
+    at = app()
+    assert not [t for t in at.text_input if t.key == "access_password"]
+    assert at.metric and at.number_input(key="target_nps")
+    assert not [c for c in texts(at.sidebar.caption) if c.startswith("Signed in as")]

@@ -1,0 +1,337 @@
+"""Property-based tests (hypothesis): invariants of the statistics, of the metric engine on
+generated data run through the real importer and SQL, and of the importer's CSV round trip.
+
+Kept fast: a modest number of examples each, no deadline (DuckDB's first query in a process is
+slow), and small generated data sets in a database file of their own per example.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import tempfile
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis keeps caches (e.g. Unicode tables) in its home directory: the system temp, not the
+# working tree.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cxmetrics-hypothesis")
+
+from cxmetrics import stats
+from cxmetrics.db import connect
+from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.metrics import metrics
+
+# No example database: nothing is written into the working tree (.hypothesis/).
+FAST = settings(max_examples=60, deadline=None, database=None)
+# Each example of these builds a database and imports into it: fewer examples.
+ENGINE = settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+TOLERANCE = 1e-9
+
+counts = st.integers(min_value=0, max_value=5_000)
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+@st.composite
+def nps_counts(draw):
+    n = draw(st.integers(min_value=0, max_value=5_000))
+    promoters = draw(st.integers(min_value=0, max_value=n))
+    detractors = draw(st.integers(min_value=0, max_value=n - promoters))
+    return promoters, detractors, n
+
+
+@FAST
+@given(nps_counts())
+def test_nps_is_within_plus_minus_100_and_its_margin_is_not_negative(c):
+    promoters, detractors, n = c
+    score, margin = stats.nps(*c), stats.nps_moe(*c)
+    if n == 0:
+        assert score is None and margin is None
+        return
+    assert -100 <= score <= 100
+    assert margin >= 0
+    # The margin is of a difference of two shares: never more than 196 / sqrt(n) · 1 (p + d ≤ 1).
+    assert margin <= 196 / math.sqrt(n) + TOLERANCE
+
+
+@FAST
+@given(st.lists(st.integers(min_value=0, max_value=10), max_size=300))
+def test_nps_from_scores_matches_the_definition(scores):
+    promoters = sum(s >= 9 for s in scores)
+    detractors = sum(s <= 6 for s in scores)
+    score = stats.nps(promoters, detractors, len(scores))
+    if scores:
+        assert math.isclose(score, 100 * (promoters - detractors) / len(scores))
+        assert (score > 0) == (promoters > detractors)
+
+
+@st.composite
+def successes_of(draw):
+    n = draw(st.integers(min_value=0, max_value=5_000))
+    return draw(st.integers(min_value=0, max_value=n)), n
+
+
+@FAST
+@given(successes_of())
+def test_wilson_interval_contains_the_estimate_and_stays_in_0_100(c):
+    rate = stats.wilson(*c)
+    if c[1] == 0:
+        assert rate == stats.Rate(None, None, None, 0)
+        return
+    assert 0 <= rate.low <= rate.value <= rate.high <= 100
+    assert rate.n == c[1]
+
+
+@FAST
+@given(successes_of(), successes_of())
+def test_a_larger_sample_at_the_same_share_never_widens_the_wilson_interval(a, _unused):
+    successes, n = a
+    assume(n > 0)
+    narrow, wide = stats.wilson(successes * 4, n * 4), stats.wilson(successes, n)
+    assert (narrow.high - narrow.low) <= (wide.high - wide.low) + TOLERANCE
+
+
+finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False)
+variance = st.floats(min_value=0, max_value=1e4, allow_nan=False)
+
+
+@FAST
+@given(finite, variance, finite, variance)
+def test_a_difference_interval_contains_the_difference_and_agrees_with_its_p_value(a, var_a, b, var_b):
+    diff = stats.difference(a, var_a, b, var_b)
+    assert math.isclose(diff.value, a - b, abs_tol=TOLERANCE)
+    assert diff.low <= diff.value <= diff.high
+    assert 0 <= diff.p_value <= 1
+    # Excluding 0 from the 95 % interval and p < 0.05 are the same statement (up to rounding).
+    if diff.excludes_zero:
+        assert diff.p_value <= 0.05 + 1e-9
+    elif var_a + var_b > 0:
+        assert diff.p_value >= 0.05 - 1e-9
+
+
+@FAST
+@given(st.lists(st.floats(min_value=1, max_value=7, allow_nan=False), min_size=2, max_size=200))
+def test_a_mean_interval_contains_the_mean(values):
+    total, total_sq, n = sum(values), sum(v * v for v in values), len(values)
+    low, high = stats.mean_interval(total, total_sq, n)
+    mean = stats.mean(total, n)
+    assert low - TOLERANCE <= mean <= high + TOLERANCE
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=1, allow_nan=False)), max_size=40))
+def test_benjamini_hochberg_marks_the_smallest_p_values(p_values):
+    significant = stats.benjamini_hochberg(p_values)
+    assert len(significant) == len(p_values)
+    marked = [p for p, s in zip(p_values, significant) if s]
+    unmarked = [p for p, s in zip(p_values, significant) if not s and p is not None]
+    assert all(p is not None and p <= 0.05 for p in marked)
+    if marked and unmarked:
+        assert max(marked) <= min(unmarked)  # a discovery never has a larger p than a non-discovery
+
+
+# --- the engine on generated data -------------------------------------------------------------------
+
+START = datetime(2024, 1, 1)
+CHANNELS = ["phone", "chat", "email"]
+REASONS = ["billing", "fault", "move"]
+TIERS = ["gold", "silver", "bronze"]
+
+
+@st.composite
+def datasets(draw, complete: bool):
+    """Customers, contacts and responses; `complete`: every row has a customer, channel and tier."""
+    n_customers = draw(st.integers(min_value=1, max_value=6))
+    customers = [(f"c{i}", draw(st.sampled_from(TIERS))) for i in range(n_customers)]
+    customer_ids = [c for c, _ in customers]
+    contacts = []
+    for i in range(draw(st.integers(min_value=1, max_value=25))):
+        # On a 6-hour grid, so gaps of exactly W days (inclusive) and ties in time come up often.
+        minutes = draw(st.integers(min_value=0, max_value=80)) * 6 * 60
+        customer = draw(st.sampled_from(customer_ids) if complete else st.one_of(st.none(), st.sampled_from(customer_ids)))
+        channel = draw(st.sampled_from(CHANNELS))
+        reason = draw(st.sampled_from(REASONS))
+        contacts.append((f"k{i:03d}", START + timedelta(minutes=minutes), customer, channel, reason))
+    responses = []
+    for i in range(draw(st.integers(min_value=0, max_value=25))):
+        contact = draw(st.sampled_from(contacts))
+        scores = st.one_of(st.none(), st.integers(min_value=0, max_value=10))
+        responses.append((
+            f"r{i:03d}", contact[1] + timedelta(hours=1), contact[2], contact[0], draw(scores),
+            draw(st.one_of(st.none(), st.integers(min_value=1, max_value=5))),
+            draw(st.one_of(st.none(), st.integers(min_value=1, max_value=7))),
+            draw(st.one_of(st.none(), st.booleans())),
+        ))
+    return customers, contacts, responses
+
+
+def _csv(header, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime)
+                         else ("yes" if v else "no") if isinstance(v, bool) else v for v in row])
+    return out.getvalue()
+
+
+class Loaded:
+    """A temporary database holding a generated data set, loaded through the real importer."""
+
+    def __init__(self, data):
+        self.folder = tempfile.TemporaryDirectory(prefix="cx-prop-")
+        root = Path(self.folder.name)
+        customers, contacts, responses = data
+        files = {
+            "customers": _csv(["customer_id", "tier"], customers),
+            "contacts": _csv(["contact_id", "started_at", "customer_id", "channel", "contact_reason"], contacts),
+            "responses": _csv(["response_id", "responded_at", "customer_id", "contact_id", "nps", "csat", "ces",
+                               "resolved_answer"], responses) if responses else None,
+        }
+        self.con = connect(root / "p.duckdb")
+        for kind, text in files.items():
+            if text is not None:
+                (root / f"{kind}.csv").write_text(text, encoding="utf-8")
+                result = load_file(self.con, kind, root / f"{kind}.csv", ImportOptions())
+                assert result.rows_rejected == 0, result.rejects
+
+    def __enter__(self):
+        return self.con
+
+    def __exit__(self, *exc):
+        self.con.close()
+        self.folder.cleanup()
+
+
+SUMMED = ("nps_n", "csat_n", "ces_n", "survey_fcr_n", "contacts", "repeat_n", "fcr_n")
+WEIGHTED = {"nps": "nps_n", "csat": "csat_n", "ces": "ces_n", "survey_fcr": "survey_fcr_n",
+            "repeat_rate": "repeat_n", "fcr": "fcr_n"}
+
+
+@ENGINE
+@given(datasets(complete=True), st.sampled_from(["channel", "contact_reason", "tier"]), st.sampled_from([1, 3, 7]),
+       st.booleans())
+def test_splitting_by_a_dimension_and_recombining_gives_the_overall_figures(data, by, window, same_reason):
+    with Loaded(data) as con:
+        result = metrics(con, by, window=window, same_reason=same_reason)
+    overall, groups = result["overall"], result["groups"]
+    for field in SUMMED:
+        assert sum(g[field] for g in groups) == overall[field], field
+    # Each figure is the n-weighted mean of the groups' figures (NPS, shares and CES alike).
+    for figure, n in WEIGHTED.items():
+        if overall[n]:
+            recombined = sum(g[figure] * g[n] for g in groups if g[n]) / overall[n]
+            assert math.isclose(recombined, overall[figure], rel_tol=1e-9, abs_tol=1e-9), figure
+        else:
+            assert overall[figure] is None
+
+
+def oracle(contacts, window: int, same_reason: bool) -> tuple[int, int, int, int]:
+    """Return (contacts with a customer, repeats, judged, resolved first time) straight from the definitions."""
+    latest = max(c[1] for c in contacts)
+    span = timedelta(days=window)
+    chains = defaultdict(list)
+    for contact in contacts:
+        if contact[2] is not None:
+            chains[(contact[2], contact[4] if same_reason else None)].append(contact)
+    linked = repeats = judged = resolved = 0
+    for chain in chains.values():
+        chain.sort(key=lambda c: (c[1], c[0]))
+        for i, contact in enumerate(chain):
+            linked += 1
+            repeats += i > 0 and contact[1] - chain[i - 1][1] <= span
+            if contact[1] <= latest - span:
+                judged += 1
+                resolved += not (i + 1 < len(chain) and chain[i + 1][1] - contact[1] <= span)
+    return linked, repeats, judged, resolved
+
+
+@ENGINE
+@given(datasets(complete=False), st.sampled_from([1, 2, 7]), st.booleans())
+def test_repeat_and_fcr_follow_their_definitions_and_stay_in_range(data, window, same_reason):
+    with Loaded(data) as con:
+        figures = metrics(con, window=window, same_reason=same_reason)["overall"]
+        wider = metrics(con, window=window + 3, same_reason=same_reason)["overall"]
+        any_reason = metrics(con, window=window, same_reason=False)["overall"]
+    linked, repeats, judged, resolved = oracle(data[1], window, same_reason)
+    assert figures["contacts"] == len(data[1])
+    assert figures["repeat_n"] == linked <= figures["contacts"]
+    assert figures["fcr_n"] == judged <= linked
+    if linked:
+        assert 0 <= figures["repeat_rate"] <= 100
+        assert round(figures["repeat_rate"] * linked / 100) == repeats
+    if judged:
+        assert 0 <= figures["fcr"] <= 100
+        assert round(figures["fcr"] * judged / 100) == resolved
+    # A longer window finds at least as many repeats; any reason finds at least as many as the same reason.
+    if linked:
+        assert wider["repeat_rate"] >= figures["repeat_rate"] - TOLERANCE
+        assert any_reason["repeat_rate"] >= figures["repeat_rate"] - TOLERANCE
+
+
+# --- importer round trip -------------------------------------------------------------------------
+
+DELIMITERS = [",", ";", "\t", "|"]
+QUOTING = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]
+# (codec to write, name given to the importer or None to let it detect the encoding)
+ENCODINGS = [("utf-8", None), ("utf-8-sig", None), ("cp1252", "cp1252"), ("utf-16", "utf-16"), ("latin-1", "latin-1")]
+# Comment text: letters of several scripts, digits, punctuation including every delimiter and
+# quote, and line breaks inside the value. Surrounding spaces are trimmed by the importer (and an
+# empty value is missing), so generated comments are trimmed and non-empty.
+COMMENT_CHARS = st.characters(
+    codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\r\x85\u2028\u2029"
+) | st.sampled_from(list(",;\t|\"'\n=+-@"))
+
+
+@st.composite
+def survey_files(draw):
+    encoding, named = draw(st.sampled_from(ENCODINGS))
+    alphabet = COMMENT_CHARS
+    if encoding in ("cp1252", "latin-1"):
+        alphabet = alphabet.filter(lambda ch: _encodable(ch, encoding))
+    n = draw(st.integers(min_value=1, max_value=12))
+    rows = []
+    for i in range(n):
+        comment = draw(st.text(alphabet, max_size=40).map(str.strip))
+        rows.append((f"r{i}", draw(st.one_of(st.none(), st.integers(0, 10))),
+                     draw(st.one_of(st.none(), st.integers(1, 5))), comment or None))
+    return rows, draw(st.sampled_from(DELIMITERS)), draw(st.sampled_from(QUOTING)), \
+        draw(st.sampled_from(["\n", "\r\n"])), encoding, named
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(survey_files())
+def test_rows_written_as_csv_in_any_dialect_and_encoding_come_back_unchanged(case):
+    rows, delimiter, quoting, line_end, encoding, named = case
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator=line_end)
+    writer.writerow(["response_id", "nps", "csat", "comment"])
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    with tempfile.TemporaryDirectory(prefix="cx-prop-") as folder:
+        path = Path(folder) / "survey.csv"
+        path.write_bytes(out.getvalue().encode(encoding))
+        con = connect(Path(folder) / "p.duckdb")
+        try:
+            result = load_file(con, "responses", path, ImportOptions(encoding=named))
+            loaded = con.execute("SELECT response_id, nps, csat, comment FROM responses").fetchall()
+        finally:
+            con.close()
+    assert result.rows_rejected == 0, result.rejects
+    assert sorted(loaded) == sorted(rows)
