@@ -24,6 +24,9 @@ class Scope:
     filters: Filters = field(default_factory=Filters)
     window: int = DEFAULT_WINDOW
     same_reason: bool = False
+    # "Mask personal data": True/False when chosen (mask=1 / mask=0 in the URL, so a shared link
+    # stays masked), None for the deployment's default (ui/privacy.py).
+    masked: bool | None = None
 
 
 def scope_from_query(params: dict) -> Scope:
@@ -39,7 +42,8 @@ def scope_from_query(params: dict) -> Scope:
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         filters = Filters(None, None, filters.channels, filters.reasons, filters.segment, filters.segment_values)
-    return Scope(filters, _window(params.get("window")), _text(params.get("same_reason")) in ("1", "true", "yes"))
+    return Scope(filters, _window(params.get("window")), _text(params.get("same_reason")) in ("1", "true", "yes"),
+                 _flag(params.get("mask")))
 
 
 def query_from_scope(scope: Scope) -> dict[str, str | list[str]]:
@@ -62,7 +66,15 @@ def query_from_scope(scope: Scope) -> dict[str, str | list[str]]:
         query["window"] = str(scope.window)
     if scope.same_reason:
         query["same_reason"] = "1"
+    if scope.masked is not None:
+        query["mask"] = "1" if scope.masked else "0"
     return query
+
+
+def _flag(value) -> bool | None:
+    """Return True for 1/true/yes, False for 0/false/no, None for anything else (the default applies)."""
+    text = (_text(value) or "").lower()
+    return True if text in ("1", "true", "yes") else False if text in ("0", "false", "no") else None
 
 
 def _first(value):

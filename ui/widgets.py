@@ -12,6 +12,7 @@ from cxmetrics.exports import safe_csv
 from cxmetrics.presentation import Tile
 from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
+from ui.privacy import masked
 
 GREY = "#8a8a8a"
 
@@ -69,7 +70,8 @@ def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: 
     rows = event.selection.rows if event and event.selection else []
     if rows:
         value = frame.iloc[rows[0]][by]
-        behind = app_state.cached_rows_behind(app_state.data_version(), kind, scope, by, value)
+        # Drill-through is where customer ids and comments appear: the privacy setting masks them.
+        behind = masked(app_state.cached_rows_behind(app_state.data_version(), kind, scope, by, value))
         with st.expander(f"The {kind} behind '{value}' ({len(behind):,} shown, newest first)", expanded=True):
             st.dataframe(behind, hide_index=True)
             download(behind, f"{name}_{kind}_behind")

@@ -1,0 +1,2 @@
+-- Removes every row of the theme dictionary (before it is saved anew, in one transaction). No $params.
+DELETE FROM themes

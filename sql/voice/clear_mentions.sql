@@ -1,0 +1,2 @@
+-- Removes every derived theme mention (before they are rebuilt, in one transaction). No $params.
+DELETE FROM theme_mentions

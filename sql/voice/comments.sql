@@ -1,0 +1,52 @@
+-- One row per survey response with a comment, in the filters, whose comment holds every one of
+-- $terms (case- and accent-insensitive substrings; NULL = no search), newest first, at most
+-- $limit, with its score bands, lexicon sentiment, themes and `matching` (all rows that match).
+-- $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics;
+-- $nps_groups ('detractor'/'passive'/'promoter'), $csat_bands ('dissatisfied'/'neutral'/
+-- 'satisfied'), $sentiments ('negative'/'neutral'/'positive') VARCHAR[] or NULL; $theme
+-- (VARCHAR or NULL: only comments mentioning it); $neutral_band (sentiment within ± it is neutral).
+-- Slot: {{segment}} (a column of c or cu, or NULL).
+WITH scoped AS (
+    SELECT
+        r.response_id, r.responded_at, COALESCE(r.customer_id, c.customer_id) AS customer_id,
+        r.nps, r.csat, r.comment, c.channel, c.contact_reason,
+        CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' WHEN r.nps >= 0 THEN 'detractor' END
+            AS nps_group,
+        CASE WHEN r.csat >= 4 THEN 'satisfied' WHEN r.csat = 3 THEN 'neutral' WHEN r.csat >= 1 THEN 'dissatisfied' END
+            AS csat_band
+    FROM responses AS r
+    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
+    LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
+    WHERE trim(r.comment) <> ''
+      AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
+      AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+      AND ($channels IS NULL OR list_contains($channels, c.channel))
+      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+      AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
+), scored AS (
+    SELECT s.*, cs.sentiment,
+        CASE WHEN cs.sentiment > $neutral_band THEN 'positive'
+             WHEN cs.sentiment < -$neutral_band THEN 'negative'
+             WHEN cs.sentiment IS NOT NULL THEN 'neutral' END AS sentiment_band
+    FROM scoped AS s
+    LEFT JOIN comment_sentiment AS cs ON cs.response_id = s.response_id
+), chosen AS (
+    SELECT * FROM scored
+    WHERE ($nps_groups IS NULL OR list_contains($nps_groups, nps_group))
+      AND ($csat_bands IS NULL OR list_contains($csat_bands, csat_band))
+      AND ($sentiments IS NULL OR list_contains($sentiments, sentiment_band))
+      AND ($theme IS NULL OR response_id IN (SELECT m.response_id FROM theme_mentions AS m WHERE m.theme = $theme))
+      -- Every typed term must occur; contains() takes it as plain text, so % _ * ( are literal.
+      AND ($terms IS NULL OR NOT EXISTS (
+          SELECT 1 FROM unnest(CAST($terms AS VARCHAR[])) AS t(term)
+          WHERE NOT contains(lower(strip_accents(comment)), lower(strip_accents(term)))))
+), final AS (
+    SELECT
+        response_id, responded_at, customer_id, nps, nps_group, csat, csat_band, channel, contact_reason,
+        comment, sentiment, sentiment_band,
+        (SELECT string_agg(m.theme, ', ' ORDER BY m.theme) FROM theme_mentions AS m
+         WHERE m.response_id = chosen.response_id) AS themes,
+        count(*) OVER () AS matching
+    FROM chosen
+)
+SELECT * FROM final ORDER BY responded_at DESC NULLS LAST, response_id LIMIT $limit

@@ -1,0 +1,55 @@
+-- One row per theme of the dictionary (is_overall = 0) plus one row for every comment in scope
+-- (is_overall = 1, theme NULL): comments, the NPS and CSAT counts behind each figure, comments
+-- per NPS group, the mean lexicon sentiment, and (overall row) comments mentioning no theme.
+-- $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
+-- Slot: {{segment}} (a column of c or cu, or NULL).
+WITH scoped AS (
+    SELECT r.response_id, r.nps, r.csat, cs.sentiment
+    FROM responses AS r
+    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
+    LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
+    LEFT JOIN comment_sentiment AS cs ON cs.response_id = r.response_id
+    WHERE trim(r.comment) <> ''
+      AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
+      AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+      AND ($channels IS NULL OR list_contains($channels, c.channel))
+      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+      AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
+), dictionary AS (
+    SELECT DISTINCT theme FROM themes
+), mentioned AS (
+    SELECT d.theme, s.*
+    FROM dictionary AS d
+    LEFT JOIN theme_mentions AS m ON m.theme = d.theme
+    LEFT JOIN scoped AS s ON s.response_id = m.response_id
+), by_theme AS (
+    SELECT
+        0 AS is_overall, theme,
+        count(response_id) AS comments,
+        count(nps) AS nps_n,
+        count(*) FILTER (WHERE nps >= 9) AS promoters,
+        count(*) FILTER (WHERE nps BETWEEN 7 AND 8) AS passives,
+        count(*) FILTER (WHERE nps <= 6) AS detractors,
+        count(csat) AS csat_n,
+        count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
+        avg(sentiment) AS sentiment,
+        CAST(NULL AS BIGINT) AS untagged
+    FROM mentioned
+    GROUP BY theme
+), overall AS (
+    SELECT
+        1 AS is_overall, CAST(NULL AS VARCHAR) AS theme,
+        count(*) AS comments,
+        count(nps) AS nps_n,
+        count(*) FILTER (WHERE nps >= 9) AS promoters,
+        count(*) FILTER (WHERE nps BETWEEN 7 AND 8) AS passives,
+        count(*) FILTER (WHERE nps <= 6) AS detractors,
+        count(csat) AS csat_n,
+        count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
+        avg(sentiment) AS sentiment,
+        count(*) FILTER (WHERE response_id NOT IN (SELECT response_id FROM theme_mentions)) AS untagged
+    FROM scoped
+)
+SELECT * FROM overall
+UNION ALL
+SELECT * FROM by_theme

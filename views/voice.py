@@ -1,0 +1,176 @@
+"""Voice of the customer: what customers say, which themes set detractors apart, and the comments behind them."""
+
+import streamlit as st
+
+from cxmetrics import app_state
+from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
+from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.sentiment import NEUTRAL_BAND
+from cxmetrics.tables import column_formats
+from cxmetrics.themes import ThemeError
+from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_BANDS, CommentQuery, comment_table,
+                             driver_sentences, group_shares, theme_table)
+from ui.access import analysts_only
+from ui.privacy import masked, masking_on
+from ui.widgets import chart, download
+
+COMMENT_LIMIT = 500
+
+scope = app_state.scope()
+st.title("Voice of the customer")
+try:
+    version = app_state.voice_version()
+except ThemeError as problem:
+    st.error(f"The themes cannot be matched: {problem}")
+    st.stop()
+
+summary, overall = app_state.cached_theme_summary(version, scope)
+if not overall["comments"]:
+    st.info("No comments in this selection: widen the filters, or load survey responses with a comment column.")
+else:
+    st.caption(
+        f"{overall['comments']:,} comments in the filters ({overall['detractors']:,} from detractors, "
+        f"{overall['passives']:,} passives, {overall['promoters']:,} promoters); {overall['tagged_share']:.0f} % mention at least one "
+        "theme of the dictionary below. A comment can mention several themes. Sentiment is a lexicon score from −1 "
+        f"to +1 (neutral within ±{NEUTRAL_BAND}); see docs/voice.md for the method and its limits."
+    )
+if masking_on():
+    st.caption(":material/visibility_off: Personal data masked: customer ids as pseudonyms; e-mails, phone numbers, "
+               "long numbers and agents' names hidden in comments.")
+present = summary[summary["comments"] > 0]
+
+st.subheader("Themes among detractors and promoters")
+st.caption("Share of each group's comments that mention the theme, with its 95 % Wilson interval. The gap is "
+           "detractors' share minus promoters'; significant when its interval excludes 0 after the "
+           "Benjamini–Hochberg correction across themes.")
+shares = group_shares(present)
+chart(group_share_chart(shares, category="theme", group="group",
+                        groups=["Detractors (0–6)", "Promoters (9–10)"],
+                        title="Themes mentioned by detractors and by promoters"), shares, "theme_shares_by_group")
+
+table = theme_table(summary)
+config = {column: st.column_config.NumberColumn(column, format=fmt)
+          for column, fmt in column_formats(table).items() if column != "Comments"}
+config["Mean sentiment"] = st.column_config.NumberColumn("Mean sentiment", format="%.2f")
+event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="voc_themes",
+                     column_config=config)
+download(table, "themes")
+chosen_rows = event.selection.rows if event and event.selection else []
+if chosen_rows:
+    theme = table.iloc[chosen_rows[0]]["theme"]
+    behind = app_state.cached_comments(version, scope, CommentQuery(theme=theme), COMMENT_LIMIT)
+    shown = masked(comment_table(behind))
+    total = int(behind["matching"].iloc[0]) if len(behind) else 0
+    with st.expander(f"The comments behind '{theme}' ({total:,}; newest {len(shown):,} shown)", expanded=True):
+        st.dataframe(shown, hide_index=True)
+        download(shown, "theme_comments_behind")
+else:
+    st.caption("Select a theme to see the comments behind it.")
+
+st.subheader("Which themes drive detractors")
+metric = st.segmented_control("Figure", list(DRIVER_METRICS), default="nps", key="voc_metric",
+                              format_func=lambda k: DEFINITIONS[k].label) or "nps"
+st.caption(f"As in the driver view: the {DEFINITIONS[metric].label} points all customers who commented would gain "
+           "if those mentioning the theme scored like those who did not, share × (rest − theme), with its 95 % "
+           "interval. Themes overlap, so impacts do not add up.")
+drivers = app_state.cached_theme_drivers(version, metric, scope)
+for sentence in driver_sentences(drivers, metric):
+    st.markdown(f"- {sentence}")
+ranked = drivers[drivers["n"] > 0]
+chart(ranked_bar_chart(ranked, category="theme", value="impact", low="impact_low", high="impact_high", n="n",
+                       title=f"{DEFINITIONS[metric].label} points lost to each theme", x_title="impact (points)"),
+      ranked, f"theme_drivers_{metric}")
+
+st.subheader("Themes month by month")
+trend = app_state.cached_theme_trend(version, scope)
+trend_present = trend[trend["theme"].isin(present["theme"])]
+chart(heatmap(trend_present, row="theme", column="month", value="share", n="comments",
+              title="Share of the month's comments that mention each theme (%)", value_title="% of comments"),
+      trend_present, "theme_shares_by_month")
+names = list(present["theme"])
+if names:
+    pick = st.selectbox("Trend of one theme", names, key="voc_trend_theme")
+    one = trend_present[trend_present["theme"] == pick]
+    chart(trend_chart(one, value="share", low="share_low", high="share_high", n="comments",
+                      title=f"'{pick}': share of comments by month", y_title="% of comments"),
+          one, "theme_trend")
+
+st.subheader("Comments")
+st.caption("Search is case- and accent-insensitive: every word must appear (\"délai\" finds \"DELAI\"); put a "
+           "phrase in double quotes. The sidebar filters apply too.")
+search = st.text_input("Search the comments", key="voc_search", placeholder='e.g. refund, "call back", délai')
+left, middle, right, last = st.columns(4)
+groups = left.multiselect("NPS group", NPS_GROUPS, key="voc_nps_groups", placeholder="All")
+bands = middle.multiselect("CSAT band", CSAT_BANDS, key="voc_csat_bands", placeholder="All",
+                           help="dissatisfied = 1–2, neutral = 3, satisfied = 4–5")
+moods = right.multiselect("Sentiment", SENTIMENT_BANDS, key="voc_sentiments", placeholder="All")
+theme_filter = last.selectbox("Theme", ["(any)", *summary["theme"]], key="voc_theme")
+query = CommentQuery(search=search, nps_groups=tuple(groups), csat_bands=tuple(bands), sentiments=tuple(moods),
+                     theme=None if theme_filter == "(any)" else theme_filter)
+found = app_state.cached_comments(version, scope, query, COMMENT_LIMIT)
+total = int(found["matching"].iloc[0]) if len(found) else 0
+st.markdown(f"**{total:,}** comments match" + (f"; the newest {len(found):,} are shown." if total > len(found) else "."))
+shown = masked(comment_table(found))
+st.dataframe(shown, hide_index=True, key="voc_comments",
+             column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
+                            "comment": st.column_config.TextColumn("Comment", width="large")})
+download(shown, "comments")
+
+st.subheader("Theme dictionary")
+editable = analysts_only("Editing the theme dictionary")
+with st.expander("Add, edit or remove themes and their keywords" if editable else "The themes and their keywords",
+                 expanded=False):
+    st.caption(
+        "Each row is one keyword of a theme: a word, a phrase or an RE2 regular expression, matched as a whole "
+        "word, ignoring case and accents. `delais?` finds délai, DÉLAIS and delai; `rembours\\w*` finds "
+        "remboursement; `call(ed)? back` finds call back and called back. The language is a label for you: every "
+        "keyword is tried on every comment. Add rows at the bottom, delete them with the row menu, then save."
+    )
+    if notice := st.session_state.pop("voc_notice", None):
+        st.success(notice)
+    current = app_state.theme_dictionary()
+    if not editable:
+        st.dataframe(current, hide_index=True)
+        download(current, "theme_dictionary", "Download the dictionary")
+        st.stop()
+    edited = st.data_editor(
+        current, num_rows="dynamic", hide_index=True, key=f"voc_dictionary_{version}",
+        column_config={"theme": st.column_config.TextColumn("Theme", required=True, max_chars=60),
+                       "pattern": st.column_config.TextColumn("Keyword or pattern", required=True, max_chars=200),
+                       "language": st.column_config.TextColumn("Language", default="any", max_chars=20)})
+    if st.button("Save the dictionary", key="voc_save", icon=":material/save:"):
+        try:
+            stored = app_state.save_theme_dictionary(edited.to_dict("records"))
+        except ThemeError as problem:
+            st.error(f"Nothing was saved: {problem}")
+        else:
+            st.session_state["voc_notice"] = f"Saved {stored:,} keywords; themes are matched again."
+            st.rerun()
+    download(current, "theme_dictionary", "Download the dictionary")
+
+    with st.form("voc_add", clear_on_submit=False, border=False):
+        st.markdown("**Add a keyword**")
+        a, b, c = st.columns([2, 3, 1])
+        new_theme = a.text_input("Theme (new or existing)", key="voc_new_theme")
+        new_pattern = b.text_input("Keyword or pattern", key="voc_new_pattern")
+        new_language = c.text_input("Language", value="any", key="voc_new_language")
+        if st.form_submit_button("Add", icon=":material/add:"):
+            try:
+                added = app_state.add_theme_keyword(new_theme, new_pattern, new_language)
+            except ThemeError as problem:
+                st.error(f"Not added: {problem}")
+            else:
+                st.session_state["voc_notice"] = f"Added '{added.pattern}' to '{added.theme}'."
+                st.rerun()
+
+    trial = st.text_input("Try a keyword before adding it", key="voc_try",
+                          help="Shows how many comments (over all the data) the keyword would tag, and the newest.")
+    if trial.strip():
+        try:
+            hits = app_state.try_theme_pattern(trial)
+        except ThemeError as problem:
+            st.error(str(problem))
+        else:
+            count = int(hits["matching"].iloc[0]) if len(hits) else 0
+            st.markdown(f"**{count:,}** comments would be tagged.")
+            st.dataframe(masked(hits.drop(columns="matching")), hide_index=True)
