@@ -1,0 +1,138 @@
+"""The touchpoint map: which channels or reasons customers pass through, in order, and how each does.
+
+A journey is a chain of one customer's contacts where each starts at most W days after the one
+before (the repeat window); it starts at a contact with no contact of that customer in the W days
+before it. Journeys are followed through the stored prev/next contact facts, so no window
+function runs over all contacts per click. The filters choose journeys by their first contact.
+
+Per touchpoint (a channel or a contact reason, at a step of the journey): contacts; contact FCR
+(the engine's definition, with the same-reason setting); NPS and CSAT of the answers linked to
+those contacts; and the escalation share: among contacts judged (their W-day window has ended),
+the share whose journey goes on to an assisted contact (self_service not true) on another channel
+within W days, e.g. web -> phone or chat -> phone.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import stats
+from .db import Identifier, quote_ident, run
+from .dimensions import Filters
+from .metrics import DEFAULT_WINDOW
+
+KINDS = ("channel", "contact_reason")
+MAX_STEPS = 5  # drawn layers; the last one holds every later step as well
+MAX_TOUCHPOINTS = 12  # named per layer; the rest are folded into "Other"
+OTHER, NONE = "Other", "(none)"
+COUNT_COLUMNS = ("contacts", "judged", "fcr_yes", "escalated", "nps_n", "promoters", "detractors", "csat_n",
+                 "csat_satisfied")
+
+
+def _touchpoint_sql(kind: str, alias: str) -> Identifier:
+    if kind not in KINDS:
+        raise ValueError(f"touchpoints are channels or contact reasons, not {kind!r}")
+    return Identifier(f"COALESCE(CAST({alias}.{quote_ident(kind)} AS VARCHAR), '{NONE}')")
+
+
+def top_values(con, kind: str, limit: int = MAX_TOUCHPOINTS) -> list[str]:
+    """Return the `limit` most common touchpoints of a kind (contacts with a customer); the rest become "Other"."""
+    rows = run(con, "touchpoints/top_values", {"limit": int(limit)}, touchpoint=_touchpoint_sql(kind, "c")).fetchall()
+    return [r[0] for r in rows]
+
+
+def journey_flow(con, kind: str = "channel", filters: Filters = Filters(), window: int = DEFAULT_WINDOW,
+                 same_reason: bool = False, max_steps: int = MAX_STEPS, named: int = MAX_TOUCHPOINTS) -> pd.DataFrame:
+    """Return one row per step × touchpoint × next touchpoint (None where the journey ends) with the counts;
+    the `named` most common touchpoints keep their name, the others are "Other"."""
+    params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
+              "max_steps": int(max_steps), "top_values": top_values(con, kind, named)}
+    frame = run(con, "touchpoints/journey_flow", params, touchpoint=_touchpoint_sql(kind, "c"),
+                next_touchpoint=_touchpoint_sql(kind, "n"), segment=filters.segment_sql(con)).df()
+    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype(int)
+    return frame
+
+
+def _rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame of summed counts with FCR, escalation, NPS and CSAT figures added."""
+    out = frame.copy()
+    fcr = [stats.wilson(k, n) for k, n in zip(out["fcr_yes"], out["judged"])]
+    esc = [stats.wilson(k, n) for k, n in zip(out["escalated"], out["judged"])]
+    csat = [stats.wilson(k, n) for k, n in zip(out["csat_satisfied"], out["csat_n"])]
+    out["fcr"], out["fcr_low"], out["fcr_high"] = ([r.value for r in fcr], [r.low for r in fcr],
+                                                   [r.high for r in fcr])
+    out["escalation_share"] = [r.value for r in esc]
+    out["escalation_low"], out["escalation_high"] = [r.low for r in esc], [r.high for r in esc]
+    out["nps"] = [stats.nps(p, d, n) for p, d, n in zip(out["promoters"], out["detractors"], out["nps_n"])]
+    out["csat"] = [r.value for r in csat]
+    return out
+
+
+def flow_nodes(flow: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per step × touchpoint with its counts and figures, and `rank` (0 = most contacts at that step)."""
+    columns = ["step", "touchpoint", *COUNT_COLUMNS]
+    if flow.empty:
+        return pd.DataFrame(columns=[*columns, "fcr", "escalation_share", "nps", "csat", "rank"])
+    nodes = flow.groupby(["step", "touchpoint"], as_index=False)[list(COUNT_COLUMNS)].sum()
+    nodes = nodes.sort_values(["step", "contacts", "touchpoint"], ascending=[True, False, True], kind="stable")
+    nodes["rank"] = nodes.groupby("step").cumcount()
+    return _rates(nodes).reset_index(drop=True)
+
+
+def flow_edges(flow: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per transition from a touchpoint at one step to one at the next step, with its count
+    and both ends' ranks; transitions inside the last (capped) layer are left out of the picture."""
+    columns = ["step", "touchpoint", "next_step", "next_touchpoint", "transitions", "rank", "next_rank"]
+    if flow.empty:
+        return pd.DataFrame(columns=columns)
+    last = int(flow["step"].max())
+    moving = flow[flow["next_touchpoint"].notna()]
+    moving = moving[(moving["step"] < last) | (last == 1)]
+    edges = moving.groupby(["step", "touchpoint", "next_touchpoint"], as_index=False)["contacts"].sum()
+    edges = edges.rename(columns={"contacts": "transitions"})
+    edges["next_step"] = edges["step"] + 1
+    ranks = nodes[["step", "touchpoint", "rank"]]
+    edges = edges.merge(ranks, on=["step", "touchpoint"]).merge(
+        ranks.rename(columns={"step": "next_step", "touchpoint": "next_touchpoint", "rank": "next_rank"}),
+        on=["next_step", "next_touchpoint"])
+    return edges[columns].sort_values(["step", "transitions"], ascending=[True, False]).reset_index(drop=True)
+
+
+def touchpoint_summary(flow: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per touchpoint over every step: contacts, journeys started there, FCR, escalation
+    share (each with interval and n), NPS and CSAT, most contacts first."""
+    if flow.empty:
+        return pd.DataFrame(columns=["touchpoint", "contacts", "journeys_started", "fcr", "fcr_low", "fcr_high",
+                                     "judged", "escalation_share", "escalation_low", "escalation_high", "nps",
+                                     "nps_n", "csat", "csat_n"])
+    totals = flow.groupby("touchpoint", as_index=False)[list(COUNT_COLUMNS)].sum()
+    started = flow[flow["step"] == 1].groupby("touchpoint")["contacts"].sum()
+    totals["journeys_started"] = totals["touchpoint"].map(started).fillna(0).astype(int)
+    out = _rates(totals).sort_values(["contacts", "touchpoint"], ascending=[False, True], kind="stable")
+    return out[["touchpoint", "contacts", "journeys_started", "fcr", "fcr_low", "fcr_high", "judged",
+                "escalation_share", "escalation_low", "escalation_high", "nps", "nps_n", "csat",
+                "csat_n"]].reset_index(drop=True)
+
+
+def journey_paths(con, kind: str = "channel", filters: Filters = Filters(), window: int = DEFAULT_WINDOW,
+                  max_steps: int = MAX_STEPS, limit: int = 15, named: int = MAX_TOUCHPOINTS) -> pd.DataFrame:
+    """Return the most common journey paths ("web → chat → phone") with how many journeys took each."""
+    params = {**filters.params(), "window": int(window), "max_steps": int(max_steps), "limit": int(limit),
+              "top_values": top_values(con, kind, named)}
+    frame = run(con, "touchpoints/journey_paths", params, touchpoint=_touchpoint_sql(kind, "c"),
+                segment=filters.segment_sql(con)).df()
+    frame["journeys"] = frame["journeys"].astype(int)
+    return frame
+
+
+TOUCHPOINT_TABLE = {
+    "touchpoint": "Touchpoint", "contacts": "Contacts", "journeys_started": "Journeys started here",
+    "fcr": "FCR %", "judged": "FCR / escalation judged", "escalation_share": "Escalates %",
+    "escalation_low": "Escalates low (95 %)", "escalation_high": "Escalates high (95 %)",
+    "nps": "NPS", "nps_n": "NPS n", "csat": "CSAT %", "csat_n": "CSAT n",
+}
+
+
+def touchpoint_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the touchpoint summary as a reader sees it: volume, journeys started, FCR, escalation, NPS, CSAT."""
+    return summary[list(TOUCHPOINT_TABLE)].rename(columns=TOUCHPOINT_TABLE)
