@@ -2,21 +2,34 @@
 
 import streamlit as st
 
+from ui.access import require_sign_in
 from ui.filters import sidebar_filters
+from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, opened_by_url
+from ui.privacy import privacy_toggle
 
 st.set_page_config(page_title="cxmetrics", page_icon="📈", layout="wide")
+# Off unless configured (docs/reliability.md); when on, nothing below runs signed out.
+require_sign_in(badge=not opened_by_url())  # the huddle's bare screen shows no sidebar
 
 navigation = st.navigation(
     {
         "Dashboard": [
-            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page("pages/contact_reasons.py", title="Contact reasons", icon=":material/support_agent:"),
-            st.Page("pages/segments.py", title="Segments", icon=":material/groups:"),
-            st.Page("pages/outcomes.py", title="Business outcomes", icon=":material/payments:"),
+            st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("views/contact_reasons.py", title="Contact reasons", icon=":material/support_agent:"),
+            st.Page("views/segments.py", title="Segments", icon=":material/groups:"),
+            st.Page("views/outcomes.py", title="Business outcomes", icon=":material/payments:"),
+            st.Page("views/voice.py", title="Voice of the customer", icon=":material/forum:"),
+            st.Page("views/close_the_loop.py", title="Close the loop", icon=":material/task_alt:"),
+            st.Page("views/customer_story.py", title="Customer story", icon=":material/person_search:"),
+            st.Page("views/touchpoints.py", title="Touchpoint map", icon=":material/route:"),
         ],
-        "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
-    }
+        "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
+        "Screens": [st.Page("views/huddle.py", title=HUDDLE_TITLE, icon=":material/co_present:", url_path=HUDDLE_PATH)],
+    },
+    # The huddle's own URL opens a bare shared screen: no navigation to draw.
+    position="hidden" if opened_by_url() else "sidebar",
 )
-if navigation.title != "Data":
+if navigation.title not in ("Data", HUDDLE_TITLE):  # the huddle takes its filters from the URL only
     sidebar_filters()
+    privacy_toggle()
 navigation.run()

@@ -1,35 +1,79 @@
 """The one module where cxmetrics touches Streamlit: the shared connection, the filter state
 that lives in the URL, and the cached results every page reads.
 
+The connection is held only while script runs use it (see held_connection), so a command-line
+import can take the database file between runs; a run that finds the file taken waits, saying so.
+Once opened (and the sample data loaded into an empty store), the database is locked down: no
+file outside this process's upload directory can be read or written through it, and its
+configuration cannot be changed back (see db.lock_down and docs/reliability.md).
+
 Results are cached by the data version (which changes with every import or delete) and the
 filter values, never by a DataFrame argument, so a new import is seen at the next rerun.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams
-from .db import connect, db_path
-from .dimensions import available_dimensions, dimension_values
+from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload
+from .db import DatabaseBusy, UnknownColumn, connect, db_path, lock_down, writing
+from .dimensions import available_dimensions, dimension_values, resolve_dimension
+from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
 from .targets import get_targets, set_target
 from .url_state import Scope, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
+PAGE_PARAMS = ("customer",)  # query parameters pages own, kept beside the shared scope
+BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
 
 
-@st.cache_resource(show_spinner="Opening the database…")
-def _connection(path: str):
-    con = connect(path)
-    bootstrap.ensure_data(con)
+def _open_store(path: str):
+    con = connect(path, wait=0)
+    try:
+        bootstrap.ensure_data(con)
+        lock_down(con, [upload.upload_root()])
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
+_connection = HeldConnection(_open_store)
+
+
 def cursor():
-    """Return a cursor on the shared connection (a cursor per call: DuckDB cursors are not shared across threads)."""
-    return _connection(str(db_path())).cursor()
+    """Return a cursor on the shared connection, held until this script run ends (a cursor per call:
+    DuckDB cursors are not shared across threads).
+
+    While another program writes to the database, show that the page is waiting; after
+    BUSY_WAIT_SECONDS, say so and stop the run."""
+    notice = []
+
+    def waiting(busy: DatabaseBusy) -> None:
+        who = f" ({busy.holder})" if busy.holder else ""
+        notice.append(st.empty())
+        notice[0].info(
+            f"Waiting for the database: another program{who} is writing to it, probably a command-line "
+            "import. This page continues as soon as it finishes.",
+            icon="⏳",
+        )
+
+    try:
+        return _connection.cursor(str(db_path()), BUSY_WAIT_SECONDS, waiting)
+    except DatabaseBusy as busy:
+        who = f" ({busy.holder})" if busy.holder else ""
+        st.error(
+            f"The database is still in use by another program{who} after {BUSY_WAIT_SECONDS} s. "
+            "Reload the page when its import has finished."
+        )
+        st.stop()
+    finally:
+        if notice:
+            notice[0].empty()
 
 
 def data_version() -> str:
@@ -49,14 +93,27 @@ def data_changed() -> None:
 def scope() -> Scope:
     """Return the scope of this session: from the URL on first run, then as the filters set it."""
     if SCOPE_KEY not in st.session_state:
-        st.session_state[SCOPE_KEY] = scope_from_query(st.query_params.to_dict() | _lists(st.query_params))
+        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(st.query_params.to_dict() | _lists(st.query_params)))
     return st.session_state[SCOPE_KEY]
+
+
+def _known_segment(found: Scope) -> Scope:
+    """Return the scope with its segment checked against the real schema: a URL naming a column the
+    data does not have (an old link, or an edited one) opens without a segment instead of failing."""
+    if not found.filters.segment:
+        return found
+    try:
+        name = resolve_dimension(cursor(), found.filters.segment).name
+    except UnknownColumn:
+        return dataclasses.replace(found, filters=dataclasses.replace(found.filters, segment=None, segment_values=()))
+    return dataclasses.replace(found, filters=dataclasses.replace(found.filters, segment=name))
 
 
 def set_scope(new: Scope) -> None:
     """Make `new` the session's scope and write it into the URL so a copied link reproduces the view."""
     st.session_state[SCOPE_KEY] = new
-    wanted = query_from_scope(new)
+    # A page's own parameters (the customer a Customer story link opens) are not the scope's to drop.
+    wanted = query_from_scope(new) | {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
     if (st.query_params.to_dict() | _lists(st.query_params)) != wanted:
         st.query_params.from_dict(wanted)
 
@@ -149,6 +206,295 @@ def targets() -> dict[str, float]:
 
 
 def save_target(metric: str, value: float | None) -> None:
-    """Store a target and forget cached results that show it."""
-    set_target(cursor(), metric, value)
+    """Store a target and forget cached results that show it (PermissionError unless an analyst is signed in)."""
+    analyst_name()
+    con = cursor()
+    with writing():
+        set_target(con, metric, value)
     data_changed()
+
+
+# --- the huddle screen -------------------------------------------------------------------------
+# The screen refreshes all day: its results are keyed by the data version and bounded in number,
+# so a day of refreshes keeps at most HUDDLE_CACHE_ENTRIES panels, never one per refresh.
+
+HUDDLE_CACHE_ENTRIES = 32
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=HUDDLE_CACHE_ENTRIES, show_spinner=False)
+def cached_huddle_panel(version: str, panel: str, scope: Scope, days: int, metric: str,
+                        targets: tuple[tuple[str, float], ...]) -> dict:
+    from .huddle import panel_data
+
+    return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, dict(targets))
+
+
+# --- closing the loop, customer story, touchpoint map ------------------------------------------
+# Follow-up edits and outer-loop actions change no import, so results showing them are keyed by
+# loop_version() as well as the data version: a saved edit is seen at the next rerun.
+
+
+def loop_version() -> str:
+    """Return the token of the follow-up and action state (read fresh: one cheap query)."""
+    from .follow_ups import loop_version as version
+
+    return version(cursor())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_follow_up_list(version: str, loop: str, scope: Scope, statuses: tuple[str, ...], today, limit: int):
+    from .follow_ups import follow_up_list
+
+    return follow_up_list(cursor(), scope.filters, statuses, today=today, limit=limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_follow_up_metrics(version: str, loop: str, by: str, scope: Scope, target_hours: float, now):
+    from .follow_ups import follow_up_metrics
+
+    return follow_up_metrics(cursor(), by, scope.filters, target_hours, now)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_case_history(version: str, loop: str, case_ids: tuple[str, ...]):
+    from .follow_ups import case_history
+
+    return case_history(cursor(), case_ids)
+
+
+def save_follow_ups(changes) -> int:
+    """Store follow-up edits (all or none; FollowUpError says why none); return how many cases changed."""
+    from .follow_ups import save_follow_ups as save
+
+    con = cursor()
+    with writing():
+        return save(con, changes)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_action_effects(version: str, loop: str, voice: str, scope: Scope):
+    """Before/after figures of every action; `voice` (voice_version(), which also brings the theme
+    mentions up to date in the write slot) keys theme actions to the comments and dictionary."""
+    from .loop_actions import action_effects
+
+    return action_effects(cursor(), scope.window, scope.same_reason)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_loop_actions(version: str, loop: str):
+    from .loop_actions import list_actions
+
+    return list_actions(cursor())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_subjects(version: str, kind: str) -> list[str]:
+    from .loop_actions import subjects
+
+    return subjects(cursor(), kind)
+
+
+def save_loop_action(action, action_id: int | None = None) -> int:
+    """Add an outer-loop action (or change action `action_id`); return its id. ActionError says why not."""
+    from .loop_actions import add_action, update_action
+
+    con = cursor()
+    with writing():
+        if action_id is None:
+            return add_action(con, action)
+        update_action(con, action_id, action)
+        return action_id
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_story(version: str, loop: str, customer_id: str, window: int, same_reason: bool):
+    from .customer_story import customer_story
+
+    return customer_story(cursor(), customer_id, window, same_reason)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_recent_detractors(version: str, loop: str, limit: int):
+    from .customer_story import recent_detractors
+
+    return recent_detractors(cursor(), limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_journey_flow(version: str, kind: str, scope: Scope):
+    from .touchpoints import journey_flow
+
+    return journey_flow(cursor(), kind, scope.filters, scope.window, scope.same_reason)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_journey_paths(version: str, kind: str, scope: Scope):
+    from .touchpoints import journey_paths
+
+    return journey_paths(cursor(), kind, scope.filters, scope.window)
+
+
+# --- the voice of the customer ------------------------------------------------------------------
+# Theme results follow the comments and the theme dictionary: their cache key is voice_version(),
+# which changes with either. The stored mentions and sentiments are brought up to date (a write)
+# in this process's one write slot before any cached theme read.
+
+
+def voice_version() -> str:
+    """Return a token that changes whenever the comments or the theme dictionary change."""
+    from . import themes
+    from .db import run
+
+    con = cursor()
+    comments, dictionary = run(con, "voice/facts_token").fetchall()[0]
+    with writing():
+        themes.ensure_facts(con)
+    return f"{db_path()}:{comments}|{dictionary}"
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_comments(version: str, scope: Scope, query, limit: int):
+    from .voice import comments
+
+    return comments(cursor(), scope.filters, query, limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_theme_summary(version: str, scope: Scope):
+    from .voice import theme_summary
+
+    return theme_summary(cursor(), scope.filters)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_theme_drivers(version: str, metric: str, scope: Scope):
+    from .voice import theme_drivers
+
+    return theme_drivers(cursor(), metric, scope.filters)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_theme_trend(version: str, scope: Scope):
+    from .voice import theme_trend
+
+    return theme_trend(cursor(), scope.filters)
+
+
+def theme_dictionary():
+    """Return the theme dictionary (read fresh: the editor shows what is stored)."""
+    from .themes import dictionary
+
+    return dictionary(cursor())
+
+
+def save_theme_dictionary(rows) -> int:
+    """Replace the theme dictionary with `rows`; return keywords stored (ThemeError: nothing changed)."""
+    from .themes import ensure_facts, save_dictionary
+
+    con = cursor()
+    with writing():
+        stored = save_dictionary(con, rows)
+        ensure_facts(con)
+    return stored
+
+
+def add_theme_keyword(theme: str, pattern: str, language: str):
+    """Add one keyword to the theme dictionary; return it (ThemeError: nothing changed)."""
+    from .themes import add_keyword, ensure_facts
+
+    con = cursor()
+    with writing():
+        keyword = add_keyword(con, theme, pattern, language)
+        ensure_facts(con)
+    return keyword
+
+
+def try_theme_pattern(pattern: str):
+    """Return the newest comments a keyword would tag (ThemeError when it is not a valid pattern)."""
+    from .themes import pattern_matches
+
+    return pattern_matches(cursor(), pattern)
+
+
+# --- who is using the app (rules in cxmetrics.access; the gate is ui/access.py) -----------------
+USER_KEY = "cx_user"
+FAILURES_KEY = "cx_sign_in_failures"
+
+
+def access_config():
+    """Return the sign-in settings from `.streamlit/secrets.toml` and the environment.
+
+    Raises access.AccessConfigError when they cannot be used, including a secrets file that
+    exists but does not parse: a typo must not quietly turn sign-in off on a shared server."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    from . import access
+
+    try:
+        secrets = st.secrets.to_dict()
+    except StreamlitSecretNotFoundError as exc:
+        if getattr(exc, "error_id", None) != "no-secrets-found":
+            raise access.AccessConfigError(f"secrets.toml cannot be read: {str(exc).splitlines()[0]}") from None
+        secrets = {}
+    return access.load_config(secrets)
+
+
+def current_user():
+    """Return who is using this session (access.User), or None when sign-in is on and nobody is signed in.
+
+    With sign-in off (nothing configured) everyone is access.LOCAL_USER, an analyst."""
+    from . import access
+
+    config = access_config()
+    if config.mode == "off":
+        return access.LOCAL_USER
+    if config.mode == "oidc":
+        if not st.user.get("is_logged_in"):  # absent until Streamlit has seen [auth]
+            return None
+        return access.oidc_user(config, st.user.get("email"), st.user.get("email_verified"))
+    held = st.session_state.get(USER_KEY)
+    # A session signed in with a password that has since been changed is signed out.
+    if held and held[1] == (config.analyst_hash if held[0].is_analyst else config.viewer_hash):
+        return held[0]
+    st.session_state.pop(USER_KEY, None)
+    return None
+
+
+def password_sign_in(password: str, name: str = "") -> tuple[object | None, float]:
+    """Return (the signed-in user or None, seconds to wait before the next try) for a shared password."""
+    import time
+
+    from . import access
+
+    config = access_config()
+    failures, last = st.session_state.get(FAILURES_KEY, (0, None))
+    wait = access.retry_after(failures, last, time.monotonic())
+    if wait:
+        return None, wait
+    user = access.password_user(config, password, name)
+    if user is None:
+        st.session_state[FAILURES_KEY] = (failures + 1, time.monotonic())
+        return None, access.retry_after(failures + 1, time.monotonic(), time.monotonic())
+    st.session_state.pop(FAILURES_KEY, None)
+    st.session_state[USER_KEY] = (user, config.analyst_hash if user.is_analyst else config.viewer_hash)
+    return user, 0.0
+
+
+def password_sign_out() -> None:
+    """Forget this session's password sign-in."""
+    st.session_state.pop(USER_KEY, None)
+
+
+def analyst_name() -> str:
+    """Return the name the audit log records for a change; raise PermissionError unless an analyst is signed in.
+
+    Pages hide analyst actions from viewers; this is the check behind them, at the moment of the change."""
+    from . import access
+
+    try:
+        user = current_user()
+    except access.AccessConfigError as exc:
+        raise PermissionError(str(exc)) from None
+    if user is None or not user.is_analyst:
+        raise PermissionError("only analysts can change data")
+    return user.name

@@ -321,3 +321,153 @@ def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: s
     notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} observations"]
     return (bars + _whiskers(base, low, high, y_title, horizontal=False)).properties(
         title=_title(title, notes), height=PLOT_HEIGHT)
+
+
+# --- Closing the loop, customer story, touchpoint map ---------------------------------------------
+
+TIMELINE_KINDS = {  # kind -> (colour, shape); every kind is also named in the legend and tooltip
+    "contact": (BLUE, "circle"),
+    "repeat contact": (ORANGE, "diamond"),
+    "promoter": (BLUE, "triangle-up"),
+    "passive": (GREY, "square"),
+    "detractor": (ORANGE, "triangle-down"),
+    "answer without NPS": (GREY, "circle"),
+    "case opened": (INK, "cross"),
+    "first follow-up": (INK, "triangle-right"),
+    "case closed": (INK, "square"),
+    "active month": (GREY, "circle"),
+    "churned": (ORANGE, "cross"),
+}
+
+
+def timeline_chart(frame: pd.DataFrame, *, lanes: list[str], title: str) -> alt.LayerChart:
+    """Return one customer's events as marks on a time axis, one lane per kind of event (contacts,
+    answers, follow-ups, outcomes); colour and shape name the kind, repeats drawn larger in orange."""
+    guard(frame)
+    data = _present(frame, "at", "lane", "kind")
+    if data.empty:
+        return _no_data(title)
+    kinds = [k for k in TIMELINE_KINDS if k in set(data["kind"])]
+    tooltip = [alt.Tooltip("at:T", title="When", format="%Y-%m-%d %H:%M"), alt.Tooltip("kind:N", title="What"),
+               alt.Tooltip("label:N", title="About"), alt.Tooltip("detail:N", title="Detail")]
+    scale_args = {"domain": kinds, "range": [TIMELINE_KINDS[k][0] for k in kinds]}
+    marks = alt.Chart(data).mark_point(filled=True, opacity=0.9).encode(
+        x=alt.X("at:T", axis=_axis(None)),
+        y=alt.Y("lane:N", sort=lanes, axis=_axis(None, labelLimit=200)),
+        color=alt.Color("kind:N", scale=alt.Scale(**scale_args), legend=_legend("Event", orient="bottom", columns=6)),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[TIMELINE_KINDS[k][1] for k in kinds]),
+                        legend=None),
+        size=alt.when(alt.datum.kind == "repeat contact").then(alt.value(260)).otherwise(alt.value(120)),
+        tooltip=tooltip,
+    )
+    notes = ["orange diamonds: repeat contacts", "hover a mark for its detail"]
+    return alt.layer(marks).properties(title=_title(title, notes), height=max(MIN_HEIGHT, 70 * len(lanes)))
+
+
+def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, last_step_open: bool = True,
+                       small_n: int = SMALL_N) -> alt.LayerChart:
+    """Return the touchpoint map: one column per journey step, a circle per touchpoint sized by contacts and
+    coloured by FCR (grey where fewer than small_n contacts were judged), and lines from each touchpoint to
+    the next whose width is the number of journeys taking that step."""
+    guard(nodes)
+    guard(edges)
+    if nodes.empty:
+        return _no_data(title)
+    last = int(nodes["step"].max())
+    label_expr = (f"datum.value == {last} ? 'step {last}+' : 'step ' + datum.value" if last_step_open
+                  else "'step ' + datum.value")
+    x_scale = alt.Scale(domain=[0.7, last + 0.5])
+    y_scale = alt.Scale(domain=[-0.6, float(nodes["rank"].max()) + 0.6], reverse=True)
+    x_axis = _axis(None, values=list(range(1, last + 1)), labelExpr=label_expr, orient="top", grid=False)
+    layers = []
+    if not edges.empty:
+        links = alt.Chart(edges).mark_rule(color=GREY, opacity=0.45, strokeCap="round").encode(
+            x=alt.X("step:Q", scale=x_scale, axis=x_axis), x2="next_step:Q",
+            y=alt.Y("rank:Q", scale=y_scale, axis=None), y2="next_rank:Q",
+            strokeWidth=alt.StrokeWidth("transitions:Q", scale=alt.Scale(range=[1, 22]),
+                                        legend=_legend("Journeys taking the step")),
+            tooltip=[alt.Tooltip("touchpoint:N", title="From"), alt.Tooltip("next_touchpoint:N", title="To"),
+                     alt.Tooltip("step:Q", title="From step"), alt.Tooltip("transitions:Q", title="Journeys", format=",")])
+        layers.append(links)
+    data = _with_notes(nodes, "fcr_low", "fcr_high", "judged", small_n) if "fcr_low" in nodes else nodes
+    base = alt.Chart(data).encode(x=alt.X("step:Q", scale=x_scale, axis=x_axis),
+                                  y=alt.Y("rank:Q", scale=y_scale, axis=None))
+    tooltip = [alt.Tooltip("touchpoint:N", title="Touchpoint"), alt.Tooltip("step:Q", title="Step"),
+               alt.Tooltip("contacts:Q", title="Contacts", format=","),
+               alt.Tooltip("fcr:Q", title="FCR %", format=".1f"),
+               alt.Tooltip("escalation_share:Q", title="Escalates %", format=".1f"),
+               alt.Tooltip("nps:Q", title="NPS", format=".0f"), alt.Tooltip("csat:Q", title="CSAT %", format=".1f"),
+               alt.Tooltip("judged:Q", title="n judged", format=",")]
+    colour = alt.when(alt.datum.judged < small_n).then(alt.value(GREY)).otherwise(
+        alt.Color("fcr:Q", scale=alt.Scale(scheme="blueorange", reverse=True, domain=[0, 100]),
+                  legend=_legend("FCR %", orient="right")))
+    circles = base.mark_circle(opacity=0.95, stroke=INK, strokeWidth=1).encode(
+        size=alt.Size("contacts:Q", scale=alt.Scale(range=[60, 1500]), legend=_legend("Contacts")),
+        color=colour, tooltip=tooltip)
+    # Right of the largest circle (radius about 22 px), so a label never sits on its own node.
+    labels = base.mark_text(align="left", dx=26, fontSize=LABEL_SIZE, color=INK).encode(
+        text="touchpoint:N", tooltip=tooltip)
+    layers += [circles, labels]
+    notes = ["circle size: contacts", "colour: FCR (blue high, orange low; grey: fewer than "
+             f"{small_n} judged)", "line width: journeys moving on"]
+    height = max(MIN_HEIGHT * 2, 48 * (int(nodes["rank"].max()) + 1))
+    return alt.layer(*layers).properties(title=_title(title, notes), height=height)
+
+
+def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_title: str = "figure",
+                       small_n: int = SMALL_N) -> alt.LayerChart:
+    """Return, per category, the figure before (grey) and after (blue) a change with their 95 % intervals;
+    `frame` is long: category, period ('before' / 'after'), value, low, high, n."""
+    guard(frame)
+    data = _present(frame, category, "value")
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data, "low", "high", "n", small_n)
+    order = _category_order(data, category)
+    tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Action"), alt.Tooltip("period:N", title="Period"),
+                        alt.Tooltip("value:Q", title=x_title, format=".1f"), interval=True, n="n")
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, axis=_axis(None, labelLimit=320)),
+        yOffset=alt.YOffset("period:N", sort=["before", "after"]), tooltip=tooltip)
+    colour = alt.Color("period:N", scale=alt.Scale(domain=["before", "after"], range=[GREY, BLUE]),
+                       legend=_legend(None, orient="bottom"))
+    whiskers = _whiskers(base, "low", "high", x_title, horizontal=True).encode(color=colour)
+    dots = base.mark_point(filled=True, size=110).encode(
+        x=alt.X("value:Q", axis=_axis(x_title)), color=colour,
+        opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
+    notes = ["grey: before the start", "blue: from the start", "lines: 95 % interval",
+             f"faded: fewer than {small_n} observations"]
+    return (whiskers + dots).properties(title=_title(title, notes), height=_bar_height(len(order)) + 20)
+
+
+# --- Voice of the customer ------------------------------------------------------------------------
+
+def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups: list[str], title: str,
+                      x_title: str = "share of the group's comments %", small_n: int = SMALL_N) -> alt.LayerChart:
+    """Return, per category (e.g. a theme), one dot per group (e.g. detractors, promoters) at its share with
+    the 95 % interval; `frame` is long: category, group, share, low, high, n. The first group is orange,
+    the second blue, a third grey; categories keep the frame's order; groups on fewer than small_n are faded."""
+    guard(frame)
+    data = _present(frame, category, "share")
+    if data.empty:
+        return _no_data(title)
+    data = _with_notes(data, "low", "high", "n", small_n)
+    order = _category_order(data, category)
+    tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Theme"), alt.Tooltip(f"{group}:N", title="Group"),
+                        alt.Tooltip("share:Q", title=x_title, format=".1f"), interval=True, n="n")
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, axis=_axis(None, labelLimit=240)),
+        yOffset=alt.YOffset(f"{group}:N", sort=groups), tooltip=tooltip)
+    colour = alt.Color(f"{group}:N", scale=alt.Scale(domain=groups, range=[ORANGE, BLUE, GREY][:len(groups)]),
+                       legend=_legend(None, orient="bottom"))
+    whiskers = _whiskers(base, "low", "high", x_title, horizontal=True).encode(color=colour)
+    # Shape as well as colour tells the groups apart for colour-blind readers.
+    dots = base.mark_point(filled=True, size=100).encode(
+        x=alt.X("share:Q", axis=_axis(x_title)), color=colour,
+        shape=alt.Shape(f"{group}:N", scale=alt.Scale(domain=groups, range=["triangle-down", "triangle-up",
+                                                                              "square"][:len(groups)]), legend=None),
+        opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
+    notes = [f"{groups[0]}: orange ▼", f"{groups[1]}: blue ▲" if len(groups) > 1 else "",
+             "lines: 95 % interval", f"faded: fewer than {small_n} comments in the group"]
+    return (whiskers + dots).properties(title=_title(title, [n for n in notes if n]),
+                                        height=_bar_height(len(order)) + 20)

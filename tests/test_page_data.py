@@ -20,7 +20,7 @@ CALLS = (
 @pytest.fixture
 def page(tmp_path, monkeypatch):
     monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "page.duckdb"))
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "data.py"), default_timeout=120)
+    at = AppTest.from_file(str(PROJECT_ROOT / "views" / "data.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
     yield at

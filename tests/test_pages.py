@@ -4,31 +4,14 @@ engine's, a filter change changes them, and the URL carries the filters."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 from cxmetrics.periods import compare_periods
 from cxmetrics.presentation import format_value
 from cxmetrics.segments import segment_gaps
+from page_runner import db, open_page  # noqa: F401 (db is a fixture)
 
-PAGES = ["pages/overview.py", "pages/contact_reasons.py", "pages/segments.py", "pages/outcomes.py", "pages/data.py"]
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "pages.duckdb"
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
-    return path
-
-
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    if query:
-        at.query_params.update(query)
-    if page != PAGES[0]:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+PAGES = ["views/overview.py", "views/contact_reasons.py", "views/segments.py", "views/outcomes.py", "views/data.py"]
 
 
 def engine(db, filters=Filters()):

@@ -10,7 +10,7 @@ import streamlit as st
 
 PROJECT_DIR = str(Path(__file__).resolve().parent.parent)
 if PROJECT_DIR not in sys.path:
-    # Run on its own (`streamlit run pages/data.py`), only pages/ is on the path.
+    # Run on its own (`streamlit run views/data.py`), only views/ is on the path.
     sys.path.insert(0, PROJECT_DIR)
 
 from cxmetrics import app_state, upload  # noqa: E402
@@ -18,12 +18,14 @@ from cxmetrics.importer import ImportRefused  # noqa: E402
 from cxmetrics.mapping import MappingError  # noqa: E402
 from cxmetrics.schema import KINDS  # noqa: E402
 from cxmetrics.textfile import FileFormatError  # noqa: E402
+from ui.access import analysts_only, is_analyst  # noqa: E402
 
-FAILURES = (ImportRefused, FileFormatError, MappingError)
+FAILURES = (ImportRefused, FileFormatError, MappingError, PermissionError)  # PermissionError: not an analyst
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
 ENCODINGS = ["utf-8", "cp1252", "latin-1", "iso-8859-15", "cp850", "latin-1+cp850", "utf-16", "mac-roman"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SEGMENT_KINDS = ("customers", "contacts", "responses")
+WAITING_TEXT = "Waiting for another upload to finish…"
 STEP_TEXT = {
     "staging": "Reading the file…",
     "validating": "Typing and checking every row…",
@@ -47,7 +49,10 @@ def staged_preview(kind: str, uploaded, encoding: str | None) -> upload.UploadPr
     held = st.session_state.get("data_upload")
     if not held or held[0] != uploaded.file_id:
         forget_upload()
-        st.session_state["data_upload"] = (uploaded.file_id, upload.store_upload(uploaded.getvalue(), uploaded.name))
+        # The file object, not getvalue(): store_upload streams it to disk without a second copy in memory.
+        st.session_state["data_upload"] = (
+            uploaded.file_id, upload.store_upload(uploaded, uploaded.name, max_bytes=upload_limit_bytes())
+        )
     stored = st.session_state["data_upload"][1]
     key = (uploaded.file_id, kind, encoding)
     cached = st.session_state.get("data_preview")
@@ -57,11 +62,20 @@ def staged_preview(kind: str, uploaded, encoding: str | None) -> upload.UploadPr
     return cached[1]
 
 
+def upload_limit_bytes() -> int:
+    return int(st.get_option("server.maxUploadSize")) << 20
+
+
 def checked(kind: str, preview: upload.UploadPreview, options, token: str) -> upload.ValidationReport:
     key = (token, repr(options), app_state.data_version())
     cached = st.session_state.get("data_report")
     if not cached or cached[0] != key:
-        cached = (key, upload.validate_upload(app_state.cursor(), kind, preview.upload, options))
+        notice = st.empty()
+        cached = (key, upload.validate_upload(
+            app_state.cursor(), kind, preview.upload, options,
+            on_wait=lambda: notice.info(WAITING_TEXT, icon="⏳"),
+        ))
+        notice.empty()
         st.session_state["data_report"] = cached
     return cached[1]
 
@@ -111,8 +125,15 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
             status.update(label=STEP_TEXT[name])
             status.write(STEP_TEXT[name])
 
+        def waiting() -> None:
+            status.update(label=WAITING_TEXT)
+            status.write(WAITING_TEXT)
+
         try:
-            result = upload.commit_upload(app_state.cursor(), kind, stored, options, on_step=step)
+            result = upload.commit_upload(
+                app_state.cursor(), kind, stored, options, on_step=step,
+                on_wait=waiting, actor=app_state.analyst_name(),
+            )
         except FAILURES as exc:
             status.update(label="Nothing was loaded", state="error")
             st.error(f"Nothing was loaded: {exc}")
@@ -143,6 +164,8 @@ def load_section() -> None:
     uploaded = st.file_uploader(
         "CSV, TXT or TSV (any delimiter and encoding), Excel .xlsx or Parquet",
         type=FILE_TYPES,
+        help=f"Up to {st.get_option('server.maxUploadSize')} MB (server.maxUploadSize in .streamlit/config.toml); "
+        "larger files load with `python -m cxmetrics import`.",
         key=f"data_file_{st.session_state.get('data_uploader_round', 0)}",
     )
     with st.expander("Reading options: encoding, date formats, missing-value markers"):
@@ -259,10 +282,12 @@ def history_section() -> None:
             "kind": "Kind",
             "file_name": "File",
             "imported_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "imported_by": "By",
             "rows_loaded": st.column_config.NumberColumn("Rows loaded"),
             "rows_rejected": st.column_config.NumberColumn("Rows rejected"),
             "deleted": st.column_config.CheckboxColumn("Deleted"),
             "deleted_at": st.column_config.DatetimeColumn("Deleted at (UTC)", format="YYYY-MM-DD HH:mm"),
+            "deleted_by": "Deleted by",
         },
     )
     records = upload.import_records(history)
@@ -283,6 +308,8 @@ def history_section() -> None:
             st.dataframe(rejects, hide_index=True)
     if record.deleted:
         st.caption(f"Import #{chosen} was deleted: its rows and rejects are gone.")
+    elif not is_analyst():
+        st.caption("Analysts only: deleting an import needs an analyst sign-in.")
     elif st.session_state.get("data_confirm_delete") != chosen:
         st.button(f"Delete import #{chosen}…", key="data_delete", on_click=ask_delete, args=(chosen,))
     else:
@@ -295,7 +322,7 @@ def history_section() -> None:
         no.button("Cancel", key="data_delete_cancel", on_click=cancel_delete)
         if confirmed:
             try:
-                removed = upload.delete_upload(app_state.cursor(), chosen)
+                removed = upload.delete_upload(app_state.cursor(), chosen, app_state.analyst_name())
             except FAILURES as exc:
                 st.error(f"Import #{chosen} was not deleted: {exc}")
                 return
@@ -310,10 +337,12 @@ st.caption(
     "Load your own exports into the dashboard: the same importer as `python -m cxmetrics import`. "
     "Nothing is written until you press Load."
 )
+app_state.cursor()  # open the database here, so a wait for another program's import shows at the top
 if message := st.session_state.pop("data_flash", None):
     st.success(message)
 load_tab, history_tab = st.tabs(["Load a file", "Import history"])
 with load_tab:
-    load_section()
+    if analysts_only("loading a file"):
+        load_section()
 with history_tab:
     history_section()

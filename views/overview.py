@@ -7,6 +7,7 @@ from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.narrative import driver_sentences, period_caption
 from cxmetrics.presentation import INTERVAL_FIELDS, KPI_KEYS, N_FIELD, kpi_tiles
+from ui.access import analysts_only
 from ui.widgets import chart, kpi_tile
 
 scope = app_state.scope()
@@ -46,12 +47,13 @@ chart(
 )
 
 with st.expander("Set targets"):
-    with st.form("targets"):
-        inputs = {}
-        for column, key in zip(st.columns(len(KPI_KEYS) - 1), [k for k in KPI_KEYS if k != "contacts"]):
-            inputs[key] = column.number_input(DEFINITIONS[key].label, value=targets.get(key), key=f"target_{key}",
-                                               placeholder="none", step=1.0)
-        if st.form_submit_button("Save targets"):
-            for key, value in inputs.items():
-                app_state.save_target(key, value)
-            st.rerun()
+    if analysts_only("setting targets"):
+        with st.form("targets"):
+            inputs = {}
+            for column, key in zip(st.columns(len(KPI_KEYS) - 1), [k for k in KPI_KEYS if k != "contacts"]):
+                inputs[key] = column.number_input(DEFINITIONS[key].label, value=targets.get(key), key=f"target_{key}",
+                                                   placeholder="none", step=1.0)
+            if st.form_submit_button("Save targets"):
+                for key, value in inputs.items():
+                    app_state.save_target(key, value)
+                st.rerun()

@@ -1,0 +1,41 @@
+"""Running the dashboard's pages under AppTest: a database of the test's own, a page opened through
+app.py (the frame, its filters and navigation), and the engine on that same database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxmetrics.db import PROJECT_ROOT, connect
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """The path of an empty database the app will open (and fill with the sample data)."""
+    path = tmp_path / "pages.duckdb"
+    monkeypatch.setenv("CXMETRICS_DB", str(path))
+    return path
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    """Return the app after one run of app.py on `page` (a views/ path), failing on any exception or error box."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.body for e in at.error]
+    return at
+
+
+def on_database(db, work):
+    """Return `work(con)` run on the page's database, outside (and after closing) the app's cached connection."""
+    from cxmetrics import app_state
+
+    app_state._connection.clear()
+    con = connect(db)
+    try:
+        return work(con)
+    finally:
+        con.close()
