@@ -263,9 +263,12 @@ def cached_case_history(version: str, loop: str, case_ids: tuple[str, ...]):
 
 
 def save_follow_ups(changes) -> int:
-    """Store follow-up edits (all or none; FollowUpError says why none); return how many cases changed."""
+    """Store follow-up edits (all or none; FollowUpError says why none); return how many cases changed.
+
+    PermissionError unless an analyst is signed in: the page hides the controls, this is the check."""
     from .follow_ups import save_follow_ups as save
 
+    analyst_name()
     con = cursor()
     with writing():
         return save(con, changes)
@@ -295,9 +298,11 @@ def cached_subjects(version: str, kind: str) -> list[str]:
 
 
 def save_loop_action(action, action_id: int | None = None) -> int:
-    """Add an outer-loop action (or change action `action_id`); return its id. ActionError says why not."""
+    """Add an outer-loop action (or change action `action_id`); return its id. ActionError says why not;
+    PermissionError unless an analyst is signed in."""
     from .loop_actions import add_action, update_action
 
+    analyst_name()
     con = cursor()
     with writing():
         if action_id is None:
@@ -388,9 +393,11 @@ def theme_dictionary():
 
 
 def save_theme_dictionary(rows) -> int:
-    """Replace the theme dictionary with `rows`; return keywords stored (ThemeError: nothing changed)."""
+    """Replace the theme dictionary with `rows`; return keywords stored (ThemeError: nothing changed;
+    PermissionError unless an analyst is signed in)."""
     from .themes import ensure_facts, save_dictionary
 
+    analyst_name()
     con = cursor()
     with writing():
         stored = save_dictionary(con, rows)
@@ -399,9 +406,11 @@ def save_theme_dictionary(rows) -> int:
 
 
 def add_theme_keyword(theme: str, pattern: str, language: str):
-    """Add one keyword to the theme dictionary; return it (ThemeError: nothing changed)."""
+    """Add one keyword to the theme dictionary; return it (ThemeError: nothing changed; PermissionError
+    unless an analyst is signed in)."""
     from .themes import add_keyword, ensure_facts
 
+    analyst_name()
     con = cursor()
     with writing():
         keyword = add_keyword(con, theme, pattern, language)

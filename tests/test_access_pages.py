@@ -16,6 +16,7 @@ from cxmetrics.db import PROJECT_ROOT, connect
 ANALYST_HASH = access.hash_password("analyst-pw", 1_000)
 VIEWER_HASH = access.hash_password("viewer-pw", 1_000)
 OVERVIEW, DATA = "views/overview.py", "views/data.py"
+LOOP, VOICE = "views/close_the_loop.py", "views/voice.py"
 
 
 @pytest.fixture
@@ -87,6 +88,36 @@ def test_a_viewer_reads_but_cannot_set_targets_load_or_delete(passwords):
     assert not [b for b in at.button if b.key == "data_delete"]
     history = at.dataframe[0].value
     assert set(history["imported_by"]) == {SAMPLE_ACTOR}
+
+
+def test_a_viewer_reads_the_follow_ups_and_themes_but_cannot_change_them(passwords):
+    at = go(sign_in(app(), "viewer-pw", "Mia"), LOOP)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Analysts only: editing follow-ups" in t for t in texts(at.info))
+    assert any("Analysts only: giving a cause to a team" in t for t in texts(at.info))
+    assert all(b.disabled for b in at.button if b.label == "Save changes")
+    assert not [b for b in at.button if b.label == "Save action"]
+
+    at = go(at, VOICE)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not [b for b in at.button if b.key == "voc_save"]
+
+
+@pytest.mark.parametrize("save", [
+    lambda app_state: app_state.save_follow_ups([]),
+    lambda app_state: app_state.save_loop_action(None),
+    lambda app_state: app_state.save_theme_dictionary([]),
+    lambda app_state: app_state.add_theme_keyword("Price", "price", "en"),
+    lambda app_state: app_state.save_target("nps", 20.0),
+], ids=["follow_ups", "loop_action", "theme_dictionary", "theme_keyword", "target"])
+def test_every_change_checks_the_role_itself_not_only_the_page(save, monkeypatch):
+    """A stale or forged click by a viewer changes nothing: the write refuses before touching the database."""
+    from cxmetrics import app_state
+
+    monkeypatch.setattr(app_state, "current_user", lambda: access.User("Mia", "viewer", "password"))
+    monkeypatch.setattr(app_state, "cursor", lambda: pytest.fail("a viewer's change reached the database"))
+    with pytest.raises(PermissionError, match="only analysts"):
+        save(app_state)
 
 
 def test_an_analyst_sets_targets_and_deletes_with_their_name_in_the_log(passwords):

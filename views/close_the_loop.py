@@ -13,6 +13,7 @@ from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABE
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
                                     ActionError, effects_chart_frame, effects_table)
 from cxmetrics.privacy import mask_comment, mask_customer_id
+from ui.access import analysts_only
 from ui.privacy import masking_on
 from ui.widgets import chart, download, kpi_tile
 
@@ -49,6 +50,7 @@ st.caption("Oldest first. Edit owner, team, due date, status, result or note in 
 statuses = st.multiselect("Status", list(STATUSES), default=list(NOT_HANDLED), format_func=STATUS_LABELS.get,
                           key="loop_statuses", placeholder="All")
 cases = app_state.cached_follow_up_list(version, loop, scope, tuple(statuses), now.date(), LIST_LIMIT)
+can_edit = analysts_only("editing follow-ups")  # viewers read the list; analysts work it
 if cases.empty:
     st.info("No cases with these statuses in this selection.")
 else:
@@ -61,8 +63,9 @@ else:
         edited = st.data_editor(
             shown, hide_index=True, key=f"follow_up_editor_{loop}", width="stretch",
             # With masking on, notes are shown masked and cannot be edited (saving would store the mask).
-            disabled=[c for c in shown.columns
-                      if c not in ("owner", "team", "due_date", "status", "result") + (() if mask else ("note",))],
+            disabled=True if not can_edit else [
+                c for c in shown.columns
+                if c not in ("owner", "team", "due_date", "status", "result") + (() if mask else ("note",))],
             # What to act on first, then the handling fields, then the detail (a wide table scrolls).
             column_order=["case_id", "opened_at", "case_kind", "customer_id", "contact_reason", "status", "owner",
                           "team", "due_date", "result", "note", "overdue", "nps", "comment", "channel", "reopened",
@@ -88,7 +91,7 @@ else:
                 "saved_state": st.column_config.TextColumn("Saved?", help="Detractors: saved, churned or unknown yet."),
             },
         )
-        submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
+        submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:", disabled=not can_edit)
     if submitted:
         changes = changes_from_edits(shown, edited)
         if not changes:
@@ -96,7 +99,7 @@ else:
         else:
             try:
                 saved = app_state.save_follow_ups(changes)
-            except FollowUpError as problem:
+            except (FollowUpError, PermissionError) as problem:
                 st.error(str(problem))
             else:
                 st.session_state[FLASH] = f"Saved {saved} case{'s' if saved != 1 else ''}."
@@ -155,31 +158,33 @@ else:
     download(shown_effects, "actions_before_after_table", "Download the table")
 
 actions = app_state.cached_loop_actions(version, loop)
-with st.expander("Add an action" if actions.empty else "Add or change an action", expanded=actions.empty):
-    choices = [None] + actions["action_id"].tolist()
-    labels = {None: "a new action", **{row.action_id: f"#{row.action_id} {row.subject} · {row.team}"
-                                       for row in actions.itertuples()}}
-    picked = st.selectbox("Action", choices, format_func=labels.get, key="loop_action_pick")
-    current = actions[actions["action_id"] == picked].iloc[0] if picked is not None else None
-    kind = st.segmented_control("Cause", list(SUBJECT_KINDS), format_func=SUBJECT_LABELS.get, key="loop_action_kind",
-                                default=current["subject_kind"] if current is not None else "contact_reason",
-                                disabled=current is not None) or "contact_reason"
-    options = app_state.cached_subjects(version, kind)
-    with st.form("loop_action"):
-        subject = st.selectbox(SUBJECT_LABELS[kind].capitalize(), options, disabled=current is not None,
-                               index=options.index(current["subject"]) if current is not None
-                               and current["subject"] in options else 0)
-        team = st.text_input("Owning team", value="" if current is None else current["team"], max_chars=100)
-        text = st.text_area("Action", value="" if current is None else current["action"], max_chars=2000)
-        status = st.selectbox("Status", list(ACTION_LABELS), format_func=ACTION_LABELS.get,
-                              index=0 if current is None else list(ACTION_LABELS).index(current["status"]))
-        started = st.date_input("Starts on", format="YYYY-MM-DD",
-                                value=date.today() if current is None else current["started_on"])
-        if st.form_submit_button("Save action", icon=":material/flag:"):
-            try:
-                saved_id = app_state.save_loop_action(Action(kind, subject, team, text, status, started), picked)
-            except ActionError as problem:
-                st.error(str(problem))
-            else:
-                st.session_state[FLASH] = f"Saved action #{saved_id}."
-                st.rerun()
+if analysts_only("giving a cause to a team"):
+    with st.expander("Add an action" if actions.empty else "Add or change an action", expanded=actions.empty):
+        choices = [None] + actions["action_id"].tolist()
+        labels = {None: "a new action", **{row.action_id: f"#{row.action_id} {row.subject} · {row.team}"
+                                           for row in actions.itertuples()}}
+        picked = st.selectbox("Action", choices, format_func=labels.get, key="loop_action_pick")
+        current = actions[actions["action_id"] == picked].iloc[0] if picked is not None else None
+        kind = st.segmented_control("Cause", list(SUBJECT_KINDS), format_func=SUBJECT_LABELS.get,
+                                    key="loop_action_kind",
+                                    default=current["subject_kind"] if current is not None else "contact_reason",
+                                    disabled=current is not None) or "contact_reason"
+        options = app_state.cached_subjects(version, kind)
+        with st.form("loop_action"):
+            subject = st.selectbox(SUBJECT_LABELS[kind].capitalize(), options, disabled=current is not None,
+                                   index=options.index(current["subject"]) if current is not None
+                                   and current["subject"] in options else 0)
+            team = st.text_input("Owning team", value="" if current is None else current["team"], max_chars=100)
+            text = st.text_area("Action", value="" if current is None else current["action"], max_chars=2000)
+            status = st.selectbox("Status", list(ACTION_LABELS), format_func=ACTION_LABELS.get,
+                                  index=0 if current is None else list(ACTION_LABELS).index(current["status"]))
+            started = st.date_input("Starts on", format="YYYY-MM-DD",
+                                    value=date.today() if current is None else current["started_on"])
+            if st.form_submit_button("Save action", icon=":material/flag:"):
+                try:
+                    saved_id = app_state.save_loop_action(Action(kind, subject, team, text, status, started), picked)
+                except (ActionError, PermissionError) as problem:
+                    st.error(str(problem))
+                else:
+                    st.session_state[FLASH] = f"Saved action #{saved_id}."
+                    st.rerun()

@@ -135,15 +135,15 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
                 on_wait=waiting, actor=app_state.analyst_name(),
             )
         except FAILURES as exc:
-            status.update(label="Nothing was loaded", state="error")
+            status.update(label="Nothing was loaded", state="error", expanded=True)
             st.error(f"Nothing was loaded: {exc}")
             return
         if result.already_imported:
-            status.update(label="Nothing was loaded", state="error")
+            status.update(label="Nothing was loaded", state="error", expanded=True)
             st.error(f"Nothing was loaded: this file was already imported as import #{result.already_imported}.")
             return
         if result.import_id is None:
-            status.update(label="Nothing was loaded", state="error")
+            status.update(label="Nothing was loaded", state="error", expanded=True)
             st.error(f"Nothing was loaded: all {result.rows_rejected:,} rows are rejected.")
             return
         status.update(label=f"Loaded as import #{result.import_id}", state="complete")

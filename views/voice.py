@@ -141,7 +141,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
     if st.button("Save the dictionary", key="voc_save", icon=":material/save:"):
         try:
             stored = app_state.save_theme_dictionary(edited.to_dict("records"))
-        except ThemeError as problem:
+        except (ThemeError, PermissionError) as problem:
             st.error(f"Nothing was saved: {problem}")
         else:
             st.session_state["voc_notice"] = f"Saved {stored:,} keywords; themes are matched again."
@@ -157,7 +157,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         if st.form_submit_button("Add", icon=":material/add:"):
             try:
                 added = app_state.add_theme_keyword(new_theme, new_pattern, new_language)
-            except ThemeError as problem:
+            except (ThemeError, PermissionError) as problem:
                 st.error(f"Not added: {problem}")
             else:
                 st.session_state["voc_notice"] = f"Added '{added.pattern}' to '{added.theme}'."

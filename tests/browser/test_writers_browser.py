@@ -23,6 +23,8 @@ except ImportError:
         raise
     pytest.skip("the playwright Python package is not installed", allow_module_level=True)
 
+from cxmetrics.db import open_waiting
+
 from .conftest import REPO_ROOT, streamlit_server
 
 FIRST_LOAD_MS = 90_000
@@ -138,3 +140,44 @@ def test_a_page_opened_during_a_command_line_import_waits_then_shows_it(server, 
     page.get_by_role("tab", name="Import history").click()
     newest(page, "slow_import.csv")
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def stage_upload(page, base: str, source: Path) -> None:
+    """Open the Data page, choose contacts, upload `source` and wait for its Load button."""
+    page.goto(f"{base}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("combobox", name="What the file holds").click()
+    page.get_by_role("option", name="contacts", exact=True).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(source))
+    expect(page.get_by_role("button", name=re.compile(r"^Load [\d,]+ rows? into contacts$"))).to_be_visible(
+        timeout=FIRST_LOAD_MS)
+    wait_idle(page)
+
+
+def test_two_browser_sessions_loading_at_once_queue_and_load_each_id_once(server, new_page, tmp_path):
+    base, db = server
+    # Two analysts' files with the same contact ids (different content, so neither is "already imported").
+    first = contacts_file(tmp_path, "session_one.csv", "both", 20_000)
+    second = tmp_path / "session_two.csv"
+    second.write_text(first.read_text("utf-8").replace(",phone,", ",chat,"), "utf-8")
+    one, two = new_page(), new_page()
+    stage_upload(one, base, first)
+    stage_upload(two, base, second)
+
+    # Both press Load together: one writes, the other waits for the write slot, then finds every id taken.
+    one.get_by_role("button", name=re.compile(r"^Load .* into contacts$")).click()
+    two.get_by_role("button", name=re.compile(r"^Load .* into contacts$")).click()
+    outcomes = []
+    for page in (one, two):
+        loaded = page.get_by_text(re.compile(r"^Loaded 20,000 rows into contacts from session_"))
+        refused = page.get_by_text("Nothing was loaded: all 20,000 rows are rejected.")
+        expect(loaded.or_(refused)).to_be_visible(timeout=FIRST_LOAD_MS)
+        outcomes.append("loaded" if loaded.count() else "refused")
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        assert "lock" not in page.locator('[data-testid="stMain"]').inner_text().lower()
+    assert sorted(outcomes) == ["loaded", "refused"]
+
+    with open_waiting(db, read_only=True, wait=30) as con:  # the server lets go of the file between runs
+        counts = con.execute("SELECT count(*), count(DISTINCT contact_id) FROM contacts "
+                             "WHERE contact_id LIKE 'both%'").fetchall()[0]
+    assert counts == (20_000, 20_000)
