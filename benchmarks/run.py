@@ -1,0 +1,464 @@
+"""Time the import and each dashboard page's data on a generated set; print the table and write it
+to docs/performance.md (or `--report PATH`) with the machine it ran on.
+
+    python benchmarks/run.py --scale 0.01 --data /tmp/cx-bench       # generates the set if missing
+    python benchmarks/run.py --data /tmp/cx-bench --report /tmp/perf.md
+
+Measured in one run, so that ratios compare like with like on the same (noisy, shared) machine:
+the real importer beside a bare DuckDB `read_csv` of each file; every page's engine calls on a
+fresh connection (cold) and again on the same one (warm); the Overview figures by a plain pandas
+implementation; the import's peak resident memory (in a child process, so nothing else counts);
+the rows each chart is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:  # run as a script: make cxmetrics and benchmarks importable
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from benchmarks import pandas_overview  # noqa: E402
+from benchmarks.generate import FULL, KINDS, generate, manifest  # noqa: E402
+from cxmetrics import contact_paths, outcomes, segments, teams  # noqa: E402
+from cxmetrics.db import connect  # noqa: E402
+from cxmetrics.dimensions import Filters, available_dimensions  # noqa: E402
+from cxmetrics.importer import ImportOptions, load_file  # noqa: E402
+from cxmetrics.metrics import metric_matrix, metric_trend, metrics, metrics_frame  # noqa: E402
+from cxmetrics.periods import compare_periods  # noqa: E402
+
+DEFAULT_REPORT = PROJECT_ROOT / "docs" / "performance.md"
+WINDOW, SAME_REASON, DAYS = 7, False, 28  # the pages' defaults: repeat window, any reason, 28-day comparison
+TOLERANCE = 1e-9
+# The issue's targets (judged at full scale: 10 M contacts).
+IMPORT_RATIO = 3.0
+WARM_MS = 150.0
+CACHE_HIT_MS = 30.0
+PANDAS_RATIO = 10.0
+PEAK_BYTES = 1.5e9
+CHART_ROWS = 5000
+SECTIONS = ("## Machine", "## Import", "## Page data", "## Against pandas", "## Memory", "## Rows sent to charts",
+            "## Targets")
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    calls: tuple  # (name, function(con) -> result)
+    charts: tuple  # (chart name, function(results by call name) -> the frame the chart is sent)
+
+
+_F = Filters()  # the pages opened with no filters set
+
+PAGES = (
+    Page(
+        "Overview",
+        (
+            ("compare_periods", lambda con: compare_periods(con, _F, WINDOW, SAME_REASON, DAYS)),
+            ("drivers", lambda con: segments.driver_impact(con, "nps", "contact_reason", _F, WINDOW, SAME_REASON)),
+            ("metric_trend", lambda con: metric_trend(con, "week", _F, WINDOW, SAME_REASON)),
+        ),
+        (("trend (week)", lambda r: r["metric_trend"]),),
+    ),
+    Page(
+        "Contact reasons",
+        (
+            ("metrics_frame", lambda con: metrics_frame(con, "contact_reason", _F, WINDOW, SAME_REASON)),
+            ("metric_matrix", lambda con: metric_matrix(con, "contact_reason", "channel", "fcr", _F, WINDOW,
+                                                        SAME_REASON)),
+            ("repeat_paths", lambda con: contact_paths.repeat_paths(con, "contact_reason", _F, WINDOW)),
+            ("self_service", lambda con: contact_paths.self_service_failures(con, "contact_reason", _F)),
+        ),
+        (
+            ("fcr_by_reason", lambda r: r["metrics_frame"]),
+            ("repeats_by_reason", lambda r: r["metrics_frame"]),
+            ("fcr_by_reason_and_channel", lambda r: r["metric_matrix"]),
+            ("repeat_paths", lambda r: r["repeat_paths"]),
+            ("self_service_failures", lambda r: r["self_service"]["groups"]),
+        ),
+    ),
+    Page(
+        "Segments",
+        (
+            ("dimensions", lambda con: available_dimensions(con)),
+            ("segment_gaps", lambda con: segments.segment_gaps(con, "nps", "tier", _F, WINDOW, SAME_REASON)),
+            ("team_scores", lambda con: teams.team_scores(con, _F, WINDOW, SAME_REASON)),
+        ),
+        (("gaps_nps_by_tier", lambda r: r["segment_gaps"]), ("csat_by_team", lambda r: r["team_scores"])),
+    ),
+    Page(
+        "Business outcomes",
+        (
+            ("outcomes", lambda con: outcomes.outcomes(con, None, WINDOW, SAME_REASON, _F)),
+            ("outcomes_by_nps_group", lambda con: outcomes.outcomes(con, "nps_group", WINDOW, SAME_REASON, _F)),
+            ("outcome_trend", lambda con: outcomes.outcome_trend(con, _F, WINDOW, SAME_REASON)),
+        ),
+        (
+            ("churn_by_nps_group", lambda r: r["outcomes_by_nps_group"]["frame"]),
+            ("revenue_by_nps_group", lambda r: r["outcomes_by_nps_group"]["frame"]),
+            ("nps_and_churn_by_month", lambda r: r["outcome_trend"]),
+        ),
+    ),
+)
+
+
+def seconds(function, *args):
+    """Return (result, seconds taken) of function(*args)."""
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+# --- the measurements --------------------------------------------------------------------------
+
+
+def bare_loads(data: Path, work: Path) -> dict[str, float]:
+    """Return the seconds a bare DuckDB `CREATE TABLE AS SELECT * FROM read_csv(file)` takes per table."""
+    path = work / "bare.duckdb"
+    con = duckdb.connect(str(path))
+    taken = {}
+    for kind in KINDS:  # table names are the fixed KINDS, never user text
+        _, taken[kind] = seconds(con.execute, f"CREATE TABLE {kind} AS SELECT * FROM read_csv($file)",
+                                 {"file": str(data / f"{kind}.csv")})
+    con.close()
+    path.unlink()
+    return taken
+
+
+def in_child(phase: str, data: Path, database: Path) -> dict:
+    """Return the figures of `phase` ("import" or "pages") run in a fresh Python process, with that
+    process's peak resident bytes, so the peak is the phase's own and not this process's."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--database", str(database),
+         "--data", str(data)],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"the {phase} phase failed: {last}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def peak_bytes() -> int:
+    """Return this process's peak resident memory so far (ru_maxrss is in kilobytes on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def import_all(data: Path, database: Path) -> dict:
+    """Load every generated file with the real importer (derived contact facts included); return the figures."""
+    con = connect(database)
+    tables = {}
+    for kind in KINDS:
+        result, taken = seconds(load_file, con, kind, data / f"{kind}.csv", ImportOptions())
+        tables[kind] = {"seconds": taken, "rows": result.rows_loaded, "rejected": result.rows_rejected}
+    con.close()
+    return {"tables": tables, "peak_bytes": peak_bytes()}
+
+
+def page_times(database: Path) -> dict:
+    """Return {"pages": {title: cold and warm seconds (all its calls) and rows per chart}, "peak_bytes"}."""
+    pages = {}
+    for page in PAGES:
+        con = connect(database, read_only=True)
+        cold, warm, results = 0.0, 0.0, {}
+        for name, call in page.calls:
+            _, taken = seconds(call, con)
+            cold += taken
+        for name, call in page.calls:
+            results[name], taken = seconds(call, con)
+            warm += taken
+        con.close()
+        pages[page.title] = {"cold": cold, "warm": warm,
+                             "charts": {chart: len(frame(results)) for chart, frame in page.charts}}
+    return {"pages": pages, "peak_bytes": peak_bytes()}
+
+
+def engine_overview(con) -> dict:
+    """Return the Overview figures pandas_overview computes, as the engine gives them."""
+    overall = metrics(con, None, _F, WINDOW, SAME_REASON)["overall"]
+    comparison = compare_periods(con, _F, WINDOW, SAME_REASON, DAYS)
+    trend = metric_trend(con, "week", _F, WINDOW, SAME_REASON)
+    return {
+        "overall": {k: overall[k] for k in pandas_overview.FIELDS},
+        "current": {k: comparison["current"][k] for k in pandas_overview.FIELDS},
+        "previous": {k: comparison["previous"][k] for k in pandas_overview.FIELDS},
+        "trend": {row["period"].date(): {k: _none(row[k]) for k in pandas_overview.FIELDS}
+                  for _, row in trend.iterrows()},
+    }
+
+
+def _none(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def differences(engine: dict, plain: dict, tolerance: float = TOLERANCE) -> list[str]:
+    """Return where the engine's and pandas' Overview figures differ by more than `tolerance` (none: equal)."""
+    found = []
+
+    def compare(where: str, a: dict, b: dict) -> None:
+        for field in pandas_overview.FIELDS:
+            x, y = _none(a.get(field)), _none(b.get(field))
+            if (x is None) != (y is None) or (x is not None and abs(x - y) > tolerance):
+                found.append(f"{where} {field}: engine {x}, pandas {y}")
+
+    for part in ("overall", "current", "previous"):
+        compare(part, engine[part], plain[part])
+    for week in sorted(set(engine["trend"]) | set(plain["trend"])):
+        compare(f"week {week}", engine["trend"].get(week, {}), plain["trend"].get(week, {}))
+    return found
+
+
+def against_pandas(data: Path, database: Path) -> dict:
+    """Return pandas' read and compute seconds, the engine's seconds (warm) and where the figures differ."""
+    (contacts, responses), read = seconds(pandas_overview.read_tables, data)
+    plain, computed = seconds(pandas_overview.overview, contacts, responses, WINDOW, DAYS)
+    con = connect(database, read_only=True)
+    engine_overview(con)  # the first call warms the connection, as the page's second view would
+    engine, engine_seconds = seconds(engine_overview, con)
+    con.close()
+    return {"read": read, "pandas": computed, "engine": engine_seconds, "differences": differences(engine, plain)}
+
+
+def machine() -> dict:
+    """Return the CPU count and model, RAM, and the Python, DuckDB and pandas versions."""
+    model = "unknown"
+    memory = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "model": model, "ram_bytes": memory, "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "pandas": pd.__version__, "system": platform.platform()}
+
+
+def memory_limit_setting(database: Path) -> str | None:
+    """Return DuckDB's memory_limit on the engine's connections when the engine sets one, else None
+    (the engine's value equals a bare connection's default)."""
+    query = "SELECT current_setting('memory_limit')"
+    con = connect(database, read_only=True)
+    engine = con.execute(query).fetchall()[0][0]
+    con.close()
+    bare = duckdb.connect()
+    default = bare.execute(query).fetchall()[0][0]
+    bare.close()
+    return None if engine == default else engine
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:,.1f}"
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def targets(figures: dict) -> list[list[str]]:
+    """Return one row per target of the issue: target, measured, status (met / not met / not measured)."""
+    full = figures["set"]["contacts"] >= FULL["contacts"]
+    at = f"{figures['set']['contacts']:,} contacts"
+    scale_note = "" if full else f" (measured at {at}; the target is at 10 M)"
+
+    def judged(ok: bool, scale_bound: bool) -> str:
+        if not ok:
+            return "not met"
+        return "met" if full or not scale_bound else "not measured at 10 M: within target at this scale"
+
+    imports = figures["import"]["tables"]
+    worst = max(imports[k]["seconds"] / figures["bare"][k] for k in KINDS)
+    warm = max(p["warm"] for p in figures["pages"].values())
+    ratio = figures["pandas"]["pandas"] / figures["pandas"]["engine"]
+    peak = figures["import"]["peak_bytes"]
+    rows_max = max(n for p in figures["pages"].values() for n in p["charts"].values())
+    limit = figures["memory_limit"]
+    return [
+        [f"import ≤ {IMPORT_RATIO:g}× bare read_csv (derived facts included)",
+         f"worst table {worst:.1f}×{scale_note}",
+         judged(worst <= IMPORT_RATIO, True)],
+        [f"each page's data ≤ {WARM_MS:g} ms warm at 10 M contacts", f"slowest page {_ms(warm)} ms{scale_note}",
+         judged(warm * 1000 <= WARM_MS, True)],
+        [f"each page's data ≤ {CACHE_HIT_MS:g} ms on a cache hit", "not measured (the Streamlit cache is not "
+         "exercised by this harness)", "not measured"],
+        [f"≥ {PANDAS_RATIO:g}× faster than pandas", f"{ratio:.1f}× (Overview figures){scale_note}",
+         judged(ratio >= PANDAS_RATIO, True)],
+        [f"peak memory ≤ {PEAK_BYTES / 1e9:g} GB with memory_limit set",
+         f"import peak {peak / 1e9:.2f} GB; memory_limit {limit or 'not set (db.connect sets none: DuckDB default)'}"
+         f"{scale_note}; dashboard process not measured",
+         judged(peak <= PEAK_BYTES and limit is not None, True)],
+        [f"no chart above {CHART_ROWS:,} rows", f"largest {rows_max:,} rows{scale_note}",
+         judged(rows_max <= CHART_ROWS, True)],
+        ["50 concurrent sessions: p95 ≤ 5 s, no errors, memory growth ≤ 100 MB", "not measured (no concurrency "
+         "test yet)", "not measured"],
+    ]
+
+
+def report(figures: dict) -> str:
+    """Return the Markdown report of one run."""
+    m, s = figures["machine"], figures["set"]
+    imports = figures["import"]["tables"]
+    pages = figures["pages"]
+    vs = figures["pandas"]
+    ram = f"{m['ram_bytes'] / 2**30:.1f} GiB" if m["ram_bytes"] else "unknown"
+    parts = [
+        "# Performance",
+        "",
+        "Written by `python benchmarks/run.py` (see `benchmarks/README.md`); every figure below comes from "
+        f"one run on {figures['date']}. Times are wall-clock on a machine shared with other work, so expect "
+        "noise of tens of percent. The targets are those of the performance issue, judged at full scale "
+        "(10 M contacts); a run at a smaller scale cannot show them met. Meeting them at full scale is "
+        "still to be done by later work (rollup tables, a concurrency test, DuckDB's `memory_limit`).",
+        "",
+        "## Machine",
+        "",
+        _table(["", ""], [
+            ["CPUs", m["cpus"]], ["CPU model", m["model"]], ["RAM", ram], ["system", m["system"]],
+            ["Python", m["python"]], ["DuckDB", m["duckdb"]], ["pandas", m["pandas"]],
+            ["scale", f"{s['scale']:g} ({s['contacts']:,} contacts, {s['responses']:,} responses, "
+                      f"{s['customers']:,} customers, 12 months of outcomes)"],
+            ["DuckDB memory_limit",
+             figures["memory_limit"] or "not set: db.connect sets none (DuckDB's default, 80 % of RAM, applies)"],
+        ]),
+        "",
+        "## Import",
+        "",
+        "The real importer (`cxmetrics.importer.load_file`: staging, validation, rejects, one transaction, "
+        "the derived contact facts for contacts) beside a bare DuckDB `CREATE TABLE AS SELECT * FROM "
+        "read_csv(file)` of the same file, in the same run.",
+        "",
+        _table(["table", "rows", "rejected", "importer s", "bare read_csv s", "ratio"], [
+            [k, f"{imports[k]['rows']:,}", f"{imports[k]['rejected']:,}", f"{imports[k]['seconds']:.2f}",
+             f"{figures['bare'][k]:.2f}", f"{imports[k]['seconds'] / figures['bare'][k]:.1f}×"] for k in KINDS
+        ]),
+        "",
+        "## Page data",
+        "",
+        "The engine functions each page calls, with no filters set (repeat window 7 days). Cold: the first "
+        "calls on a fresh connection to the database file; warm: the same calls again on that connection. "
+        "The Streamlit cache is not involved (a cache hit is not measured here).",
+        "",
+        _table(["page", "calls", "cold ms", "warm ms"], [
+            [page.title, ", ".join(name for name, _ in page.calls), _ms(pages[page.title]["cold"]),
+             _ms(pages[page.title]["warm"])] for page in PAGES
+        ]),
+        "",
+        "## Against pandas",
+        "",
+        "The Overview figures (NPS, CSAT, repeat rate and contact FCR: overall, the last 28 days and the 28 "
+        "before, and by week) computed by a straightforward pandas implementation (`benchmarks/pandas_overview.py`: "
+        "groupby and shift over the tables read once) and by the engine (`metrics`, `compare_periods`, "
+        "`metric_trend`, warm).",
+        "",
+        _table(["", ""], [
+            ["pandas: reading the CSV files (not counted)", f"{vs['read']:.2f} s"],
+            ["pandas: computing the figures", f"{_ms(vs['pandas'])} ms"],
+            ["engine: the same figures", f"{_ms(vs['engine'])} ms"],
+            ["engine faster by", f"{vs['pandas'] / vs['engine']:.1f}×"],
+            ["figures equal (to 1e-9)", "yes" if not vs["differences"] else "NO: " + "; ".join(vs["differences"][:5])],
+        ]),
+        "",
+        "## Memory",
+        "",
+        _table(["", ""], [
+            ["peak resident memory of the import (its own process)",
+             f"{figures['import']['peak_bytes'] / 2**20:,.0f} MiB"],
+            ["peak resident memory of a process computing every page's data (as above; no Streamlit, no cache)",
+             f"{figures['pages_peak_bytes'] / 2**20:,.0f} MiB"],
+            ["peak resident memory of the dashboard process (`streamlit run`)", "not measured"],
+        ]),
+        "",
+        "## Rows sent to charts",
+        "",
+        _table(["page", "chart", "rows"], [
+            [title, chart, f"{n:,}"] for title, p in pages.items() for chart, n in p["charts"].items()
+        ]),
+        "",
+        "## Targets",
+        "",
+        _table(["target", "measured", "status"], targets(figures)),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def measure(data: Path, work: Path) -> dict:
+    """Return every figure of one run over the generated set in `data`, using `work` for the databases."""
+    database = work / "bench.duckdb"
+    for stale in (database, database.with_name(database.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    bare = bare_loads(data, work)  # first, so both loads find the files in the OS cache
+    imported = in_child("import", data, database)
+    pages = in_child("pages", data, database)
+    return {
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "set": manifest(data),
+        "memory_limit": memory_limit_setting(database),
+        "bare": bare,
+        "import": imported,
+        "pages": pages["pages"],
+        "pages_peak_bytes": pages["peak_bytes"],
+        "pandas": against_pandas(data, database),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark as the command line asks; return its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, help="directory of a generated set (default: a new temporary one)")
+    parser.add_argument("--scale", type=float, help="generate the set at this scale first if --data does not "
+                        "already hold one at this scale (default 0.01 when --data holds none)")
+    parser.add_argument("--seed", type=int, default=42, help="seed when generating (default 42)")
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help="where to write the Markdown report "
+                        "(default docs/performance.md)")
+    # The child processes of in_child: one phase, its figures as one JSON line.
+    parser.add_argument("--phase", choices=("import", "pages"), help=argparse.SUPPRESS)
+    parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        phase = import_all(args.data, args.database) if args.phase == "import" else page_times(args.database)
+        print(json.dumps(phase))
+        return {}
+    if args.scale is not None and not args.scale > 0:
+        parser.error("--scale must be above 0")
+    with tempfile.TemporaryDirectory(prefix="cx-bench-") as scratch:
+        data = args.data or Path(scratch) / "data"
+        found = manifest(data)
+        wanted = args.scale if args.scale is not None else (found["scale"] if found else 0.01)
+        if not found or found["scale"] != wanted or found["seed"] != args.seed:
+            _, taken = seconds(generate, data, wanted, args.seed)
+            print(f"generated the set at scale {wanted:g} in {data} in {taken:.1f} s", file=sys.stderr)
+        figures = measure(data, Path(scratch))
+    text = report(figures)
+    print(text)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text, encoding="utf-8")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The benchmark harness works end to end at a tiny scale, and its pandas yardstick computes the same
+figures as the engine. No timing is asserted: shared machines are too noisy for that."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from benchmarks import generate, pandas_overview, run
+
+TINY = 0.0002  # 2,000 contacts, 400 responses, 200 customers
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """Return (figures, report text, data directory) of one benchmark run at the tiny scale."""
+    base = tmp_path_factory.mktemp("bench")
+    data, report = base / "data", base / "performance.md"
+    generate.main(["--out", str(data), "--scale", str(TINY), "--seed", "7"])
+    figures = run.main(["--data", str(data), "--scale", str(TINY), "--seed", "7", "--report", str(report)])
+    return figures, report.read_text(encoding="utf-8"), data
+
+
+def test_generator_writes_the_sample_columns_and_the_asked_row_counts(tiny_run):
+    _, _, data = tiny_run
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["contacts"], manifest["responses"], manifest["customers"]) == (2000, 400, 200)
+    for kind in generate.KINDS:
+        sample = pd.read_csv(run.PROJECT_ROOT / "sample_data" / f"{kind}.csv", nrows=1)
+        written = pd.read_csv(data / f"{kind}.csv", dtype=str)
+        assert list(written.columns) == list(sample.columns), kind
+        if kind in manifest:
+            assert len(written) == manifest[kind]
+
+
+def test_generated_data_has_the_shape_the_pages_need(tiny_run):
+    _, _, data = tiny_run
+    contacts = pd.read_csv(data / "contacts.csv", dtype=str)
+    responses = pd.read_csv(data / "responses.csv", dtype=str)
+    assert contacts["channel"].nunique() >= 4
+    assert contacts["contact_reason"].nunique() >= 8
+    per_customer = contacts["customer_id"].value_counts()
+    assert per_customer.max() > 1 and (per_customer > 1).sum() > 100  # customers come back: repeats exist
+    outcome_months = pd.read_csv(data / "outcomes.csv", dtype=str)["month"].unique()
+    assert len(outcome_months) == 12
+    # A response about a contact belongs to that contact's customer and comes after it.
+    joined = responses.dropna(subset=["contact_id"]).merge(contacts, on="contact_id", suffixes=("", "_contact"))
+    assert len(joined) == responses["contact_id"].notna().sum()
+    assert (joined["customer_id"].fillna("") == joined["customer_id_contact"].fillna("")).all()
+    assert (pd.to_datetime(joined["responded_at"]) >= pd.to_datetime(joined["started_at"])).all()
+
+
+def test_generator_is_repeatable_with_a_seed(tmp_path):
+    generate.generate(tmp_path / "a", 0.0001, seed=3)
+    generate.generate(tmp_path / "b", 0.0001, seed=3)
+    generate.generate(tmp_path / "c", 0.0001, seed=4)
+    a, b, c = ((tmp_path / d / "contacts.csv").read_bytes() for d in "abc")
+    assert a == b and a != c
+
+
+def test_every_file_loads_without_rejects(tiny_run):
+    figures, _, _ = tiny_run
+    tables = figures["import"]["tables"]
+    assert [tables[k]["rejected"] for k in generate.KINDS] == [0, 0, 0, 0]
+    assert tables["contacts"]["rows"] == 2000 and tables["customers"]["rows"] == 200
+
+
+def test_report_has_every_section_and_the_machine(tiny_run):
+    figures, text, _ = tiny_run
+    for section in run.SECTIONS:
+        assert section in text
+    assert f"| CPUs | {figures['machine']['cpus']} |" in text
+    assert f"| DuckDB | {figures['machine']['duckdb']} |" in text
+    assert "2,000 contacts" in text
+    for page in run.PAGES:
+        assert f"| {page.title} |" in text
+    assert "| figures equal (to 1e-9) | yes |" in text
+
+
+def test_pandas_figures_equal_the_engine_figures(tiny_run):
+    figures, _, _ = tiny_run
+    assert figures["pandas"]["differences"] == []
+
+
+def test_targets_are_never_shown_met_below_full_scale(tiny_run):
+    figures, _, _ = tiny_run
+    statuses = [status for _, _, status in run.targets(figures)]
+    assert len(statuses) == 7
+    assert "met" not in statuses  # 2,000 contacts prove nothing about 10 M
+    assert statuses[2] == statuses[6] == "not measured"
+
+
+def test_memory_limit_is_reported_as_not_set_while_the_engine_sets_none(tiny_run):
+    figures, text, _ = tiny_run
+    assert figures["memory_limit"] is None
+    assert "| DuckDB memory_limit | not set" in text
+
+
+def test_every_chart_is_counted(tiny_run):
+    figures, _, _ = tiny_run
+    charts = {chart for page in figures["pages"].values() for chart in page["charts"]}
+    assert {"trend (week)", "fcr_by_reason_and_channel", "gaps_nps_by_tier", "nps_and_churn_by_month"} <= charts
+    assert figures["pages"]["Contact reasons"]["charts"]["fcr_by_reason"] == 10  # one row per reason
+
+
+# Hand-computed: one customer with contacts on days 1, 5 and 20 of a 30-day span ending on day 30,
+# one customer with a single contact on day 28, and one contact without a customer on day 2.
+# W = 7: day 5 repeats day 1 (4 days); day 20 (15 days) does not. Latest start is day 30, so
+# contacts after day 23 are censored. Judged: days 1, 5, 20 (not 28; not the anonymous one).
+# Resolved first time: day 5 (next on day 20) and day 20 (no next); not day 1 (next within 4 days).
+CONTACTS = [
+    ("K1", "A", 1), ("K2", "A", 5), ("K3", "A", 20), ("K4", "B", 28), ("K5", None, 2), ("K6", "C", 30),
+]
+
+
+def _contacts():
+    return pd.DataFrame(
+        [{"contact_id": k, "customer_id": c, "started_at": datetime(2025, 3, day, 10)} for k, c, day in CONTACTS]
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("repeat_rate", 100.0 * 1 / 5),  # one repeat among five contacts with a customer
+        ("fcr", 100.0 * 2 / 3),  # days 5 and 20 resolved among the three judged
+        ("nps", 100.0 * (2 - 1) / 4),  # scores 10, 9, 7, 3: two promoters, one detractor
+        ("csat", 100.0 * 2 / 3),  # answers 5, 4, 2 (one missing): two satisfied of three
+    ],
+)
+def test_pandas_yardstick_by_hand(field, expected):
+    responses = pd.DataFrame({
+        "responded_at": [datetime(2025, 3, d, 12) for d in (3, 4, 5, 6)],
+        "nps": [10, 9, 7, 3],
+        "csat": [5, 4, 2, None],
+    })
+    figures = pandas_overview.overview(_contacts(), responses, window=7, days=28)["overall"]
+    assert figures[field] == pytest.approx(expected, abs=1e-12)
+
+
+def test_differences_name_what_disagrees():
+    same = {"nps": 10.0, "csat": None, "repeat_rate": 5.0, "fcr": 50.0}
+    engine = {"overall": same, "current": same, "previous": same, "trend": {}}
+    plain = {"overall": {**same, "fcr": 50.1}, "current": same, "previous": {**same, "csat": 1.0}, "trend": {}}
+    assert run.differences(engine, plain) == ["overall fcr: engine 50.0, pandas 50.1",
+                                              "previous csat: engine None, pandas 1.0"]
+    assert run.differences(engine, engine) == []
