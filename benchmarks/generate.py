@@ -87,8 +87,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, Path]:
     params = {"seed": seed, "customers": n["customers"], "contacts": n["contacts"]}
 
     def copy(select: str, path: Path, used: dict) -> None:
-        target = str(path).replace("'", "''")  # the path is SQL text here: COPY takes no parameter for it
-        con.execute(f"COPY ({select}) TO '{target}' (HEADER, DELIMITER ',', QUOTE '\"')", used)
+        # The relation API takes the path as a Python value, so it never becomes SQL text.
+        con.sql(select, params=used).write_csv(str(path), header=True, sep=",", quotechar='"')
 
     copy(
         f"""SELECT printf('C%08d', i) AS customer_id,

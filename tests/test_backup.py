@@ -18,6 +18,7 @@ from cxmetrics.db import connect, migrate
 from cxmetrics.importer import delete_import
 from cxmetrics.targets import set_target
 
+from store_content import store_tables
 from test_cli import assert_clean_failure
 
 
@@ -25,16 +26,12 @@ def tables_of(path) -> dict[str, tuple[list, list]]:
     """{table: (columns with types, every row sorted)} of a database file."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
         out = {}
-        for name in names:
+        for name in store_tables(con):
             columns = con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
                 "ORDER BY ordinal_position", {"t": name}).fetchall()
-            quoted = '"' + name.replace('"', '""') + '"'
-            out[name] = (columns, con.execute(f"SELECT * FROM {quoted} ORDER BY ALL").fetchall())
+            out[name] = (columns, sorted(con.table(name).fetchall(), key=repr))
         return out
     finally:
         con.close()

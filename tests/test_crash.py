@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from cxmetrics.db import PROJECT_ROOT, connect
+from store_content import store_content
 from cxmetrics.importer import ImportOptions, load_file
 
 ROWS = 300_000
@@ -99,10 +100,9 @@ def state(db: Path) -> dict:
     con = connect(db)
     try:
         found = {}
-        for table in ("imports", "contacts", "import_rejects"):  # fixed names, not user input
-            rows = con.execute(f"SELECT * FROM {table}").fetchall()
+        for table, (_, rows) in store_content(con, ("imports", "contacts", "import_rejects")).items():
             found[table] = len(rows)
-            found[table + " content"] = sorted(map(repr, rows))
+            found[table + " content"] = rows
         return found
     finally:
         con.close()

@@ -15,12 +15,14 @@ import re
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from cxmetrics import cli, drill, upload
 from cxmetrics.db import connect, lock_down
 from cxmetrics.exports import safe_csv
 from cxmetrics.importer import ImportOptions, ImportRefused, load_file
+from store_content import store_content
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 sys.path.insert(0, str(HOSTILE))
@@ -63,20 +65,6 @@ def store(tmp_path):
     con.close()
 
 
-def dump(con) -> dict:
-    """Every main table's column names and rows (sorted): the whole content of the store."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' ORDER BY table_name"
-    ).fetchall()]
-    content = {}
-    for table in tables:
-        cursor = con.execute(f'SELECT * FROM "{table}"')  # names from the catalog, not from a user
-        columns = [d[0] for d in cursor.description]
-        content[table] = (columns, sorted(map(repr, cursor.fetchall())))
-    return content
-
-
 def assert_one_line(message: str, expected: str | None) -> None:
     assert message and "\n" not in message.strip(), message
     assert "Traceback" not in message and not RAW_ERROR.search(message), message
@@ -97,7 +85,8 @@ def assert_loaded_counts(con, entry: dict, import_id: int | None, loaded: int, r
     if entry["reason"]:
         assert any(entry["reason"] in r for r in reasons), reasons
     kind = entry["kind"]
-    stored = con.execute(f'SELECT count(*) FROM "{kind}" WHERE import_id = $i', {"i": import_id}).fetchall()[0][0]
+    of_import = duckdb.ColumnExpression("import_id") == duckdb.ConstantExpression(import_id)
+    stored = con.table(kind).filter(of_import).aggregate("count(*)").fetchall()[0][0]
     lines = con.execute(
         "SELECT count(DISTINCT line) FROM import_rejects WHERE import_id = $i", {"i": import_id}
     ).fetchall()[0][0]
@@ -132,19 +121,19 @@ def test_the_corpus_covers_every_kind_of_trouble_the_issue_names():
 def test_load_file_accounts_for_every_row_or_refuses_in_one_line(store, corpus, name):
     _, con = store
     entry, path = corpus[name]
-    before = dump(con)
+    before = store_content(con)
     options = ImportOptions(**entry["options"])
     if entry["outcome"] == "refused":
         with pytest.raises(ImportRefused) as refused:
             load_file(con, entry["kind"], path, options)
         assert_one_line(str(refused.value), entry["reason"])
-        assert dump(con) == before
+        assert store_content(con) == before
         return
     result = load_file(con, entry["kind"], path, options)
     reasons = [r["reason"] for r in result.rejects]
     assert_loaded_counts(con, entry, result.import_id, result.rows_loaded, result.rows_rejected, reasons)
     if entry["outcome"] == "nothing":
-        assert dump(con) == before
+        assert store_content(con) == before
 
 
 def _cli_args(entry: dict, path: Path) -> list[str]:
@@ -158,7 +147,7 @@ def _cli_args(entry: dict, path: Path) -> list[str]:
 def test_the_command_line_accounts_for_every_row_or_exits_2_with_one_line(store, corpus, name, capsys):
     db, con = store
     entry, path = corpus[name]
-    before = dump(con)
+    before = store_content(con)
     con.close()  # the command opens the file itself, as it would from a shell
     code = cli.main([*_cli_args(entry, path), "--db", str(db)])
     out, err = capsys.readouterr()
@@ -167,7 +156,7 @@ def test_the_command_line_accounts_for_every_row_or_exits_2_with_one_line(store,
         if entry["outcome"] in ("refused", "nothing"):
             assert code == 2
             assert_one_line(err, entry["reason"] if entry["outcome"] == "refused" else "no row could be loaded")
-            assert dump(after) == before
+            assert store_content(after) == before
             return
         assert code == 0 and err == ""
         printed = json.loads(out)
@@ -191,7 +180,7 @@ def test_the_upload_page_path_accounts_for_every_row_or_refuses_in_one_line(stor
     _, con = store
     lock_down(con, [upload.upload_root()])  # as the dashboard's connection is
     entry, path = corpus[name]
-    before = dump(con)
+    before = store_content(con)
     options = ImportOptions(**entry["options"])
     try:
         with open(path, "rb") as fh:
@@ -201,10 +190,10 @@ def test_the_upload_page_path_accounts_for_every_row_or_refuses_in_one_line(stor
     except ImportRefused as refused:
         assert entry["outcome"] == "refused", str(refused)
         assert_one_line(str(refused), entry["reason"])
-        assert dump(con) == before
+        assert store_content(con) == before
         return
     assert entry["outcome"] != "refused"
-    assert dump(con) == before  # checking writes nothing
+    assert store_content(con) == before  # checking writes nothing
     if entry["data_rows"] is not None:
         assert report.rows_loaded + report.rows_rejected == entry["data_rows"]
         assert len(set(report.rejects["line"])) == report.rows_rejected
@@ -214,7 +203,7 @@ def test_the_upload_page_path_accounts_for_every_row_or_refuses_in_one_line(stor
     reasons = [r["reason"] for r in result.rejects]
     assert_loaded_counts(con, entry, result.import_id, result.rows_loaded, result.rows_rejected, reasons)
     if entry["outcome"] == "nothing":
-        assert dump(con) == before
+        assert store_content(con) == before
 
 
 def report_options(preview, options: ImportOptions) -> ImportOptions:

@@ -14,6 +14,7 @@ import pytest
 
 from cxmetrics import contact_facts
 from cxmetrics.importer import ImportOptions, ImportRefused, delete_import, load_file, remembered_mapping
+from store_content import store_content
 
 T = dt.datetime
 
@@ -40,34 +41,8 @@ def columns_of(con, table):
     }
 
 
-def main_tables(con):
-    return [
-        r[0]
-        for r in rows(
-            con,
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name",
-        )
-    ]
-
-
-def snapshot(con):
-    """Every main table's columns and rows (sorted), i.e. the content of the store."""
-    shot = {}
-    for table in main_tables(con):
-        cols = [r[0] for r in rows(
-            con,
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
-            {"t": table},
-        )]
-        data = con.execute(f'SELECT * FROM "{table}"').fetchall()
-        shot[table] = (cols, sorted(data, key=repr))
-    return shot
-
-
 def counts(con):
-    return {table: scalar(con, f'SELECT count(*) FROM "{table}"') for table in main_tables(con)}
+    return {table: len(rows) for table, (_, rows) in store_content(con).items()}
 
 
 def reasons(result):
@@ -582,12 +557,12 @@ def test_an_xlsx_named_csv_is_read_as_excel(con, tmp_path):
     ids=["empty", "bytes", "random", "pdf", "gzip", "bad-zip", "bad-parquet", "xls"],
 )
 def test_unreadable_files_are_refused_in_one_line(load, con, data, message):
-    before = snapshot(con)
+    before = store_content(con)
     with pytest.raises(ImportRefused) as err:
         load("customers", "f.csv", data)
     assert message in str(err.value)
     assert_one_line(str(err.value))
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 def test_a_missing_file_and_an_unknown_kind_are_refused(con, tmp_path, write_csv):
@@ -602,18 +577,18 @@ def test_a_missing_file_and_an_unknown_kind_are_refused(con, tmp_path, write_csv
 
 @pytest.mark.parametrize("text", ["customer_id,tier\n", "customer_id,tier", "customer_id,tier\r\n"])
 def test_a_header_only_file_loads_nothing_and_records_nothing(load, con, text):
-    before = snapshot(con)
+    before = store_content(con)
     result = load("customers", "h.csv", text)
     assert (result.import_id, result.rows_loaded, result.rows_rejected, result.rejects) == (None, 0, 0, [])
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 def test_a_file_with_only_bad_rows_loads_nothing_and_records_nothing(load, con):
-    before = snapshot(con)
+    before = store_content(con)
     result = load("responses", "r.csv", "response_id,nps\nr1,11\nr2,12\n")
     assert (result.import_id, result.rows_loaded, result.rows_rejected) == (None, 0, 2)
     assert len(result.rejects) == 2
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 # =========================================================================== mapping
@@ -720,12 +695,12 @@ def test_set_to_an_unreadable_value_rejects_every_row(load, con):
     ],
 )
 def test_mapping_problems_are_refused_in_one_line(load, con, kind, text, options, message):
-    before = snapshot(con)
+    before = store_content(con)
     with pytest.raises(ImportRefused) as err:
         load(kind, "f.csv", text, **options)
     assert message in str(err.value)
     assert_one_line(str(err.value))
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 def test_a_mapping_is_remembered_for_the_same_header(load, con):
@@ -866,11 +841,11 @@ def test_months_are_read_as_their_first_day(load, con, text, expected):
 def test_the_same_content_twice_loads_nothing_the_second_time(load, con):
     text = "customer_id,tier\nc1,gold\nc2,silver\n"
     first = load("customers", "a.csv", text)
-    before = snapshot(con)
+    before = store_content(con)
     again = load("customers", "renamed.csv", text)
     assert again.already_imported == first.import_id
     assert (again.import_id, again.rows_loaded, again.rows_rejected, again.rejects) == (None, 0, 0, [])
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 def test_the_same_content_as_another_kind_is_not_already_imported(load, con):
@@ -887,9 +862,9 @@ def test_a_dry_run_writes_nothing_and_reports_the_same_counts(load, con):
         "k1,2024-01-02,c1,happy\nk2,bad,c1,sad\nk0,2024-01-03,c1,meh\nk3,2024-01-04,c2,ok\n"
     )
     options = {"mapping": [("Ticket", "contact_id"), ("When", "started_at")]}
-    before = snapshot(con)
+    before = store_content(con)
     dry = load("contacts", "new.csv", text, dry_run=True, **options)
-    assert snapshot(con) == before
+    assert store_content(con) == before
     assert "mood" not in columns_of(con, "contacts")
     assert (dry.import_id, dry.dry_run) == (None, True)
     real = load("contacts", "new.csv", text, **options)
@@ -909,7 +884,7 @@ def _prepare_failure_case(load):
 
 def test_a_failed_import_leaves_the_store_unchanged(load, con, monkeypatch):
     text = _prepare_failure_case(load)
-    before = snapshot(con)
+    before = store_content(con)
 
     def boom(connection):
         raise RuntimeError("injected failure after the inserts")
@@ -917,7 +892,7 @@ def test_a_failed_import_leaves_the_store_unchanged(load, con, monkeypatch):
     monkeypatch.setattr(contact_facts, "refresh_affected", boom)
     with pytest.raises(RuntimeError, match="injected failure"):
         load("contacts", "new.csv", text, mapping=[("Ticket", "contact_id"), ("When", "started_at")])
-    assert snapshot(con) == before
+    assert store_content(con) == before
     assert "mood" not in columns_of(con, "contacts")
 
     # The store is usable afterwards, and the file was not recorded as imported.
@@ -936,7 +911,7 @@ def test_a_failed_import_survives_reopening_the_database(tmp_path, write_csv, mo
     path = tmp_path / "store.duckdb"
     con = connect(path)
     load_file(con, "customers", write_csv(tmp_path, "a.csv", "customer_id\nc1\n"), ImportOptions())
-    before = snapshot(con)
+    before = store_content(con)
 
     import cxmetrics.importer as importer
 
@@ -949,7 +924,7 @@ def test_a_failed_import_survives_reopening_the_database(tmp_path, write_csv, mo
     con.close()
     reopened = connect(path)
     try:
-        assert snapshot(reopened) == before
+        assert store_content(reopened) == before
     finally:
         reopened.close()
 
@@ -997,7 +972,7 @@ def test_deleting_an_unknown_or_deleted_import_is_refused(load, con):
 
 def test_a_failed_delete_changes_nothing(load, con, monkeypatch):
     imported = load("contacts", "a.csv", "contact_id,started_at,customer_id\nk1,2024-01-01,c1\nk2,2024-01-02,c1\n")
-    before = snapshot(con)
+    before = store_content(con)
 
     def boom(connection):
         raise RuntimeError("injected")
@@ -1005,7 +980,7 @@ def test_a_failed_delete_changes_nothing(load, con, monkeypatch):
     monkeypatch.setattr(contact_facts, "refresh_affected", boom)
     with pytest.raises(RuntimeError):
         delete_import(con, imported.import_id)
-    assert snapshot(con) == before
+    assert store_content(con) == before
 
 
 # =========================================================================== derived contact facts

@@ -17,6 +17,7 @@ from cxmetrics.drill import rows_behind
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
 from cxmetrics.url_state import scope_from_query
+from store_content import store_content
 
 HOSTILE = [
     "'); DROP TABLE contacts;--",
@@ -48,32 +49,26 @@ def store(tmp_path):
     con.close()
 
 
-def content(con) -> dict:
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-    return {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
-
-
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_filter_values_are_parameters_that_match_nothing(store, value):
-    before = content(store)
+    before = store_content(store)
     filters = Filters(channels=(value,), reasons=(value,))
     result = metrics(store, None, filters)
     assert result["overall"]["contacts"] == 0 and result["overall"]["nps_n"] == 0
     assert rows_behind(store, "contacts", filters).empty
-    assert content(store) == before
+    assert store_content(store) == before
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_segment_names_are_refused_against_the_real_schema(store, value):
-    before = content(store)
+    before = store_content(store)
     with pytest.raises(UnknownColumn, match="no dimension"):
         metrics(store, value, Filters())
     with pytest.raises(UnknownColumn):
         Filters(segment=value, segment_values=("gold",)).segment_sql(store)
     with pytest.raises(UnknownColumn):
         dimension_values(store, value)
-    assert content(store) == before
+    assert store_content(store) == before
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -297,7 +297,7 @@ def test_the_suffix_comes_from_the_detected_format(name, fmt, expected):
 
 def test_a_parquet_upload_gets_its_suffix_from_its_content(con, tmp_path, staged):
     source = tmp_path / "teams.parquet"
-    con.execute(f"COPY (SELECT 'Support' AS team, '2024-05' AS month, 7.5 AS engagement_score) TO '{source}' (FORMAT parquet)")
+    con.sql("SELECT 'Support' AS team, '2024-05' AS month, 7.5 AS engagement_score").write_parquet(str(source))
     preview = staged("engagement", source.read_bytes(), "teams.csv")
     assert (preview.format, preview.upload.file_name) == ("parquet", "teams.parquet")
     assert preview.suggested == {"team": "team", "month": "month", "engagement_score": "engagement_score"}
