@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import rollups
 from .db import PROJECT_ROOT
 from .importer import ImportOptions, ImportResult, load_file
 
@@ -29,5 +30,8 @@ def load_sample(con, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
 
 
 def ensure_data(con) -> list[ImportResult]:
-    """Return what was loaded: the sample data when the database is empty, else nothing."""
-    return load_sample(con) if is_empty(con) else []
+    """Return what was loaded: the sample data when the database is empty, else nothing; either
+    way, leave the rollups built for the data there is (a store from an older version has none)."""
+    loaded = load_sample(con) if is_empty(con) else []
+    rollups.ensure_fresh(con)
+    return loaded

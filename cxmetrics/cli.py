@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import rollups
 from .audit import cli_actor
 from .db import PROJECT_ROOT, DatabaseBusy, UnknownColumn, connect
 from .dimensions import Filters
@@ -191,6 +192,8 @@ def cmd_import(args) -> int:
     con = connect(args.db)
     try:
         result = load_file(con, args.kind, args.file, options)
+        if result.rows_loaded and not options.dry_run:  # only a load changes what the rollups sum
+            rollups.ensure_fresh(con)
     except ImportRefused as exc:
         raise UserError(str(exc)) from exc
     finally:
@@ -213,6 +216,7 @@ def cmd_delete_import(args) -> int:
     con = connect(args.db)
     try:
         removed = delete_import(con, args.import_id, cli_actor())
+        rollups.ensure_fresh(con)
     except ImportRefused as exc:
         raise UserError(str(exc)) from exc
     finally:

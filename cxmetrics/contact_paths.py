@@ -4,13 +4,16 @@ A repeat's path is (previous contact's reason or channel → the repeat's); a se
 failure is a self-service contact whose customer's next contact is assisted and starts within
 24 hours (only the next contact is looked at, so a second self-service attempt in between
 ends the journey).
+
+Both are answered from the path rollups (cxmetrics/path_rollups.py) when those can, else from the
+base tables; the two give the same figures in the same order.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from . import stats
+from . import path_rollups, stats
 from .db import Identifier, quote_ident, require_column, run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
@@ -23,14 +26,16 @@ def repeat_paths(con, by: str = "contact_reason", filters: Filters = Filters(), 
     if by not in PATH_COLUMNS:
         raise ValueError(f"repeat paths go by {' or '.join(PATH_COLUMNS)}, not {by!r}")
     column = require_column(con, "contacts", by)
-    frame = run(
-        con,
-        "paths/repeat_paths",
-        {**filters.params(), "window": int(window)},
-        from_value=Identifier(f"p.{column}"),
-        to_value=Identifier(f"c.{column}"),
-        segment=filters.segment_sql(con),
-    ).df()
+    frame = path_rollups.repeat_pairs(con, by, filters, int(window))
+    if frame is None:
+        frame = run(
+            con,
+            "paths/repeat_paths",
+            {**filters.params(), "window": int(window)},
+            from_value=Identifier(f"p.{column}"),
+            to_value=Identifier(f"c.{column}"),
+            segment=filters.segment_sql(con),
+        ).df()
     total = frame["repeats"].sum()
     frame["share"] = frame["repeats"] * 100.0 / total if total else 0.0
     return frame
@@ -42,7 +47,10 @@ def self_service_failures(con, by: str = "contact_reason", filters: Filters = Fi
     group = Identifier(f"c.{quote_ident(by)}") if by else Identifier("CAST(NULL AS VARCHAR)")
     if by:
         require_column(con, "contacts", by)
-    counts = run(con, "paths/self_service_failures", filters.params(), group=group, segment=filters.segment_sql(con)).df()
+    counts = path_rollups.self_service_counts(con, by, filters)
+    if counts is None:
+        counts = run(con, "paths/self_service_failures", filters.params(), group=group,
+                     segment=filters.segment_sql(con)).df()
 
     def figures(row) -> dict:
         rate = stats.wilson(int(row["failures"]), int(row["self_service"]))
@@ -50,7 +58,9 @@ def self_service_failures(con, by: str = "contact_reason", filters: Filters = Fi
                 "failure_low": rate.low, "failure_high": rate.high}
 
     overall = counts[counts["is_overall"] == 1]
-    groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values("self_service", ascending=False)
+    # A stable sort keeps the queries' order (by value) among groups of equal size.
+    groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values(
+        "self_service", ascending=False, kind="stable")
     return {
         "overall": figures(overall.iloc[0]) if len(overall) else figures({"failures": 0, "self_service": 0}),
         "groups": pd.DataFrame(

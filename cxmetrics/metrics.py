@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import stats
+from . import metric_rollups, stats
 from .db import Identifier, run
 from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 
@@ -46,9 +46,21 @@ def metric_counts(
 ) -> pd.DataFrame:
     """Return the counts behind every metric, one row per group (a value of `by`, or a period of
     `grain`) plus the overall row (is_overall = 1)."""
+    if grain is not None and grain not in _PERIOD_SQL:
+        raise ValueError(f"unknown grain {grain!r}: use one of {', '.join(GRAINS)}")
+    rolled = metric_rollups.counts(con, by, filters, int(window), bool(same_reason), grain)
+    responses, contacts = rolled if rolled is not None else base_counts(con, by, filters, window, same_reason, grain)
+    merged = responses.merge(contacts, on=["is_overall", "group_value"], how="outer")
+    counts = [c for c in merged.columns if c not in ("is_overall", "group_value")]
+    merged[counts] = merged[counts].fillna(0)
+    return merged
+
+
+def base_counts(
+    con, by: str | None, filters: Filters, window: int, same_reason: bool, grain: str | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (response counts, contact counts) computed from the base tables: any request, slower."""
     if grain is not None:
-        if grain not in _PERIOD_SQL:
-            raise ValueError(f"unknown grain {grain!r}: use one of {', '.join(GRAINS)}")
         response_group, contact_group = _PERIOD_SQL[grain]
     else:
         response_group = contact_group = resolve_dimension(con, by).sql if by else NO_DIMENSION
@@ -62,10 +74,7 @@ def metric_counts(
         dimension=contact_group,
         segment=segment,
     ).df()
-    merged = responses.merge(contacts, on=["is_overall", "group_value"], how="outer")
-    counts = [c for c in merged.columns if c not in ("is_overall", "group_value")]
-    merged[counts] = merged[counts].fillna(0)
-    return merged
+    return responses, contacts
 
 
 def figures(row) -> dict:

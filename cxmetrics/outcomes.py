@@ -3,8 +3,8 @@ repeat status or any customer segment, with intervals, and revenue at risk."""
 
 from __future__ import annotations
 
-from . import stats
-from .db import Identifier, UnknownColumn, require_column, run
+from . import outcome_rollups, rollups, stats
+from .db import Identifier, UnknownColumn, quote_ident, run, table_columns
 from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, _plain
@@ -38,31 +38,62 @@ def scope_params(con, filters: Filters) -> tuple[dict, dict]:
 def outcome_counts(
     con, by: str | None, window: int = DEFAULT_WINDOW, same_reason: bool = False, filters: Filters = Filters()
 ):
-    """Return the customer counts, churners and revenue sums per group plus the overall row."""
-    if by is None:
-        group = Identifier("CAST(NULL AS VARCHAR)")
-    elif by in EXPERIENCE_GROUPS:
-        group = Identifier(f"e.{by}")
-    elif by == "customer_id":
-        raise UnknownColumn("customer_id is not a segment")
-    else:
-        try:
-            group = Identifier(f"cu.{_customers_column(con, by)}")
-        except UnknownColumn:
-            raise UnknownColumn(
-                f"no customers column {by!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}"
-            ) from None
+    """Return the customer counts, churners and revenue sums per group plus the overall row.
+
+    Fresh rollups answer from outcome_summary when they can, else row by row from the rolled
+    outcome_spans and outcome_repeaters (`table_counts`); stale ones leave it to the base tables.
+    All give the same figures."""
+    group, column = _group(con, by)
     params, slots = scope_params(con, filters)
-    params.update({"window": int(window), "same_reason": bool(same_reason)})
+    fresh, rolled = rollups.status(con)
+    if fresh:
+        summed = outcome_rollups.counts(con, column or by, int(window), bool(same_reason), filters, rolled)
+        if summed is not None:
+            return summed
+    from_spans = fresh and outcome_rollups.window_rolled(window)
+    return _table_counts(con, group, params, slots, window, same_reason, from_spans)
+
+
+def table_counts(
+    con, by: str | None, window: int, same_reason: bool, filters: Filters, from_spans: bool
+):
+    """Return outcome_counts' frame worked out outcome row by outcome row: each month's experience
+    from the rolled outcome_spans and outcome_repeaters (`from_spans`, only while the rollups are
+    fresh) or from responses and contacts (the base query)."""
+    group, _ = _group(con, by)
+    params, slots = scope_params(con, filters)
+    return _table_counts(con, group, params, slots, window, same_reason, from_spans)
+
+
+def _table_counts(con, group, params, slots, window, same_reason, from_spans: bool):
+    params = {**params, "window": int(window), "same_reason": bool(same_reason)}
+    if from_spans:
+        found = outcome_rollups.counts_from_spans(con, params, {"group": group, **slots})
+        if found is not None:
+            return found
     return run(con, "outcomes/outcome_counts", params, group=group, **slots).df()
 
 
-def _customers_column(con, name: str) -> Identifier:
-    """Return the quoted customers column called `name` or, failing that, its tidied form."""
-    try:
-        return require_column(con, "customers", name)
-    except UnknownColumn:
-        return require_column(con, "customers", column_key(name))
+def _group(con, by: str | None) -> tuple[Identifier, str | None]:
+    """Return the {{group}} of outcome_counts.sql for `by`, and the customers column's real name
+    when `by` is one; raise UnknownColumn for anything else."""
+    if by is None:
+        return Identifier("CAST(NULL AS VARCHAR)"), None
+    if by in EXPERIENCE_GROUPS:
+        return Identifier(f"e.{by}"), None
+    if by == "customer_id":
+        raise UnknownColumn("customer_id is not a segment")
+    column = _customers_column(con, by)
+    return Identifier(f"cu.{quote_ident(column)}"), column
+
+
+def _customers_column(con, name: str) -> str:
+    """Return the customers column called `name` or, failing that, its tidied form (its real name)."""
+    columns = table_columns(con, "customers")
+    for wanted in (name, column_key(name)):
+        if wanted in columns:
+            return wanted
+    raise UnknownColumn(f"no customers column {name!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}")
 
 
 def outcome_figures(row) -> dict:
@@ -126,14 +157,25 @@ def _add_revenue_at_risk(groups: list[dict]) -> None:
             group["revenue_at_risk"] = group["revenue"] * (group["churn_rate"] - base) / 100.0
 
 
+def monthly_outcomes(con, filters: Filters = Filters()):
+    """Return one row per outcome month: customers, churned customers and revenue (from the rollups
+    when they are fresh and can answer, else from the base tables)."""
+    params, slots = scope_params(con, filters)
+    fresh, rolled = rollups.status(con)
+    if fresh:
+        summed = outcome_rollups.monthly(con, filters, rolled)
+        if summed is not None:
+            return summed
+    return run(con, "outcomes/monthly_outcomes", params, **slots).df()
+
+
 def outcome_trend(con, filters=None, window: int = DEFAULT_WINDOW, same_reason: bool = False):
     """Return one row per month: customers, churn rate (with interval), revenue, and the month's NPS and CSAT."""
     import pandas as pd
 
     from .metrics import metric_trend
 
-    params, slots = scope_params(con, filters or Filters())
-    monthly = run(con, "outcomes/monthly_outcomes", params, **slots).df()
+    monthly = monthly_outcomes(con, filters or Filters())
     rates = [stats.wilson(int(r.churned_customers), int(r.customers)) for r in monthly.itertuples()]
     monthly["churn_rate"] = [r.value for r in rates]
     monthly["churn_low"] = [r.low for r in rates]

@@ -24,6 +24,7 @@ from typing import BinaryIO, Callable
 import duckdb
 import pandas as pd
 
+from . import rollups
 from .db import DatabaseBusy, Identifier, quote_ident, run, writing
 from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
 from .importer import ImportOptions, ImportRefused, ImportResult, delete_import, load_file, remembered_mapping
@@ -370,10 +371,13 @@ def commit_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOp
 
     The audit log names `actor` (the signed-in user) as the one who loaded it."""
     with _refusals("the file could not be loaded"), writing(on_wait):
-        return load_file(
+        result = load_file(
             con, kind, _path_of(upload), replace(options, dry_run=False, actor=actor), on_step=on_step,
             scratch=_scratch(upload),
         )
+        if result.rows_loaded:  # only a load changes what the rollups sum
+            rollups.ensure_fresh(con)
+        return result
 
 
 # --- history ------------------------------------------------------------------------------------
@@ -418,7 +422,9 @@ def import_records(history: pd.DataFrame) -> dict[int, ImportRecord]:
 def delete_upload(con, import_id: int, actor: str | None = None) -> int:
     """Return the number of rows removed by deleting an import (ImportRefused when it cannot be)."""
     with _refusals("the import could not be deleted"), writing():
-        return delete_import(con, int(import_id), actor)
+        removed = delete_import(con, int(import_id), actor)
+        rollups.ensure_fresh(con)
+        return removed
 
 
 # --- internals ----------------------------------------------------------------------------------

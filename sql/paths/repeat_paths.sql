@@ -3,7 +3,8 @@
 -- reason) started at most W days before. $window (days), $date_from, $date_to, $channels,
 -- $reasons, $segment_values (filters on the repeat contact; NULL = no filter).
 -- Slots: {{from_value}} (a column of p, the previous contact), {{to_value}} (the same column of
--- c, the repeat), {{segment}} (a column of c or cu, or NULL).
+-- c, the repeat), {{segment}} (a column of c or cu, or NULL). Most repeats first; ties by the
+-- values, so the order is the same every time (and the same as sql/rollups/path_repeat_pairs.sql).
 WITH repeats AS (
     SELECT {{from_value}} AS from_value, {{to_value}} AS to_value
     FROM contacts AS c
@@ -20,4 +21,4 @@ WITH repeats AS (
     FROM repeats
     GROUP BY from_value, to_value
 )
-SELECT * FROM final ORDER BY repeats DESC
+SELECT * FROM final ORDER BY repeats DESC, from_value NULLS LAST, to_value NULLS LAST

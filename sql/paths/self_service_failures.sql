@@ -2,7 +2,8 @@
 -- contacts with a customer, and failures: those whose customer's next contact is assisted
 -- (self_service = false) and starts within 24 hours. $date_from, $date_to, $channels, $reasons,
 -- $segment_values (filters on the self-service contact). Slots: {{group}} (a column of c),
--- {{segment}} (a column of c or cu, or NULL).
+-- {{segment}} (a column of c or cu, or NULL). The overall row first, then the groups by value (a
+-- fixed order, the same as sql/rollups/path_self_service_counts.sql).
 WITH journeys AS (
     SELECT
         {{group}} AS group_value,
@@ -23,4 +24,4 @@ WITH journeys AS (
     FROM journeys
     GROUP BY GROUPING SETS ((), (group_value))
 )
-SELECT * FROM final
+SELECT * FROM final ORDER BY is_overall DESC, group_value NULLS LAST

@@ -1,8 +1,8 @@
 """Fixtures for the browser tests: the dashboard served by a real `streamlit run`, and headless Chromium.
 
-The server runs on a free loopback port over a database file of its own (the app loads the
-bundled sample data into it on first connection), so the project's data/cx.duckdb is never
-touched. Chromium is Debian's /usr/bin/chromium driven by the `playwright` package; browsers
+The server (benchmarks/streamlit_server.py, shared with the sessions benchmark) runs on a free
+loopback port over a database file of its own (the app loads the bundled sample data into it on
+first connection), so the project's data/cx.duckdb is never touched. Chromium is Debian's /usr/bin/chromium driven by the `playwright` package; browsers
 are never downloaded (`playwright install` is not used). Without Chromium or playwright the
 browser tests are skipped, except under CI (the CI variable set), where they fail: CI must have them.
 """
@@ -10,23 +10,16 @@ browser tests are skipped, except under CI (the CI variable set), where they fai
 from __future__ import annotations
 
 import os
-import signal
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.streamlit_server import REPO_ROOT, ServerDidNotStart, streamlit_run
+
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
-STARTUP_SECONDS = 60
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -52,34 +45,6 @@ def _chromium() -> str | None:
     return shutil.which("chromium")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the server and everything it started (it leads its own process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = _chromium()
@@ -96,43 +61,12 @@ def chromium_path() -> str:
 def streamlit_server(workdir: Path, extra_env: dict[str, str] | None = None):
     """Yield the base URL (no trailing slash) of `streamlit run app.py` on a free loopback port,
     over the database `workdir/cx.duckdb` unless `extra_env` names another; stop it afterwards."""
-    port = _free_port()
-    env = dict(os.environ)
-    env["CXMETRICS_DB"] = str(workdir / "cx.duckdb")
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra_env or {})
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]
-    log_path = workdir / "streamlit.log"
-    log = open(log_path, "wb")
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while _health(f"{base}/_stcore/health") != "ok":
-            if process.poll() is not None:
-                raise RuntimeError(f"exited with code {process.returncode}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/_stcore/health did not answer 'ok' within {STARTUP_SECONDS} s")
-            time.sleep(0.25)
-    except RuntimeError as problem:
-        _stop(process)
-        log.close()
-        tail = log_path.read_text("utf-8", "replace")[-3000:]
-        pytest.fail(f"streamlit server on port {port} {problem}:\n{' '.join(command)}\n--- log ---\n{tail}",
-                    pytrace=False)
-    try:
-        yield base
-    finally:
-        _stop(process)
-        log.close()
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(streamlit_run(workdir / "cx.duckdb", workdir, extra_env))
+        except ServerDidNotStart as problem:
+            pytest.fail(str(problem), pytrace=False)
+        yield server.url
 
 
 @pytest.fixture(scope="session")

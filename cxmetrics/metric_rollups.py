@@ -1,0 +1,89 @@
+"""The contact and response rollups behind the metric engine: building them, and answering
+`metrics.metric_counts` from them when they can.
+
+Both tables hold one row per day × channel × contact reason × segment value (long form: seg_name
+'' holds every contact or response once, each rolled segment column holds them again), so a
+request is answerable when it splits by nothing, channel, contact reason, a period or a rolled
+segment, filters by dates, channels, reasons and at most that same segment, and asks for a window
+the rollup kept. `counts` returns None for anything else, and the caller asks the base tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import rollups
+from .db import Identifier, quote_ident, run
+from .dimensions import Filters, resolve_dimension
+
+_GROUPS = {
+    None: Identifier("CAST(NULL AS VARCHAR)"),
+    "channel": Identifier("r.channel"),
+    "contact_reason": Identifier("r.contact_reason"),
+}
+_GRAINS = {grain: Identifier(f"CAST(date_trunc('{grain}', r.day) AS DATE)") for grain in ("day", "week", "month")}
+_SEGMENT_GROUP = Identifier("r.seg_value")
+_TABLE_ALIAS = {"contacts": "c", "customers": "cu"}
+NO_SEGMENT = Identifier("CAST(NULL AS VARCHAR)")
+
+
+@rollups.step
+def build(con, segments: dict[str, str]) -> None:
+    """Rebuild contact_rollup and response_rollup from the base tables, with `segments` rolled:
+    the rows of every contact (response) once, then once more per segment."""
+    run(con, "rollups/clear_contact_rollup")
+    run(con, "rollups/clear_response_rollup")
+    passes = [("", NO_SEGMENT)] + [
+        (name, Identifier(f"{_TABLE_ALIAS[source]}.{quote_ident(name)}")) for name, source in segments.items()
+    ]
+    for seg_name, column in passes:
+        run(con, "rollups/contact_rollup_build", {"seg_name": seg_name}, segment=column)
+        run(con, "rollups/response_rollup_build", {"seg_name": seg_name}, segment=column)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    seg_name: str
+    group: Identifier
+
+
+def _plan(con, by: str | None, filters: Filters, window: int, grain: str | None) -> _Plan | None:
+    """Return how the rollups answer this request, or None when they cannot."""
+    if window not in rollups.ROLLUP_WINDOWS:
+        return None
+    fresh, rolled = rollups.status(con)
+    if not fresh:
+        return None
+    segment = resolve_dimension(con, filters.segment).name if filters.segment else None
+    if segment is not None and segment not in rolled:
+        return None
+    if grain is not None:
+        return _Plan(segment or "", _GRAINS[grain])
+    name = resolve_dimension(con, by).name if by else None
+    if name in _GROUPS:
+        return _Plan(segment or "", _GROUPS[name])
+    if name in rolled and segment in (None, name):
+        return _Plan(name, _SEGMENT_GROUP)
+    return None
+
+
+def counts(
+    con, by: str | None, filters: Filters, window: int, same_reason: bool, grain: str | None,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return (response counts, contact counts) framed as the base queries frame them, or None
+    when the rollups cannot answer this request."""
+    plan = _plan(con, by, filters, window, grain)
+    if plan is None:
+        return None
+    reason = "same" if same_reason else "any"
+    params = {**filters.params(), "seg_name": plan.seg_name}
+    responses = run(con, "rollups/response_counts", params, group=plan.group).df()
+    contacts = run(
+        con, "rollups/contact_counts", params, group=plan.group,
+        repeats=quote_ident(f"repeats_{reason}_w{window}"),
+        judged=quote_ident(f"judged_w{window}"),
+        resolved=quote_ident(f"resolved_{reason}_w{window}"),
+    ).df()
+    return responses, contacts

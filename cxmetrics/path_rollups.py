@@ -1,0 +1,129 @@
+"""The rollups behind the Contact reasons page's paths: building them, and answering
+`contact_paths.repeat_paths` and `contact_paths.self_service_failures` from them when they can.
+
+repeat_path_rollup holds the repeats per path_by × day × channel × contact reason × segment value ×
+previous contact's value, counted for each window of ROLLUP_WINDOWS; self_service_rollup holds the
+self-service contacts and their failures per day × channel × contact reason × segment value. Both
+use the long form of the metric rollups (seg_name '' holds every row once, each rolled segment
+column holds them again). A request is answerable when the rollups are fresh, it filters by whole
+days, channels, reasons and at most one rolled segment, asks for a window the rollup kept, and
+splits by what the rollup kept; the answering functions return None for anything else and the
+caller asks the base tables, which give the same figures, slower.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from . import rollups
+from .db import Identifier, quote_ident, require_column, run
+from .dimensions import Filters, resolve_dimension
+
+_ALIAS = {"contacts": "c", "customers": "cu"}
+_CODES = Identifier("cx_path_codes")
+_REPEATS = Identifier("cx_path_repeats")
+_SELF_SERVICE = Identifier("cx_path_self_service")
+_FROM_CODES = {"contact_reason": Identifier("prev_reason_code"), "channel": Identifier("prev_channel_code")}
+_KEPT = {"contact_reason": Identifier("r.contact_reason"), "channel": Identifier("r.channel")}
+_SEGMENT_GROUP = Identifier("r.seg_value")
+_NO_GROUP = Identifier("CAST(NULL AS VARCHAR)")
+# The windows repeat_path_rollup has a repeats_wW column for (sql/schema/009_path_rollups.sql);
+# a test keeps them equal to rollups.ROLLUP_WINDOWS.
+PATH_WINDOWS = (7, 30)
+
+
+@rollups.step
+def build(con, segments: dict[str, str]) -> None:
+    """Rebuild repeat_path_rollup and self_service_rollup from the base tables, with `segments` rolled.
+
+    Each table is built in two stages: the joined rows once into a temp table (the join is the
+    expensive part), then one GROUP BY per segment copy (and per path) over it. One GROUP BY
+    GROUPING SETS with every copy's set was tried and took more than twice as long at ten million
+    contacts. Channels and reasons are grouped as integer codes, turned back into text as each copy
+    is written (docs/rollups.md)."""
+    temps = (_CODES, _REPEATS, _SELF_SERVICE)
+    for table in temps:
+        run(con, "rollups/path_drop_stage", table=table)
+    values = ["CAST(NULL AS VARCHAR) AS seg_0"]
+    for i, (name, source) in enumerate(segments.items(), start=1):
+        column = require_column(con, source, name)
+        values.append(f"CAST({_ALIAS[source]}.{column} AS VARCHAR) AS seg_{i}")
+    copies = list(enumerate(["", *segments]))
+    run(con, "rollups/path_codes")
+
+    run(con, "rollups/path_clear", table=Identifier("repeat_path_rollup"))
+    run(con, "rollups/path_repeat_stage", segment_values=Identifier(", ".join(values)))
+    for path_by, from_code in _FROM_CODES.items():
+        for i, name in copies:
+            run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name},
+                seg_value=Identifier(f"seg_{i}"), from_code=from_code)
+    run(con, "rollups/path_drop_stage", table=_REPEATS)
+
+    run(con, "rollups/path_clear", table=Identifier("self_service_rollup"))
+    run(con, "rollups/path_self_service_stage", segment_values=Identifier(", ".join(values)))
+    for i, name in copies:
+        run(con, "rollups/path_self_service_rows", {"seg_name": name}, seg_value=Identifier(f"seg_{i}"))
+    for table in temps:
+        run(con, "rollups/path_drop_stage", table=table)
+
+
+def repeat_pairs(con, by: str, filters: Filters, window: int) -> pd.DataFrame | None:
+    """Return the (from_value, to_value, repeats) frame of sql/paths/repeat_paths.sql, or None when
+    the rollup cannot answer (`by` is checked by the caller: contact_reason or channel)."""
+    if window not in rollups.ROLLUP_WINDOWS or window not in PATH_WINDOWS:
+        return None
+    seg_name = _segment_name(con, filters)
+    if seg_name is None:
+        return None
+    return _answer(
+        con, "rollups/path_repeat_pairs", {**filters.params(), "path_by": by, "seg_name": seg_name},
+        to_value=_KEPT[by], repeats=Identifier(f"r.{quote_ident(f'repeats_w{window}')}"),
+    )
+
+
+def self_service_counts(con, by: str | None, filters: Filters) -> pd.DataFrame | None:
+    """Return the (is_overall, group_value, self_service, failures) frame of
+    sql/paths/self_service_failures.sql, or None when the rollup cannot answer."""
+    seg_name = _segment_name(con, filters)
+    if seg_name is None:
+        return None
+    if not by:
+        group = _NO_GROUP
+    elif by in _KEPT:
+        group = _KEPT[by]
+    elif rollups.rolled_segments(con).get(by) == "contacts" and seg_name in ("", by):
+        # A rolled segment is a text column (rollups.choose_segments), so its rolled values are
+        # the column's own and group as the base query groups them.
+        group, seg_name = _SEGMENT_GROUP, by
+    else:
+        return None
+    return _answer(con, "rollups/path_self_service_counts", {**filters.params(), "seg_name": seg_name}, group=group)
+
+
+def _answer(con, name: str, params: dict, **slots: Identifier) -> pd.DataFrame | None:
+    """Return the rollup query's frame, or None when the store has no path rollup tables: a store
+    from before migration 9 opened read-only (so not migrated) whose other rollups are fresh."""
+    try:
+        return run(con, name, params, **slots).df()
+    except duckdb.CatalogException:
+        return None
+
+
+def _segment_name(con, filters: Filters) -> str | None:
+    """Return the seg_name whose rows answer `filters` ('' without a segment), or None when the
+    rollups cannot: stale, a segment not rolled, or a date that is not a whole day."""
+    if not all(_whole_day(d) for d in (filters.date_from, filters.date_to)) or not rollups.is_fresh(con):
+        return None
+    if not filters.segment:
+        return ""
+    dimension = resolve_dimension(con, filters.segment)
+    return dimension.name if rollups.rolled_segments(con).get(dimension.name) == dimension.table else None
+
+
+def _whole_day(value) -> bool:
+    """Return True for no date or a calendar date: the rollups keep days, not times of day."""
+    return value is None or (isinstance(value, date) and not isinstance(value, datetime))
+

@@ -1,0 +1,2 @@
+-- Forgets the data version of the previous build. Takes no $params.
+DELETE FROM rollup_state

@@ -1,0 +1,30 @@
+-- Adds self_service_rollup's rows for one segment copy: one per segment value × day × channel ×
+-- contact reason, with the self-service contacts and failures counted from the temp table of
+-- path_self_service_stage.sql (grouped by codes, then turned back into text). A segment's copy
+-- keeps the rows whose value is NULL: split by that segment, the copy must still add up to every
+-- self-service contact (the overall figure).
+-- $seg_name ('' for the copy holding every contact once, else the segment column's name).
+-- Slots: {{seg_value}} (the stage's seg_i column of that segment; seg_0, all NULL, for '').
+INSERT INTO self_service_rollup
+WITH grouped AS (
+    SELECT
+        {{seg_value}} AS seg_value,
+        day,
+        channel_code,
+        reason_code,
+        count(*) AS self_service,
+        count(*) FILTER (WHERE failed) AS failures
+    FROM cx_path_self_service
+    GROUP BY {{seg_value}}, day, channel_code, reason_code
+)
+SELECT
+    $seg_name AS seg_name,
+    g.seg_value,
+    g.day,
+    channel.value AS channel,
+    reason.value AS contact_reason,
+    g.self_service,
+    g.failures
+FROM grouped AS g
+LEFT JOIN cx_path_codes AS channel ON channel.code = g.channel_code
+LEFT JOIN cx_path_codes AS reason ON reason.code = g.reason_code
