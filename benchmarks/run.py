@@ -377,7 +377,9 @@ def sessions_target(crowd: dict | None, scale_note: str) -> list[str]:
     if crowd is None:
         return [target, "not measured in this run (run.py --sessions 50)", "not measured"]
     growth = crowd["rss_growth_bytes"]
-    measured = (f"{crowd['sessions']} sessions × {crowd['rounds']} rounds: p95 {crowd['seconds']['p95']:.2f} s, "
+    p95 = crowd["seconds"]["p95"]  # None when no run got past the warm-up
+    measured = (f"{crowd['sessions']} sessions × {crowd['rounds']} rounds: p95 "
+                f"{'none measured' if p95 is None else f'{p95:.2f} s'}, "
                 f"{crowd['errors']} errors, growth {'unknown' if growth is None else f'{growth / 1e6:+,.0f} MB'}"
                 f"{scale_note}")
     ok = all(crowd["targets"].values())

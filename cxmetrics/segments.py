@@ -75,7 +75,9 @@ def segment_gaps(
     frame["significant"] = stats.benjamini_hochberg(
         [None if pd.isna(p) else float(p) for p in frame["p_value"]]
     ) if len(frame) else []
-    return frame.sort_values("gap", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+    # to_numeric: a slice where no group has a gap leaves a column of None, which abs() refuses.
+    return frame.sort_values("gap", key=lambda s: pd.to_numeric(s, errors="coerce").abs(), ascending=False,
+                             na_position="last").reset_index(drop=True)
 
 
 def driver_impact(

@@ -112,6 +112,17 @@ def test_segment_gap_with_interval_and_significance(tmp_path):
     assert gaps.loc["South"]["gap"] == pytest.approx(-(100 / 3 + 25))
 
 
+def test_gaps_with_nothing_to_compare_come_back_empty_not_as_an_error(tmp_path):
+    """One region only: there is no "rest" to compare with, so every gap is None (a narrow filter on a
+    large store does this; sorting a column of None by size used to raise)."""
+    con = connect(tmp_path / "one.duckdb")
+    load(con, tmp_path, "customers", "customer_id,region\nu1,North\nu2,North\n")
+    load(con, tmp_path, "responses", "response_id,customer_id,nps\nr1,u1,10\nr2,u2,3\n")
+    gaps = segment_gaps(con, "nps", "region")
+    assert list(gaps["region"]) == ["North"]
+    assert gaps.loc[0, "value"] == pytest.approx(0.0) and gaps.loc[0, "gap"] is None
+
+
 def test_large_clear_gap_is_significant(tmp_path):
     con = connect(tmp_path / "big.duckdb")
     customers = "customer_id,tier\n" + "\n".join(f"u{i},{'Basic' if i < 200 else 'Plus'}" for i in range(400))

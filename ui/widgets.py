@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -48,15 +49,22 @@ def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> Non
                        icon=":material/download:")
 
 
+# Altair's chart-to-JSON step keeps process-wide state (the data transformers registry), and two
+# sessions drawing charts at once broke it under load ("dictionary changed size during
+# iteration"; altair#3554, streamlit#8409): one chart is turned into JSON at a time.
+_ALTAIR = threading.Lock()
+
+
 def chart(chart_obj, frame: pd.DataFrame, name: str) -> None:
     """Draw an Altair chart full width with a download of the data behind it."""
     # With width="stretch" Streamlit sizes the chart itself and squeezes a tall chart; give it
     # the height the builder chose (one row per category) plus room for the title and axis.
-    height = chart_obj.to_dict().get("height")
-    if isinstance(height, int):
-        st.altair_chart(chart_obj, width="stretch", height=height + 170)
-    else:
-        st.altair_chart(chart_obj, width="stretch")
+    with _ALTAIR:
+        height = chart_obj.to_dict().get("height")
+        if isinstance(height, int):
+            st.altair_chart(chart_obj, width="stretch", height=height + 170)
+        else:
+            st.altair_chart(chart_obj, width="stretch")
     download(frame, name, "Download chart data")
 
 
