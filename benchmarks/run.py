@@ -53,6 +53,7 @@ CACHE_HIT_MS = 30.0
 PANDAS_RATIO = 10.0
 PEAK_BYTES = 1.5e9
 CHART_ROWS = 5000
+BENCHMARK_MEMORY_LIMIT = "1GB"  # unless $CXMETRICS_MEMORY_LIMIT says otherwise
 SECTIONS = ("## Machine", "## Import", "## Page data", "## Against pandas", "## Concurrency", "## Memory",
             "## Rows sent to charts", "## Targets")
 
@@ -543,6 +544,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # The memory target is "with DuckDB's memory_limit set": every phase's process runs with one.
+    os.environ.setdefault("CXMETRICS_MEMORY_LIMIT", BENCHMARK_MEMORY_LIMIT)
     if args.phase:
         phase = import_all(args.data, args.database) if args.phase == "import" else PHASES[args.phase](args.database)
         print(json.dumps(phase))

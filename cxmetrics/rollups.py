@@ -25,6 +25,10 @@ ROLLUP_WINDOWS = (7, 30)
 # A segment column with more values than this (an agent id, a free-text field) is not rolled up:
 # its rows would outnumber what they save.
 MAX_SEGMENT_VALUES = 64
+# Each rolled segment is one more pass of every build: a file with 2,000 extra columns must not
+# make 2,000. The first MAX_SEGMENTS that qualify, among the first MAX_CANDIDATES columns, are rolled.
+MAX_SEGMENTS = 12
+MAX_CANDIDATES = 64
 
 
 def data_version(con) -> str:
@@ -96,9 +100,10 @@ def choose_segments(con) -> dict[str, str]:
     from .dimensions import available_dimensions
 
     chosen = {}
-    for dimension in available_dimensions(con):
-        if dimension.name in ("channel", "contact_reason"):
-            continue
+    candidates = [d for d in available_dimensions(con) if d.name not in ("channel", "contact_reason")]
+    for dimension in candidates[:MAX_CANDIDATES]:
+        if len(chosen) == MAX_SEGMENTS:
+            break
         found = run(
             con, "rollups/segment_profile", {"limit": MAX_SEGMENT_VALUES + 1},
             table=_quoted(dimension.table), column=_quoted(dimension.name),
