@@ -4,6 +4,7 @@ figures as the engine. No timing is asserted: shared machines are too noisy for 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from benchmarks import generate, pandas_overview, run
 
 TINY = 0.0002  # 2,000 contacts, 400 responses, 200 customers
+LIMIT_AROUND_RUN: dict[str, str | None] = {}  # $CXMETRICS_MEMORY_LIMIT before and after tiny_run
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,9 @@ def tiny_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("bench")
     data, report = base / "data", base / "performance.md"
     generate.main(["--out", str(data), "--scale", str(TINY), "--seed", "7"])
+    LIMIT_AROUND_RUN["before"] = os.environ.get("CXMETRICS_MEMORY_LIMIT")
     figures = run.main(["--data", str(data), "--scale", str(TINY), "--seed", "7", "--report", str(report)])
+    LIMIT_AROUND_RUN["after"] = os.environ.get("CXMETRICS_MEMORY_LIMIT")
     return figures, report.read_text(encoding="utf-8"), data
 
 
@@ -98,6 +102,12 @@ def test_memory_limit_the_engine_sets_is_reported(tiny_run):
     figures, text, _ = tiny_run
     assert figures["memory_limit"] is not None  # db.connect sets one (1 GB unless $CXMETRICS_MEMORY_LIMIT)
     assert f"| DuckDB memory_limit | {figures['memory_limit']} |" in text
+
+
+def test_the_benchmark_limit_does_not_leak_into_its_caller(tiny_run):
+    # The phases run under 1 GB; the process that called run.main (here, the test session, whose
+    # later imports include a 2,000-column file) must get its own setting back.
+    assert LIMIT_AROUND_RUN["after"] == LIMIT_AROUND_RUN["before"]
 
 
 def test_cache_hits_and_the_rollup_build_are_measured(tiny_run):
