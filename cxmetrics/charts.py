@@ -2,7 +2,7 @@
 
 Every builder takes a frame that is already aggregated (one row per period, category or cell),
 calls guard() first and returns an `alt.LayerChart`, so a page only passes it to
-`st.altair_chart`. Width is left to the container; bar charts grow with their category count.
+`ui.widgets.chart`. Width is left to the container; bar charts grow with their category count.
 Colours are blue / orange / grey (safe for colour-blind readers) and every "too few" or
 "significant" cue is also given in words, in the tooltip, subtitle or legend.
 """
@@ -62,10 +62,19 @@ def _title(text: str, notes: list[str]) -> alt.TitleParams:
 
 def _no_data(title: str) -> alt.LayerChart:
     """Return a chart holding only a centred "no data" message, so an empty page still renders."""
-    message = alt.Chart(pd.DataFrame({"message": [NO_DATA]})).mark_text(fontSize=AXIS_TITLE_SIZE, color=GREY)
+    message = alt.Chart().mark_text(fontSize=AXIS_TITLE_SIZE, color=GREY)
     message = message.encode(text="message:N", x=alt.value(alt.expr("width / 2")),
                              y=alt.value(alt.expr("height / 2")))
-    return alt.layer(message).properties(title=_title(title, []), height=MIN_HEIGHT)
+    return _layer(message, data=pd.DataFrame({"message": [NO_DATA]})).properties(
+        title=_title(title, []), height=MIN_HEIGHT)
+
+
+def _layer(*layers: alt.Chart, data: pd.DataFrame) -> alt.LayerChart:
+    """Return the layers drawn over `data`, given once at the top; a layer with data of its own (a
+    target line, the zero rule) keeps it."""
+    # Layers that each carry the same frame make Altair hoist it, hashing the frame through its text
+    # form on every rerun: a third of a trend chart's build time. Data-less layers are never hashed.
+    return alt.layer(*layers, data=data)
 
 
 def _present(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -148,7 +157,7 @@ def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str |
     has_band = low is not None and high is not None
     tooltip = _tooltips(alt.Tooltip(f"{x}:T", title="Period", format=_date_format(data[x])),
                         alt.Tooltip(f"{value}:Q", title=y_title, format=".1f"), interval=has_band, n=n)
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
+    base = alt.Chart().encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
     y = alt.Y(f"{value}:Q", axis=_axis(y_title), scale=alt.Scale(zero=False))
     layers = []
     if has_band:
@@ -163,7 +172,7 @@ def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str |
         layers.extend(_target_layers(target))
     notes = ["band: 95 % interval"] * has_band + [f"grey points: fewer than {small_n} observations"]
     notes += ["dashed line: target"] * (target is not None)
-    return alt.layer(*layers).properties(title=_title(title, notes), height=PLOT_HEIGHT)
+    return _layer(*layers, data=data).properties(title=_title(title, notes), height=PLOT_HEIGHT)
 
 
 def _target_layers(target: float) -> list[alt.Chart]:
@@ -189,7 +198,7 @@ def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str
     has_interval = low is not None and high is not None
     tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Group"),
                         alt.Tooltip(f"{value}:Q", title=x_title, format=".1f"), interval=has_interval, n=n)
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelLimit=240)),
         tooltip=tooltip)
     colour, outline = _grey_when_few(n, small_n), alt.value(0)
@@ -203,7 +212,7 @@ def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str
     layers = [bars] + ([_whiskers(base, low, high, x_title, horizontal=True)] if has_interval else [])
     notes = ["lines show the 95 % interval"] * has_interval + [f"grey: fewer than {small_n} observations"]
     notes += ["orange: highlighted"] * (highlight is not None)
-    return alt.layer(*layers).properties(title=_title(title, notes), height=_bar_height(len(data)))
+    return _layer(*layers, data=data).properties(title=_title(title, notes), height=_bar_height(len(data)))
 
 
 def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: str, significant: str,
@@ -222,7 +231,7 @@ def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: s
     tooltip += [alt.Tooltip(f"{n}:Q", title="n", format=",")] if n is not None else []
     tooltip += [alt.Tooltip(f"{NOTE}:N", title="Note")]
     faded = alt.when(alt.datum[too_few] == True).then(alt.value(FADED)).otherwise(alt.value(1.0))  # noqa: E712
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelLimit=240)),
         tooltip=tooltip, opacity=faded)
     colour = alt.Color(f"{DIRECTION}:N", legend=_legend(None, orient="bottom"),
@@ -231,7 +240,8 @@ def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: s
     dots = base.mark_point(filled=True, size=110).encode(x=alt.X(f"{gap}:Q", axis=_axis(x_title)), color=colour)
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=INK, strokeWidth=1).encode(x="zero:Q")
     notes = ["0 = same as the rest", "lines show the 95 % interval", "faded: fewer than 30 observations"]
-    return (zero + whiskers + dots).properties(title=_title(title, notes), height=_bar_height(len(data)))
+    return _layer(zero, whiskers, dots, data=data).properties(title=_title(title, notes),
+                                                              height=_bar_height(len(data)))
 
 
 def _is_true(flag) -> bool:
@@ -258,7 +268,7 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
                         alt.Tooltip(f"{value}:Q", title=value_title, format=fmt), interval=False, n=n)
     faded = (alt.when(alt.datum[n] < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0))
              if n is not None else alt.value(1.0))
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         # Every column must be named, even long reason names side by side: slant them rather
         # than let Vega drop every other label.
         x=alt.X(f"{column}:O", sort=_category_order(data, column),
@@ -274,7 +284,7 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
         color=alt.when(alt.datum[value] > middle).then(alt.value("white")).otherwise(alt.value(INK)))
     notes = [f"faded: fewer than {small_n} observations"] if n is not None else []
     height = _bar_height(len(_category_order(data, row)))
-    return (cells + text).properties(title=_title(title, notes), height=height)
+    return _layer(cells, text, data=data).properties(title=_title(title, notes), height=height)
 
 
 def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left_title: str, right_title: str,
@@ -287,7 +297,7 @@ def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left
     tooltip = [alt.Tooltip(f"{x}:T", title="Period", format=_date_format(data[x])),
                alt.Tooltip(f"{left}:Q", title=left_title, format=".1f"),
                alt.Tooltip(f"{right}:Q", title=right_title, format=".1f")]
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
+    base = alt.Chart().encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
     # Colour alone must not tell the lines apart: the right one is also dashed, and each axis is titled.
     left_line = base.mark_line(color=BLUE, strokeWidth=2.5, invalid="break-paths-filter-domains",
                                point=alt.OverlayMarkDef(filled=True, size=50, color=BLUE)).encode(
@@ -297,7 +307,7 @@ def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left
         y=alt.Y(f"{right}:Q", scale=alt.Scale(zero=True),
                 axis=_axis(f"{right_title} (dashed)", titleColor=ORANGE, orient="right")))
     notes = [f"solid blue: {left_title} (left axis)", f"dashed orange: {right_title} (right axis)"]
-    return (left_line + right_line).resolve_scale(y="independent").properties(
+    return _layer(left_line, right_line, data=data).resolve_scale(y="independent").properties(
         title=_title(title, notes), height=PLOT_HEIGHT)
 
 
@@ -312,14 +322,14 @@ def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: s
     tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Group"),
                         alt.Tooltip(f"{value}:Q", title=y_title, format=".1f"), interval=True, n=n)
     # The frame's own order is kept: groups such as Detractor / Passive / Promoter have a natural order.
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X(f"{category}:N", sort=_category_order(data, category), axis=_axis(None, labelAngle=0)),
         tooltip=tooltip)
     bars = base.mark_bar(width={"band": 0.6}).encode(
         y=alt.Y(f"{value}:Q", axis=_axis(y_title)),
         color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
     notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} observations"]
-    return (bars + _whiskers(base, low, high, y_title, horizontal=False)).properties(
+    return _layer(bars, _whiskers(base, low, high, y_title, horizontal=False), data=data).properties(
         title=_title(title, notes), height=PLOT_HEIGHT)
 
 
@@ -351,7 +361,7 @@ def timeline_chart(frame: pd.DataFrame, *, lanes: list[str], title: str) -> alt.
     tooltip = [alt.Tooltip("at:T", title="When", format="%Y-%m-%d %H:%M"), alt.Tooltip("kind:N", title="What"),
                alt.Tooltip("label:N", title="About"), alt.Tooltip("detail:N", title="Detail")]
     scale_args = {"domain": kinds, "range": [TIMELINE_KINDS[k][0] for k in kinds]}
-    marks = alt.Chart(data).mark_point(filled=True, opacity=0.9).encode(
+    marks = alt.Chart().mark_point(filled=True, opacity=0.9).encode(
         x=alt.X("at:T", axis=_axis(None)),
         y=alt.Y("lane:N", sort=lanes, axis=_axis(None, labelLimit=200)),
         color=alt.Color("kind:N", scale=alt.Scale(**scale_args), legend=_legend("Event", orient="bottom", columns=6)),
@@ -361,7 +371,7 @@ def timeline_chart(frame: pd.DataFrame, *, lanes: list[str], title: str) -> alt.
         tooltip=tooltip,
     )
     notes = ["orange diamonds: repeat contacts", "hover a mark for its detail"]
-    return alt.layer(marks).properties(title=_title(title, notes), height=max(MIN_HEIGHT, 70 * len(lanes)))
+    return _layer(marks, data=data).properties(title=_title(title, notes), height=max(MIN_HEIGHT, 70 * len(lanes)))
 
 
 def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, last_step_open: bool = True,
@@ -390,7 +400,7 @@ def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, 
                      alt.Tooltip("step:Q", title="From step"), alt.Tooltip("transitions:Q", title="Journeys", format=",")])
         layers.append(links)
     data = _with_notes(nodes, "fcr_low", "fcr_high", "judged", small_n) if "fcr_low" in nodes else nodes
-    base = alt.Chart(data).encode(x=alt.X("step:Q", scale=x_scale, axis=x_axis),
+    base = alt.Chart().encode(x=alt.X("step:Q", scale=x_scale, axis=x_axis),
                                   y=alt.Y("rank:Q", scale=y_scale, axis=None))
     tooltip = [alt.Tooltip("touchpoint:N", title="Touchpoint"), alt.Tooltip("step:Q", title="Step"),
                alt.Tooltip("contacts:Q", title="Contacts", format=","),
@@ -411,7 +421,7 @@ def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, 
     notes = ["circle size: contacts", "colour: FCR (blue high, orange low; grey: fewer than "
              f"{small_n} judged)", "line width: journeys moving on"]
     height = max(MIN_HEIGHT * 2, 48 * (int(nodes["rank"].max()) + 1))
-    return alt.layer(*layers).properties(title=_title(title, notes), height=height)
+    return _layer(*layers, data=data).properties(title=_title(title, notes), height=height)
 
 
 def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_title: str = "figure",
@@ -426,7 +436,7 @@ def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_titl
     order = _category_order(data, category)
     tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Action"), alt.Tooltip("period:N", title="Period"),
                         alt.Tooltip("value:Q", title=x_title, format=".1f"), interval=True, n="n")
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=order, axis=_axis(None, labelLimit=320)),
         yOffset=alt.YOffset("period:N", sort=["before", "after"]), tooltip=tooltip)
     colour = alt.Color("period:N", scale=alt.Scale(domain=["before", "after"], range=[GREY, BLUE]),
@@ -437,7 +447,8 @@ def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_titl
         opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
     notes = ["grey: before the start", "blue: from the start", "lines: 95 % interval",
              f"faded: fewer than {small_n} observations"]
-    return (whiskers + dots).properties(title=_title(title, notes), height=_bar_height(len(order)) + 20)
+    return _layer(whiskers, dots, data=data).properties(title=_title(title, notes),
+                                                        height=_bar_height(len(order)) + 20)
 
 
 # --- Voice of the customer ------------------------------------------------------------------------
@@ -455,7 +466,7 @@ def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups:
     order = _category_order(data, category)
     tooltip = _tooltips(alt.Tooltip(f"{category}:N", title="Theme"), alt.Tooltip(f"{group}:N", title="Group"),
                         alt.Tooltip("share:Q", title=x_title, format=".1f"), interval=True, n="n")
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=order, axis=_axis(None, labelLimit=240)),
         yOffset=alt.YOffset(f"{group}:N", sort=groups), tooltip=tooltip)
     colour = alt.Color(f"{group}:N", scale=alt.Scale(domain=groups, range=[ORANGE, BLUE, GREY][:len(groups)]),
@@ -469,5 +480,11 @@ def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups:
         opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
     notes = [f"{groups[0]}: orange ▼", f"{groups[1]}: blue ▲" if len(groups) > 1 else "",
              "lines: 95 % interval", f"faded: fewer than {small_n} comments in the group"]
-    return (whiskers + dots).properties(title=_title(title, [n for n in notes if n]),
+    return _layer(whiskers, dots, data=data).properties(title=_title(title, [n for n in notes if n]),
                                         height=_bar_height(len(order)) + 20)
+
+
+# The builders a page may ask ui.widgets.chart for, by name (its spec cache is keyed by the name).
+CHART_BUILDERS = {build.__name__: build for build in (
+    trend_chart, ranked_bar_chart, gap_chart, heatmap, dual_trend_chart, interval_bar_chart, timeline_chart,
+    journey_flow_chart, before_after_chart, group_share_chart)}

@@ -142,6 +142,22 @@ def test_every_builder_draws_exactly_the_limit(name):
     assert build(name, frame_of(name, MAX_CHART_ROWS)).to_dict()
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_unvalidated_spec_a_page_draws_is_the_validated_one(name):
+    # ui.widgets.chart skips Altair's schema validation on every rerun; this is where it happens.
+    chart = build(name)
+    assert chart.to_dict(validate=False) == chart.to_dict()  # to_dict() raises on an invalid spec
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_frame_is_given_once_at_the_top_and_every_mark_reads_it(name):
+    spec = build(name).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == len(BUILDERS[name][2]())
+    for unit in units(spec):  # only the zero rule of the gap chart carries its own one-row frame
+        assert "data" not in unit or len(spec["datasets"][unit["data"]["name"]]) == 1, unit
+
+
 # --- each builder's encodings ---------------------------------------------------------------------
 
 def test_trend_is_a_temporal_line_with_band_and_greyed_small_points():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from cxmetrics import app_state
+from cxmetrics.charts import CHART_BUILDERS
 from cxmetrics.exports import safe_csv
 from cxmetrics.presentation import Tile
 from cxmetrics.tables import column_formats
@@ -49,23 +52,41 @@ def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> Non
                        icon=":material/download:")
 
 
-# Altair's chart-to-JSON step keeps process-wide state (the data transformers registry), and two
-# sessions drawing charts at once broke it under load ("dictionary changed size during
-# iteration"; altair#3554, streamlit#8409): one chart is turned into JSON at a time.
+# Altair's chart-to-JSON step keeps process-wide state (the data transformers registry and the
+# active theme), and two sessions drawing charts at once broke it under load ("dictionary changed
+# size during iteration"; altair#3554, streamlit#8409): one chart is turned into JSON at a time.
 _ALTAIR = threading.Lock()
+TITLE_AND_AXIS_PX = 170  # room above and below the plot for the title, subtitle and axis labels
+SPECS_KEPT = 256  # chart specs cached per server: a few dozen charts times the filter combinations in use
 
 
-def chart(chart_obj, frame: pd.DataFrame, name: str) -> None:
-    """Draw an Altair chart full width with a download of the data behind it."""
+def chart(builder: Callable[..., alt.LayerChart], *frames: pd.DataFrame, name: str,
+          shown: pd.DataFrame | None = None, **options) -> None:
+    """Draw `builder(*frames, **options)` (a cxmetrics.charts builder) full width, with a download of
+    the data behind it: `shown`, or the first frame."""
+    spec = _spec(builder.__name__, frames, options)
     # With width="stretch" Streamlit sizes the chart itself and squeezes a tall chart; give it
     # the height the builder chose (one row per category) plus room for the title and axis.
-    with _ALTAIR:
-        height = chart_obj.to_dict().get("height")
-        if isinstance(height, int):
-            st.altair_chart(chart_obj, width="stretch", height=height + 170)
-        else:
-            st.altair_chart(chart_obj, width="stretch")
-    download(frame, name, "Download chart data")
+    height = spec.get("height")
+    if isinstance(height, int):
+        st.vega_lite_chart(spec, width="stretch", height=height + TITLE_AND_AXIS_PX)
+    else:
+        st.vega_lite_chart(spec, width="stretch")
+    download(frames[0] if shown is None else shown, name, "Download chart data")
+
+
+@st.cache_data(max_entries=SPECS_KEPT, show_spinner=False)
+def _spec(builder_name: str, frames: tuple[pd.DataFrame, ...], options: dict) -> dict:
+    """Return the Vega-Lite spec of a chart, cached by the builder, its frames' content and its options.
+
+    Building an Altair chart and turning it into JSON was most of a page's CPU on every rerun (a
+    filter change, a click elsewhere on the page): 60 to 80 ms a chart, most of it Altair checking
+    the spec against the Vega-Lite schema. Keyed by content, a cached spec is never stale. The
+    builders' specs are validated once, by tests/test_charts.py, so none is validated here."""
+    build = CHART_BUILDERS[builder_name]  # only the builders named there can be asked for
+    # Theme "none", as st.altair_chart uses, keeps Altair's 300 px view defaults out of the spec.
+    with _ALTAIR, alt.theme.enable("none"):
+        return build(*frames, **options).to_dict(validate=False)
 
 
 def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts") -> None:

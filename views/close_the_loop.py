@@ -125,15 +125,16 @@ table = app_state.cached_follow_up_metrics(version, loop, by, scope, float(targe
 groups = table.iloc[:-1]
 left, right = st.columns(2)
 with left:
-    chart(ranked_bar_chart(groups, category=by, value="first_within_target", low="first_within_low",
-                           high="first_within_high", n="first_judged",
-                           title=f"First follow-up within {target_hours:g} h, by {by}", x_title="% of cases"),
-          groups[[by, "first_within_target", "first_within_low", "first_within_high", "first_judged"]],
-          f"first_follow_up_by_{by}")
+    chart(ranked_bar_chart, groups, category=by, value="first_within_target", low="first_within_low",
+          high="first_within_high", n="first_judged", title=f"First follow-up within {target_hours:g} h, by {by}",
+          x_title="% of cases",
+          shown=groups[[by, "first_within_target", "first_within_low", "first_within_high", "first_judged"]],
+          name=f"first_follow_up_by_{by}")
 with right:
-    chart(ranked_bar_chart(groups, category=by, value="saved_rate", low="saved_low", high="saved_high",
-                           n="saved_judged", title=f"Detractors saved, by {by}", x_title="% of detractors"),
-          groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "saved_judged"]], f"saved_by_{by}")
+    chart(ranked_bar_chart, groups, category=by, value="saved_rate", low="saved_low", high="saved_high",
+          n="saved_judged", title=f"Detractors saved, by {by}", x_title="% of detractors",
+          shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "saved_judged"]],
+          name=f"saved_by_{by}")
 shown_table = follow_up_table(table, by)
 st.dataframe(shown_table, hide_index=True, column_config={
     c: st.column_config.NumberColumn(format="%.1f")
@@ -151,8 +152,8 @@ if effects.empty:
     st.info("No actions yet: add the first one below.")
 else:
     long = effects_chart_frame(effects)
-    chart(before_after_chart(long, category="action", title="Before and after each action", x_title="figure"),
-          long, "actions_before_after")
+    chart(before_after_chart, long, category="action", title="Before and after each action", x_title="figure",
+          name="actions_before_after")
     shown_effects = effects_table(effects)
     st.dataframe(shown_effects, hide_index=True)
     download(shown_effects, "actions_before_after_table", "Download the table")

@@ -19,14 +19,14 @@ st.caption(help_text("fcr", scope.window, scope.same_reason))
 by_reason = app_state.cached_metrics_frame(version, "contact_reason", scope)
 left, right = st.columns(2)
 with left:
-    chart(ranked_bar_chart(by_reason, category="contact_reason", value="fcr", low="fcr_low", high="fcr_high",
-                           n="fcr_n", title="First-contact resolution by reason", x_title="FCR %"),
-          by_reason[["contact_reason", "fcr", "fcr_low", "fcr_high", "fcr_n"]], "fcr_by_reason")
+    chart(ranked_bar_chart, by_reason, category="contact_reason", value="fcr", low="fcr_low", high="fcr_high",
+          n="fcr_n", title="First-contact resolution by reason", x_title="FCR %",
+          shown=by_reason[["contact_reason", "fcr", "fcr_low", "fcr_high", "fcr_n"]], name="fcr_by_reason")
 with right:
-    chart(ranked_bar_chart(by_reason, category="contact_reason", value="repeat_rate", low="repeat_low",
-                           high="repeat_high", n="repeat_n", title="Repeat contacts by reason",
-                           x_title="Repeat rate %"),
-          by_reason[["contact_reason", "repeat_rate", "repeat_low", "repeat_high", "repeat_n"]], "repeats_by_reason")
+    chart(ranked_bar_chart, by_reason, category="contact_reason", value="repeat_rate", low="repeat_low",
+          high="repeat_high", n="repeat_n", title="Repeat contacts by reason", x_title="Repeat rate %",
+          shown=by_reason[["contact_reason", "repeat_rate", "repeat_low", "repeat_high", "repeat_n"]],
+          name="repeats_by_reason")
 
 st.subheader("By reason: volume, resolution and what customers said")
 drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope)
@@ -35,9 +35,9 @@ st.subheader("Reason × channel")
 metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",
                               format_func=MATRIX_LABELS.get) or "fcr"
 matrix = app_state.cached_matrix(version, "contact_reason", "channel", metric, scope)
-chart(heatmap(matrix, row="contact_reason", column="channel", value=metric, n="n",
-              title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric]),
-      matrix, f"{metric}_by_reason_and_channel")
+chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="n",
+      title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric],
+      name=f"{metric}_by_reason_and_channel")
 
 st.subheader("The path of repeats")
 st.caption(f"Each repeat (a contact within {scope.window} days of the same customer's previous contact) counted by "
@@ -45,9 +45,9 @@ st.caption(f"Each repeat (a contact within {scope.window} days of the same custo
 path_by = st.segmented_control("Path by", ["contact_reason", "channel"], default="contact_reason", key="path_by",
                                format_func=lambda k: k.replace("_", " ")) or "contact_reason"
 paths = app_state.cached_repeat_paths(version, path_by, scope)
-chart(heatmap(paths, row="from_value", column="to_value", value="repeats",
-              title="Repeats: previous contact (rows) → repeat contact (columns)", value_title="repeats", fmt=".0f"),
-      paths, f"repeat_paths_by_{path_by}")
+chart(heatmap, paths, row="from_value", column="to_value", value="repeats",
+      title="Repeats: previous contact (rows) → repeat contact (columns)", value_title="repeats", fmt=".0f",
+      name=f"repeat_paths_by_{path_by}")
 
 st.subheader("Self-service failures")
 failures = app_state.cached_self_service(version, "contact_reason", scope)
@@ -57,9 +57,8 @@ if overall["self_service"]:
         f"**{overall['failure_rate']:.1f} %** of {overall['self_service']:,} self-service contacts were followed by an "
         f"assisted contact within 24 hours (95 % interval {overall['failure_low']:.1f}–{overall['failure_high']:.1f} %)."
     )
-    chart(interval_bar_chart(failures["groups"], category="contact_reason", value="failure_rate", low="failure_low",
-                             high="failure_high", n="self_service", title="Self-service failure rate by reason",
-                             y_title="failure %"),
-          failures["groups"], "self_service_failures")
+    chart(interval_bar_chart, failures["groups"], category="contact_reason", value="failure_rate", low="failure_low",
+          high="failure_high", n="self_service", title="Self-service failure rate by reason", y_title="failure %",
+          name="self_service_failures")
 else:
     st.info("No self-service contacts in this selection.")

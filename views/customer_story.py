@@ -68,8 +68,8 @@ for line in summary(story):
     st.markdown(f"- {line}")
 
 events = timeline(story, show_text)
-chart(timeline_chart(events, lanes=list(LANES), title="Everything that happened, in order"), events,
-      "customer_story_timeline")
+chart(timeline_chart, events, lanes=list(LANES), title="Everything that happened, in order",
+      name="customer_story_timeline")
 st.download_button("Download the story (HTML)", icon=":material/description:", mime="text/html",
                    file_name=f"customer_story_{show_id(customer)}.html", key="story_export",
                    data=story_html(story, scope.window, scope.same_reason,

@@ -33,17 +33,15 @@ result = app_state.cached_outcomes(version, group, scope)
 frame = result["frame"]
 left, right = st.columns(2)
 with left:
-    chart(interval_bar_chart(frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
-                             n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %"),
-          frame, f"churn_by_{group}")
+    chart(interval_bar_chart, frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
+          n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %", name=f"churn_by_{group}")
 with right:
-    chart(interval_bar_chart(frame, category=group, value="revenue_per_customer", low="revenue_per_customer_low",
-                             high="revenue_per_customer_high", n="customers",
-                             title=f"Revenue per customer by {LABELS[group]}", y_title="revenue"),
-          frame, f"revenue_by_{group}")
+    chart(interval_bar_chart, frame, category=group, value="revenue_per_customer", low="revenue_per_customer_low",
+          high="revenue_per_customer_high", n="customers", title=f"Revenue per customer by {LABELS[group]}",
+          y_title="revenue", name=f"revenue_by_{group}")
 
 st.subheader("Experience against outcome, month by month")
 trend = app_state.cached_outcome_trend(version, scope)
-chart(dual_trend_chart(trend, x="month", left="nps", right="churn_rate", left_title="NPS",
-                       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn"),
-      trend, "nps_and_churn_by_month")
+chart(dual_trend_chart, trend, x="month", left="nps", right="churn_rate", left_title="NPS",
+      right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn",
+      name="nps_and_churn_by_month")

@@ -38,13 +38,9 @@ metric = left.segmented_control(
 grain = right.segmented_control("By", ["day", "week", "month"], default="week", key="overview_grain") or "week"
 trend = app_state.cached_trend(version, grain, scope)
 low, high = INTERVAL_FIELDS[metric]
-chart(
-    trend_chart(trend, value=metric, low=low, high=high, n=N_FIELD[metric],
-                title=f"{DEFINITIONS[metric].label} by {grain}", y_title=DEFINITIONS[metric].label,
-                target=targets.get(metric)),
-    trend[["period", metric, low, high, N_FIELD[metric]]],
-    f"trend_{metric}_{grain}",
-)
+chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],
+      title=f"{DEFINITIONS[metric].label} by {grain}", y_title=DEFINITIONS[metric].label, target=targets.get(metric),
+      shown=trend[["period", metric, low, high, N_FIELD[metric]]], name=f"trend_{metric}_{grain}")
 
 with st.expander("Set targets"):
     if analysts_only("setting targets"):

@@ -26,10 +26,9 @@ metric = right.selectbox("Metric", list(METRICS), format_func=lambda k: DEFINITI
 
 if by:
     gaps = app_state.cached_gaps(version, metric, by, scope)
-    chart(gap_chart(gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
-                    too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
-                    x_title=f"gap ({DEFINITIONS[metric].unit})"),
-          gaps, f"gaps_{metric}_by_{by}")
+    chart(gap_chart, gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
+          too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
+          x_title=f"gap ({DEFINITIONS[metric].unit})", name=f"gaps_{metric}_by_{by}")
     drill_table(gap_table(gaps, by), name=f"gaps_{by}", by=by, scope=scope,
                 kind="responses" if metric in ("nps", "csat", "ces", "survey_fcr") else "contacts")
 
@@ -37,9 +36,9 @@ st.subheader("Teams: experience beside engagement")
 st.caption("Employee engagement is the mean score over the months in the date range, from the engagement table.")
 teams = app_state.cached_teams(version, scope)
 if len(teams):
-    chart(ranked_bar_chart(teams, category="team", value="csat", low="csat_low", high="csat_high", n="csat_n",
-                           title="CSAT by team", x_title="CSAT %"),
-          teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], "csat_by_team")
+    chart(ranked_bar_chart, teams, category="team", value="csat", low="csat_low", high="csat_high", n="csat_n",
+          title="CSAT by team", x_title="CSAT %",
+          shown=teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], name="csat_by_team")
     drill_table(team_table(teams), name="teams", by="team", scope=scope)
 else:
     st.info("No teams in the data: load contacts with a team column and an engagement file.")

@@ -30,24 +30,23 @@ if flow.empty:
     st.stop()
 nodes = flow_nodes(flow)
 edges = flow_edges(flow, nodes)
-chart(journey_flow_chart(nodes, edges, title=f"Journeys by {KIND_LABELS[kind]}, step by step"),
-      nodes.drop(columns=["rank"]), f"touchpoint_map_{kind}")
+chart(journey_flow_chart, nodes, edges, title=f"Journeys by {KIND_LABELS[kind]}, step by step",
+      shown=nodes.drop(columns=["rank"]), name=f"touchpoint_map_{kind}")
 st.caption(f"Steps after the {MAX_STEPS}th are counted in the last column; the 12 busiest touchpoints are named, "
            "the rest are 'Other'. Hover a circle for its figures, a line for how many journeys took it.")
 
 summary = touchpoint_summary(flow)
 left, right = st.columns(2)
 with left:
-    chart(ranked_bar_chart(summary, category="touchpoint", value="escalation_share", low="escalation_low",
-                           high="escalation_high", n="judged", title="Journeys escalating from each touchpoint",
-                           x_title="% of contacts"),
-          summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
-          f"escalation_by_{kind}")
+    chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
+          high="escalation_high", n="judged", title="Journeys escalating from each touchpoint",
+          x_title="% of contacts",
+          shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
+          name=f"escalation_by_{kind}")
 with right:
     paths = app_state.cached_journey_paths(version, kind, scope)
-    chart(ranked_bar_chart(paths, category="path", value="journeys", low=None, high=None, n="journeys",
-                           title="The most common journeys", x_title="journeys"),
-          paths, f"journey_paths_{kind}")
+    chart(ranked_bar_chart, paths, category="path", value="journeys", low=None, high=None, n="journeys",
+          title="The most common journeys", x_title="journeys", name=f"journey_paths_{kind}")
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)

@@ -44,9 +44,8 @@ st.caption("Share of each group's comments that mention the theme, with its 95 %
            "detractors' share minus promoters'; significant when its interval excludes 0 after the "
            "Benjamini–Hochberg correction across themes.")
 shares = group_shares(present)
-chart(group_share_chart(shares, category="theme", group="group",
-                        groups=["Detractors (0–6)", "Promoters (9–10)"],
-                        title="Themes mentioned by detractors and by promoters"), shares, "theme_shares_by_group")
+chart(group_share_chart, shares, category="theme", group="group", groups=["Detractors (0–6)", "Promoters (9–10)"],
+      title="Themes mentioned by detractors and by promoters", name="theme_shares_by_group")
 
 table = theme_table(summary)
 config = {column: st.column_config.NumberColumn(column, format=fmt)
@@ -77,23 +76,22 @@ drivers = app_state.cached_theme_drivers(version, metric, scope)
 for sentence in driver_sentences(drivers, metric):
     st.markdown(f"- {sentence}")
 ranked = drivers[drivers["n"] > 0]
-chart(ranked_bar_chart(ranked, category="theme", value="impact", low="impact_low", high="impact_high", n="n",
-                       title=f"{DEFINITIONS[metric].label} points lost to each theme", x_title="impact (points)"),
-      ranked, f"theme_drivers_{metric}")
+chart(ranked_bar_chart, ranked, category="theme", value="impact", low="impact_low", high="impact_high", n="n",
+      title=f"{DEFINITIONS[metric].label} points lost to each theme", x_title="impact (points)",
+      name=f"theme_drivers_{metric}")
 
 st.subheader("Themes month by month")
 trend = app_state.cached_theme_trend(version, scope)
 trend_present = trend[trend["theme"].isin(present["theme"])]
-chart(heatmap(trend_present, row="theme", column="month", value="share", n="comments",
-              title="Share of the month's comments that mention each theme (%)", value_title="% of comments"),
-      trend_present, "theme_shares_by_month")
+chart(heatmap, trend_present, row="theme", column="month", value="share", n="comments",
+      title="Share of the month's comments that mention each theme (%)", value_title="% of comments",
+      name="theme_shares_by_month")
 names = list(present["theme"])
 if names:
     pick = st.selectbox("Trend of one theme", names, key="voc_trend_theme")
     one = trend_present[trend_present["theme"] == pick]
-    chart(trend_chart(one, value="share", low="share_low", high="share_high", n="comments",
-                      title=f"'{pick}': share of comments by month", y_title="% of comments"),
-          one, "theme_trend")
+    chart(trend_chart, one, value="share", low="share_low", high="share_high", n="comments",
+          title=f"'{pick}': share of comments by month", y_title="% of comments", name="theme_trend")
 
 st.subheader("Comments")
 st.caption("Search is case- and accent-insensitive: every word must appear (\"délai\" finds \"DELAI\"); put a "
