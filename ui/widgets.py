@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -48,7 +49,9 @@ def _rises(tile: Tile) -> bool:
 
 def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
     """Offer the frame as a CSV download (formula-like cells neutralised)."""
-    st.download_button(label, safe_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
+    # Written when clicked, not on every rerun: a page offers up to seven downloads that are
+    # rarely taken, and writing them all was a fifth of a warm rerun's CPU.
+    st.download_button(label, partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
                        icon=":material/download:")
 
 
