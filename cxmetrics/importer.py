@@ -208,15 +208,13 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
                 con.execute(
                     "ALTER TABLE " + quote_ident(kind) + " ADD COLUMN " + quote_ident(target.column.name) + " VARCHAR"
                 )
-        values = Identifier(", ".join(f"t_{i}" for i in range(len(targets))))
-        run(
-            con,
-            "import/insert_rows",
-            {"import_id": import_id},
-            table=quote_ident(kind),
-            columns=identifier_list([t.column.name for t in targets]),
-            values=values,
-        )
+        columns = [t.column.name for t in targets]
+        if kind == "contacts":  # written with their derived facts (contact_facts)
+            contact_facts.insert_contacts(con, import_id, columns)
+        else:
+            values = Identifier(", ".join(f"t_{i}" for i in range(len(targets))))
+            run(con, "import/insert_rows", {"import_id": import_id}, table=quote_ident(kind),
+                columns=identifier_list(columns), values=values)
         run(con, "import/insert_rejects", {"import_id": import_id})
         options_record = {
             "format": staged.format,
@@ -247,9 +245,6 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
         audit.record(con, options.actor, "import", import_id, {
             "kind": kind, "file_name": path.name, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
         })
-        if kind == "contacts":
-            contact_facts.mark_affected_by_import(con, import_id)
-            contact_facts.refresh_affected(con)
         con.execute("ROLLBACK" if options.dry_run else "COMMIT")
     except Exception:
         con.execute("ROLLBACK")

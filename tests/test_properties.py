@@ -335,3 +335,66 @@ def test_rows_written_as_csv_in_any_dialect_and_encoding_come_back_unchanged(cas
             con.close()
     assert result.rows_rejected == 0, result.rejects
     assert sorted(loaded) == sorted(rows)
+
+
+# --- derived contact facts -----------------------------------------------------------------------
+
+FULL_RECOMPUTE = """
+SELECT contact_id,
+    CASE WHEN customer_id IS NOT NULL THEN LAG(started_at) OVER by_customer END,
+    CASE WHEN customer_id IS NOT NULL THEN LEAD(started_at) OVER by_customer END,
+    CASE WHEN customer_id IS NOT NULL AND contact_reason IS NOT NULL THEN LAG(started_at) OVER by_reason END,
+    CASE WHEN customer_id IS NOT NULL AND contact_reason IS NOT NULL THEN LEAD(started_at) OVER by_reason END,
+    CASE WHEN customer_id IS NOT NULL THEN LAG(contact_id) OVER by_customer END,
+    CASE WHEN customer_id IS NOT NULL THEN LEAD(contact_id) OVER by_customer END
+FROM contacts
+WINDOW by_customer AS (PARTITION BY customer_id ORDER BY started_at, contact_id),
+    by_reason AS (PARTITION BY customer_id, contact_reason ORDER BY started_at, contact_id)
+"""
+STORED_FACTS = ("SELECT contact_id, prev_any_at, next_any_at, prev_same_at, next_same_at, prev_any_id, next_any_id "
+                "FROM contacts")
+
+contact_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["c1", "c2", "c3", ""]),  # "" is a contact without a customer
+        st.integers(min_value=0, max_value=6),  # few hours: ties in started_at happen
+        st.sampled_from(["billing", "delivery", ""]),  # "" is a missing reason
+        st.booleans(),  # False: the row's date is unreadable, so the row is rejected
+    ),
+    min_size=0, max_size=12,
+)
+
+
+@ENGINE
+@given(batches=st.lists(contact_rows, min_size=1, max_size=4), delete=st.integers(min_value=-1, max_value=3))
+def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, delete):
+    # Facts are computed for the new contacts at insert and only the stored contacts whose facts
+    # change are updated (contact_facts); whatever the order of imports, rejects and deletes, the
+    # result must be what one window function over the whole table gives.
+    from cxmetrics.importer import ImportRefused, delete_import
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = connect(Path(tmp) / "facts.duckdb")
+        try:
+            imported, serial = [], 0
+            for b, batch in enumerate(batches):
+                lines = ["contact_id,customer_id,started_at,contact_reason"]
+                for customer, hour, reason, readable in batch:
+                    serial += 1
+                    when = f"2024-03-01 {hour:02d}:00:00" if readable else "not a date"
+                    lines.append(f"k{serial},{customer},{when},{reason}")
+                path = Path(tmp) / f"batch{b}.csv"
+                path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                try:
+                    result = load_file(con, "contacts", path, ImportOptions())
+                except ImportRefused:
+                    continue  # an empty file: nothing to load
+                if result.import_id is not None:
+                    imported.append(result.import_id)
+            if 0 <= delete < len(imported):
+                delete_import(con, imported[delete])
+            stored = sorted(con.execute(STORED_FACTS).fetchall())
+            recomputed = sorted(con.execute(FULL_RECOMPUTE).fetchall())
+            assert stored == recomputed
+        finally:
+            con.close()

@@ -1,7 +1,9 @@
--- Sets, for every contact of the customers in cx_affected_customers, when that customer's
--- previous and next contacts started, in (started_at, contact_id) order: over any reason, and
--- over contacts with an equal contact_reason (none when the reason is missing), and the ids of
--- the previous and next contact (any reason). Takes no $params.
+-- Sets, for every contact of the customers in cx_affected_customers whose facts are no longer
+-- right, when that customer's previous and next contacts started, in (started_at, contact_id)
+-- order: over any reason, and over contacts with an equal contact_reason (none when the reason
+-- is missing), and the ids of the previous and next contact (any reason). Contacts whose facts
+-- are already right are not written (an update holds every row it writes in memory until the
+-- commit). Takes no $params.
 UPDATE contacts
 SET prev_any_at = neighbours.prev_any_at,
     next_any_at = neighbours.next_any_at,
@@ -25,3 +27,9 @@ FROM (
         by_reason AS (PARTITION BY customer_id, contact_reason ORDER BY started_at, contact_id)
 ) AS neighbours
 WHERE contacts.contact_id = neighbours.contact_id
+  AND (contacts.prev_any_at IS DISTINCT FROM neighbours.prev_any_at
+    OR contacts.next_any_at IS DISTINCT FROM neighbours.next_any_at
+    OR contacts.prev_same_at IS DISTINCT FROM neighbours.prev_same_at
+    OR contacts.next_same_at IS DISTINCT FROM neighbours.next_same_at
+    OR contacts.prev_any_id IS DISTINCT FROM neighbours.prev_any_id
+    OR contacts.next_any_id IS DISTINCT FROM neighbours.next_any_id)
