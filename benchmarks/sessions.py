@@ -44,7 +44,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402  (a dependency of streamlit itself)
+from websockets.asyncio.client import connect  # noqa: E402  (requirements-dev.txt)
 from websockets.exceptions import ConnectionClosed, InvalidHandshake  # noqa: E402
 
 from benchmarks.streamlit_server import ServerDidNotStart, streamlit_run  # noqa: E402
