@@ -48,7 +48,7 @@ def journey_flow(con, kind: str = "channel", filters: Filters = Filters(), windo
     params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
               "max_steps": int(max_steps), "top_values": top_values(con, kind, named)}
     frame = run(con, "touchpoints/journey_flow", params, touchpoint=_touchpoint_sql(kind, "c"),
-                next_touchpoint=_touchpoint_sql(kind, "n"), segment=filters.segment_sql(con)).df()
+                segment=filters.segment_sql(con)).df()
     frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype(int)
     return frame
 

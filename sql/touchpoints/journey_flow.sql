@@ -1,16 +1,50 @@
 -- One row per journey step (capped at $max_steps: later steps are counted in the last one) ×
 -- touchpoint × next touchpoint in the journey (NULL when the journey ends there): contacts, the
 -- counts behind FCR, escalation, NPS and CSAT. A journey is a chain of one customer's contacts,
--- each starting at most $window days (W) after the one before (stored prev/next facts, followed
--- recursively from each journey's first contact, the one with no contact within W before it).
+-- each starting at most $window days (W) after the one before. A contact starts a journey when
+-- its stored previous contact is not within W before it (prev_any_at); a running count of starts
+-- over the customer's contacts numbers the journeys, and row_number the steps. (A recursive walk
+-- along next_any_id joined ten million contacts to themselves once per step: out of memory at 10 M.)
 -- Journeys are chosen by their first contact: $date_from, $date_to (DATE or NULL, whole days),
 -- $channels, $reasons, $segment_values (VARCHAR[] or NULL) as in the metrics. $same_reason
 -- (bool) sets which next contact judges FCR. $top_values (VARCHAR[]): touchpoints drawn by name,
--- every other value is folded into 'Other'. Slots: {{touchpoint}} / {{next_touchpoint}} (the
--- touchpoint column of c, the contact, and n, the next one), {{segment}}.
+-- every other value is folded into 'Other'. Slots: {{touchpoint}} (the touchpoint column of
+-- c, the contact), {{segment}}.
 -- Escalated: the next contact is within W, assisted (self_service not true) and on another channel.
 -- Judged (for FCR and escalation): started at least W days before the latest contact in the data.
-WITH RECURSIVE latest AS (
+WITH flagged AS (
+    -- Contacts before $date_from can neither start a chosen journey nor belong to one.
+    SELECT
+        c.contact_id, c.customer_id, c.started_at, c.channel, c.self_service, c.next_any_at, c.next_same_at,
+        {{touchpoint}} AS raw_touchpoint,
+        c.prev_any_at IS NULL OR c.prev_any_at < c.started_at - INTERVAL '1' DAY * $window AS starts,
+        ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+            AND ($channels IS NULL OR list_contains($channels, c.channel))
+            AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+            AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
+            AS chosen_if_first
+    FROM contacts AS c
+    LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    WHERE c.customer_id IS NOT NULL
+      AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
+), numbered AS (
+    SELECT *, sum(CAST(starts AS INTEGER)) OVER (PARTITION BY customer_id ORDER BY started_at, contact_id
+                                                 ROWS UNBOUNDED PRECEDING) AS journey
+    FROM flagged
+), stepped AS (
+    -- A journey is chosen by its first contact; rows before a customer's first start in the
+    -- filtered contacts (a journey begun before $date_from) have no start and are never chosen.
+    SELECT
+        *,
+        row_number() OVER by_journey AS step,
+        first_value(starts AND chosen_if_first) OVER by_journey AS chosen,
+        lead(contact_id) OVER by_journey AS next_id,
+        lead(raw_touchpoint) OVER by_journey AS raw_next,
+        lead(channel) OVER by_journey AS next_channel,
+        lead(self_service) OVER by_journey AS next_self_service
+    FROM numbered
+    WINDOW by_journey AS (PARTITION BY customer_id, journey ORDER BY started_at, contact_id)
+), latest AS (
     SELECT max(started_at) AS last_started FROM contacts
 ), answers AS (
     SELECT
@@ -23,43 +57,22 @@ WITH RECURSIVE latest AS (
     FROM responses
     WHERE contact_id IS NOT NULL
     GROUP BY contact_id
-), starts AS (
-    SELECT c.contact_id
-    FROM contacts AS c
-    LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
-    WHERE c.customer_id IS NOT NULL
-      AND (c.prev_any_at IS NULL OR c.prev_any_at < c.started_at - INTERVAL '1' DAY * $window)
-      AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
-      AND ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
-      AND ($channels IS NULL OR list_contains($channels, c.channel))
-      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
-      AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
-), steps (contact_id, step) AS (
-    SELECT contact_id, 1 FROM starts
-    UNION ALL
-    SELECT n.contact_id, s.step + 1
-    FROM steps AS s
-    JOIN contacts AS c ON c.contact_id = s.contact_id
-    JOIN contacts AS n ON n.contact_id = c.next_any_id
-    WHERE n.started_at <= c.started_at + INTERVAL '1' DAY * $window
 ), placed AS (
     SELECT
-        least(s.step, $max_steps) AS step,
-        {{touchpoint}} AS raw_touchpoint,
-        CASE WHEN n.contact_id IS NOT NULL THEN {{next_touchpoint}} END AS raw_next,
-        c.started_at <= latest.last_started - INTERVAL '1' DAY * $window AS is_judged,
-        (CASE WHEN $same_reason THEN c.next_same_at ELSE c.next_any_at END) IS NULL
-            OR (CASE WHEN $same_reason THEN c.next_same_at ELSE c.next_any_at END)
-                > c.started_at + INTERVAL '1' DAY * $window AS no_return,
-        n.contact_id IS NOT NULL AND n.self_service IS NOT TRUE AND n.channel IS DISTINCT FROM c.channel
+        CAST(least(s.step, $max_steps) AS INTEGER) AS step,
+        s.raw_touchpoint,
+        s.raw_next,
+        s.started_at <= latest.last_started - INTERVAL '1' DAY * $window AS is_judged,
+        (CASE WHEN $same_reason THEN s.next_same_at ELSE s.next_any_at END) IS NULL
+            OR (CASE WHEN $same_reason THEN s.next_same_at ELSE s.next_any_at END)
+                > s.started_at + INTERVAL '1' DAY * $window AS no_return,
+        s.next_id IS NOT NULL AND s.next_self_service IS NOT TRUE AND s.next_channel IS DISTINCT FROM s.channel
             AS escalated,
         a.nps_n, a.promoters, a.detractors, a.csat_n, a.csat_satisfied
-    FROM steps AS s
-    JOIN contacts AS c ON c.contact_id = s.contact_id
-    LEFT JOIN contacts AS n
-        ON n.contact_id = c.next_any_id AND n.started_at <= c.started_at + INTERVAL '1' DAY * $window
-    LEFT JOIN answers AS a ON a.contact_id = c.contact_id
+    FROM stepped AS s
+    LEFT JOIN answers AS a ON a.contact_id = s.contact_id
     CROSS JOIN latest
+    WHERE s.chosen
 ), final AS (
     SELECT
         step,
