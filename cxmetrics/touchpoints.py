@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats
-from .db import Identifier, quote_ident, run
+from .db import Identifier, query, quote_ident, run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
 
@@ -35,6 +35,13 @@ def _touchpoint_sql(kind: str, alias: str) -> Identifier:
     return Identifier(f"COALESCE(CAST({alias}.{quote_ident(kind)} AS VARCHAR), '{NONE}')")
 
 
+def _journeys(con, kind: str, filters: Filters) -> Identifier:
+    """Return the text of journeys.sql with its slots filled, to embed in journey_flow.sql and
+    journey_paths.sql: both count the same journeys. It is our own checked query, not user text."""
+    return Identifier(query("touchpoints/journeys", touchpoint=_touchpoint_sql(kind, "c"),
+                            segment=filters.segment_sql(con)))
+
+
 def top_values(con, kind: str, limit: int = MAX_TOUCHPOINTS) -> list[str]:
     """Return the `limit` most common touchpoints of a kind (contacts with a customer); the rest become "Other"."""
     rows = run(con, "touchpoints/top_values", {"limit": int(limit)}, touchpoint=_touchpoint_sql(kind, "c")).fetchall()
@@ -47,8 +54,7 @@ def journey_flow(con, kind: str = "channel", filters: Filters = Filters(), windo
     the `named` most common touchpoints keep their name, the others are "Other"."""
     params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
               "max_steps": int(max_steps), "top_values": top_values(con, kind, named)}
-    frame = run(con, "touchpoints/journey_flow", params, touchpoint=_touchpoint_sql(kind, "c"),
-                segment=filters.segment_sql(con)).df()
+    frame = run(con, "touchpoints/journey_flow", params, journeys=_journeys(con, kind, filters)).df()
     frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype(int)
     return frame
 
@@ -119,8 +125,7 @@ def journey_paths(con, kind: str = "channel", filters: Filters = Filters(), wind
     """Return the most common journey paths ("web → chat → phone") with how many journeys took each."""
     params = {**filters.params(), "window": int(window), "max_steps": int(max_steps), "limit": int(limit),
               "top_values": top_values(con, kind, named)}
-    frame = run(con, "touchpoints/journey_paths", params, touchpoint=_touchpoint_sql(kind, "c"),
-                segment=filters.segment_sql(con)).df()
+    frame = run(con, "touchpoints/journey_paths", params, journeys=_journeys(con, kind, filters)).df()
     frame["journeys"] = frame["journeys"].astype(int)
     return frame
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from cxmetrics import bootstrap, outcome_rollups, outcomes, rollups
-from cxmetrics.db import UnknownColumn, connect, migrate, run
+from cxmetrics.db import UnknownColumn, connect, migrate, quote_ident, run
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 
@@ -455,7 +455,7 @@ def test_a_store_from_before_version_8_opened_read_only_uses_the_base_tables(tmp
     expected = [outcomes.outcomes(con, by, filters=f) for by in BYS for f in (Filters(), Filters(date_from=date(2024, 1, 9)))]
     # what a version-7 store looks like: fresh rollups, no outcome rollup tables
     for table in ("outcome_spans", "outcome_repeaters", "outcome_summary", "outcome_monthly"):
-        con.execute(f"DROP TABLE {table}")
+        con.execute("DROP TABLE " + quote_ident(table))
     con.execute("DELETE FROM schema_migrations WHERE version = 8")
     con.close()
     old = connect(path, read_only=True)
