@@ -16,7 +16,7 @@ than the insert, and the update held ten million row versions in memory until th
 
 from __future__ import annotations
 
-from .db import Identifier, identifier_list, quote_ident, run
+from .db import Identifier, identifier_list, run
 
 # New contacts written per statement: the facts of this many file lines are joined at once.
 LINES_PER_INSERT = 2_000_000
@@ -27,13 +27,10 @@ def insert_contacts(con, import_id: int, columns: list[str]) -> None:
     """Write the accepted typed rows (cx_typed without a row reject) into contacts, with their
     derived facts; then fix the facts of the stored contacts the new ones became neighbours of.
 
-    `columns` are the target columns in t_N order (cx_typed's t_0, t_1, ...)."""
+    `columns` are the target columns in t_N order (cx_typed's t_0, t_1, ...), customer_id among
+    them (without a customer a contact has no neighbours: the plain insert writes it)."""
     position = {name: i for i, name in enumerate(columns)}
     values = Identifier(", ".join(f"t_{i}" for i in range(len(columns))))
-    if "customer_id" not in position:  # no customer, no neighbours: every fact stays empty
-        run(con, "import/insert_rows", {"import_id": import_id}, table=quote_ident("contacts"),
-            columns=identifier_list(columns), values=values)
-        return
     key = {name: Identifier(f"t_{position[name]}" if name in position else "CAST(NULL AS VARCHAR)")
            for name in _KEYS}
     _start_affected(con)

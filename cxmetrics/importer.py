@@ -209,7 +209,7 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
                     "ALTER TABLE " + quote_ident(kind) + " ADD COLUMN " + quote_ident(target.column.name) + " VARCHAR"
                 )
         columns = [t.column.name for t in targets]
-        if kind == "contacts":  # written with their derived facts (contact_facts)
+        if kind == "contacts" and "customer_id" in columns:  # written with their derived facts
             contact_facts.insert_contacts(con, import_id, columns)
         else:
             values = Identifier(", ".join(f"t_{i}" for i in range(len(targets))))
