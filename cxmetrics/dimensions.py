@@ -14,6 +14,11 @@ from .db import Identifier, UnknownColumn, quote_ident, table_columns
 from .schema import SYSTEM_COLUMNS
 
 NO_DIMENSION = Identifier("CAST(NULL AS VARCHAR)")
+NO_JOIN = Identifier("")
+_SEGMENT_JOINS = {
+    "customers": Identifier("LEFT JOIN customers AS cu ON cu.customer_id = k.customer_id"),
+    "contacts": Identifier("LEFT JOIN contacts AS c ON c.contact_id = k.contact_id"),
+}
 _NOT_DIMENSIONS = {
     "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds"},
     "customers": SYSTEM_COLUMNS | {"customer_id"},
@@ -81,6 +86,14 @@ class Filters:
     def segment_sql(self, con) -> Identifier:
         """Return the segment column's identifier, or NULL when no segment is chosen."""
         return resolve_dimension(con, self.segment).sql if self.segment else NO_DIMENSION
+
+    def segment_join(self, con) -> Identifier:
+        """Return the join that brings the segment column into a query over rows `k` carrying a
+        customer_id and a contact_id (a follow-up case, a comment): the row's customer, or the
+        row's contact (for an answer, the contact it is about). Nothing when no segment is chosen."""
+        if not self.segment:
+            return NO_JOIN
+        return _SEGMENT_JOINS[resolve_dimension(con, self.segment).table]
 
 
 def dimension_values(con, name: str, limit: int = 500) -> list[str]:

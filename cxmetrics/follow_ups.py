@@ -1,7 +1,7 @@
 """Closing the inner loop: the follow-up cases, the rules of their handling, and how well it goes.
 
-A case is a detractor response or an unresolved complaint (the `loop_cases` view of migration
-006); the `follow_ups` table holds the handling state of the cases someone touched. Every edit
+A case is a detractor response or an unresolved complaint (the `loop_cases` view of migrations
+006 and 011, read from its rollup copy while fresh: cxmetrics/loop_rollups.py); the `follow_ups` table holds the handling state of the cases someone touched. Every edit
 goes through `save_follow_ups`, which checks each change against the rules below and writes all
 of them, with a history row each, in one transaction, or none.
 
@@ -21,9 +21,10 @@ from datetime import date, datetime, timedelta, timezone
 import duckdb
 import pandas as pd
 
-from . import stats
+from . import loop_rollups, stats
 from .db import Identifier, run
 from .dimensions import Filters
+from .loop_rollups import case_slots, cases_source
 
 OPEN, IN_PROGRESS, CLOSED = "open", "in_progress", "closed"
 STATUSES = (OPEN, IN_PROGRESS, CLOSED)
@@ -179,7 +180,7 @@ def save_follow_ups(con, changes: list[Change], at: datetime | None = None) -> i
 
 def _plan(con, change: Change, at: datetime):
     """Return (change, stored?, old state, new state, reopen) or None when the change changes nothing."""
-    rows = run(con, "loop/case_state", {"case_id": change.case_id}).fetchall()
+    rows = run(con, "loop/case_state", {"case_id": change.case_id}, cases=cases_source(con)).fetchall()
     if not rows:
         raise FollowUpError("no such case in the data (a detractor response or an unresolved complaint).")
     (_, opened_at, default, contact_team, stored, status, owner, team, due, result, note, reopened, _,
@@ -212,7 +213,7 @@ def follow_up_list(con, filters: Filters = Filters(), statuses=NOT_HANDLED, cust
     """Return the cases in the filters with the given statuses (all with None), oldest first, with their handling state."""
     params = {**filters.params(), "statuses": list(statuses) if statuses else None, "customer_id": customer_id,
               "today": today or utc_now().date(), "limit": int(limit)}
-    return run(con, "loop/cases", params, segment=filters.segment_sql(con)).df()
+    return run(con, "loop/cases", params, **case_slots(con, filters)).df()
 
 
 def case_history(con, case_ids) -> pd.DataFrame:
@@ -240,9 +241,13 @@ def follow_up_metrics(con, by: str = "owner", filters: Filters = Filters(),
     if not target_hours or target_hours <= 0:
         raise ValueError("the first follow-up target must be a positive number of hours")
     params = {**filters.params(), "target_hours": float(target_hours), "now": now or utc_now()}
-    counts = run(con, "loop/follow_up_metrics", params, grouping=GROUPINGS[by],
-                 segment=filters.segment_sql(con)).df()
-    groups = counts[counts["is_overall"] == 0].sort_values("cases", ascending=False, kind="stable")
+    if loop_rollups.counts_answer(con, filters):
+        counts = run(con, "loop/follow_up_metrics_rolled", params, grouping=GROUPINGS[by]).df()
+    else:
+        counts = run(con, "loop/follow_up_metrics", params, grouping=GROUPINGS[by], **case_slots(con, filters)).df()
+    # Most cases first; ties by name, so the order does not depend on how the query happened to run.
+    groups = counts[counts["is_overall"] == 0].sort_values(["cases", "group_value"], ascending=[False, True],
+                                                          kind="stable")
     overall = counts[counts["is_overall"] == 1]
     rows = [{by: row["group_value"], **_figures(row)} for _, row in groups.iterrows()]
     rows += [{by: OVERALL, **_figures(row)} for _, row in overall.iterrows()]

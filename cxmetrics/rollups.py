@@ -15,6 +15,7 @@ MAX_SEGMENT_VALUES values. Anything else is computed from the base tables.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from .db import run
 
@@ -68,7 +69,8 @@ def refresh(con) -> None:
     """Rebuild every rollup from the base tables and record the data version they reflect.
 
     Run it inside the transaction that changed the data; it opens none of its own."""
-    from . import metric_rollups, outcome_rollups, path_rollups  # noqa: F401  (registers its steps)
+    from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups,  # noqa: F401  (registers
+                   path_rollups)  # noqa: F401  its steps)
 
     segments = choose_segments(con)
     run(con, "rollups/clear_segments")
@@ -112,6 +114,13 @@ def choose_segments(con) -> dict[str, str]:
         if is_text and values <= MAX_SEGMENT_VALUES:
             chosen[dimension.name] = dimension.table
     return chosen
+
+
+def whole_days(filters) -> bool:
+    """Return True when the filters' dates (if any) are calendar days, not times of day: the rollups
+    keep days, so only such a request can be answered from them."""
+    return all(value is None or (isinstance(value, date) and not isinstance(value, datetime))
+               for value in (filters.date_from, filters.date_to))
 
 
 def _quoted(name: str):

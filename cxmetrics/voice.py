@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import stats
+from .comment_rollups import comment_slots
 from .db import run
 from .dimensions import Filters
 from .segments import estimate
@@ -71,13 +72,13 @@ def comments(con, filters: Filters = Filters(), query: CommentQuery = CommentQue
     ensure_facts(con)
     params = {**filters.params(), **query.params(), "neutral_band": NEUTRAL_BAND,
               "limit": max(1, min(int(limit), MAX_COMMENTS))}
-    return run(con, "voice/comments", params, segment=filters.segment_sql(con)).df()
+    return run(con, "voice/comments", params, **comment_slots(con, filters)).df()
 
 
 def theme_counts(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Return the counts behind every theme figure: one row per theme plus the overall row (is_overall = 1)."""
     ensure_facts(con)
-    frame = run(con, "voice/theme_counts", filters.params(), segment=filters.segment_sql(con)).df()
+    frame = run(con, "voice/theme_counts", filters.params(), **comment_slots(con, filters)).df()
     counts = [c for c in frame.columns if c not in ("is_overall", "theme", "sentiment", "untagged")]
     frame[counts] = frame[counts].fillna(0).astype(int)
     return frame
@@ -116,7 +117,9 @@ def theme_summary(con, filters: Filters = Filters()) -> tuple[pd.DataFrame, dict
     frame = pd.DataFrame(rows, columns=columns)
     frame["significant"] = stats.benjamini_hochberg(
         [None if pd.isna(p) else float(p) for p in frame["p_value"]]) if len(frame) else []
-    frame = frame.sort_values(["detractor_share", "comments"], ascending=False, na_position="last")
+    # Ties by name, so the order does not depend on the order the query happened to return.
+    frame = frame.sort_values(["detractor_share", "comments", "theme"], ascending=[False, False, True],
+                              na_position="last", kind="stable")
     untagged = int(overall["untagged"] or 0)
     summary = {"comments": int(overall["comments"]), "untagged": untagged,
                "tagged_share": float(100.0 * (1 - untagged / overall["comments"])) if overall["comments"] else None,
@@ -160,14 +163,15 @@ def theme_drivers(con, metric: str = "nps", filters: Filters = Filters()) -> pd.
         [None if pd.isna(p) else float(p) for p in frame["p_value"]]) if len(frame) else []
     frame = frame.drop(columns="p_value")[["theme", "share", "value", "rest_value", "n", "impact", "impact_low",
                                            "impact_high", "significant", "too_few"]]
-    return frame.sort_values("impact", ascending=False, na_position="last").reset_index(drop=True)
+    return frame.sort_values(["impact", "theme"], ascending=[False, True], na_position="last",
+                             kind="stable").reset_index(drop=True)
 
 
 def theme_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Return one row per theme × month: comments that month, mentions, share of comments mentioning the theme
     with its Wilson interval, and the same among detractors' comments; oldest month first."""
     ensure_facts(con)
-    frame = run(con, "voice/theme_months", filters.params(), segment=filters.segment_sql(con)).df()
+    frame = run(con, "voice/theme_months", filters.params(), **comment_slots(con, filters)).df()
     rows = []
     for record in frame.itertuples(index=False):
         share = stats.wilson(int(record.mentions), int(record.comments))

@@ -3,7 +3,8 @@
 -- due date, the contact's team), oldest first, at most $limit.
 -- $statuses (VARCHAR[] or NULL = all), $customer_id (or NULL = all), $today (DATE: overdue is
 -- judged against it), $date_from, $date_to (DATE or NULL; when the case opened, whole days),
--- $channels, $reasons, $segment_values (VARCHAR[] or NULL) as in the metrics. Slot: {{segment}}.
+-- $channels, $reasons, $segment_values (VARCHAR[] or NULL) as in the metrics. Slots: {{cases}}
+-- (loop_case_rollup or the loop_cases view), {{segment}}, {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
         k.case_id, k.case_kind, k.customer_id, k.opened_at, k.channel, k.contact_reason, k.nps, k.comment,
@@ -14,9 +15,9 @@ WITH scoped AS (
         f.result, f.note,
         COALESCE(f.reopened, 0) AS reopened,
         f.first_action_at, f.closed_at, k.saved_state
-    FROM loop_cases AS k
+    FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
-    LEFT JOIN customers AS cu ON cu.customer_id = k.customer_id
+    {{segment_join}}
     WHERE ($customer_id IS NULL OR k.customer_id = $customer_id)
       AND ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

@@ -2,7 +2,8 @@
 -- counts behind time to first follow-up, share closed by the due date and detractors saved.
 -- $target_hours (first follow-up target), $now (TIMESTAMP: cases still inside their target are
 -- not judged yet), $date_from, $date_to (DATE or NULL; when the case opened), $channels,
--- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{grouping}}, {{segment}}.
+-- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{grouping}}, {{cases}} (loop_case_rollup
+-- or the loop_cases view), {{segment}}, {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
         k.case_kind, k.opened_at, k.saved_state,
@@ -10,9 +11,9 @@ WITH scoped AS (
         COALESCE(f.status, 'open') AS status,
         f.first_action_at, f.closed_at,
         {{grouping}} AS group_value
-    FROM loop_cases AS k
+    FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
-    LEFT JOIN customers AS cu ON cu.customer_id = k.customer_id
+    {{segment_join}}
     WHERE ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, k.channel))

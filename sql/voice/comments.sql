@@ -5,23 +5,22 @@
 -- $nps_groups ('detractor'/'passive'/'promoter'), $csat_bands ('dissatisfied'/'neutral'/
 -- 'satisfied'), $sentiments ('negative'/'neutral'/'positive') VARCHAR[] or NULL; $theme
 -- (VARCHAR or NULL: only comments mentioning it); $neutral_band (sentiment within ± it is neutral).
--- Slot: {{segment}} (a column of c or cu, or NULL).
+-- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
+-- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
-        r.response_id, r.responded_at, COALESCE(r.customer_id, c.customer_id) AS customer_id,
-        r.nps, r.csat, r.comment, c.channel, c.contact_reason,
-        CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' WHEN r.nps >= 0 THEN 'detractor' END
+        k.response_id, k.responded_at, k.customer_id,
+        k.nps, k.csat, k.comment, k.channel, k.contact_reason,
+        CASE WHEN k.nps >= 9 THEN 'promoter' WHEN k.nps >= 7 THEN 'passive' WHEN k.nps >= 0 THEN 'detractor' END
             AS nps_group,
-        CASE WHEN r.csat >= 4 THEN 'satisfied' WHEN r.csat = 3 THEN 'neutral' WHEN r.csat >= 1 THEN 'dissatisfied' END
+        CASE WHEN k.csat >= 4 THEN 'satisfied' WHEN k.csat = 3 THEN 'neutral' WHEN k.csat >= 1 THEN 'dissatisfied' END
             AS csat_band
-    FROM responses AS r
-    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
-    LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
-    WHERE trim(r.comment) <> ''
-      AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
-      AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
-      AND ($channels IS NULL OR list_contains($channels, c.channel))
-      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+    FROM {{comments}} AS k
+    {{segment_join}}
+    WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
+      AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+      AND ($channels IS NULL OR list_contains($channels, k.channel))
+      AND ($reasons IS NULL OR list_contains($reasons, k.contact_reason))
       AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
 ), scored AS (
     SELECT s.*, cs.sentiment,

@@ -2,18 +2,17 @@
 -- (is_overall = 1, theme NULL): comments, the NPS and CSAT counts behind each figure, comments
 -- per NPS group, the mean lexicon sentiment, and (overall row) comments mentioning no theme.
 -- $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
--- Slot: {{segment}} (a column of c or cu, or NULL).
+-- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
+-- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
-    SELECT r.response_id, r.nps, r.csat, cs.sentiment
-    FROM responses AS r
-    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
-    LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
-    LEFT JOIN comment_sentiment AS cs ON cs.response_id = r.response_id
-    WHERE trim(r.comment) <> ''
-      AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
-      AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
-      AND ($channels IS NULL OR list_contains($channels, c.channel))
-      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+    SELECT k.response_id, k.nps, k.csat, cs.sentiment
+    FROM {{comments}} AS k
+    {{segment_join}}
+    LEFT JOIN comment_sentiment AS cs ON cs.response_id = k.response_id
+    WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
+      AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+      AND ($channels IS NULL OR list_contains($channels, k.channel))
+      AND ($reasons IS NULL OR list_contains($reasons, k.contact_reason))
       AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
 ), dictionary AS (
     SELECT DISTINCT theme FROM themes

@@ -1,17 +1,17 @@
 -- One row per theme × month (first day) that has comments in scope: comments that month,
 -- those mentioning the theme, and the same among detractors. Responses without a date are left
 -- out. $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
--- Slot: {{segment}} (a column of c or cu, or NULL).
+-- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
+-- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
-    SELECT r.response_id, r.nps, CAST(date_trunc('month', r.responded_at) AS DATE) AS month
-    FROM responses AS r
-    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
-    LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
-    WHERE trim(r.comment) <> '' AND r.responded_at IS NOT NULL
-      AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
-      AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
-      AND ($channels IS NULL OR list_contains($channels, c.channel))
-      AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
+    SELECT k.response_id, k.nps, CAST(date_trunc('month', k.responded_at) AS DATE) AS month
+    FROM {{comments}} AS k
+    {{segment_join}}
+    WHERE k.responded_at IS NOT NULL
+      AND ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
+      AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
+      AND ($channels IS NULL OR list_contains($channels, k.channel))
+      AND ($reasons IS NULL OR list_contains($reasons, k.contact_reason))
       AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
 ), months AS (
     SELECT month, count(*) AS comments, count(*) FILTER (WHERE nps <= 6) AS detractor_comments

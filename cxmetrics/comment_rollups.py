@@ -1,0 +1,47 @@
+"""The survey comments kept as a rollup: `comment_rollup` holds the rows of sql/voice/comment_rows.sql
+(one per response with a comment, with its customer and its contact's channel and reason), written
+once per data change, so the Voice of the customer queries scope a hundred thousand comments
+instead of joining every answer to ten million contacts on every visit.
+
+The theme mentions and sentiments are joined at read time: they have their own build
+(cxmetrics/themes.py), which follows the dictionary as well as the data. A query reads the rollup
+only while `rollups.is_fresh` says it reflects the data as it is now, and that query (as a subquery)
+otherwise; the two hold the same rows (tests/test_comment_rollups.py).
+"""
+
+from __future__ import annotations
+
+from . import rollups
+from .db import Identifier, query, run, table_columns
+from .dimensions import Filters
+
+ROLLED_COMMENTS = Identifier("comment_rollup")
+
+
+def _rows() -> Identifier:
+    """Return sql/voice/comment_rows.sql, to embed as a subquery: our own checked query, not user text."""
+    return Identifier(query("voice/comment_rows"))
+
+
+@rollups.step
+def build(con, segments: dict[str, str]) -> None:
+    """Rewrite comment_rollup from the comment rows, newest answer first (the comment list reads newest
+    first, and the date filters skip row groups that way). Segments are joined at read time."""
+    run(con, "rollups/comments_clear")
+    run(con, "rollups/comments_build", rows=_rows())
+
+
+def comments_source(con) -> Identifier:
+    """Return the relation to read comments from: the rollup while it is fresh, else the comment rows
+    computed from the base tables. A store from before migration 12 opened read-only (so not
+    migrated) has no rollup table."""
+    if rollups.is_fresh(con) and table_columns(con, "comment_rollup"):
+        return ROLLED_COMMENTS
+    return Identifier(f"({_rows()})")
+
+
+def comment_slots(con, filters: Filters = Filters()) -> dict[str, Identifier]:
+    """Return the slots a comment query takes: `comments` (see comments_source), `segment` (the
+    filter's segment column, or NULL) and `segment_join` (the join that brings it in, or nothing)."""
+    return {"comments": comments_source(con), "segment": filters.segment_sql(con),
+            "segment_join": filters.segment_join(con)}

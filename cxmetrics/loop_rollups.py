@@ -1,0 +1,54 @@
+"""The follow-up cases kept as a rollup: `loop_case_rollup` holds the rows of the `loop_cases` view
+(a detractor answer or an unresolved complaint per row, with its default due date and whether a
+detractor was saved), written once per data change so Close the loop and Customer story read a
+table instead of joining millions of answers and contacts on every visit.
+
+The cases follow the data alone: their handling state lives in `follow_ups`, which the queries
+join at read time, so a saved edit shows at once and never makes the rollup stale. A query reads
+the rollup only while `rollups.is_fresh` says it reflects the data as it is now, and the view
+otherwise; the two hold the same rows (tests/test_loop_rollups.py).
+"""
+
+from __future__ import annotations
+
+from . import rollups
+from .db import Identifier, run, table_columns
+from .dimensions import Filters
+
+ROLLED_CASES = Identifier("loop_case_rollup")
+_VIEW = Identifier("loop_cases")
+_TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("loop_case_counts"))
+
+
+@rollups.step
+def build(con, segments: dict[str, str]) -> None:
+    """Rewrite loop_case_rollup from the view, in opening order (the case list reads oldest first
+    and the date filters are on opening: both skip row groups that way), then the customers with a
+    detractor case, newest first, and the case counts. Segments are joined at read time, so
+    `segments` is not used."""
+    for table in _TABLES:
+        run(con, "rollups/loop_clear", table=table)
+    run(con, "rollups/loop_cases_build")
+    run(con, "rollups/loop_customers_build")
+    run(con, "rollups/loop_counts_build")
+
+
+def cases_source(con) -> Identifier:
+    """Return the relation to read cases from: the rollup while it is fresh, else the view. A store
+    from before migration 11 opened read-only (so not migrated) has no rollup table."""
+    if rollups.is_fresh(con) and table_columns(con, "loop_case_rollup"):
+        return ROLLED_CASES
+    return _VIEW
+
+
+def counts_answer(con, filters: Filters) -> bool:
+    """Return True when the follow-up figures for `filters` can be counted from loop_case_counts:
+    the rollups are fresh, the dates are whole days and no segment is chosen (segments are joined
+    row by row)."""
+    return not filters.segment and rollups.whole_days(filters) and cases_source(con) == ROLLED_CASES
+
+
+def case_slots(con, filters: Filters = Filters()) -> dict[str, Identifier]:
+    """Return the slots a case query takes: `cases` (see cases_source), `segment` (the filter's
+    segment column, or NULL) and `segment_join` (the join that brings that column in, or nothing)."""
+    return {"cases": cases_source(con), "segment": filters.segment_sql(con), "segment_join": filters.segment_join(con)}
