@@ -75,8 +75,27 @@ def counts(
     """Return (response counts, contact counts) framed as the base queries frame them, or None
     when the rollups cannot answer this request."""
     plan = _plan(con, by, filters, window, grain)
-    if plan is None:
+    return None if plan is None else _counts(con, plan, filters, window, same_reason)
+
+
+def pair_counts(
+    con, rows: str, columns: str, filters: Filters, window: int, same_reason: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return (response counts, contact counts) grouped by a pair of the rollups' own columns
+    (channel and contact reason, either way round), or None when the rollups cannot answer. The
+    group_value is the JSON list [rows value, columns value]; a pair with a missing value is in no
+    group (as a missing value is in none when split by one)."""
+    names = {resolve_dimension(con, name).name for name in (rows, columns)}
+    plan = _plan(con, None, filters, window, None)
+    if plan is None or names != {"channel", "contact_reason"}:
         return None
+    first, second = _GROUPS[resolve_dimension(con, rows).name], _GROUPS[resolve_dimension(con, columns).name]
+    pair = Identifier(f"CASE WHEN {first} IS NULL OR {second} IS NULL THEN NULL "
+                      f"ELSE to_json([{first}, {second}]) END")
+    return _counts(con, _Plan(plan.seg_name, pair), filters, window, same_reason)
+
+
+def _counts(con, plan: _Plan, filters: Filters, window: int, same_reason: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     reason = "same" if same_reason else "any"
     params = {**filters.params(), "seg_name": plan.seg_name}
     responses = run(con, "rollups/response_counts", params, group=plan.group).df()

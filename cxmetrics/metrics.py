@@ -129,7 +129,7 @@ def metrics(
     groups = []
     if by:
         part = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
-        for _, row in part.sort_values("group_value", key=lambda s: s.astype(str)).iterrows():
+        for row in part.sort_values("group_value", key=lambda s: s.astype(str)).to_dict("records"):
             groups.append({by: _plain(row["group_value"]), **figures(row)})
     return {"overall": overall, "groups": groups}
 
@@ -149,7 +149,7 @@ def metric_trend(
     counts = metric_counts(con, None, filters, window, same_reason, grain=grain)
     rows = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()].sort_values("group_value")
     frame = pd.DataFrame(
-        [{"period": row["group_value"], **figures(row)} for _, row in rows.iterrows()],
+        [{"period": row["group_value"], **figures(row)} for row in rows.to_dict("records")],
         columns=["period", *METRIC_FIELDS],
     )
     frame["period"] = pd.to_datetime(frame["period"])
@@ -180,8 +180,12 @@ def metric_matrix(
     from .dimensions import dimension_values
     from .presentation import N_FIELD
 
+    shown = dimension_values(con, columns, limit=max_columns)
+    pairs = metric_rollups.pair_counts(con, rows, columns, filters, int(window), bool(same_reason))
+    if pairs is not None:
+        return _matrix_from_pairs(pairs, rows, columns, metric, shown)
     frames = []
-    for value in dimension_values(con, columns, limit=max_columns):
+    for value in shown:
         scoped = _restrict(filters, columns, value)
         if scoped is None:
             continue
@@ -191,6 +195,30 @@ def metric_matrix(
     if not frames:
         return pd.DataFrame(columns=[rows, columns, metric, "n"])
     return pd.concat(frames, ignore_index=True)
+
+
+def _matrix_from_pairs(pairs, rows: str, columns: str, metric: str, shown: list[str]) -> pd.DataFrame:
+    """Return metric_matrix's frame from counts grouped by (rows value, columns value): the same
+    rows in the same order as one single-dimension query per shown columns value would give."""
+    import json
+
+    from .presentation import N_FIELD
+
+    responses, contacts = pairs
+    merged = responses.merge(contacts, on=["is_overall", "group_value"], how="outer")
+    counts = [c for c in merged.columns if c not in ("is_overall", "group_value")]
+    merged[counts] = merged[counts].fillna(0)
+    merged = merged[(merged["is_overall"] == 0) & merged["group_value"].notna()]
+    # Plain dicts, not pandas rows: figures() reads each count by name, and a Series lookup costs
+    # ten times a dict's over the dozens of pairs of a matrix.
+    by_pair = {tuple(json.loads(row["group_value"])): row for row in merged.to_dict("records")}
+    found = []
+    for value in shown:
+        for row_value in sorted((r for r, c in by_pair if c == value), key=str):
+            figures_ = figures(by_pair[(row_value, value)])
+            found.append({rows: row_value, columns: value, metric: figures_[metric],
+                          "n": figures_[N_FIELD.get(metric, "contacts")]})
+    return pd.DataFrame(found, columns=[rows, columns, metric, "n"])
 
 
 def _restrict(filters: Filters, column: str, value: str) -> Filters | None:

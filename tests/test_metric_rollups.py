@@ -14,8 +14,10 @@ import pytest
 
 from cxmetrics import bootstrap, metric_rollups, metrics, rollups
 from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
+from cxmetrics.dimensions import Filters, dimension_values
 from cxmetrics.importer import ImportOptions, load_file
+
+from rollup_checks import fresh_and_stale
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +85,37 @@ FILTERS = [
     Filters(segment="Team", segment_values=("Atlas",)),
     Filters(date_from=date(2025, 4, 1), channels=("chat",), segment="region", segment_values=("Zürich",)),
 ]
+
+
+def assert_same_matrix(con, filters, window):
+    """metric_matrix from the pair counts equals one single-dimension query per column value."""
+    for rows, columns in (("contact_reason", "channel"), ("channel", "contact_reason")):
+        for metric in ("fcr", "repeat_rate", "nps", "csat", "contacts"):
+            for same_reason in (False, True):
+                rolled, base = fresh_and_stale(con, lambda: metrics.metric_matrix(
+                    con, rows, columns, metric, filters, window, same_reason, max_columns=3))
+                pd.testing.assert_frame_equal(rolled, base, check_dtype=False)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_metric_matrix_from_pair_counts_equals_one_query_per_column(sample, filters):
+    assert metric_rollups.pair_counts(sample, "contact_reason", "channel", filters, 7, False) is not None \
+        or filters.segment == "Team"  # a segment the sample rolls under its own name only
+    assert_same_matrix(sample, filters, 7)
+
+
+def test_channel_and_reason_values_from_the_rollup_equal_the_contacts(sample):
+    for name in ("channel", "contact_reason", "Contact Reason"):
+        for limit in (3, 500):
+            rolled, base = fresh_and_stale(sample, lambda: dimension_values(sample, name, limit))
+            assert rolled == base and len(base) == min(limit, len(set(base)))
+    assert len(dimension_values(sample, "channel")) >= 4
+
+
+def test_what_the_pair_counts_leave_to_the_loop(sample):
+    assert metric_rollups.pair_counts(sample, "contact_reason", "tier", Filters(), 7, False) is None
+    assert metric_rollups.pair_counts(sample, "channel", "channel", Filters(), 7, False) is None
+    assert metric_rollups.pair_counts(sample, "contact_reason", "channel", Filters(), 3, False) is None
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
@@ -236,6 +269,7 @@ def test_random_stores_equal_the_base_tables(tmp_path, seed):
                 for by in (None, "channel", "contact_reason", "tier"):
                     assert_same(con, by, filters, window, same)
             assert_same(con, None, filters, window, False, "week")
+            assert_same_matrix(con, filters, window)
     con.close()
 
 
