@@ -22,10 +22,9 @@ _TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("lo
 
 @rollups.step
 def build(con, segments: dict[str, str]) -> None:
-    """Rewrite loop_case_rollup from the view, in opening order (the case list reads oldest first
-    and the date filters are on opening: both skip row groups that way), then the customers with a
-    detractor case, newest first, and the case counts. Segments are joined at read time, so
-    `segments` is not used."""
+    """Rewrite loop_case_rollup from the view, then the customers with a detractor case (newest
+    first) and the case counts from it. Segments are joined at read time, so `segments` is not
+    used."""
     for table in _TABLES:
         run(con, "rollups/loop_clear", table=table)
     run(con, "rollups/loop_cases_build")

@@ -6,12 +6,13 @@
 -- their latest answer of 7 or more) instead of three correlated EXISTS per detractor, which
 -- scanned outcomes and answers once per case: seconds at two million answers.
 --
--- loop_case_rollup holds the view's rows, written in opening order with the other rollups after
--- every import and delete, and read only while rollup_state says they are fresh. The cases follow
--- the data alone (the handling state is in follow_ups), so rebuilding them with the data version
--- is exact. detractor_customer_rollup holds one row per customer with a detractor case, newest
--- detractor answer first: Customer story lists the latest of them on every visit. A store built before this version recorded rollups without these rows: forgetting its
--- rollup state sends every query to the base tables until the next build.
+-- loop_case_rollup holds the view's rows, written with the other rollups after every import and
+-- delete, and read only while rollup_state says they are fresh. The cases follow the data alone
+-- (the handling state is in follow_ups), so rebuilding them with the data version is exact.
+-- detractor_customer_rollup holds one row per customer with a detractor case, newest detractor
+-- answer first: Customer story lists the latest of them on every visit. A store built before
+-- this version recorded rollups without these rows: forgetting its rollup state sends every
+-- query to the base tables until the next build.
 DELETE FROM rollup_state;
 
 CREATE OR REPLACE VIEW loop_cases AS
