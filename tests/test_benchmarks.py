@@ -100,12 +100,12 @@ def test_targets_are_never_shown_met_below_full_scale(tiny_run):
 
 def test_memory_limit_the_engine_sets_is_reported(tiny_run):
     figures, text, _ = tiny_run
-    assert figures["memory_limit"] is not None  # db.connect sets one (1 GB unless $CXMETRICS_MEMORY_LIMIT)
+    assert figures["memory_limit"] is not None  # db.connect sets one (800 MB unless $CXMETRICS_MEMORY_LIMIT)
     assert f"| DuckDB memory_limit | {figures['memory_limit']} |" in text
 
 
 def test_the_benchmark_limit_does_not_leak_into_its_caller(tiny_run):
-    # The phases run under 1 GB; the process that called run.main (here, the test session, whose
+    # The phases run under 800 MB; the process that called run.main (here, the test session, whose
     # later imports include a 2,000-column file) must get its own setting back.
     assert LIMIT_AROUND_RUN["after"] == LIMIT_AROUND_RUN["before"]
 
