@@ -13,8 +13,6 @@ caller asks the base tables, which give the same figures, slower.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import duckdb
 import pandas as pd
 
@@ -115,15 +113,9 @@ def _answer(con, name: str, params: dict, **slots: Identifier) -> pd.DataFrame |
 def _segment_name(con, filters: Filters) -> str | None:
     """Return the seg_name whose rows answer `filters` ('' without a segment), or None when the
     rollups cannot: stale, a segment not rolled, or a date that is not a whole day."""
-    if not all(_whole_day(d) for d in (filters.date_from, filters.date_to)) or not rollups.is_fresh(con):
+    if not rollups.whole_days(filters) or not rollups.is_fresh(con):
         return None
     if not filters.segment:
         return ""
     dimension = resolve_dimension(con, filters.segment)
     return dimension.name if rollups.rolled_segments(con).get(dimension.name) == dimension.table else None
-
-
-def _whole_day(value) -> bool:
-    """Return True for no date or a calendar date: the rollups keep days, not times of day."""
-    return value is None or (isinstance(value, date) and not isinstance(value, datetime))
-

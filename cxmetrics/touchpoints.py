@@ -2,8 +2,13 @@
 
 A journey is a chain of one customer's contacts where each starts at most W days after the one
 before (the repeat window); it starts at a contact with no contact of that customer in the W days
-before it. Journeys are followed through the stored prev/next contact facts, so no window
-function runs over all contacts per click. The filters choose journeys by their first contact.
+before it. The filters choose journeys by their first contact (its day, channel, reason, segment).
+
+The flow, the paths and the touchpoints named are answered from the touchpoint rollups
+(cxmetrics/touchpoint_rollups.py: every journey counted once per data change, by its first
+contact) when those can: fresh, a window of rollups.ROLLUP_WINDOWS, whole-day dates, no segment
+filter, at most MAX_STEPS steps. Anything else runs the base queries (sql/touchpoints/: window
+functions over the chosen contacts), which give the same rows in the same order.
 
 Per touchpoint (a channel or a contact reason, at a step of the journey): contacts; contact FCR
 (the engine's definition, with the same-reason setting); NPS and CSAT of the answers linked to
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import stats
+from . import stats, touchpoint_rollups
 from .db import Identifier, query, quote_ident, run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
@@ -44,7 +49,11 @@ def _journeys(con, kind: str, filters: Filters) -> Identifier:
 
 def top_values(con, kind: str, limit: int = MAX_TOUCHPOINTS) -> list[str]:
     """Return the `limit` most common touchpoints of a kind (contacts with a customer); the rest become "Other"."""
-    rows = run(con, "touchpoints/top_values", {"limit": int(limit)}, touchpoint=_touchpoint_sql(kind, "c")).fetchall()
+    touchpoint = _touchpoint_sql(kind, "c")
+    rolled = touchpoint_rollups.top_values(con, kind, limit)
+    if rolled is not None:
+        return rolled
+    rows = run(con, "touchpoints/top_values", {"limit": int(limit)}, touchpoint=touchpoint).fetchall()
     return [r[0] for r in rows]
 
 
@@ -52,9 +61,12 @@ def journey_flow(con, kind: str = "channel", filters: Filters = Filters(), windo
                  same_reason: bool = False, max_steps: int = MAX_STEPS, named: int = MAX_TOUCHPOINTS) -> pd.DataFrame:
     """Return one row per step × touchpoint × next touchpoint (None where the journey ends) with the counts;
     the `named` most common touchpoints keep their name, the others are "Other"."""
-    params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
-              "max_steps": int(max_steps), "top_values": top_values(con, kind, named)}
-    frame = run(con, "touchpoints/journey_flow", params, journeys=_journeys(con, kind, filters)).df()
+    top = top_values(con, kind, named)
+    frame = touchpoint_rollups.flow(con, kind, filters, int(window), same_reason, int(max_steps), top)
+    if frame is None:
+        params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
+                  "max_steps": int(max_steps), "top_values": top}
+        frame = run(con, "touchpoints/journey_flow", params, journeys=_journeys(con, kind, filters)).df()
     frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype(int)
     return frame
 
@@ -123,9 +135,12 @@ def touchpoint_summary(flow: pd.DataFrame) -> pd.DataFrame:
 def journey_paths(con, kind: str = "channel", filters: Filters = Filters(), window: int = DEFAULT_WINDOW,
                   max_steps: int = MAX_STEPS, limit: int = 15, named: int = MAX_TOUCHPOINTS) -> pd.DataFrame:
     """Return the most common journey paths ("web → chat → phone") with how many journeys took each."""
-    params = {**filters.params(), "window": int(window), "max_steps": int(max_steps), "limit": int(limit),
-              "top_values": top_values(con, kind, named)}
-    frame = run(con, "touchpoints/journey_paths", params, journeys=_journeys(con, kind, filters)).df()
+    top = top_values(con, kind, named)
+    frame = touchpoint_rollups.paths(con, kind, filters, int(window), int(max_steps), int(limit), top)
+    if frame is None:
+        params = {**filters.params(), "window": int(window), "max_steps": int(max_steps), "limit": int(limit),
+                  "top_values": top}
+        frame = run(con, "touchpoints/journey_paths", params, journeys=_journeys(con, kind, filters)).df()
     frame["journeys"] = frame["journeys"].astype(int)
     return frame
 

@@ -1,0 +1,46 @@
+-- Adds journey_flow_rollup's by-day rows for one window and one touchpoint kind, counted from the
+-- temp table of touchpoint_stage.sql: one per start day × the start's channel and reason (codes,
+-- NULL for NULL) × step × touchpoint × next touchpoint (codes, 0 for NULL). A contact that no
+-- journey start precedes (none, when the stored prev/next facts are whole) is left out, as
+-- journeys.sql leaves it. $window (the W of the columns read), $kind ('channel' |
+-- 'contact_reason'), $shift (where the window's bits start in the stage's counted: 0 or 4).
+-- Slots: {{suffix}} (w7 or w30: the stage's columns of that window).
+INSERT INTO journey_flow_rollup
+WITH codes AS (
+    SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
+), grouped AS (
+    SELECT
+        s.start_day_{{suffix}} AS day,
+        s.start_cr_{{suffix}} AS start_cr,
+        s.step_{{suffix}} AS step,
+        CAST(CASE WHEN $kind = 'channel' THEN s.cr // codes.k ELSE s.cr % codes.k END AS INTEGER) AS touchpoint,
+        CAST(CASE WHEN s.len_{{suffix}} < 2 THEN NULL
+                  WHEN $kind = 'channel' THEN s.p1 // codes.k ELSE s.p1 % codes.k END AS INTEGER) AS next_touchpoint,
+        count(*) AS contacts,
+        count(*) FILTER (WHERE (s.counted >> $shift) & 1 = 1) AS judged,
+        count(*) FILTER (WHERE (s.counted >> $shift) & 2 = 2) AS fcr_yes_any,
+        count(*) FILTER (WHERE (s.counted >> $shift) & 4 = 4) AS fcr_yes_same,
+        count(*) FILTER (WHERE (s.counted >> $shift) & 8 = 8) AS escalated,
+        coalesce(sum(s.nps_n), 0) AS nps_n,
+        coalesce(sum(s.promoters), 0) AS promoters,
+        coalesce(sum(s.detractors), 0) AS detractors,
+        coalesce(sum(s.csat_n), 0) AS csat_n,
+        coalesce(sum(s.csat_satisfied), 0) AS csat_satisfied
+    FROM cx_touchpoint_stage AS s
+    CROSS JOIN codes
+    WHERE s.start_cr_{{suffix}} IS NOT NULL
+    GROUP BY ALL
+)
+SELECT
+    $window AS win,
+    $kind AS kind,
+    false AS all_days,
+    g.day,
+    CAST(nullif(g.start_cr // codes.k, 0) AS INTEGER) AS channel,
+    CAST(nullif(g.start_cr % codes.k, 0) AS INTEGER) AS contact_reason,
+    g.step, g.touchpoint, g.next_touchpoint,
+    g.contacts, g.judged, g.fcr_yes_any, g.fcr_yes_same, g.escalated,
+    g.nps_n, g.promoters, g.detractors, g.csat_n, g.csat_satisfied
+FROM grouped AS g
+CROSS JOIN codes
+ORDER BY g.day

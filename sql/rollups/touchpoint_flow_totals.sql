@@ -1,0 +1,10 @@
+-- Adds journey_flow_rollup's every-day rows (all_days, day NULL) for one window and kind: its
+-- by-day rows summed over the days. $window, $kind ('channel' | 'contact_reason').
+INSERT INTO journey_flow_rollup
+SELECT
+    win, kind, true AS all_days, NULL AS day, channel, contact_reason, step, touchpoint, next_touchpoint,
+    sum(contacts), sum(judged), sum(fcr_yes_any), sum(fcr_yes_same), sum(escalated),
+    sum(nps_n), sum(promoters), sum(detractors), sum(csat_n), sum(csat_satisfied)
+FROM journey_flow_rollup
+WHERE win = $window AND kind = $kind AND NOT all_days
+GROUP BY win, kind, channel, contact_reason, step, touchpoint, next_touchpoint
