@@ -284,15 +284,73 @@ def identifier_list(names) -> Identifier:
     return Identifier(", ".join(quote_ident(n) for n in names))
 
 
+class _Gate:
+    """Lets this process's queries run side by side, and one that ran out of memory run again alone.
+
+    DuckDB's memory_limit is shared by every query of the process: fifty dashboard sessions asking
+    for figures no rollup holds (a repeat window of 14 days, say) each scan millions of contacts at
+    once, and some run out of memory although each alone fits. Such a query waits until the
+    queries running now have finished, runs with no other starting meanwhile, and only its own
+    second failure reaches the caller."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._running = 0
+        self._alone = False
+
+    @contextmanager
+    def shared(self):
+        with self._changed:
+            while self._alone:
+                self._changed.wait()
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def alone(self):
+        with self._changed:
+            while self._alone:
+                self._changed.wait()
+            self._alone = True
+            while self._running:
+                self._changed.wait()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._alone = False
+                self._changed.notify_all()
+
+
+_GATE = _Gate()
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None, **slots: Identifier):
     """Execute `sql/<name>.sql` with `params` as DuckDB `$params`; return the connection's result.
 
     Only the parameters the query names are passed: DuckDB refuses unused ones, and callers share
-    one parameter set (the filters) across queries that use different parts of it.
+    one parameter set (the filters) across queries that use different parts of it. A query that
+    runs out of memory beside others is run once more, alone (see _Gate); inside a transaction
+    the failure has aborted it, so the first error is raised.
     """
     text = query(name, **slots)
     used = set(_PARAM.findall(_COMMENT.sub("", text)))
-    return con.execute(text, {k: v for k, v in (params or {}).items() if k in used})
+    values = {k: v for k, v in (params or {}).items() if k in used}
+    with _GATE.shared():
+        try:
+            return con.execute(text, values)
+        except duckdb.OutOfMemoryException as problem:
+            first = problem
+    with _GATE.alone():
+        try:
+            return con.execute(text, values)
+        except duckdb.TransactionException:
+            raise first from None
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
