@@ -87,11 +87,13 @@ FILTERS = [
 ]
 
 
-def assert_same_matrix(con, filters, window):
-    """metric_matrix from the pair counts equals one single-dimension query per column value."""
+def assert_same_matrix(con, filters, window, same_reasons=(False, True)):
+    """metric_matrix from the pair counts equals one single-dimension query per column value. Every
+    figure is computed either way; the metric only picks the column shown, so one from the contacts
+    (FCR) and one from the answers (NPS) cover both tables."""
     for rows, columns in (("contact_reason", "channel"), ("channel", "contact_reason")):
-        for metric in ("fcr", "repeat_rate", "nps", "csat", "contacts"):
-            for same_reason in (False, True):
+        for metric in ("fcr", "nps"):
+            for same_reason in same_reasons:
                 rolled, base = fresh_and_stale(con, lambda: metrics.metric_matrix(
                     con, rows, columns, metric, filters, window, same_reason, max_columns=3))
                 pd.testing.assert_frame_equal(rolled, base, check_dtype=False)
@@ -269,7 +271,7 @@ def test_random_stores_equal_the_base_tables(tmp_path, seed):
                 for by in (None, "channel", "contact_reason", "tier"):
                     assert_same(con, by, filters, window, same)
             assert_same(con, None, filters, window, False, "week")
-            assert_same_matrix(con, filters, window)
+            assert_same_matrix(con, filters, window, same_reasons=(window == 30,))
     con.close()
 
 
