@@ -17,6 +17,8 @@ from cxmetrics.db import UnknownColumn, connect, migrate, run, table_columns
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 
+from rollup_checks import fresh_and_stale
+
 # A: web (self-service) Jan 1 09:00 → phone Jan 1 15:00 (6 h: a repeat within 1 day, a failure)
 #    → chat Jan 19 15:00 (exactly 18 days: a repeat within 30 days only).
 # B: app (self-service) Jan 2 10:00 → app Jan 2 11:00 (1 h, self-service again: no failure)
@@ -228,26 +230,14 @@ def _versions():
 
 # ---- every answer equal to the base tables' answer ---------------------------------------------
 
-def _both(con, call):
-    """Return (the answer with the rollups fresh, the answer from the base tables)."""
-    assert rollups.is_fresh(con)
-    rolled = call()
-    run(con, "rollups/clear_state")
-    try:
-        base = call()
-    finally:
-        run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    return rolled, base
-
-
 def _assert_same_paths(con, by, filters, window):
-    rolled, base = _both(con, lambda: repeat_paths(con, by, filters, window))
+    rolled, base = fresh_and_stale(con, lambda: repeat_paths(con, by, filters, window))
     pd.testing.assert_frame_equal(rolled, base)
     return rolled
 
 
 def _assert_same_failures(con, by, filters):
-    rolled, base = _both(con, lambda: self_service_failures(con, by, filters))
+    rolled, base = fresh_and_stale(con, lambda: self_service_failures(con, by, filters))
     assert rolled["overall"] == base["overall"]
     pd.testing.assert_frame_equal(rolled["groups"], base["groups"])
     return rolled

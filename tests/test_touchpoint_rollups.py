@@ -18,6 +18,8 @@ from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.touchpoints import journey_flow, journey_paths, top_values
 
+from rollup_checks import fresh_and_stale
+
 
 def _load(con, folder, kind: str, text: str) -> None:
     path = folder / f"{kind}.csv"
@@ -25,20 +27,8 @@ def _load(con, folder, kind: str, text: str) -> None:
     assert load_file(con, kind, path, ImportOptions()).rows_rejected == 0
 
 
-def _both(con, call):
-    """Return (the answer with the rollups fresh, the answer from the base tables)."""
-    assert rollups.is_fresh(con)
-    rolled = call()
-    run(con, "rollups/clear_state")
-    try:
-        base = call()
-    finally:
-        run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    return rolled, base
-
-
 def _assert_same(con, call):
-    rolled, base = _both(con, call)
+    rolled, base = fresh_and_stale(con, call)
     if isinstance(base, list):
         assert rolled == base
     else:
