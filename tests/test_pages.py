@@ -33,6 +33,9 @@ def tiles(at: AppTest) -> dict[str, str]:
 def test_every_page_runs_on_the_sample_data(db, page):
     at = open_page(page)
     assert not at.error, [e.body for e in at.error]
+    # A download must not rerun the page: the rerun raced the deferred file request (no download).
+    rerunning = [d.proto.label for d in at.get("download_button") if not d.proto.ignore_rerun]
+    assert not rerunning, rerunning
 
 
 def test_overview_tiles_show_the_engine_figures(db):

@@ -50,9 +50,11 @@ def _rises(tile: Tile) -> bool:
 def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
     """Offer the frame as a CSV download (formula-like cells neutralised)."""
     # Written when clicked, not on every rerun: a page offers up to seven downloads that are
-    # rarely taken, and writing them all was a fifth of a warm rerun's CPU.
+    # rarely taken, and writing them all was a fifth of a warm rerun's CPU. on_click="ignore":
+    # a click that also reran the page raced the file request, and the rerun's cleanup could
+    # drop the file before the request reached it (no download, in CI once).
     st.download_button(label, partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click="ignore")
 
 
 # Altair's chart-to-JSON step keeps process-wide state (the data transformers registry and the

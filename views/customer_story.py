@@ -71,7 +71,7 @@ events = timeline(story, show_text)
 chart(timeline_chart, events, lanes=list(LANES), title="Everything that happened, in order",
       name="customer_story_timeline")
 st.download_button("Download the story (HTML)", icon=":material/description:", mime="text/html",
-                   file_name=f"customer_story_{show_id(customer)}.html", key="story_export",
+                   file_name=f"customer_story_{show_id(customer)}.html", key="story_export", on_click="ignore",
                    data=story_html(story, scope.window, scope.same_reason,
                                    datetime.now(timezone.utc).replace(tzinfo=None), show_id, show_text),
                    help="One self-contained page (summary, timeline, every table) to open, print or paste into slides.")

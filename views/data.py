@@ -249,6 +249,7 @@ def load_section() -> None:
             file_name=f"{preview.upload.path.stem}-rejects.csv",
             mime="text/csv",
             key="data_check_rejects",
+            on_click="ignore",  # a download needs no rerun of the page
         )
     with st.expander(f"Mapping used ({report.result.mapping_source})"):
         st.json(report.result.mapping)
@@ -302,6 +303,7 @@ def history_section() -> None:
         mime="text/csv",
         disabled=rejects.empty,
         key="data_history_rejects",
+        on_click="ignore",  # a download needs no rerun of the page
     )
     if not rejects.empty:
         with st.expander(f"Rejected rows of import #{chosen}"):
