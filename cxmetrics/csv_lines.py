@@ -10,6 +10,7 @@ Also here: two byte-level repairs and checks DuckDB's strict reader needs first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +21,22 @@ from .textfile import FileFormatError
 CHUNK = 16 << 20
 
 
-def needs_scan(path: Path, has_multiline_records: bool) -> bool:
-    """Return True when record numbers and lines may differ: multi-line records or blank lines."""
-    if has_multiline_records:
-        return True
+def needs_scan(path: Path, quote: str, has_multiline_records: Callable[[], bool]) -> bool:
+    """Return True when record numbers and lines may differ: multi-line records or blank lines.
+
+    A record can only span lines inside a quoted field, so `has_multiline_records` (a scan of
+    every staged value) is asked only when the file holds a quote at all."""
+    q = quote.encode()
+    quoted = False
     tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             window = tail + chunk
             if b"\n\n" in window or b"\n\r\n" in window or b"\r\r" in window:
                 return True
+            quoted = quoted or q in chunk
             tail = window[-2:]
-    return False
+    return quoted and has_multiline_records()
 
 
 def record_map(path: Path, quote: str, delimiter: str) -> pd.DataFrame:
