@@ -398,3 +398,45 @@ def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, de
             assert stored == recomputed
         finally:
             con.close()
+
+
+# --- reading timestamps ----------------------------------------------------------------------------
+
+_ISO_PARTS = st.tuples(
+    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32),  # out-of-range fields too
+    st.sampled_from(["", " ", "T", "t", "  "]), st.integers(0, 25), st.integers(0, 61), st.integers(0, 61),
+    st.sampled_from(["", ".5", ".123456", ".1234567", ".", ".12"]),
+    st.sampled_from(["", "Z", "+02", "-05:30", " +02:00", "+0100", " UTC", " Europe/Paris", "z"]),
+    st.integers(0, 3),  # how much of the time is written: none, hh:mm, hh:mm:ss, with fraction
+)
+
+
+@FAST
+@given(_ISO_PARTS)
+def test_the_fast_iso_reading_equals_the_time_zone_aware_one(parts):
+    """validation.iso_timestamp reads zoneless text with a plain TIMESTAMP cast for speed; on any
+    text it must give what the time-zone-aware cast in a UTC session gives (the rule it replaced)."""
+    from cxmetrics.validation import iso_timestamp
+
+    year, month, day, sep, hour, minute, second, fraction, zone, shown = parts
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    if shown:
+        text += f"{sep}{hour:02d}:{minute:02d}"
+        text += f":{second:02d}" if shown >= 2 else ""
+        text += fraction if shown == 3 else ""
+    text += zone
+    con = _utc_connection()
+    fast, reference = con.execute(
+        f"SELECT {iso_timestamp('$t')}, CAST(TRY_CAST($t AS TIMESTAMPTZ) AS TIMESTAMP)", {"t": text}
+    ).fetchall()[0]
+    assert fast == reference, text
+
+
+_UTC = {}
+
+
+def _utc_connection():
+    """One in-memory connection set up as the engine's are (UTC session), kept for every example."""
+    if "con" not in _UTC:
+        _UTC["con"] = connect(":memory:")
+    return _UTC["con"]
