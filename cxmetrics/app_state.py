@@ -18,7 +18,7 @@ import dataclasses
 import streamlit as st
 
 from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload
-from .db import DatabaseBusy, UnknownColumn, connect, db_path, lock_down, writing
+from .db import DatabaseBusy, UnknownColumn, connect, db_path, lock_down, run, writing
 from .dimensions import available_dimensions, dimension_values, resolve_dimension
 from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
@@ -78,7 +78,9 @@ def cursor():
 
 def data_version() -> str:
     """Return a token that changes whenever an import lands or is deleted (and differs between databases)."""
-    row = cursor().execute("SELECT coalesce(max(import_id), 0), count(deleted_at) FROM imports").fetchall()[0]
+    # Through run(): every page run of every session asks this, and beside fifty sessions' scans it
+    # once ran out of memory; run() tries such a query again alone.
+    row = run(cursor(), "import/data_version").fetchall()[0]
     return f"{db_path()}:{row[0]}-{row[1]}"
 
 

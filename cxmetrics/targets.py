@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
+from .db import run
 from .definitions import DEFINITIONS
 
 
 def get_targets(con) -> dict[str, float]:
     """Return {metric: target} for every metric that has one."""
-    return dict(con.execute("SELECT metric, target FROM targets").fetchall())
+    return dict(run(con, "metrics/targets").fetchall())  # run(): a page's read, retried if out of memory
 
 
 def set_target(con, metric: str, target: float | None) -> None:
