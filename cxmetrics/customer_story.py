@@ -60,7 +60,7 @@ def customer_story(con, customer_id: str, window: int = DEFAULT_WINDOW, same_rea
     # of its own that scanned the four tables once more (a tenth of a second at 10 M contacts).
     attributes = run(con, "story/customer", params).df()
     contacts = run(con, "story/contacts", params).df()
-    responses = run(con, "story/responses", params).df()
+    responses = _responses(con, params, contacts)
     outcomes = run(con, "story/outcomes", params).df()
     if attributes.empty and contacts.empty and responses.empty and outcomes.empty:
         return Story(customer_id, False)
@@ -75,6 +75,21 @@ def customer_story(con, customer_id: str, window: int = DEFAULT_WINDOW, same_rea
         case_history(con, cases["case_id"].tolist()),
         outcomes,
     )
+
+
+def _responses(con, params: dict, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Return the customer's answers (story/responses.sql), labelled with their contact's reason
+    and channel from the contacts the story has loaded; the contacts table is read again only
+    for an answer about someone else's contact. Joining the answers to the contacts table scanned
+    its ten million rows twice per story, half of the page's time."""
+    labels = contacts[["contact_id", "contact_reason", "channel"]]
+    named = {row[0] for row in run(con, "story/answered_contacts", params).fetchall()}
+    others = sorted(named - set(labels["contact_id"]))
+    if others:
+        labels = pd.concat([labels, run(con, "story/contact_labels", {"contact_ids": others}).df()])
+    lists = {f"label_{name}": [None if pd.isna(v) else v for v in labels[column]]
+             for name, column in (("ids", "contact_id"), ("reasons", "contact_reason"), ("channels", "channel"))}
+    return run(con, "story/responses", params | lists | {"contact_ids": contacts["contact_id"].tolist()}).df()
 
 
 def recent_detractors(con, limit: int = 50) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from cxmetrics.charts import timeline_chart
@@ -75,6 +76,21 @@ def test_the_story_gathers_everything_on_the_customer(story_db):
     assert list(story.responses["nps_group"]) == ["detractor", "promoter"]
     assert sorted(story.cases["case_id"]) == ["contact:A1", "response:Q1"]
     assert list(story.outcomes["revenue"]) == [30.0, 25.5]
+
+
+def test_each_answer_carries_its_contacts_reason_and_channel(story_db, load):
+    # Q5: Ann's own answer about Bob's contact B1 (its labels come from the contacts table, not from
+    # Ann's contacts); Q6 names a contact that does not exist.
+    load("responses", "more.csv", "response_id,responded_at,customer_id,contact_id,nps\n"
+                                  "Q5,2026-03-02 10:00,Ann,B1,8\nQ6,2026-03-03 10:00,Ann,Z9,8\n")
+    answers = customer_story(story_db, "Ann").responses
+    labels = {row.response_id: tuple(None if pd.isna(v) else v for v in (row.contact_id, row.contact_reason, row.channel))
+              for row in answers.itertuples()}
+    assert labels["Q1"] == ("A1", "Billing", "phone")  # through its contact, with no customer named
+    assert labels["Q2"] == (None, None, None)  # about no contact
+    assert labels["Q5"] == ("B1", "Login", "web")
+    assert labels["Q6"] == ("Z9", None, None)
+    assert list(answers["response_id"]) == ["Q1", "Q2", "Q5", "Q6"]
 
 
 @pytest.mark.parametrize("customer", ["Cat", "Dan"])  # only in answers / only in outcomes
