@@ -1,9 +1,9 @@
 """Typing and checking staged rows in SQL: the typed table and one reject per failed check.
 
-Builds three statements over the staging table `cx_stage`: `cx_typed` (the typed value `t_N` of
-every target column, the cleaned text `r_N` of those that are parsed, and the import that
-already loaded the row's key), `cx_key_repeats` (each key on more than one row, with its first
-line) and `cx_row_rejects` (line, column, value, reason). Every value, reason and column label
+Builds four statements over the staging table `cx_stage`: `cx_typed` (the typed value `t_N` of
+every target column and the cleaned text `r_N` of those that are parsed), `cx_key_repeats` (each
+key on more than one row, with its first line), `cx_key_loaded` (each key the table already
+holds, with the import that loaded it) and `cx_row_rejects` (line, column, value, reason). Every value, reason and column label
 travels as a `$param`; the only identifiers are source columns (checked against the staged table
 and quoted) and schema names.
 
@@ -77,22 +77,16 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
             typed.append(parse.format(raw=f"r_{i}", timestamp=timestamp_expression(f"r_{i}", date_formats)) + f" AS t_{i}")
         else:
             typed.append(f"r_{i} AS t_{i}")
+    run(con, "import/typed_rows", params, cleaned=Identifier(", ".join(cleaned)), typed=Identifier(", ".join(typed)))
     key_aliases = _key_aliases(kind, targets)
-    table = quote_ident(kind)
-    key_cols = [quote_ident(k) for k in TABLES[kind].key]
-    loaded_join = " AND ".join(f"typed.{a} = loaded.{c}" for a, c in zip(key_aliases, key_cols))
-    run(
-        con,
-        "import/typed_rows",
-        params,
-        cleaned=Identifier(", ".join(cleaned)),
-        typed=Identifier(", ".join(typed)),
-        table=table,
-        key_columns=Identifier(", ".join(key_cols)),
-        loaded_join=Identifier(loaded_join),
-    )
+    stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
     con.execute("DROP TABLE IF EXISTS cx_key_repeats")
     run(con, "import/key_repeats", key=Identifier(", ".join(key_aliases)))
+    con.execute("DROP TABLE IF EXISTS cx_key_loaded")
+    run(con, "import/key_loaded", table=quote_ident(kind),
+        stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
+        key_columns=Identifier(", ".join(stored)),
+        key_match=Identifier(" AND ".join(f"{c} = cx_typed.{a}" for c, a in zip(stored, key_aliases))))
 
 
 def clean_expression(value: str, nulls: list[str]) -> str:
