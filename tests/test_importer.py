@@ -220,6 +220,43 @@ def test_too_many_fields_in_a_middle_row_rejects_only_that_row(load, con):
     assert reasons(result) == [(3, None, "c2,silver,south,extra", "row has more fields than the header")]
 
 
+def test_lines_stay_exact_in_a_file_read_in_parallel_buffers(load, con):
+    # 60 MB: DuckDB reads it in several buffers on several threads. Rejected records and
+    # duplicates must still name their own line.
+    lines = ["customer_id,tier,region"]
+    lines += [f"c{n:07d},{'gold' if n % 3 else 'silver'},{'north-east-region-' * 2}{n % 97}" for n in range(2, 1_200_002)]
+    lines[400_000 - 1] += ",extra"  # line 400,000: a field too many
+    lines[900_000 - 1] = "short"  # line 900,000: fields missing
+    lines[1_100_000 - 1] = "c0000002,bronze,south"  # line 1,100,000: the key of line 2 again
+    result = load("customers", "big.csv", "\n".join(lines) + "\n")
+    assert (result.rows_loaded, result.rows_rejected) == (1_199_997, 3)
+    assert [(r["line"], r["reason"]) for r in result.rejects] == [
+        (400_000, "row has more fields than the header"),
+        (900_000, "row has fewer fields than the header"),
+        (1_100_000, "duplicate customer_id: first seen on line 2"),
+    ]
+    assert rows(con, "SELECT tier FROM customers WHERE customer_id IN ('c0000002', 'c1200001') ORDER BY 1") == [
+        ("gold",), ("gold",)]  # line 2 won over line 1,100,000 (bronze); the last line loaded
+
+
+def test_lines_stay_exact_with_line_breaks_in_fields_of_a_file_read_in_parallel(load, con):
+    # As above, with a quoted field holding a line break every 100,000 records: each record's line
+    # comes from the byte scan, matched to the rows read by their order, which must be the file's.
+    records, line = ["customer_id,tier,region"], 2
+    where = {}
+    for n in range(2, 1_000_002):
+        region = f'"north\neast {n}"' if n % 100_000 == 0 else f"north-east-region-north-east-region-{n % 97}"
+        customer = "c0000002" if n == 950_000 else f"c{n:07d}"  # a repeated key late in the file
+        records.append(f"{customer},{'gold' if n % 3 else 'silver'},{region}")
+        where[n] = line
+        line += 1 + (n % 100_000 == 0)
+    result = load("customers", "big.csv", "\n".join(records) + "\n")
+    assert (result.rows_loaded, result.rows_rejected) == (999_999, 1)
+    assert [(r["line"], r["reason"]) for r in result.rejects] == [
+        (where[950_000], "duplicate customer_id: first seen on line 2")]
+    assert where[950_000] == 950_000 + 9  # nine records with a line break come before it
+
+
 def test_duplicate_id_in_the_file_first_wins_and_the_reject_names_the_first_line(load, con):
     text = "customer_id,tier\nc1,gold\nc2,silver\nc1,bronze\nc1,iron\n"
     result = load("customers", "c.csv", text)

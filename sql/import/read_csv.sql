@@ -6,4 +6,4 @@ SELECT *
 FROM read_csv($path, auto_detect = false, header = true, delim = $delim, quote = $quote,
     escape = $quote, columns = $columns, strict_mode = true, store_rejects = true,
     rejects_table = 'cx_csv_errors', rejects_scan = 'cx_csv_scans',
-    max_line_size = $max_line, parallel = false)
+    max_line_size = $max_line)
