@@ -3,9 +3,9 @@
 Builds four statements over the staging table `cx_stage`: `cx_typed` (the typed value `t_N` of
 every target column and the cleaned text `r_N` of those that are parsed), `cx_key_repeats` (each
 key on more than one row, with its first line), `cx_key_loaded` (each key the table already
-holds, with the import that loaded it) and `cx_row_rejects` (line, column, value, reason). Every value, reason and column label
-travels as a `$param`; the only identifiers are source columns (checked against the staged table
-and quoted) and schema names.
+holds, with the import that loaded it) and `cx_row_rejects` (line, column, value, reason).
+Every value, reason and column label travels as a `$param`; the only identifiers are source
+columns (checked against the staged table and quoted) and schema names.
 
 Width is what costs at ten million rows under a memory limit: a text column's cleaned text is
 its value, so it is kept once (as t_N), and repeated keys are found by grouping the key columns
@@ -60,7 +60,8 @@ def iso_timestamp(raw: str) -> str:
 
 
 def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
-    """Create `cx_typed` from `cx_stage`: cleaned text, typed values, first line per key, loaded-by."""
+    """Create `cx_typed` from `cx_stage` (typed values, cleaned text of parsed columns), then
+    `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it."""
     params: dict = {"nulls": list(nulls), "month_formats": MONTH_FORMATS}
     params.update({f"fmt_{i}": fmt for i, fmt in enumerate(date_formats)})
     cleaned, typed = [], []
