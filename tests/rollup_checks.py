@@ -18,3 +18,21 @@ def fresh_and_stale(con, call):
     finally:
         run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
     return rolled, base
+
+
+def assert_migration_forgets_rollups(path, version: int) -> None:
+    """Check that migration `version` forgets rollups built before it: its tables start empty, so a
+    store whose older rollups were fresh must read the base tables until the next build."""
+    import duckdb
+
+    from cxmetrics.db import migrate, migration_files
+
+    con = duckdb.connect(str(path))
+    try:
+        migrate(con, only={v for v, _ in migration_files() if v < version})
+        run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
+        assert rollups.is_fresh(con)
+        assert version in migrate(con)
+        assert not rollups.is_fresh(con)
+    finally:
+        con.close()

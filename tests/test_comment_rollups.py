@@ -19,7 +19,7 @@ from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.voice import CommentQuery, comments, theme_drivers, theme_summary, theme_trend
 
-from rollup_checks import fresh_and_stale
+from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
 WORDS = ["waited", "on hold", "again", "refund", "great", "rude", "bill", "délai", "", "  "]
 
@@ -113,13 +113,7 @@ def test_a_segment_of_the_contact_scopes_comments_by_their_contact(store):
 
 
 def test_the_migration_forgets_older_rollups(tmp_path):
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    migrate(con, only={v for v, _ in migration_files() if v < 12})
-    run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    assert rollups.is_fresh(con)
-    assert 12 in migrate(con)
-    assert not rollups.is_fresh(con)
-    con.close()
+    assert_migration_forgets_rollups(tmp_path / "old.duckdb", 12)
 
 
 def test_a_store_without_the_comment_rollup_reads_the_base_tables(tmp_path):

@@ -19,7 +19,7 @@ from cxmetrics.dimensions import Filters
 from cxmetrics.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
 from cxmetrics.importer import ImportOptions, load_file
 
-from rollup_checks import fresh_and_stale
+from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
 # The saved-customer rule as migration 006 wrote it, kept here as the reference the faster view
 # must equal: one EXISTS per rule, per detractor.
@@ -226,13 +226,7 @@ def test_an_import_makes_the_rollup_stale_until_rebuilt(con, tmp_path):
 
 
 def test_the_migration_forgets_older_rollups(tmp_path):
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    migrate(con, only={v for v, _ in migration_files() if v < 11})
-    run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    assert rollups.is_fresh(con)
-    assert 11 in migrate(con)
-    assert not rollups.is_fresh(con)  # the case rollup is empty: built rollups must not be trusted
-    con.close()
+    assert_migration_forgets_rollups(tmp_path / "old.duckdb", 11)
 
 
 def test_a_store_without_the_case_rollup_reads_the_view(tmp_path):

@@ -17,7 +17,7 @@ from cxmetrics.db import UnknownColumn, connect, migrate, run, table_columns
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 
-from rollup_checks import fresh_and_stale
+from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
 # A: web (self-service) Jan 1 09:00 → phone Jan 1 15:00 (6 h: a repeat within 1 day, a failure)
 #    → chat Jan 19 15:00 (exactly 18 days: a repeat within 30 days only).
@@ -193,13 +193,7 @@ def test_an_unknown_column_is_refused_either_way(hand):
 
 
 def test_the_migration_forgets_older_rollups(tmp_path):
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    migrate(con, only={v for v, _ in _versions() if v < 9})
-    run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    assert rollups.is_fresh(con)
-    assert 9 in migrate(con)
-    assert not rollups.is_fresh(con)  # the path tables are empty: built rollups must not be trusted
-    con.close()
+    assert_migration_forgets_rollups(tmp_path / "old.duckdb", 9)
 
 
 def test_a_store_without_the_path_tables_is_answered_from_the_base_tables(tmp_path):

@@ -18,7 +18,7 @@ from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.touchpoints import journey_flow, journey_paths, top_values
 
-from rollup_checks import fresh_and_stale
+from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
 
 def _load(con, folder, kind: str, text: str) -> None:
@@ -257,10 +257,4 @@ def test_a_store_without_the_touchpoint_tables_is_answered_from_the_base_tables(
 
 
 def test_the_migration_forgets_older_rollups(tmp_path):
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    migrate(con, only={v for v, _ in migration_files() if v < 10})
-    run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
-    assert rollups.is_fresh(con)
-    assert 10 in migrate(con)
-    assert not rollups.is_fresh(con)  # the touchpoint tables are empty: built rollups must not be trusted
-    con.close()
+    assert_migration_forgets_rollups(tmp_path / "old.duckdb", 10)
