@@ -70,7 +70,7 @@ def refresh(con) -> None:
 
     Run it inside the transaction that changed the data; it opens none of its own."""
     from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups,  # noqa: F401  (registers
-                   path_rollups, touchpoint_rollups)  # noqa: F401  its steps)
+                   path_rollups, story_rollups, touchpoint_rollups)  # noqa: F401  its steps)
 
     segments = choose_segments(con)
     run(con, "rollups/clear_segments")

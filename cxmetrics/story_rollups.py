@@ -1,0 +1,44 @@
+"""One customer's contacts and survey answers kept sorted by customer, as rollups, so Customer
+story finds them in a row group instead of scanning every contact and answer.
+
+`story_contact_rollup` holds the columns of `contacts` the story reads, for every contact with a
+customer; `story_answer_rollup` every answer with a customer (its own, else its contact's), with
+its contact's reason and channel. Both are sorted by customer: DuckDB keeps each column's minimum
+and maximum per row group of about 120,000 rows, so `WHERE customer_id = ...` on a sorted table
+reads the one row group that can hold it. The base tables are in file order, where a customer's
+rows are anywhere.
+
+Written with the other rollups after every data change; a story reads them only while
+`rollups.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
+two answer the same (tests/test_story_rollups.py).
+"""
+
+from __future__ import annotations
+
+from . import rollups
+from .db import Identifier, run, table_columns
+
+ROLLED_CONTACTS = Identifier("story_contact_rollup")
+ROLLED_ANSWERS = Identifier("story_answer_rollup")
+_BASE_CONTACTS = Identifier("contacts")
+
+
+@rollups.step
+def build(con, segments: dict[str, str]) -> None:
+    """Rewrite both story rollups from the base tables. The story shows no segment, so `segments`
+    is not used."""
+    for table in (ROLLED_CONTACTS, ROLLED_ANSWERS):
+        run(con, "rollups/story_clear", table=table)
+    run(con, "rollups/story_contacts_build")
+    run(con, "rollups/story_answers_build")
+
+
+def rolled(con) -> bool:
+    """Return True when a story can be read from the rollups: they are fresh and exist (a store from
+    before migration 13 opened read-only, so not migrated, has none)."""
+    return rollups.is_fresh(con) and bool(table_columns(con, "story_answer_rollup"))
+
+
+def contacts_source(is_rolled: bool) -> Identifier:
+    """Return the relation story/contacts.sql reads (its `contacts` slot)."""
+    return ROLLED_CONTACTS if is_rolled else _BASE_CONTACTS
