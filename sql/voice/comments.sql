@@ -35,17 +35,28 @@ WITH scoped AS (
       AND ($csat_bands IS NULL OR list_contains($csat_bands, csat_band))
       AND ($sentiments IS NULL OR list_contains($sentiments, sentiment_band))
       AND ($theme IS NULL OR response_id IN (SELECT m.response_id FROM theme_mentions AS m WHERE m.theme = $theme))
-      -- Every typed term must occur; contains() takes it as plain text, so % _ * ( are literal.
-      AND ($terms IS NULL OR NOT EXISTS (
-          SELECT 1 FROM unnest(CAST($terms AS VARCHAR[])) AS t(term)
-          WHERE NOT contains(lower(strip_accents(comment)), lower(strip_accents(term)))))
+      -- Every typed term must occur; contains() takes it as plain text, so % _ * ( are literal. A
+      -- lambda over the list, not a subquery: DuckDB joined every comment to the terms (even with
+      -- no search), a third of this query's time at a hundred thousand comments.
+      AND ($terms IS NULL OR list_bool_and(list_transform(CAST($terms AS VARCHAR[]),
+          lambda term: contains(lower(strip_accents(comment)), lower(strip_accents(term))))))
+), shown AS (
+    SELECT *, count(*) OVER () AS matching
+    FROM chosen
+    ORDER BY responded_at DESC NULLS LAST, response_id
+    LIMIT $limit
+), tagged AS (
+    -- The themes of the comments shown only: as a subquery per row, DuckDB listed the themes of
+    -- every comment in scope before taking the newest $limit.
+    SELECT m.response_id, string_agg(m.theme, ', ' ORDER BY m.theme) AS themes
+    FROM theme_mentions AS m
+    WHERE m.response_id IN (SELECT response_id FROM shown)
+    GROUP BY m.response_id
 ), final AS (
     SELECT
-        response_id, responded_at, customer_id, nps, nps_group, csat, csat_band, channel, contact_reason,
-        comment, sentiment, sentiment_band,
-        (SELECT string_agg(m.theme, ', ' ORDER BY m.theme) FROM theme_mentions AS m
-         WHERE m.response_id = chosen.response_id) AS themes,
-        count(*) OVER () AS matching
-    FROM chosen
+        s.response_id, s.responded_at, s.customer_id, s.nps, s.nps_group, s.csat, s.csat_band, s.channel,
+        s.contact_reason, s.comment, s.sentiment, s.sentiment_band, t.themes, s.matching
+    FROM shown AS s
+    LEFT JOIN tagged AS t ON t.response_id = s.response_id
 )
-SELECT * FROM final ORDER BY responded_at DESC NULLS LAST, response_id LIMIT $limit
+SELECT * FROM final ORDER BY responded_at DESC NULLS LAST, response_id
