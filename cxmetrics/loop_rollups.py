@@ -22,12 +22,17 @@ _TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("lo
 
 @rollups.step
 def build(con, segments: dict[str, str]) -> None:
-    """Rewrite loop_case_rollup from the view, then the customers with a detractor case (newest
-    first) and the case counts from it. Segments are joined at read time, so `segments` is not
-    used."""
+    """Rewrite loop_case_rollup from the view, oldest opening first, then the customers with a
+    detractor case (newest first) and the case counts from it. Segments are joined at read time,
+    so `segments` is not used."""
     for table in _TABLES:
         run(con, "rollups/loop_clear", table=table)
+    # Dropped before as well as after: a build that failed left it (a failed statement aborts
+    # the transaction, so no cleanup can run then).
+    run(con, "rollups/loop_drop_stage")
+    run(con, "rollups/loop_cases_stage")
     run(con, "rollups/loop_cases_build")
+    run(con, "rollups/loop_drop_stage")
     run(con, "rollups/loop_customers_build")
     run(con, "rollups/loop_counts_build")
 

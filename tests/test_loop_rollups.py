@@ -132,6 +132,14 @@ def test_the_rollup_holds_exactly_the_views_rows(store):
     assert rolled["case_id"].is_unique
 
 
+def test_the_rollup_is_stored_oldest_opening_first(store):
+    # The case list's top-N and the date filters skip row groups only in this order.
+    stored = store.execute("SELECT opened_at, case_id FROM loop_case_rollup ORDER BY rowid").df()
+    assert len(stored) > 1
+    pd.testing.assert_frame_equal(stored, stored.sort_values(["opened_at", "case_id"]).reset_index(drop=True))
+    assert store.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cx_loop_cases'").fetchall() == [(0,)]
+
+
 def _both(con, call):
     """Return (the answer read from the fresh rollup, the answer read from the view)."""
     assert loop_rollups.cases_source(con) == "loop_case_rollup"
