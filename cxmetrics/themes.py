@@ -169,16 +169,28 @@ def pattern_matches(con, pattern: str, limit: int = 20) -> pd.DataFrame:
 # --- derived facts ------------------------------------------------------------------------------
 
 
-def ensure_facts(con) -> None:
-    """Rebuild the stored theme mentions and comment sentiments if the comments or the dictionary changed."""
+def ensure_facts(con) -> bool:
+    """Rebuild the stored theme mentions, comment sentiments and theme counts if the comments or the
+    dictionary changed; return True when the theme counts (theme_count_rollup) reflect them now.
+
+    It can be False: on a store opened read-only, or one whose counts table predates migration 14,
+    or when a rebuild lost to another session's. The theme figures then count the comments."""
     comments, words = run(con, "voice/facts_token").fetchall()[0]
     built = dict(run(con, "voice/facts_built_for").fetchall())
     wanted_sentiment = f"lexicon {sentiment.LEXICON_VERSION}|{comments}"
     wanted_mentions = f"{comments}|{words}"
+    # The counts sum sentiments by mention, so they follow both.
+    wanted_counts = f"{wanted_sentiment}|{wanted_mentions}"
     if built.get("sentiment") != wanted_sentiment:
         _rebuild(con, "sentiment", wanted_sentiment, _score_comments)
     if built.get("mentions") != wanted_mentions:
         _rebuild(con, "mentions", wanted_mentions, _match_themes)
+    if "theme_counts" not in built:
+        return False
+    if built["theme_counts"] != wanted_counts:
+        _rebuild(con, "theme_counts", wanted_counts, _count_themes)
+        built = dict(run(con, "voice/facts_built_for").fetchall())
+    return built["theme_counts"] == wanted_counts
 
 
 def _rebuild(con, fact: str, token: str, build) -> None:
@@ -202,6 +214,13 @@ def _rollback(con) -> None:
         con.execute("ROLLBACK")
     except duckdb.TransactionException:
         pass
+
+
+def _count_themes(con) -> None:
+    from .comment_rollups import comments_source
+
+    run(con, "voice/clear_theme_counts")
+    run(con, "voice/theme_counts_build", comments=comments_source(con))
 
 
 def _score_comments(con) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import stats
+from . import rollups, stats
 from .comment_rollups import comment_slots
 from .db import run
 from .dimensions import Filters
@@ -77,11 +77,20 @@ def comments(con, filters: Filters = Filters(), query: CommentQuery = CommentQue
 
 def theme_counts(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Return the counts behind every theme figure: one row per theme plus the overall row (is_overall = 1)."""
-    ensure_facts(con)
-    frame = run(con, "voice/theme_counts", filters.params(), **comment_slots(con, filters)).df()
+    if _counts_answer(ensure_facts(con), filters):
+        frame = run(con, "voice/theme_counts_rolled", filters.params()).df()
+    else:
+        frame = run(con, "voice/theme_counts", filters.params(), **comment_slots(con, filters)).df()
     counts = [c for c in frame.columns if c not in ("is_overall", "theme", "sentiment", "untagged")]
     frame[counts] = frame[counts].fillna(0).astype(int)
     return frame
+
+
+def _counts_answer(counts_fresh: bool, filters: Filters) -> bool:
+    """Return True when the theme figures for `filters` can be summed from theme_count_rollup: it
+    reflects the comments as they are now (`counts_fresh`, from ensure_facts), no segment is chosen
+    (segments are joined comment by comment) and the dates are whole days (the rollup keeps days)."""
+    return counts_fresh and not filters.segment and rollups.whole_days(filters)
 
 
 def theme_summary(con, filters: Filters = Filters()) -> tuple[pd.DataFrame, dict]:
@@ -170,8 +179,10 @@ def theme_drivers(con, metric: str = "nps", filters: Filters = Filters()) -> pd.
 def theme_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Return one row per theme × month: comments that month, mentions, share of comments mentioning the theme
     with its Wilson interval, and the same among detractors' comments; oldest month first."""
-    ensure_facts(con)
-    frame = run(con, "voice/theme_months", filters.params(), **comment_slots(con, filters)).df()
+    if _counts_answer(ensure_facts(con), filters):
+        frame = run(con, "voice/theme_months_rolled", filters.params()).df()
+    else:
+        frame = run(con, "voice/theme_months", filters.params(), **comment_slots(con, filters)).df()
     rows = []
     for record in frame.itertuples(index=False):
         share = stats.wilson(int(record.mentions), int(record.comments))

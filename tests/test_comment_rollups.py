@@ -12,12 +12,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, comment_rollups, rollups
+from cxmetrics import bootstrap, comment_rollups, rollups, voice
 from cxmetrics.comment_rollups import comment_slots
 from cxmetrics.db import connect, migrate, migration_files, query, run
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.voice import CommentQuery, comments, theme_drivers, theme_summary, theme_trend
+from cxmetrics.themes import add_keyword, ensure_facts
+from cxmetrics.voice import CommentQuery, comments, theme_counts, theme_drivers, theme_summary, theme_trend
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
@@ -130,5 +131,72 @@ def test_a_store_without_the_comment_rollup_reads_the_base_tables(tmp_path):
         assert comment_rollups.comments_source(old) != "comment_rollup"
         months = run(old, "voice/theme_months", Filters().params(), **comment_slots(old)).df()
         assert set(months["comments"]) == {1}  # R1 only: R2 has no comment
+    finally:
+        old.close()
+
+
+# --- the theme counts (theme_count_rollup) ---------------------------------------------------------
+
+COUNT_FILTERS = FILTERS + [
+    Filters(date_from=date(2026, 1, 10)),
+    Filters(date_to=date(2026, 1, 31), reasons=("Billing", "Fault")),
+    Filters(channels=("chat", "email")),
+    Filters(date_from=datetime(2026, 1, 10, 12, 30)),  # a time of day: counted from the comments
+]
+
+
+def _theme_figures(con, filters):
+    summary, overall = theme_summary(con, filters)
+    return summary, overall, theme_drivers(con, "nps", filters), theme_drivers(con, "csat", filters), \
+        theme_trend(con, filters), theme_counts(con, filters).sort_values(["is_overall", "theme"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("filters", COUNT_FILTERS)
+def test_theme_figures_are_the_same_from_the_theme_counts_as_from_the_comments(store, filters, monkeypatch):
+    summed = _theme_figures(store, filters)
+    assert voice._counts_answer(ensure_facts(store), filters) == (
+        not filters.segment and not isinstance(filters.date_from, datetime))
+    monkeypatch.setattr(voice, "_counts_answer", lambda fresh, f: False)
+    from_rollup, from_base = fresh_and_stale(store, lambda: _theme_figures(store, filters))
+    for counted in (from_rollup, from_base):
+        for got, expected in zip(summed, counted):
+            if isinstance(expected, dict):
+                assert got == pytest.approx(expected, rel=1e-12)
+            else:  # the mean sentiment is a sum of doubles in another order: equal to 12 digits
+                pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+    if filters == Filters():
+        themes = summed[5][summed[5]["is_overall"] == 0]
+        assert (themes["comments"] > 0).sum() >= 5 and (themes["comments"] == 0).any()  # and a theme with none
+
+
+def test_the_theme_counts_follow_an_import_and_the_dictionary(tmp_path):
+    con = _random_store(tmp_path, 8)
+    before = theme_counts(con)
+    _load(con, tmp_path, "responses", "response_id,responded_at,customer_id,nps,comment\n"
+                                      "NEW1,2026-03-03 10:00,U1,1,still waiting on my refund\n")
+    rollups.ensure_fresh(con)
+    after = theme_counts(con)
+    assert ensure_facts(con)
+    overall = after[after["is_overall"] == 1].iloc[0]
+    assert overall["comments"] == before[before["is_overall"] == 1].iloc[0]["comments"] + 1
+    add_keyword(con, "Refunds", "refund")
+    tagged = theme_counts(con)
+    assert ensure_facts(con) and "Refunds" in set(tagged["theme"])
+    assert int(tagged.loc[tagged["theme"] == "Refunds", "comments"].iloc[0]) >= 1
+    con.close()
+
+
+def test_a_store_without_the_theme_counts_counts_the_comments(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, only={v for v, _ in migration_files() if v < 14})
+    _load(con, tmp_path, "responses", "response_id,responded_at,customer_id,nps,comment\n"
+                                      "R1,2026-03-03 10:00,A,2,waited again\nR2,2026-03-04 10:00,B,9,\n")
+    assert not ensure_facts(con)  # builds the mentions and sentiments, not the counts it has no table for
+    con.close()
+    old = connect(path, read_only=True)
+    try:
+        counts = theme_counts(old)
+        assert counts[counts["is_overall"] == 1].iloc[0]["comments"] == 1
     finally:
         old.close()
