@@ -42,7 +42,11 @@ def segment_gaps(
 ) -> pd.DataFrame:
     """Return, per value of `by`: figure, n, the rest's figure, the gap with its 95 % interval and p-value,
     and `significant` (Benjamini–Hochberg, FDR 5 %), largest gaps first."""
-    counts = metric_counts(con, by, filters, window, same_reason)
+    return _gaps(metric_counts(con, by, filters, window, same_reason), metric, by)
+
+
+def _gaps(counts: pd.DataFrame, metric: str, by: str) -> pd.DataFrame:
+    """Return segment_gaps' frame from metric_counts' rows split by `by` (groups and the overall row)."""
     overall = counts[counts["is_overall"] == 1].iloc[0]
     groups = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
     _, columns = _metric(metric)
@@ -86,8 +90,9 @@ def driver_impact(
 ) -> pd.DataFrame:
     """Return, per value of `by`, the points the whole population would gain if that group scored like
     the rest: share × (rest − group), with its interval; biggest gain first."""
-    gaps = segment_gaps(con, metric, by, filters, window, same_reason)
-    counts = metric_counts(con, None, filters, window, same_reason)
+    # One query: the split's overall row counts the whole population, as the unsplit query does.
+    counts = metric_counts(con, by, filters, window, same_reason)
+    gaps = _gaps(counts, metric, by)
     _, total_n = estimate(metric, counts[counts["is_overall"] == 1].iloc[0])[1:]
     share = gaps["n"] / total_n if total_n else gaps["n"] * 0.0
     lower_is_better = metric in ("ces", "repeat_rate")

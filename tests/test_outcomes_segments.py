@@ -5,7 +5,9 @@ import math
 import pytest
 
 from cxmetrics.db import UnknownColumn, connect
+from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.metrics import metric_counts
 from cxmetrics.outcomes import outcomes
 from cxmetrics.segments import driver_impact, segment_gaps
 
@@ -160,6 +162,20 @@ def test_driver_impact_is_share_times_gap_to_the_rest(tmp_path):
     assert drivers.loc["Billing", "impact"] == pytest.approx(0.6 * (-100 - 200 / 3))
     assert list(drivers.index) == ["Fault", "Billing"]  # biggest gain first
     assert drivers.loc["Fault", "impact_low"] <= drivers.loc["Fault", "impact"] <= drivers.loc["Fault", "impact_high"]
+
+
+def test_driver_shares_are_of_everyone_in_scope_with_or_without_a_group(tmp_path):
+    # r5 names no contact, so it has no contact reason: in the overall n (4), in no group.
+    con = connect(tmp_path / "d.duckdb")
+    load(con, tmp_path, "contacts", "contact_id,started_at,contact_reason,channel\n"
+         "k0,2024-01-01,Fault,phone\nk1,2024-01-02,Fault,chat\nk2,2024-01-03,Billing,phone\n")
+    load(con, tmp_path, "responses", "response_id,contact_id,nps\nr0,k0,0\nr1,k1,0\nr2,k2,10\nr5,,9\n")
+    for filters, n in ((Filters(), 4), (Filters(channels=("phone",)), 2)):  # phone: r0 and r2 only
+        drivers = driver_impact(con, "nps", "contact_reason", filters).set_index("contact_reason")
+        everyone = metric_counts(con, None, filters)
+        assert int(everyone.loc[everyone["is_overall"] == 1, "nps_n"].iloc[0]) == n
+        assert drivers.loc["Fault", "share"] == pytest.approx(100.0 * drivers.loc["Fault", "n"] / n)
+        assert drivers.loc["Billing", "share"] == pytest.approx(100.0 / n)
 
 
 def test_unknown_metric_is_refused(tmp_path):
