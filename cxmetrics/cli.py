@@ -263,23 +263,21 @@ def cmd_outcomes(args) -> int:
 def cmd_gaps(args) -> int:
     from .segments import segment_gaps
 
-    con = connect(args.db)
-    try:
-        frame = segment_gaps(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-    finally:
-        con.close()
-    _print(json.loads(frame.to_json(orient="records")))
-    return EXIT_OK
+    return _print_split(args, segment_gaps)
 
 
 def cmd_drivers(args) -> int:
     from .segments import driver_impact
 
+    return _print_split(args, driver_impact)
+
+
+def _print_split(args, compute) -> int:
+    """Print `compute(con, metric, by, filters, window, same_reason)`'s frame (segment gaps or driver
+    impact) as JSON records; an unknown metric or column is the user's error."""
     con = connect(args.db)
     try:
-        frame = driver_impact(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
+        frame = compute(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     finally:

@@ -173,8 +173,9 @@ def ensure_facts(con) -> bool:
     """Rebuild the stored theme mentions, comment sentiments and theme counts if the comments or the
     dictionary changed; return True when the theme counts (theme_count_rollup) reflect them now.
 
-    It can be False: on a store opened read-only, or one whose counts table predates migration 14,
-    or when a rebuild lost to another session's. The theme figures then count the comments."""
+    It is False for a store from before migration 14 opened without migrating it (read-only), and
+    when a rebuild lost to another session's that built other tokens. The theme figures then count
+    the comments."""
     comments, words = run(con, "voice/facts_token").fetchall()[0]
     built = dict(run(con, "voice/facts_built_for").fetchall())
     wanted_sentiment = f"lexicon {sentiment.LEXICON_VERSION}|{comments}"

@@ -305,6 +305,49 @@ def test_metrics_by_a_dimension(run_cli, loaded, by):
         assert [(g["contact_reason"], g["contacts"]) for g in out["groups"]] == [("billing", 2)]
 
 
+def test_gaps_print_each_values_gap_to_the_rest(run_cli, loaded, cli_db):
+    code, out, stderr = run_cli("gaps", "--by", "tier", "--metric", "repeat_rate")
+    assert code == 0, stderr
+    # Hand-computed: gold's contacts k1, k2 (k2 repeats k1 within 7 days): 50 %; silver's k3: 0 %.
+    by_tier = {row["tier"]: row for row in out}
+    assert set(by_tier) == {"gold", "silver"}
+    assert (by_tier["gold"]["value"], by_tier["gold"]["n"], by_tier["gold"]["rest_value"]) == (50.0, 2, 0.0)
+    assert by_tier["gold"]["gap"] == pytest.approx(50.0) and by_tier["silver"]["gap"] == pytest.approx(-50.0)
+    assert by_tier["gold"]["too_few"] and by_tier["gold"]["p_value"] is None  # under 30: shown, not tested
+    assert out == _engine_records(cli_db, "segment_gaps", "repeat_rate", "tier")
+
+
+def test_drivers_print_the_share_and_impact_of_each_value(run_cli, loaded, cli_db):
+    code, out, stderr = run_cli("drivers", "--by", "contact_reason")
+    assert code == 0, stderr
+    # r1 (NPS 10) and r2 (NPS 3) are both about billing contacts: billing is everyone (share 100 %).
+    assert [(row["contact_reason"], row["share"], row["n"], row["value"]) for row in out] == [("billing", 100.0, 2, 0.0)]
+    assert out == _engine_records(cli_db, "driver_impact", "nps", "contact_reason")
+
+
+@pytest.mark.parametrize("command", ["gaps", "drivers"])
+def test_gaps_and_drivers_refuse_an_unknown_metric_or_column(run_cli, loaded, command):
+    code, out, stderr = run_cli(command, "--by", "tier", "--metric", "happiness")
+    assert_clean_failure(code, stderr)
+    assert "happiness" in stderr
+    code, out, stderr = run_cli(command, "--by", "shoe_size")
+    assert_clean_failure(code, stderr)
+    assert "shoe_size" in stderr
+
+
+def _engine_records(db, function: str, metric: str, by: str) -> list[dict]:
+    """The same frame computed in-process, as the command line prints it (JSON records)."""
+    import json
+
+    from cxmetrics import segments
+
+    con = connect(db, read_only=True)
+    try:
+        return json.loads(getattr(segments, function)(con, metric, by).to_json(orient="records"))
+    finally:
+        con.close()
+
+
 def test_metrics_on_an_empty_store(run_cli):
     code, out, stderr = run_cli("metrics")
     assert code == 0, stderr
