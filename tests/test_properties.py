@@ -366,14 +366,21 @@ contact_rows = st.lists(
 
 
 @ENGINE
-@given(batches=st.lists(contact_rows, min_size=1, max_size=4), delete=st.integers(min_value=-1, max_value=3))
-def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, delete):
+@given(batches=st.lists(contact_rows, min_size=1, max_size=4), delete=st.integers(min_value=-1, max_value=3),
+       lines_per_insert=st.sampled_from([None, 1, 4]))
+def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, delete, lines_per_insert):
     # Facts are computed for the new contacts at insert and only the stored contacts whose facts
     # change are updated (contact_facts); whatever the order of imports, rejects and deletes, the
-    # result must be what one window function over the whole table gives.
+    # result must be what one window function over the whole table gives. The rows are written a
+    # range of lines at a time (two million at a time: one range here unless lines_per_insert
+    # makes every line or every four lines a range of its own).
+    from unittest import mock
+
+    from cxmetrics import contact_facts
     from cxmetrics.importer import ImportRefused, delete_import
 
-    with tempfile.TemporaryDirectory() as tmp:
+    chunking = mock.patch.object(contact_facts, "LINES_PER_INSERT", lines_per_insert or contact_facts.LINES_PER_INSERT)
+    with tempfile.TemporaryDirectory() as tmp, chunking:
         con = connect(Path(tmp) / "facts.duckdb")
         try:
             imported, serial = [], 0
