@@ -161,9 +161,9 @@ def test_theme_figures_are_the_same_from_the_theme_counts_as_from_the_comments(s
     for counted in (from_rollup, from_base):
         for got, expected in zip(summed, counted):
             if isinstance(expected, dict):
-                assert got == pytest.approx(expected, rel=1e-12)
-            else:  # the mean sentiment is a sum of doubles in another order: equal to 12 digits
-                pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+                assert got == expected
+            else:  # exact: the mean sentiment too (summed in whole billionths both ways)
+                pd.testing.assert_frame_equal(got, expected, check_exact=True)
     if filters == Filters():
         themes = summed[5][summed[5]["is_overall"] == 0]
         assert (themes["comments"] > 0).sum() >= 5 and (themes["comments"] == 0).any()  # and a theme with none

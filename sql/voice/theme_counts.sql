@@ -5,7 +5,9 @@
 -- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
 -- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
-    SELECT k.response_id, k.nps, k.csat, cs.sentiment
+    -- Sentiments summed in billionths, as whole numbers: a sum of doubles depends on the order
+    -- DuckDB's threads add them in, and theme_counts_rolled.sql must give the same mean to the bit.
+    SELECT k.response_id, k.nps, k.csat, CAST(round(cs.sentiment * 1e9) AS BIGINT) AS sentiment_nano
     FROM {{comments}} AS k
     {{segment_join}}
     LEFT JOIN comment_sentiment AS cs ON cs.response_id = k.response_id
@@ -31,7 +33,7 @@ WITH scoped AS (
         count(*) FILTER (WHERE nps <= 6) AS detractors,
         count(csat) AS csat_n,
         count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
-        avg(sentiment) AS sentiment,
+        CAST(sum(sentiment_nano) AS DOUBLE) / nullif(count(sentiment_nano), 0) / 1e9 AS sentiment,
         CAST(NULL AS BIGINT) AS untagged
     FROM mentioned
     GROUP BY theme
@@ -45,7 +47,7 @@ WITH scoped AS (
         count(*) FILTER (WHERE nps <= 6) AS detractors,
         count(csat) AS csat_n,
         count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
-        avg(sentiment) AS sentiment,
+        CAST(sum(sentiment_nano) AS DOUBLE) / nullif(count(sentiment_nano), 0) / 1e9 AS sentiment,
         count(*) FILTER (WHERE response_id NOT IN (SELECT response_id FROM theme_mentions)) AS untagged
     FROM scoped
 )

@@ -8,7 +8,7 @@ INSERT INTO theme_count_rollup
 WITH rows AS (
     SELECT
         k.response_id, CAST(k.responded_at AS DATE) AS day, k.channel, k.contact_reason, k.nps, k.csat,
-        cs.sentiment
+        CAST(round(cs.sentiment * 1e9) AS BIGINT) AS sentiment_nano  -- billionths, as theme_counts.sql sums them
     FROM {{comments}} AS k
     LEFT JOIN comment_sentiment AS cs ON cs.response_id = k.response_id
 ), themed AS (
@@ -30,8 +30,8 @@ SELECT
     count(*) FILTER (WHERE nps <= 6) AS detractors,
     count(csat) AS csat_n,
     count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
-    sum(sentiment) AS sentiment_sum,
-    count(sentiment) AS sentiment_n,
+    sum(sentiment_nano) AS sentiment_sum,
+    count(sentiment_nano) AS sentiment_n,
     CASE WHEN theme IS NULL THEN count(*) FILTER (WHERE untagged) END AS untagged
 FROM themed
 GROUP BY day, channel, contact_reason, theme

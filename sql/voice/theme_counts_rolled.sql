@@ -22,7 +22,7 @@ WITH scoped AS (
         CAST(coalesce(sum(s.detractors), 0) AS BIGINT) AS detractors,
         CAST(coalesce(sum(s.csat_n), 0) AS BIGINT) AS csat_n,
         CAST(coalesce(sum(s.csat_satisfied), 0) AS BIGINT) AS csat_satisfied,
-        sum(s.sentiment_sum) / nullif(sum(s.sentiment_n), 0) AS sentiment,
+        CAST(sum(s.sentiment_sum) AS DOUBLE) / nullif(sum(s.sentiment_n), 0) / 1e9 AS sentiment,
         CAST(NULL AS BIGINT) AS untagged
     FROM dictionary AS d
     LEFT JOIN scoped AS s ON s.theme = d.theme
@@ -37,7 +37,7 @@ WITH scoped AS (
         CAST(coalesce(sum(detractors), 0) AS BIGINT) AS detractors,
         CAST(coalesce(sum(csat_n), 0) AS BIGINT) AS csat_n,
         CAST(coalesce(sum(csat_satisfied), 0) AS BIGINT) AS csat_satisfied,
-        sum(sentiment_sum) / nullif(sum(sentiment_n), 0) AS sentiment,
+        CAST(sum(sentiment_sum) AS DOUBLE) / nullif(sum(sentiment_n), 0) / 1e9 AS sentiment,
         CAST(coalesce(sum(untagged), 0) AS BIGINT) AS untagged
     FROM scoped
     WHERE theme IS NULL
