@@ -25,7 +25,7 @@ CREATE TABLE theme_count_rollup (
     detractors     BIGINT NOT NULL,
     csat_n         BIGINT NOT NULL,
     csat_satisfied BIGINT NOT NULL,
-    sentiment_sum  HUGEINT,
+    sentiment_sum  BIGINT,          -- whole billionths: at most 10⁹ × the comments, far below 2⁶³
     sentiment_n    BIGINT NOT NULL,
     untagged       BIGINT
 );

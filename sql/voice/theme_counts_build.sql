@@ -30,7 +30,7 @@ SELECT
     count(*) FILTER (WHERE nps <= 6) AS detractors,
     count(csat) AS csat_n,
     count(*) FILTER (WHERE csat >= 4) AS csat_satisfied,
-    sum(sentiment_nano) AS sentiment_sum,
+    CAST(sum(sentiment_nano) AS BIGINT) AS sentiment_sum,
     count(sentiment_nano) AS sentiment_n,
     CASE WHEN theme IS NULL THEN count(*) FILTER (WHERE untagged) END AS untagged
 FROM themed
