@@ -117,14 +117,20 @@ def test_the_migration_forgets_older_rollups(tmp_path):
     assert_migration_forgets_rollups(tmp_path / "old.duckdb", 12)
 
 
-def test_a_store_without_the_comment_rollup_reads_the_base_tables(tmp_path):
-    path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    migrate(con, only={v for v, _ in migration_files() if v < 12})
+def _store_before(tmp_path, version: int):
+    """Return an open store migrated only to before `version`, holding R1 (a comment) and R2 (none)."""
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    migrate(con, only={v for v, _ in migration_files() if v < version})
     _load(con, tmp_path, "responses", "response_id,responded_at,customer_id,nps,comment\n"
                                       "R1,2026-03-03 10:00,A,2,waited again\nR2,2026-03-04 10:00,B,9,\n")
+    return con
+
+
+def test_a_store_without_the_comment_rollup_reads_the_base_tables(tmp_path):
+    con = _store_before(tmp_path, 12)
     run(con, "rollups/record_state", {"data_version": rollups.data_version(con)})
     con.close()
+    path = tmp_path / "old.duckdb"
     old = connect(path, read_only=True)
     try:
         assert rollups.is_fresh(old)
@@ -187,11 +193,8 @@ def test_the_theme_counts_follow_an_import_and_the_dictionary(tmp_path):
 
 
 def test_a_store_without_the_theme_counts_counts_the_comments(tmp_path):
+    con = _store_before(tmp_path, 14)
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    migrate(con, only={v for v, _ in migration_files() if v < 14})
-    _load(con, tmp_path, "responses", "response_id,responded_at,customer_id,nps,comment\n"
-                                      "R1,2026-03-03 10:00,A,2,waited again\nR2,2026-03-04 10:00,B,9,\n")
     assert not ensure_facts(con)  # builds the mentions and sentiments, not the counts it has no table for
     con.close()
     old = connect(path, read_only=True)
