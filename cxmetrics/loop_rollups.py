@@ -17,6 +17,7 @@ from .dimensions import Filters
 
 ROLLED_CASES = Identifier("loop_case_rollup")
 _VIEW = Identifier("loop_cases")
+_STAGE = Identifier("cx_loop_cases")  # made by rollups/loop_cases_stage.sql
 _TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("loop_case_counts"))
 
 
@@ -29,10 +30,10 @@ def build(con, segments: dict[str, str]) -> None:
         run(con, "rollups/loop_clear", table=table)
     # Dropped before as well as after: a build that failed left it (a failed statement aborts
     # the transaction, so no cleanup can run then).
-    run(con, "rollups/loop_drop_stage")
+    run(con, "rollups/drop_stage", table=_STAGE)
     run(con, "rollups/loop_cases_stage")
     run(con, "rollups/loop_cases_build")
-    run(con, "rollups/loop_drop_stage")
+    run(con, "rollups/drop_stage", table=_STAGE)
     run(con, "rollups/loop_customers_build")
     run(con, "rollups/loop_counts_build")
 

@@ -44,7 +44,7 @@ def build(con, segments: dict[str, str]) -> None:
     is written (docs/rollups.md)."""
     temps = (_CODES, _REPEATS, _SELF_SERVICE)
     for table in temps:
-        run(con, "rollups/path_drop_stage", table=table)
+        run(con, "rollups/drop_stage", table=table)
     values = ["CAST(NULL AS VARCHAR) AS seg_0"]
     for i, (name, source) in enumerate(segments.items(), start=1):
         column = require_column(con, source, name)
@@ -58,14 +58,14 @@ def build(con, segments: dict[str, str]) -> None:
         for i, name in copies:
             run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name},
                 seg_value=Identifier(f"seg_{i}"), from_code=from_code)
-    run(con, "rollups/path_drop_stage", table=_REPEATS)
+    run(con, "rollups/drop_stage", table=_REPEATS)
 
     run(con, "rollups/path_clear", table=Identifier("self_service_rollup"))
     run(con, "rollups/path_self_service_stage", segment_values=Identifier(", ".join(values)))
     for i, name in copies:
         run(con, "rollups/path_self_service_rows", {"seg_name": name}, seg_value=Identifier(f"seg_{i}"))
     for table in temps:
-        run(con, "rollups/path_drop_stage", table=table)
+        run(con, "rollups/drop_stage", table=table)
 
 
 def repeat_pairs(con, by: str, filters: Filters, window: int) -> pd.DataFrame | None:

@@ -28,6 +28,7 @@ TOUCHPOINT_WINDOWS = (7, 30)
 ROLLUP_STEPS = 5
 _KINDS = ("channel", "contact_reason")
 _TABLES = ("journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup")
+_STAGE = Identifier("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
 
 
 @rollups.step
@@ -38,7 +39,7 @@ def build(con, segments: dict[str, str]) -> None:
     One window-function pass over the contacts computes every contact's journey for both windows
     into a temp table (touchpoint_stage.sql); one GROUP BY per window, kind and table reads it,
     and one more sums each's by-day rows into its every-day rows."""
-    run(con, "rollups/touchpoint_drop_stage")
+    run(con, "rollups/drop_stage", table=_STAGE)
     for table in _TABLES:
         run(con, "rollups/touchpoint_clear", table=Identifier(table))
     run(con, "rollups/touchpoint_codes")
@@ -51,7 +52,7 @@ def build(con, segments: dict[str, str]) -> None:
             run(con, "rollups/touchpoint_flow_totals", params)
             run(con, "rollups/touchpoint_path_rows", params, suffix=suffix)
             run(con, "rollups/touchpoint_path_totals", params)
-    run(con, "rollups/touchpoint_drop_stage")
+    run(con, "rollups/drop_stage", table=_STAGE)
 
 
 def answerable(con, filters: Filters, window: int, max_steps: int) -> bool:

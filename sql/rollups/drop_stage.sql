@@ -1,0 +1,5 @@
+-- Drops a temp table a rollup build staged its rows in (it is dropped before the build too: a
+-- build that failed left it). Takes no $params.
+-- Slots: {{table}} (cx_path_codes, cx_path_repeats, cx_path_self_service, cx_touchpoint_stage or
+-- cx_loop_cases).
+DROP TABLE IF EXISTS {{table}}
