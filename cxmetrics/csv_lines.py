@@ -21,11 +21,18 @@ from .textfile import FileFormatError
 CHUNK = 16 << 20
 
 
-def needs_scan(path: Path, quote: str, has_multiline_records: Callable[[], bool]) -> bool:
+def needs_scan(path: Path, quote: str, records: int, has_multiline_records: Callable[[], bool]) -> bool:
     """Return True when record numbers and lines may differ: multi-line records or blank lines.
 
-    A record can only span lines inside a quoted field, so `has_multiline_records` (a scan of
-    every staged value) is asked only when the file holds a quote at all."""
+    `records` is how many records DuckDB read, header, accepted and rejected ones together. When
+    every line ends in LF or CRLF (no bare CR, which DuckDB also takes as a line break), each
+    record covers one line or more and a blank line covers one without a record, so a file with
+    exactly as many lines as records has neither: one count of the line breaks settles it. Any
+    other file gets the byte search below, and `has_multiline_records` (a scan of every staged
+    value) is asked only when the file holds a quote at all."""
+    lines, bare_cr = _line_count(path)
+    if not bare_cr:
+        return lines != records
     q = quote.encode()
     quoted = False
     tail = b""
@@ -37,6 +44,23 @@ def needs_scan(path: Path, quote: str, has_multiline_records: Callable[[], bool]
             quoted = quoted or q in chunk
             tail = window[-2:]
     return quoted and has_multiline_records()
+
+
+def _line_count(path: Path) -> tuple[int, bool]:
+    """Return (lines, whether a CR stands anywhere but right before an LF): the LFs, plus one
+    for a last line that does not end in one."""
+    lfs, bare_cr, pending, last = 0, False, b"", b"\n"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            lfs += chunk.count(b"\n")
+            last = chunk[-1:]
+            if bare_cr or (not pending and b"\r" not in chunk):
+                continue
+            window = pending + chunk  # a CR that ended the last chunk pairs with an LF opening this one
+            pending = b"\r" if window.endswith(b"\r") else b""
+            body = window[:-1] if pending else window
+            bare_cr = body.count(b"\r") != body.count(b"\r\n")
+    return lfs + (last != b"\n"), bare_cr or bool(pending)
 
 
 def record_map(path: Path, quote: str, delimiter: str) -> pd.DataFrame:

@@ -136,7 +136,7 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
         con.execute("UPDATE cx_stage_rejects SET reason = $r WHERE reason = $t", {"r": reason, "t": error_type})
     rows = con.execute("SELECT count(*) FROM cx_stage_raw").fetchall()[0][0]
     rejected = con.execute("SELECT count(*) FROM cx_stage_rejects").fetchall()[0][0]
-    if csv_lines.needs_scan(path, quote, lambda: _has_multiline_records(con, columns)):
+    if csv_lines.needs_scan(path, quote, 1 + rows + rejected, lambda: _has_multiline_records(con, columns)):
         line_map = csv_lines.record_map(path, quote, delimiter)
     elif not rejected:
         # Every record is a line and every one was accepted: the n-th row is on line n + 1, and

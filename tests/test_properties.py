@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import tempfile
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -23,7 +25,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 # working tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cxmetrics-hypothesis")
 
-from cxmetrics import stats
+from cxmetrics import csv_lines, stats
 from cxmetrics.db import connect
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
@@ -372,10 +374,8 @@ def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, de
     # Facts are computed for the new contacts at insert and only the stored contacts whose facts
     # change are updated (contact_facts); whatever the order of imports, rejects and deletes, the
     # result must be what one window function over the whole table gives. The rows are written a
-    # range of lines at a time (two million at a time: one range here unless lines_per_insert
+    # range of lines at a time (a million at a time: one range here unless lines_per_insert
     # makes every line or every four lines a range of its own).
-    from unittest import mock
-
     from cxmetrics import contact_facts
     from cxmetrics.importer import ImportRefused, delete_import
 
@@ -447,3 +447,62 @@ def _utc_connection():
     if "con" not in _UTC:
         _UTC["con"] = connect(":memory:")
     return _UTC["con"]
+
+
+# --- line numbers ------------------------------------------------------------------------------
+
+
+@FAST
+@given(st.binary(max_size=40).map(lambda b: bytes(b"a\r\n"[x % 3] for x in b)), st.integers(1, 5))
+def test_line_count_and_bare_cr_equal_a_direct_reading_at_any_chunk_size(data, chunk):
+    # A CR at the end of one chunk and its LF at the start of the next must still pair up.
+    with tempfile.TemporaryDirectory(prefix="cx-prop-") as folder:
+        path = Path(folder) / "f.csv"
+        path.write_bytes(data)
+        with mock.patch.object(csv_lines, "CHUNK", chunk):
+            lines, bare_cr = csv_lines._line_count(path)
+    assert lines == data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
+    assert bare_cr == (re.search(rb"\r(?!\n)", data) is not None)
+
+
+@st.composite
+def numbered_files(draw):
+    """A responses file of records of four sorts, and the (line, reason) of each reject it must
+    give: good, out of range (a row reject), one field too many (a reader reject), and good but
+    for a comment holding line breaks; blank lines between them; LF or CRLF; last line ended or not."""
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = ["response_id,nps,comment"]
+    expected = []
+    for i in range(draw(st.integers(1, 10))):
+        lines += [""] * draw(st.sampled_from([0, 0, 0, 1, 2]))
+        kind = draw(st.sampled_from(["good", "range", "fields", "multiline"]))
+        where = len(lines) + 1
+        if kind == "good":
+            lines.append(f"r{i},7,fine")
+        elif kind == "range":
+            lines.append(f"r{i},11,high")
+            expected.append((where, "nps must be 0–10"))
+        elif kind == "fields":
+            lines.append(f"r{i},7,x,extra")
+            expected.append((where, "row has more fields than the header"))
+        else:
+            breaks = draw(st.integers(1, 3))
+            # Its text holds `breaks` line breaks: the records after it move down as many lines.
+            lines += [f'r{i},8,"one'] + [""] * (breaks - 1) + ['more"']
+    text = nl.join(lines) + (nl if draw(st.booleans()) else "")
+    return text, expected
+
+
+@ENGINE
+@given(numbered_files())
+def test_rejects_name_the_line_each_record_starts_on(case):
+    text, expected = case
+    with tempfile.TemporaryDirectory(prefix="cx-prop-") as folder:
+        path = Path(folder) / "survey.csv"
+        path.write_bytes(text.encode("utf-8"))
+        con = connect(Path(folder) / "p.duckdb")
+        try:
+            result = load_file(con, "responses", path, ImportOptions())
+        finally:
+            con.close()
+    assert [(r["line"], r["reason"]) for r in result.rejects] == expected
