@@ -19,7 +19,7 @@ from __future__ import annotations
 from .db import Identifier, identifier_list, run
 
 # New contacts written per statement: the facts of this many file lines are joined at once.
-LINES_PER_INSERT = 2_000_000
+LINES_PER_INSERT = 1_000_000
 _KEYS = ("contact_id", "started_at", "customer_id", "contact_reason")
 
 

@@ -3,7 +3,8 @@
 -- (started_at, contact_id) order, over any reason and over an equal contact_reason (none when the
 -- reason is missing), and the ids of the previous and next contact (any reason); computed over
 -- the new contacts and the stored contacts of the customers in cx_affected_customers, the same
--- definition as contact_neighbours.sql. Takes no $params.
+-- definition as contact_neighbours.sql. Kept in __line order, so that each range of lines
+-- insert_contacts.sql joins reads its rows of the table only. Takes no $params.
 -- Slots: {{contact}}, {{started}}, {{customer}}, {{reason}}: the t_N of those columns (or NULL).
 CREATE TEMP TABLE cx_new_facts AS
 WITH new_rows AS (
@@ -35,4 +36,4 @@ WITH new_rows AS (
 ), final AS (
     SELECT * FROM with_facts WHERE __line IS NOT NULL
 )
-SELECT * FROM final
+SELECT * FROM final ORDER BY __line
