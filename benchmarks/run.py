@@ -36,6 +36,7 @@ import pandas as pd  # noqa: E402
 
 from benchmarks import pandas_overview  # noqa: E402
 from benchmarks.generate import FULL, KINDS, generate, manifest  # noqa: E402
+from benchmarks.import_floor import PARTS, measure_floor  # noqa: E402
 from benchmarks.sessions import markdown_table, measure_sessions, report_rows  # noqa: E402
 from cxmetrics import contact_paths, outcomes, rollups, segments, teams, themes  # noqa: E402
 from cxmetrics.customer_story import customer_story, recent_detractors, timeline  # noqa: E402
@@ -244,17 +245,21 @@ def seconds(function, *args):
 # --- the measurements --------------------------------------------------------------------------
 
 
-def bare_loads(data: Path, work: Path) -> dict[str, float]:
-    """Return the seconds a bare DuckDB `CREATE TABLE AS SELECT * FROM read_csv(file)` takes per table."""
+def bare_loads(data: Path, work: Path) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Return the seconds a bare DuckDB `CREATE TABLE AS SELECT * FROM read_csv(file)` takes per table,
+    under the importer's memory_limit, and the parts of the floor under each import (import_floor)."""
     path = work / "bare.duckdb"
-    con = duckdb.connect(str(path))
+    # A store as the importer's (its memory_limit, its UTC session, its schema and parsing macros,
+    # which the floor's statements use), the bare tables beside the canonical ones.
+    con = connect(path)
     taken = {}
     for kind in KINDS:  # table names are the fixed KINDS, never user text
-        _, taken[kind] = seconds(con.execute, f"CREATE TABLE {kind} AS SELECT * FROM read_csv($file)",
+        _, taken[kind] = seconds(con.execute, f"CREATE TABLE bare_{kind} AS SELECT * FROM read_csv($file)",
                                  {"file": str(data / f"{kind}.csv")})
+    floors = {kind: measure_floor(con, kind, f"bare_{kind}", str(data / f"{kind}.csv")) for kind in KINDS}
     con.close()
     path.unlink()
-    return taken
+    return taken, floors
 
 
 @contextmanager
@@ -454,6 +459,7 @@ def targets(figures: dict) -> list[list[str]]:
 
     imports = figures["import"]["tables"]
     worst = max(imports[k]["seconds"] / figures["bare"][k] for k in KINDS)
+    floor, floor_kind = max((sum(figures["floor"][k].values()) / figures["bare"][k], k) for k in KINDS)
     warm = max(p["warm"] for p in figures["pages"].values())
     hit = max(figures["cache_hits"].values())
     ratio = figures["pandas"]["pandas"] / figures["pandas"]["engine"]
@@ -464,7 +470,7 @@ def targets(figures: dict) -> list[list[str]]:
     limit = figures["memory_limit"]
     return [
         [f"import ≤ {IMPORT_RATIO:g}× bare read_csv (derived facts included)",
-         f"worst table {worst:.1f}×{scale_note}",
+         f"worst table {worst:.1f}×; the floor under it (see Import) is {floor:.1f}× for {floor_kind}{scale_note}",
          judged(worst <= IMPORT_RATIO, True)],
         [f"each page's data ≤ {WARM_MS:g} ms warm at 10 M contacts", f"slowest page {_ms(warm)} ms{scale_note}",
          judged(warm * 1000 <= WARM_MS, True)],
@@ -532,11 +538,26 @@ def report(figures: dict) -> str:
         "",
         "The real importer (`cxmetrics.importer.load_file`: staging, validation, rejects, one transaction, "
         "the derived contact facts for contacts) beside a bare DuckDB `CREATE TABLE AS SELECT * FROM "
-        "read_csv(file)` of the same file, in the same run.",
+        "read_csv(file)` of the same file, in the same run and under the same memory_limit.",
         "",
         _table(["table", "rows", "rejected", "importer s", "bare read_csv s", "ratio"], [
             [k, f"{imports[k]['rows']:,}", f"{imports[k]['rejected']:,}", f"{imports[k]['seconds']:.2f}",
              f"{figures['bare'][k]:.2f}", f"{imports[k]['seconds'] / figures['bare'][k]:.1f}×"] for k in KINDS
+        ]),
+        "",
+        "### The floor under the ratio",
+        "",
+        "The importer's own steps that no design keeping its rules can skip, each timed alone over the bare "
+        "table (rows DuckDB has already typed), in the same run (`benchmarks/import_floor.py`): its staging "
+        "read of every field as text, its cleaning and typing of every value (not kept), its repeated-key query, its derived-facts query (contacts: two window "
+        "passes) and one write of the rows. The importer does all of this and more (keeping the typed rows, checking "
+        "every value, line numbers, the content hash, joining the facts to the rows), so the floor ÷ bare "
+        "is the lowest ratio it could reach.",
+        "",
+        _table(["table"] + [f"{part} s" for part in PARTS] + ["floor s", "floor ÷ bare", "importer ÷ bare"], [
+            [k] + [f"{figures['floor'][k][part]:.2f}" if figures["floor"][k][part] else "–" for part in PARTS]
+            + [f"{sum(figures['floor'][k].values()):.2f}", f"{sum(figures['floor'][k].values()) / figures['bare'][k]:.1f}×",
+               f"{imports[k]['seconds'] / figures['bare'][k]:.1f}×"] for k in KINDS
         ]),
         "",
         "Then the rollups are built once (`rollups.ensure_fresh`, as `cxmetrics import` and the dashboard do "
@@ -622,7 +643,7 @@ def measure(data: Path, work: Path, sessions: int = 0, rounds: int = 2) -> dict:
     database = work / "bench.duckdb"
     for stale in (database, database.with_name(database.name + ".wal")):
         stale.unlink(missing_ok=True)
-    bare = bare_loads(data, work)  # first, so both loads find the files in the OS cache
+    bare, floor = bare_loads(data, work)  # first, so both loads find the files in the OS cache
     imported = in_child("import", data, database)
     pages = in_child("pages", data, database)
     cached = in_child("cache", data, database)
@@ -633,6 +654,7 @@ def measure(data: Path, work: Path, sessions: int = 0, rounds: int = 2) -> dict:
         "set": manifest(data),
         "memory_limit": memory_limit_setting(database),
         "bare": bare,
+        "floor": floor,
         "import": imported,
         "pages": pages["pages"],
         "pages_peak_bytes": pages["peak_bytes"],

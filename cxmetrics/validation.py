@@ -62,6 +62,22 @@ def iso_timestamp(raw: str) -> str:
 def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
     """Create `cx_typed` from `cx_stage` (typed values, cleaned text of parsed columns), then
     `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it."""
+    params, cleaned, typed = typed_expressions(targets, date_formats, nulls)
+    run(con, "import/typed_rows", params, cleaned=cleaned, typed=typed)
+    key_aliases = _key_aliases(kind, targets)
+    stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
+    con.execute("DROP TABLE IF EXISTS cx_key_repeats")
+    run(con, "import/key_repeats", key=Identifier(", ".join(key_aliases)))
+    con.execute("DROP TABLE IF EXISTS cx_key_loaded")
+    run(con, "import/key_loaded", table=quote_ident(kind),
+        stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
+        key_columns=Identifier(", ".join(stored)),
+        key_match=Identifier(" AND ".join(f"{c} = cx_typed.{a}" for c, a in zip(stored, key_aliases))))
+
+
+def typed_expressions(targets: list[Target], date_formats: list[str], nulls: list[str]) -> tuple[dict, Identifier, Identifier]:
+    """Return (params, cleaned, typed) for the slots of typed_rows.sql: the cleaned text r_N of every
+    target over `cx_stage`, and from it every typed value t_N (with r_N kept for parsed columns)."""
     params: dict = {"nulls": list(nulls), "month_formats": MONTH_FORMATS}
     params.update({f"fmt_{i}": fmt for i, fmt in enumerate(date_formats)})
     cleaned, typed = [], []
@@ -78,16 +94,7 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
             typed.append(parse.format(raw=f"r_{i}", timestamp=timestamp_expression(f"r_{i}", date_formats)) + f" AS t_{i}")
         else:
             typed.append(f"r_{i} AS t_{i}")
-    run(con, "import/typed_rows", params, cleaned=Identifier(", ".join(cleaned)), typed=Identifier(", ".join(typed)))
-    key_aliases = _key_aliases(kind, targets)
-    stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
-    con.execute("DROP TABLE IF EXISTS cx_key_repeats")
-    run(con, "import/key_repeats", key=Identifier(", ".join(key_aliases)))
-    con.execute("DROP TABLE IF EXISTS cx_key_loaded")
-    run(con, "import/key_loaded", table=quote_ident(kind),
-        stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
-        key_columns=Identifier(", ".join(stored)),
-        key_match=Identifier(" AND ".join(f"{c} = cx_typed.{a}" for c, a in zip(stored, key_aliases))))
+    return params, Identifier(", ".join(cleaned)), Identifier(", ".join(typed))
 
 
 def clean_expression(value: str, nulls: list[str]) -> str:

@@ -10,7 +10,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from benchmarks import generate, pandas_overview, run
+from benchmarks import generate, import_floor, pandas_overview, run
+from cxmetrics.db import connect
 
 TINY = 0.0002  # 2,000 contacts, 400 responses, 200 customers
 LIMIT_AROUND_RUN: dict[str, str | None] = {}  # $CXMETRICS_MEMORY_LIMIT before and after tiny_run
@@ -82,6 +83,34 @@ def test_report_has_every_section_and_the_machine(tiny_run):
     for page in run.PAGES:
         assert f"| {page.title} |" in text
     assert "| figures equal (to 1e-9) | yes |" in text
+
+
+def test_the_floor_under_each_import_is_measured_and_reported(tiny_run):
+    figures, text, _ = tiny_run
+    floor = figures["floor"]
+    assert set(floor) == set(generate.KINDS)
+    for kind in generate.KINDS:
+        assert all(floor[kind][part] > 0 for part in ("text read", "typing", "key groups", "one write"))
+        assert (floor[kind]["derived facts"] > 0) == (kind == "contacts")  # only contacts have derived facts
+    assert "### The floor under the ratio" in text
+    row = next(line for line in text.splitlines() if line.startswith("| contacts |") and "floor" not in line
+               and line.count("|") == len(import_floor.PARTS) + 5)
+    assert f"{sum(floor['contacts'].values()) / figures['bare']['contacts']:.1f}×" in row
+
+
+def test_the_floor_leaves_the_bare_database_as_it_found_it(tmp_path):
+    # measure_floor runs the importer's own statements over the bare table: their temp tables and
+    # its copy must be gone afterwards, and the bare table untouched.
+    data = tmp_path / "data"
+    generate.generate(data, 0.0001, seed=5)
+    con = connect(tmp_path / "bare.duckdb")
+    con.execute("CREATE TABLE bare_contacts AS SELECT * FROM read_csv($f)", {"f": str(data / "contacts.csv")})
+    relations = ("SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() "
+                 "WHERE NOT internal ORDER BY ALL")
+    before = con.execute(relations).fetchall(), con.execute("SELECT * FROM bare_contacts").fetchall()
+    import_floor.measure_floor(con, "contacts", "bare_contacts", str(data / "contacts.csv"))
+    assert (con.execute(relations).fetchall(), con.execute("SELECT * FROM bare_contacts").fetchall()) == before
+    assert con.execute("SELECT count(*) FROM contacts").fetchall() == [(0,)]
 
 
 def test_pandas_figures_equal_the_engine_figures(tiny_run):
