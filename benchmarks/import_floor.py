@@ -6,7 +6,7 @@ Measured in the bare load's database, right after the bare loads, per table:
 - **text read**: the importer's staging statement (`sql/import/read_csv.sql`): every field as
   text, because the import rules (trimming, missing-value markers, date formats, decimal commas,
   a reason per rejected value quoting it) start from the text;
-- **typing**: the importer's cleaning and typing expressions (`cxmetrics.validation`) evaluated
+- **typing**: the importer's cleaning and typing expressions (`sql/import/typed_select.sql`) evaluated
   over every staged value, the results not kept (a fused design would write them straight out):
   the pass less the same pass taking every value as it is, so that re-reading the staged text is
   not counted;
@@ -26,11 +26,11 @@ import time
 
 import duckdb
 
-from cxmetrics.db import Identifier, identifier_list, quote_ident, run
+from cxmetrics.db import Identifier, identifier_list, query, quote_ident, run
 from cxmetrics.mapping import resolve_targets
 from cxmetrics.reader import MAX_LINE_BYTES
 from cxmetrics.schema import TABLES
-from cxmetrics.validation import typed_expressions
+from cxmetrics.validation import typed_rows_query
 
 PARTS = ("text read", "typing", "key groups", "derived facts", "one write")
 FACT_COLUMNS = ("contact_id", "started_at", "customer_id", "contact_reason")
@@ -49,17 +49,19 @@ def measure_floor(con: duckdb.DuckDBPyConnection, kind: str, bare: str, path: st
     taken["text read"] = time.perf_counter() - started
     run(con, "import/number_lines_plain", {}, columns=identifier_list(columns))
     targets = resolve_targets(kind, columns, [], [])
-    params, cleaned, typed = typed_expressions(targets, [], [])
+    params, rows = typed_rows_query(targets, [], [])
     least = Identifier(", ".join(f"min(t_{i})" for i in range(len(targets))))
     # The same pass with every value taken as it is: reading the staged text and taking the least
     # values cost time of their own, which the typing is not charged with.
-    as_read = (Identifier(", ".join(f"{quote_ident(t.source)} AS r_{i}" for i, t in enumerate(targets))),
-               Identifier(", ".join(f"r_{i} AS t_{i}" for i in range(len(targets)))))
+    as_read = Identifier(query(
+        "import/typed_select",
+        cleaned=Identifier(", ".join(f"{quote_ident(t.source)} AS r_{i}" for i, t in enumerate(targets))),
+        typed=Identifier(", ".join(f"r_{i} AS t_{i}" for i in range(len(targets))))))
     started = time.perf_counter()
-    run(con, "import/typing_pass", params, cleaned=cleaned, typed=typed, least=least).fetchall()
+    run(con, "import/typing_pass", params, rows=rows, least=least).fetchall()
     typing = time.perf_counter() - started
     started = time.perf_counter()
-    run(con, "import/typing_pass", {}, cleaned=as_read[0], typed=as_read[1], least=least).fetchall()
+    run(con, "import/typing_pass", {}, rows=as_read, least=least).fetchall()
     taken["typing"] = max(0.0, typing - (time.perf_counter() - started))
     con.execute("DROP VIEW cx_stage")
     for temp in ("cx_stage_raw", "cx_csv_errors", "cx_csv_scans"):

@@ -14,7 +14,7 @@ alone rather than by a window over every column (a window of 10 M wide rows spil
 
 from __future__ import annotations
 
-from .db import Identifier, quote_ident, run
+from .db import Identifier, query, quote_ident, run
 from .mapping import Target
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP
 
@@ -62,8 +62,8 @@ def iso_timestamp(raw: str) -> str:
 def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
     """Create `cx_typed` from `cx_stage` (typed values, cleaned text of parsed columns), then
     `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it."""
-    params, cleaned, typed = typed_expressions(targets, date_formats, nulls)
-    run(con, "import/typed_rows", params, cleaned=cleaned, typed=typed)
+    params, rows = typed_rows_query(targets, date_formats, nulls)
+    run(con, "import/typed_rows", params, rows=rows)
     key_aliases = _key_aliases(kind, targets)
     stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
     con.execute("DROP TABLE IF EXISTS cx_key_repeats")
@@ -75,9 +75,10 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
         key_match=Identifier(" AND ".join(f"{c} = cx_typed.{a}" for c, a in zip(stored, key_aliases))))
 
 
-def typed_expressions(targets: list[Target], date_formats: list[str], nulls: list[str]) -> tuple[dict, Identifier, Identifier]:
-    """Return (params, cleaned, typed) for the slots of typed_rows.sql: the cleaned text r_N of every
-    target over `cx_stage`, and from it every typed value t_N (with r_N kept for parsed columns)."""
+def typed_rows_query(targets: list[Target], date_formats: list[str], nulls: list[str]) -> tuple[dict, Identifier]:
+    """Return (params, query) of sql/import/typed_select.sql for these targets: the cleaned text r_N
+    of every target over `cx_stage`, and from it every typed value t_N (with r_N kept for parsed
+    columns), as a subquery for a `rows` slot."""
     params: dict = {"nulls": list(nulls), "month_formats": MONTH_FORMATS}
     params.update({f"fmt_{i}": fmt for i, fmt in enumerate(date_formats)})
     cleaned, typed = [], []
@@ -94,7 +95,8 @@ def typed_expressions(targets: list[Target], date_formats: list[str], nulls: lis
             typed.append(parse.format(raw=f"r_{i}", timestamp=timestamp_expression(f"r_{i}", date_formats)) + f" AS t_{i}")
         else:
             typed.append(f"r_{i} AS t_{i}")
-    return params, Identifier(", ".join(cleaned)), Identifier(", ".join(typed))
+    return params, Identifier(query("import/typed_select", cleaned=Identifier(", ".join(cleaned)),
+                                    typed=Identifier(", ".join(typed))))
 
 
 def clean_expression(value: str, nulls: list[str]) -> str:

@@ -1,14 +1,5 @@
--- One row per staged row: its line, each target column's typed value (t_N) and, for a parsed
--- column, its cleaned text (r_N).
--- $nulls (extra missing-value markers), $month_formats (month spellings), $fmt_N (the user's
--- strptime formats), $set_N (--set values).
--- Slots: {{cleaned}}, {{typed}} (generated expressions).
+-- One row per staged row, kept as the temp table cx_typed: the rows of typed_select.sql (its
+-- line, each target column's typed value t_N and, for a parsed column, its cleaned text r_N).
+-- Its $params are those of typed_select.sql. Slot rows: that query, as a subquery.
 CREATE TEMP TABLE cx_typed AS
-WITH cleaned AS (
-    SELECT __line, {{cleaned}}
-    FROM cx_stage
-), typed AS (
-    SELECT __line, {{typed}}
-    FROM cleaned
-)
-SELECT * FROM typed
+SELECT * FROM ({{rows}})
