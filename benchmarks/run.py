@@ -550,7 +550,7 @@ def report(figures: dict) -> str:
         "The importer's own steps that no design keeping its rules can skip, each timed alone over the bare "
         "table (rows DuckDB has already typed), in the same run (`benchmarks/import_floor.py`): its staging "
         "read of every field as text, its cleaning and typing of every value (not kept), its repeated-key query, its derived-facts query (contacts: two window "
-        "passes) and one write of the rows. The importer does all of this and more (keeping the typed rows, checking "
+        "passes, and the sort by line that joining the facts to the rows needs) and one write of the rows. The importer does all of this and more (keeping the typed rows, checking "
         "every value, line numbers, the content hash, joining the facts to the rows), so the floor ÷ bare "
         "is the lowest ratio it could reach.",
         "",
