@@ -3,7 +3,7 @@ skip, each timed alone over rows DuckDB has already typed for free.
 
 Measured in the bare load's database, right after the bare loads, per table:
 
-- **text read**: the importer's staging statement (`sql/import/read_csv.sql`): every field as
+- **text read**: the importer's staging read (`reader.read_csv_into_stage`): every field as
   text, because the import rules (trimming, missing-value markers, date formats, decimal commas,
   a reason per rejected value quoting it) start from the text;
 - **typing**: the importer's cleaning and typing expressions (`sql/import/typed_select.sql`) evaluated
@@ -24,29 +24,27 @@ target ratio, no tuning of the rest reaches the target.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import duckdb
 
-from cxmetrics.db import Identifier, identifier_list, query, quote_ident, run
+from cxmetrics.contact_facts import FACT_COLUMNS
+from cxmetrics.db import Identifier, identifier_list, query, quote_ident, run, table_columns
 from cxmetrics.mapping import resolve_targets
-from cxmetrics.reader import MAX_LINE_BYTES
+from cxmetrics.reader import read_csv_into_stage
 from cxmetrics.schema import TABLES
 from cxmetrics.validation import typed_rows_query
 
 PARTS = ("text read", "typing", "key groups", "derived facts", "one write")
-FACT_COLUMNS = ("contact_id", "started_at", "customer_id", "contact_reason")
 
 
 def measure_floor(con: duckdb.DuckDBPyConnection, kind: str, bare: str, path: str) -> dict[str, float]:
     """Return the seconds of each of PARTS for `kind` (0 where a part does not apply), with the CSV
     file `path` already loaded by DuckDB alone into the table `bare` of a migrated store `con`."""
-    columns = [row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = 'main' "
-        "ORDER BY ordinal_position", {"t": bare}).fetchall()]
+    columns = table_columns(con, bare)
     taken = dict.fromkeys(PARTS, 0.0)
     started = time.perf_counter()
-    run(con, "import/read_csv", {"path": path, "delim": ",", "quote": '"',
-                                 "columns": {c: "VARCHAR" for c in columns}, "max_line": MAX_LINE_BYTES})
+    read_csv_into_stage(con, Path(path), columns, ",", '"')
     taken["text read"] = time.perf_counter() - started
     run(con, "import/number_lines_plain", {}, columns=identifier_list(columns))
     targets = resolve_targets(kind, columns, [], [])
@@ -65,18 +63,18 @@ def measure_floor(con: duckdb.DuckDBPyConnection, kind: str, bare: str, path: st
     run(con, "import/typing_pass", {}, rows=as_read, least=least).fetchall()
     taken["typing"] = max(0.0, typing - (time.perf_counter() - started))
     con.execute("DROP VIEW cx_stage")
-    for temp in ("cx_stage_raw", "cx_csv_errors", "cx_csv_scans"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")  # fixed names of the staging statement
+    _drop(con, "cx_stage_raw", "cx_csv_errors", "cx_csv_scans")
     # The importer's queries read the typed rows as cx_typed(__line, t_0, t_1, ...): here, a view
     # naming the bare table's already typed columns so.
-    used = list(TABLES[kind].key) + ([c for c in FACT_COLUMNS if c not in TABLES[kind].key] if kind == "contacts" else [])
+    facts = [c for c in FACT_COLUMNS if c not in TABLES[kind].key] if kind == "contacts" else []
+    used = list(TABLES[kind].key) + facts
     alias = {name: f"t_{i}" for i, name in enumerate(used)}
     con.execute("CREATE TEMP VIEW cx_typed AS SELECT rowid + 2 AS __line, "
                 + ", ".join(f"{quote_ident(name)} AS {alias[name]}" for name in used) + " FROM " + quote_ident(bare))
     started = time.perf_counter()
     run(con, "import/key_repeats", key=Identifier(", ".join(alias[k] for k in TABLES[kind].key)))
     taken["key groups"] = time.perf_counter() - started
-    con.execute("DROP TABLE cx_key_repeats")
+    _drop(con, "cx_key_repeats")
     if kind == "contacts":
         con.execute("CREATE TEMP TABLE cx_row_rejects (line BIGINT)")
         con.execute("CREATE TEMP TABLE cx_affected_customers (customer_id VARCHAR)")
@@ -85,11 +83,15 @@ def measure_floor(con: duckdb.DuckDBPyConnection, kind: str, bare: str, path: st
             started=Identifier(alias["started_at"]), customer=Identifier(alias["customer_id"]),
             reason=Identifier(alias["contact_reason"]))
         taken["derived facts"] = time.perf_counter() - started
-        for temp in ("cx_new_facts", "cx_row_rejects", "cx_affected_customers"):
-            con.execute(f"DROP TABLE {temp}")
+        _drop(con, "cx_new_facts", "cx_row_rejects", "cx_affected_customers")
     con.execute("DROP VIEW cx_typed")
     started = time.perf_counter()
-    con.execute("CREATE TABLE floor_copy AS SELECT " + str(identifier_list(columns)) + " FROM " + quote_ident(bare))
+    con.execute("CREATE TABLE floor_copy AS SELECT " + identifier_list(columns) + " FROM " + quote_ident(bare))
     taken["one write"] = time.perf_counter() - started
-    con.execute("DROP TABLE floor_copy")
+    _drop(con, "floor_copy")
     return taken
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute("DROP TABLE IF EXISTS " + quote_ident(table))

@@ -20,7 +20,8 @@ from .db import Identifier, identifier_list, run
 
 # New contacts written per statement: the facts of this many file lines are joined at once.
 LINES_PER_INSERT = 1_000_000
-_KEYS = ("contact_id", "started_at", "customer_id", "contact_reason")
+# The columns the facts are computed from.
+FACT_COLUMNS = ("contact_id", "started_at", "customer_id", "contact_reason")
 
 
 def insert_contacts(con, import_id: int, columns: list[str]) -> None:
@@ -32,7 +33,7 @@ def insert_contacts(con, import_id: int, columns: list[str]) -> None:
     position = {name: i for i, name in enumerate(columns)}
     values = Identifier(", ".join(f"t_{i}" for i in range(len(columns))))
     key = {name: Identifier(f"t_{position[name]}" if name in position else "CAST(NULL AS VARCHAR)")
-           for name in _KEYS}
+           for name in FACT_COLUMNS}
     _start_affected(con)
     run(con, "facts/customers_with_history", customer=key["customer_id"])
     run(con, "facts/new_contact_facts", contact=key["contact_id"], started=key["started_at"],

@@ -93,7 +93,7 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
     columns = source_names(header)
     csv_lines.refuse_unclosed_quote(source, quote, delimiter)
     try:
-        _read_csv_into_stage(con, source, columns, delimiter, quote)
+        read_csv_into_stage(con, source, columns, delimiter, quote)
     except duckdb.InvalidInputException as exc:
         if "invalid state" not in str(exc).lower():
             raise FileFormatError(_first_line(exc)) from exc
@@ -101,14 +101,15 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
         # parser. Make those CRs line breaks, as a spreadsheet would, and read again.
         source = csv_lines.bare_cr_to_lf(source, workdir / "cx_cr_fixed.csv", quote)
         try:
-            _read_csv_into_stage(con, source, columns, delimiter, quote)
+            read_csv_into_stage(con, source, columns, delimiter, quote)
         except duckdb.InvalidInputException as exc2:
             raise FileFormatError(_first_line(exc2)) from exc2
     rows, rejected = _number_lines(con, source, columns, quote, delimiter)
     return StagedFile("csv", columns, rows, rejected, text_encoding.name, delimiter)
 
 
-def _read_csv_into_stage(con, path: Path, columns: list[str], delimiter: str, quote: str) -> None:
+def read_csv_into_stage(con, path: Path, columns: list[str], delimiter: str, quote: str) -> None:
+    """Create `cx_stage_raw` (every field of `path` as text, rows as read) and DuckDB's reject tables."""
     con.execute("DROP TABLE IF EXISTS cx_stage_raw")
     con.execute("DROP TABLE IF EXISTS cx_csv_errors")
     con.execute("DROP TABLE IF EXISTS cx_csv_scans")
