@@ -9,6 +9,7 @@ pytest_plugins = ["sql_coverage"]  # fails the run when a file in sql/ was never
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,31 @@ def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None)
     result = CliRun((done.returncode, payload, done.stderr))
     result.stdout = done.stdout
     return result
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory) -> Path:
+    """A database holding what a first launch leaves (the sample data, rollups built), made once
+    per run: loading the sample costs seconds, copying the file milliseconds."""
+    from cxmetrics import bootstrap
+
+    path = tmp_path_factory.mktemp("template") / "sample.duckdb"
+    con = connect(path)
+    try:
+        bootstrap.ensure_data(con)
+        con.execute("CHECKPOINT")  # everything in the file itself, so a copy of it is the whole store
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def sample_db(sample_template, tmp_path, monkeypatch) -> Path:
+    """The path of this test's own copy of the first-launch store, named by CXMETRICS_DB as the app reads it."""
+    path = tmp_path / "pages.duckdb"
+    shutil.copyfile(sample_template, path)
+    monkeypatch.setenv("CXMETRICS_DB", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

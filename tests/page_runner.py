@@ -10,11 +10,9 @@ from cxmetrics.db import PROJECT_ROOT, connect
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    """The path of an empty database the app will open (and fill with the sample data)."""
-    path = tmp_path / "pages.duckdb"
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
-    return path
+def db(sample_db):
+    """The path of a database as the app leaves it on first launch (a copy of the session's sample store)."""
+    return sample_db
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:

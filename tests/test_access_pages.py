@@ -20,9 +20,8 @@ LOOP, VOICE = "views/close_the_loop.py", "views/voice.py"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "pages.duckdb"
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
+def db(sample_db, monkeypatch):
+    path = sample_db
     for name in (access.ENV_ANALYST_HASH, access.ENV_VIEWER_HASH, access.ENV_ANALYSTS, access.ENV_VIEWERS):
         monkeypatch.delenv(name, raising=False)
     from cxmetrics import app_state

@@ -269,9 +269,8 @@ def test_screen_html_escapes_and_marks_the_panel(two_weeks):
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "huddle.duckdb"
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
+def db(sample_db):
+    path = sample_db
     from cxmetrics import app_state
 
     app_state._connection.clear()

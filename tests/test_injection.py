@@ -105,9 +105,8 @@ def test_hostile_url_parameters_become_a_scope_of_plain_values(value):
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
+def app_db(sample_db):
+    path = sample_db
     yield path
     app_state._connection.clear()
 

@@ -18,8 +18,7 @@ CALLS = (
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch):
-    monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "page.duckdb"))
+def page(sample_db):
     at = AppTest.from_file(str(PROJECT_ROOT / "views" / "data.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
