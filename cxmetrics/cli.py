@@ -44,15 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=KINDS, help="the table the file feeds")
     imp.add_argument("file", help="the file to load")
     imp.add_argument("--map", action="append", default=[], metavar="SOURCE=TARGET",
-                     help="feed TARGET from the file's column SOURCE (repeatable; a source may feed two targets)")
+                     help="feed TARGET from the file's column SOURCE, or from A+B joined with a space "
+                     "(a date and a time of day); repeatable; a source may feed two targets")
     imp.add_argument("--set", action="append", default=[], metavar="TARGET=VALUE",
                      help="give every row VALUE for a column the file lacks (repeatable)")
     imp.add_argument("--date-format", action="append", default=[], metavar="FMT",
                      help="strptime format of the file's dates when not ISO-like (repeatable, tried in order)")
-    imp.add_argument("--null", action="append", default=[], metavar="TEXT",
-                     help="extra text that means a missing value, e.g. NA (repeatable)")
+    imp.add_argument("--null", action="append", default=[], metavar="[COLUMN=]TEXT",
+                     help="text that means a missing value, in every column (NA) or in one (Rating=0); repeatable")
+    imp.add_argument("--recode", action="append", default=[], metavar="COLUMN:FROM=TO",
+                     help="read FROM as TO in the file's COLUMN before typing, e.g. 'Continue buying:No=yes' (repeatable)")
+    imp.add_argument("--skip-if", action="append", default=[], metavar="COLUMN=VALUE",
+                     help="leave out rows whose COLUMN holds VALUE (counted as skipped, not rejected; repeatable)")
+    imp.add_argument("--sheet", metavar="NAME|N", help="a workbook's sheet, by name or number from 1 (default: the first)")
     imp.add_argument("--encoding", help="the file's text encoding when detection gets it wrong")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imp.add_argument("--force", "--yes", action="store_true",
+                     help="load even when most rows would be rejected or the file looks like another kind")
 
     delete = command("delete-import", "remove every row one import loaded")
     delete.add_argument("import_id", type=int)
@@ -175,14 +183,19 @@ def _scope(args) -> Filters:
 
 def cmd_import(args) -> int:
     from .importer import ImportOptions, ImportRefused, load_file
-    from .mapping import MappingError, parse_pairs
+    from .mapping import MappingError, parse_column_values, parse_pairs, parse_recodes
 
     try:
         options = ImportOptions(
             mapping=parse_pairs(args.map, "--map"),
             set_values=parse_pairs(args.set, "--set"),
             date_formats=args.date_format,
-            nulls=args.null,
+            nulls=[n for n in args.null if "=" not in n],
+            column_nulls=parse_column_values([n for n in args.null if "=" in n], "--null"),
+            recode=parse_recodes(args.recode),
+            skip_if=parse_column_values(args.skip_if, "--skip-if"),
+            sheet=args.sheet,
+            force=args.force,
             encoding=args.encoding,
             dry_run=args.dry_run,
             actor=cli_actor(),
@@ -207,6 +220,8 @@ def cmd_import(args) -> int:
         first = result.rejects[0] if result.rejects else None
         detail = f" (line {first['line']}: {first['reason']})" if first else ""
         return _fail(f"no row could be loaded: {result.rows_rejected} rows rejected{detail}")
+    if result.needs_confirmation and not args.force and not args.dry_run:
+        return _fail(f"nothing loaded: {result.needs_confirmation}; check the mapping, or add --force to load anyway")
     return EXIT_OK
 
 

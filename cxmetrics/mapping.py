@@ -24,12 +24,29 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """One column to load: where its text comes from (a source column or a --set value)."""
+    """One column to load: where its text comes from (a source column or a --set value), and how
+    it is read (the guesses and per-column options: see guesses.py and validation.py)."""
 
     column: Column
     source: str | None = None
     value: str | None = None
     extra: bool = False
+    joined: tuple[str, ...] = ()  # more source columns joined after `source` with a space (date + time)
+    generated: bool = False  # an id made from `value` (the file's hash) and the line
+    date_formats: tuple[str, ...] = ()  # strptime formats for this column, before the import's own
+    reading: str | None = None  # a named reading of guesses.py (duration, offset_hours)
+    nulls: tuple[str, ...] = ()  # missing-value markers of this column, besides the import's own
+    recode: tuple[tuple[str, str], ...] = ()  # (from, to) texts replaced before typing
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every file column this target reads."""
+        return ((self.source,) if self.source is not None else ()) + self.joined
+
+    @property
+    def label(self) -> str:
+        """How rejects name the column: as the file does (`Date+Time`), or the target's name."""
+        return "+".join(self.sources) if self.sources else self.column.name
 
 
 def column_key(name: str) -> str:
@@ -56,13 +73,27 @@ def parse_pairs(items: list[str] | None, what: str) -> list[tuple[str, str]]:
 
 
 def resolve_targets(
-    kind: str, columns: list[str], mapping: list[tuple[str, str]], set_values: list[tuple[str, str]]
+    kind: str, columns: list[str], mapping: list[tuple[str, str]], set_values: list[tuple[str, str]],
+    generated: dict[str, str] | None = None,
 ) -> list[Target]:
-    """Return the columns to load, in table order then extras, or raise MappingError."""
+    """Return the columns to load, in table order then extras, or raise MappingError.
+
+    A mapping's source may be `A+B` (two columns joined with a space: a date and a time of day);
+    `generated` maps a target to the prefix of the ids made for it (guesses.generated_id_prefix)."""
     table = TABLES[kind]
     by_lower = {c.lower(): c for c in columns}
     targets: dict[str, Target] = {}
     consumed: set[str] = set()
+
+    def actual_columns(source: str) -> list[str]:
+        whole = source if source in columns else by_lower.get(source.lower())
+        if whole is not None:
+            return [whole]
+        parts = [p.strip() for p in source.split("+")] if "+" in source else []
+        found = [p if p in columns else by_lower.get(p.lower()) for p in parts]
+        if parts and all(found):
+            return found
+        raise MappingError(f"the file has no column {source!r} (it has: {', '.join(columns)})")
 
     def target_column(name: str) -> tuple[Column, bool]:
         known = table.column(name)
@@ -73,14 +104,16 @@ def resolve_targets(
         return Column(name, TEXT), True
 
     for source, target in mapping:
-        actual = source if source in columns else by_lower.get(source.lower())
-        if actual is None:
-            raise MappingError(f"the file has no column {source!r} (it has: {', '.join(columns)})")
+        actual = actual_columns(source)
         if target in targets:
             raise MappingError(f"two columns are mapped to {target!r}")
         column, extra = target_column(target)
-        targets[target] = Target(column, source=actual, extra=extra)
-        consumed.add(actual)
+        targets[target] = Target(column, source=actual[0], extra=extra, joined=tuple(actual[1:]))
+        consumed.update(actual)
+
+    for target, prefix in (generated or {}).items():
+        if target not in targets:
+            targets[target] = Target(target_column(target)[0], value=prefix, generated=True)
 
     for target, value in set_values:
         if target in targets:
@@ -121,14 +154,42 @@ def resolve_targets(
 
 
 def mapping_record(targets: list[Target]) -> dict[str, str]:
-    """Return {target: source or '=value'} for the import log."""
-    return {t.column.name: (t.source if t.source is not None else f"={t.value}") for t in targets}
+    """Return {target: source, 'A+B' for joined columns, '=value', or '(generated)'} for the import log."""
+    def origin(t: Target) -> str:
+        if t.generated:
+            return f"(generated: {t.value}-LINE)"
+        return t.label if t.source is not None else f"={t.value}"
+
+    return {t.column.name: origin(t) for t in targets}
 
 
 def explicit_pairs(targets: list[Target]) -> list[list[str]]:
     """Return the (source, target) pairs worth remembering: those not found by name alone."""
     return [
-        [t.source, t.column.name]
+        [t.label, t.column.name]
         for t in targets
-        if t.source is not None and column_key(t.source) != t.column.name
+        if t.source is not None and (t.joined or column_key(t.source) != t.column.name)
     ]
+
+
+def parse_column_values(items: list[str] | None, what: str) -> list[tuple[str, str]]:
+    """Return [(column, text)] from "COLUMN=TEXT" strings, split at the first '=' (a marker may hold one)."""
+    pairs = []
+    for item in items or []:
+        column, sep, text = item.partition("=")
+        if not sep or not column.strip():
+            raise MappingError(f"{what} {item!r} is not of the form COLUMN=TEXT")
+        pairs.append((column.strip(), text.strip()))
+    return pairs
+
+
+def parse_recodes(items: list[str] | None) -> list[tuple[str, str, str]]:
+    """Return [(column, from, to)] from "COLUMN:FROM=TO" strings (--recode)."""
+    recodes = []
+    for item in items or []:
+        column, colon, rest = item.partition(":")
+        old, equals, new = rest.partition("=")
+        if not colon or not equals or not column.strip() or not old.strip():
+            raise MappingError(f"--recode {item!r} is not of the form COLUMN:FROM=TO")
+        recodes.append((column.strip(), old.strip(), new.strip()))
+    return recodes

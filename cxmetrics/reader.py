@@ -47,8 +47,11 @@ class StagedFile:
     delimiter: str | None = None
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, workdir: Path) -> StagedFile:
-    """Return what was read after loading `path` into the temp tables `cx_stage` and `cx_stage_rejects`."""
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, workdir: Path,
+               sheet: str | None = None) -> StagedFile:
+    """Return what was read after loading `path` into the temp tables `cx_stage` and `cx_stage_rejects`.
+
+    `sheet` chooses a workbook's sheet by name or 1-based number (default: the first)."""
     try:
         con.execute("DROP TABLE IF EXISTS cx_stage")
     except duckdb.CatalogException:  # a plain CSV's cx_stage is a view (see number_lines_plain.sql)
@@ -60,7 +63,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None,
     )
     fmt = sniff_format(path)
     if fmt == "excel":
-        return _stage_excel(con, path)
+        return _stage_excel(con, path, sheet)
     if fmt == "parquet":
         return _stage_parquet(con, path)
     return _stage_csv(con, path, encoding, workdir)
@@ -210,11 +213,37 @@ def _first_line(exc: Exception) -> str:
 # --- Excel and Parquet -----------------------------------------------------------------------
 
 
-def _stage_excel(con, path: Path) -> StagedFile:
-    import pandas as pd  # deferred: only Excel uploads pay for it
+def workbook_sheets(path: Path) -> list[str]:
+    """Return the names of a workbook's sheets, in order (FileFormatError when it cannot be opened)."""
+    from openpyxl import load_workbook
 
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
+        book = load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FileFormatError(f"the Excel file could not be read: {exc}") from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def sheet_index(sheets: list[str], sheet: str | None) -> int:
+    """Return the 0-based position of `sheet` (a name, or a number counted from 1) among `sheets`."""
+    if sheet is None or sheet == "":
+        return 0
+    if sheet in sheets:
+        return sheets.index(sheet)
+    if sheet.isdigit() and 1 <= int(sheet) <= len(sheets):
+        return int(sheet) - 1
+    raise FileFormatError(f"the workbook has no sheet {sheet!r} (it has: {', '.join(sheets)})")
+
+
+def _stage_excel(con, path: Path, sheet: str | None = None) -> StagedFile:
+    import pandas as pd  # deferred: only Excel uploads pay for it
+
+    position = sheet_index(workbook_sheets(path), sheet)
+    try:
+        frame = pd.read_excel(path, sheet_name=position, dtype=str, header=0, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FileFormatError(f"the Excel file could not be read: {exc}") from exc
     frame.columns = source_names([str(c) if not str(c).startswith("Unnamed:") else "" for c in frame.columns])

@@ -15,6 +15,7 @@ alone rather than by a window over every column (a window of 10 M wide rows spil
 from __future__ import annotations
 
 from .db import Identifier, query, quote_ident, run
+from .guesses import DURATION, OFFSET_HOURS
 from .mapping import Target
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP
 
@@ -30,17 +31,33 @@ _CANNOT_READ = {
     INTEGER: "not a whole number",
     REAL: "not a number",
     BOOLEAN: "not a yes/no value (true/false, yes/no, y/n, 1/0)",
-    TIMESTAMP: "not a date/time this import can read (give --date-format)",
+    TIMESTAMP: "not a date/time in a format this import recognised",
     MONTH: "not a month (e.g. 2024-03 or 2024-03-01)",
 }
+# The named readings a guess or an option may choose (guesses.py), as SQL over a cleaned text.
+READINGS = {
+    # 143, 2:23 (m:ss) or 0:02:23 (h:mm:ss) -> seconds
+    DURATION: ("CASE WHEN regexp_full_match({raw}, '[0-9]+(\\.[0-9]+)?') THEN CAST({raw} AS DOUBLE) "
+               "WHEN regexp_full_match({raw}, '([0-9]+:)?[0-9]{{1,2}}:[0-9]{{2}}(\\.[0-9]+)?') THEN "
+               "list_reduce(list_transform(string_split({raw}, ':'), lambda x: CAST(x AS DOUBLE)), "
+               "lambda a, b: a * 60 + b) END"),
+    # "GMT+8" -> "GMT+0800", which strptime's %z reads (guesses.pad_offset_hours does the same)
+    OFFSET_HOURS: ("regexp_replace(regexp_replace({raw}, '(GMT|UTC) ?([+-])([0-9])$', '\\1\\20\\3'), "
+                   "'(GMT|UTC) ?([+-])([0-9]{{2}})$', '\\1\\2\\300')"),
+}
+_CANNOT_READ_AS_READ = {DURATION: "not a duration (seconds, m:ss or h:mm:ss)"}
 
 
-def timestamp_expression(raw: str, date_formats: list[str]) -> str:
-    """Return SQL reading `raw` as a UTC timestamp: each user format in turn ($fmt_N), then ISO.
+def timestamp_expression(raw: str, date_formats: list[str], own: list[str] | None = None,
+                         reading: str | None = None) -> str:
+    """Return SQL reading `raw` as a UTC timestamp: the column's own formats ($own_N, as named in
+    `own`), each of the import's formats in turn ($fmt_N), then ISO.
 
     One try_strptime per format: given a list, DuckDB carries one row's UTC offset into the
     next row's value when the list mixes formats with and without %z."""
-    tries = [f"CAST(try_strptime({raw}, $fmt_{i}) AS TIMESTAMP)" for i in range(len(date_formats))]
+    text = READINGS[reading].format(raw=raw) if reading == OFFSET_HOURS else raw
+    tries = [f"CAST(try_strptime({text}, ${name}) AS TIMESTAMP)" for name in own or []]
+    tries += [f"CAST(try_strptime({text}, $fmt_{i}) AS TIMESTAMP)" for i in range(len(date_formats))]
     tries.append(iso_timestamp(raw))
     return f"COALESCE({', '.join(tries)})"
 
@@ -59,11 +76,14 @@ def iso_timestamp(raw: str) -> str:
             f"ELSE CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP) END")
 
 
-def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str]) -> None:
+def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str],
+                skip_if: list[tuple[str, str]] = ()) -> int:
     """Create `cx_typed` from `cx_stage` (typed values, cleaned text of parsed columns), then
-    `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it."""
+    `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it; return
+    how many rows were skipped (`skip_if`: (source column, text) pairs, rows left out on purpose)."""
     params, rows = typed_rows_query(targets, date_formats, nulls)
     run(con, "import/typed_rows", params, rows=rows)
+    skipped = drop_skipped(con, skip_if)
     key_aliases = _key_aliases(kind, targets)
     stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
     con.execute("DROP TABLE IF EXISTS cx_key_repeats")
@@ -73,6 +93,17 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
         stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
         key_columns=Identifier(", ".join(stored)),
         key_match=Identifier(" AND ".join(f"{c} = cx_typed.{a}" for c, a in zip(stored, key_aliases))))
+    return skipped
+
+
+def drop_skipped(con, skip_if: list[tuple[str, str]]) -> int:
+    """Return how many typed rows were removed because a source column holds a skipped text
+    (compared trimmed; `--skip-if COLUMN=VALUE`). Skipped rows are neither loaded nor rejected."""
+    if not skip_if:
+        return 0
+    params = {f"skip_{k}": value for k, (_, value) in enumerate(skip_if)}
+    condition = " OR ".join(f"trim({quote_ident(column)}) = $skip_{k}" for k, (column, _) in enumerate(skip_if))
+    return run(con, "import/drop_skipped", params, condition=Identifier(condition)).fetchone()[0]
 
 
 def typed_rows_query(targets: list[Target], date_formats: list[str], nulls: list[str]) -> tuple[dict, Identifier]:
@@ -83,30 +114,65 @@ def typed_rows_query(targets: list[Target], date_formats: list[str], nulls: list
     params.update({f"fmt_{i}": fmt for i, fmt in enumerate(date_formats)})
     cleaned, typed = [], []
     for i, target in enumerate(targets):
-        if target.source is not None:
-            raw = clean_expression(quote_ident(target.source), nulls)
+        markers, marker_param = list(nulls), "nulls"
+        if target.nulls:
+            markers, marker_param = list(dict.fromkeys([*target.nulls, *nulls])), f"nulls_{i}"
+            params[marker_param] = markers
+        if target.generated:
+            params[f"set_{i}"] = target.value
+            raw = f"(CAST($set_{i} AS VARCHAR) || '-' || CAST(__line AS VARCHAR))"
+        elif target.source is not None:
+            raw = clean_expression(_source_text(target), markers, marker_param)
         else:
             params[f"set_{i}"] = target.value
-            raw = clean_expression(f"CAST($set_{i} AS VARCHAR)", nulls)
+            raw = clean_expression(f"CAST($set_{i} AS VARCHAR)", markers, marker_param)
+        raw = _recoded(raw, target, i, params)
         cleaned.append(f"{raw} AS r_{i}")
         parse = _PARSE.get(target.column.type)
+        if target.reading == DURATION and target.column.type == REAL:
+            parse = READINGS[DURATION]
         if parse:
+            own = []
+            for k, fmt in enumerate(target.date_formats):
+                params[f"own_{i}_{k}"] = fmt
+                own.append(f"own_{i}_{k}")
+            stamp = timestamp_expression(f"r_{i}", date_formats, own, target.reading)
             typed.append(f"r_{i}")
-            typed.append(parse.format(raw=f"r_{i}", timestamp=timestamp_expression(f"r_{i}", date_formats)) + f" AS t_{i}")
+            typed.append(parse.format(raw=f"r_{i}", timestamp=stamp) + f" AS t_{i}")
         else:
             typed.append(f"r_{i} AS t_{i}")
     return params, Identifier(query("import/typed_select", cleaned=Identifier(", ".join(cleaned)),
                                     typed=Identifier(", ".join(typed))))
 
 
-def clean_expression(value: str, nulls: list[str]) -> str:
+def _source_text(target: Target) -> str:
+    """Return SQL for a target's source text: its column, or its columns joined with a space
+    (a blank part left out, so a missing time of day leaves the date alone)."""
+    if not target.joined:
+        return quote_ident(target.source)
+    parts = ", ".join(f"nullif(trim({quote_ident(c)}), '')" for c in target.sources)
+    return f"concat_ws(' ', {parts})"
+
+
+def _recoded(raw: str, target: Target, i: int, params: dict) -> str:
+    """Return SQL replacing each of the target's recoded texts ($rc_I_K_from -> $rc_I_K_to)."""
+    if not target.recode:
+        return raw
+    cases = []
+    for k, (old, new) in enumerate(target.recode):
+        params[f"rc_{i}_{k}_from"], params[f"rc_{i}_{k}_to"] = old, new
+        cases.append(f"WHEN $rc_{i}_{k}_from THEN $rc_{i}_{k}_to")
+    return f"(CASE {raw} {' '.join(cases)} ELSE {raw} END)"
+
+
+def clean_expression(value: str, nulls: list[str], param: str = "nulls") -> str:
     """Return SQL for the cleaned text of `value`: trimmed, NULL when blank or one of the import's
     missing-value markers ($nulls). The same rule as the cx_clean macro, written out so that each
     value is trimmed once and the marker list is searched only when the import gives one: over ten
     million rows of eleven columns the macro's three trims and list search were a tenth of an import."""
     if not nulls:
         return f"nullif(trim({value}), '')"
-    return f"CASE WHEN list_contains($nulls, trim({value})) THEN NULL ELSE nullif(trim({value}), '') END"
+    return f"CASE WHEN list_contains(${param}, trim({value})) THEN NULL ELSE nullif(trim({value}), '') END"
 
 
 def build_rejects(con, kind: str, targets: list[Target]) -> None:
@@ -129,7 +195,7 @@ def build_rejects(con, kind: str, targets: list[Target]) -> None:
 
     for i, target in enumerate(targets):
         column = target.column
-        label = target.source if target.source is not None else column.name
+        label = target.label
         text = f"r_{i}" if column.type in _PARSE else f"t_{i}"  # a text column's value is its cleaned text
         if column.required:
             check(f"{text} IS NULL", label, text, reason(f"{column.name} is required but empty"))
@@ -138,7 +204,7 @@ def build_rejects(con, kind: str, targets: list[Target]) -> None:
                 f"r_{i} IS NOT NULL AND t_{i} IS NULL",
                 label,
                 f"r_{i}",
-                reason(f"{column.name}: {_CANNOT_READ[column.type]}"),
+                reason(f"{column.name}: {_CANNOT_READ_AS_READ.get(target.reading) or _CANNOT_READ[column.type]}"),
             )
         if column.low is not None or column.high is not None:
             params[f"low_{i}"] = float("-inf") if column.low is None else float(column.low)
@@ -152,9 +218,7 @@ def build_rejects(con, kind: str, targets: list[Target]) -> None:
             )
     key_aliases = _key_aliases(kind, targets)
     key_names = " + ".join(TABLES[kind].key)
-    key_label = " + ".join(
-        t.source or t.column.name for t in targets if t.column.name in TABLES[kind].key
-    )
+    key_label = " + ".join(t.label for t in targets if t.column.name in TABLES[kind].key)
     key_text = " || ' / ' || ".join(f"CAST({a} AS VARCHAR)" for a in key_aliases)
     keys_present = " AND ".join(f"{a} IS NOT NULL" for a in key_aliases)
     check(
