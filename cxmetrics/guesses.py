@@ -102,6 +102,7 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\
 _DURATION = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?|\d+(\.\d+)?")
 _CLOCK = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp][Mm])?")
+READABLE_SHARE = 0.9  # a format is taken when it reads this share of a column's values (the rest are rejected)
 _BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0"}
 
 
@@ -259,11 +260,14 @@ def detect_date_format(values: Iterable[str | None]) -> DateGuess | None:
 
 @lru_cache(maxsize=256)
 def _readable_formats(sample: tuple[str, ...]) -> list[str]:
-    # Screen every format on a few values first: most fail on the first one, and a full sample
+    """Return the formats that read at least READABLE_SHARE of the sample, best first (stable)."""
+    # Screen every format on a few values first: most fail on all of them, and the full sample
     # of two thousand values is then read only by the few that are left.
     head = list(sample[:5])
-    screened = [f for f in _CANDIDATES if _parses(head, f)]
-    return [f for f in screened if _parses(list(sample), f)]
+    screened = [f for f in _CANDIDATES if any(_parses([v], f) for v in head)]
+    counts = {f: sum(_parses([v], f) for v in sample) for f in screened}
+    good = [f for f in screened if counts[f] >= READABLE_SHARE * len(sample)]
+    return sorted(good, key=lambda f: -counts[f])
 
 
 def _swap_day_month(fmt: str) -> str:
@@ -462,15 +466,16 @@ def suggest_kind(found: dict[str, set[str]]) -> tuple[str | None, str]:
     return best, f"this looks like {KIND_WORDS[best]} ({', '.join(matched)})"
 
 
-def wrong_kind(kind: str, found: dict[str, set[str]]) -> str | None:
+def wrong_kind(kind: str, found: dict[str, set[str]], chosen: Iterable[str] = ()) -> str | None:
     """Return why `kind` looks wrong for a file (None when it looks right or nothing says).
 
-    A kind looks wrong when none of its recognisable columns are there and another kind's are;
-    a customer list looks wrong when the file is plainly events (two or more columns of a
-    contact log or of survey responses)."""
+    `chosen`: targets the user mapped, which count as found. A kind looks wrong when none of its
+    recognisable columns are there and another kind's are; a customer list looks wrong when the
+    file is plainly events (two or more columns of a contact log or of survey responses)."""
+    found = {k: v | set(chosen) if k == kind else v for k, v in found.items()}
     scores = kind_scores(found)
     suggested, why = suggest_kind(found)
-    if suggested is None or suggested == kind:
+    if suggested is None or suggested == kind or scores[suggested] == 0:
         return None
     if kind == "customers":
         if max(scores["contacts"], scores["responses"]) < 2:
@@ -503,7 +508,7 @@ def guess(kind: str, columns: list[str], samples: dict[str, list[str]], content_
         markers = column_markers(samples.get(source, []), column_type)
         if markers:
             nulls[source] = markers
-    return Guesses(kind, suggested, note, found, nulls, generated, wrong_kind(kind, found_kinds))
+    return Guesses(kind, suggested, note, found, nulls, generated, wrong_kind(kind, found_kinds, taken))
 
 
 def joined_values(samples: dict[str, list[str]], sources: tuple[str, ...]) -> list[str]:

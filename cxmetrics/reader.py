@@ -217,14 +217,16 @@ def workbook_sheets(path: Path) -> list[str]:
     """Return the names of a workbook's sheets, in order (FileFormatError when it cannot be opened)."""
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise FileFormatError(f"the Excel file could not be read: {exc}") from exc
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
+    # A file object: openpyxl judges a path by its suffix, and the format was found from the content.
+    with open(path, "rb") as fh:
+        try:
+            book = load_workbook(fh, read_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise FileFormatError(f"the Excel file could not be read: {exc}") from exc
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
 
 
 def sheet_index(sheets: list[str], sheet: str | None) -> int:

@@ -74,9 +74,9 @@ RESPONSE_HEADER = "response_id,responded_at,nps,csat,ces,resolved_answer\n"
         ("r1,,,,,maybe", "resolved_answer", "maybe", "resolved_answer: not a yes/no value (true/false, yes/no, y/n, 1/0)"),
         ("r1,,,,,2", "resolved_answer", "2", "resolved_answer: not a yes/no value (true/false, yes/no, y/n, 1/0)"),
         ("r1,yesterday,,,,", "responded_at", "yesterday",
-         "responded_at: not a date/time this import can read (give --date-format)"),
+         "responded_at: not a date/time in a format this import recognised"),
         ("r1,2024-02-30,,,,", "responded_at", "2024-02-30",
-         "responded_at: not a date/time this import can read (give --date-format)"),
+         "responded_at: not a date/time in a format this import recognised"),
         # required field missing (empty and blank)
         (",2024-01-01,5,,,", "response_id", None, "response_id is required but empty"),
         ("   ,2024-01-01,5,,,", "response_id", None, "response_id is required but empty"),
@@ -177,10 +177,12 @@ def test_null_markers_are_missing_values(load, con):
     ]
 
 
-def test_without_null_markers_na_is_a_value_that_cannot_be_read(load, con):
-    result = load("contacts", "c.csv", "contact_id,started_at,transfers,channel\nk1,2024-01-01,NA,NA\n")
-    assert (result.rows_loaded, result.rows_rejected) == (0, 1)
-    assert reasons(result) == [(2, "transfers", "NA", "transfers: not a whole number")]
+def test_without_null_markers_na_is_missing_only_where_the_rest_of_the_column_reads(load, con):
+    text = "contact_id,started_at,transfers,handle_seconds\nk1,2024-01-01,NA,NA\nk2,2024-01-02,2,x\n"
+    result = load("contacts", "c.csv", text)
+    assert result.guesses["nulls"] == {"transfers": ["NA"]}
+    assert reasons(result) == [(2, "handle_seconds", "NA", "handle_seconds: not a number"),
+                               (3, "handle_seconds", "x", "handle_seconds: not a number")]
 
 
 def test_a_null_marker_in_a_required_column_rejects_the_row(load, con):
@@ -343,7 +345,7 @@ def test_a_record_with_line_breaks_is_reported_at_the_line_it_starts_on(load, co
     )
     result = load("contacts", "c.csv", text)
     assert reasons(result) == [
-        (5, "started_at", "bad", "started_at: not a date/time this import can read (give --date-format)"),
+        (5, "started_at", "bad", "started_at: not a date/time in a format this import recognised"),
         (7, "started_at", None, "started_at is required but empty"),
         (8, "contact_id", "k1", "duplicate contact_id: first seen on line 2"),
     ]
@@ -534,7 +536,7 @@ def test_excel_with_ints_dates_and_bools(con, tmp_path):
     result = load_file(con, "contacts", path, ImportOptions())
     assert (result.format, result.rows_loaded, result.rows_rejected) == ("excel", 3, 1)
     assert reasons(result) == [
-        (5, "started_at", "not a date", "started_at: not a date/time this import can read (give --date-format)")
+        (5, "started_at", "not a date", "started_at: not a date/time in a format this import recognised")
     ]
     assert rows(con, "SELECT contact_id, started_at, transfers, resolved, handle_seconds FROM contacts ORDER BY 1") == [
         ("101", T(2024, 3, 3, 8), 1, True, None),
@@ -716,8 +718,8 @@ def test_set_to_an_unreadable_value_rejects_every_row(load, con):
     [
         ("contacts", "Ticket,When\nt1,2024-01-01\n", {"mapping": [("Nope", "contact_id"), ("When", "started_at")]},
          "the file has no column 'Nope' (it has: Ticket, When)"),
-        ("contacts", "Ticket,When\nt1,2024-01-01\n", {},
-         "contacts need a column for contact_id, started_at: map one with --map SOURCE=contact_id (the file has: Ticket, When)"),
+        ("contacts", "Ticket,When\nt1,soon\n", {},
+         "contacts need a column for started_at: map one with --map SOURCE=started_at (the file has: Ticket, When)"),
         ("contacts", "Ticket,When\nt1,2024-01-01\n", {"mapping": [("Ticket", "contact_id")]},
          "contacts need a column for started_at"),
         ("outcomes", "customer_id,revenue\nc1,1\n", {}, "outcomes need a column for month"),
@@ -773,7 +775,7 @@ def test_a_different_header_or_kind_has_no_remembered_mapping(load, con, kind, c
 def test_a_different_header_does_not_use_the_remembered_mapping(load, con):
     load("contacts", "a.csv", "Ticket,When,Customer ID\nt1,2024-01-01,c1\n",
          mapping=[("Ticket", "contact_id"), ("When", "started_at")])
-    with pytest.raises(ImportRefused, match="contacts need a column for contact_id, started_at"):
+    with pytest.raises(ImportRefused, match="contacts need a column for started_at"):
         load("contacts", "b.csv", "Ticket,When,Channel\nt2,2024-01-01,phone\n")
 
 
@@ -829,10 +831,16 @@ def test_timestamps_are_read_and_stored_in_utc(load, con, text, formats, expecte
 
 
 @pytest.mark.parametrize("text", ["06-Mar-24", "06/03/2024", "20240306", "Mar 6 2024"])
-def test_non_iso_dates_without_a_format_are_rejected(load, con, text):
+def test_non_iso_dates_without_a_format_are_guessed(load, con, text):
     result = load("contacts", "c.csv", f"contact_id,started_at\nk1,{text}\n")
+    assert (result.rows_loaded, result.rows_rejected) == (1, 0)
+    assert scalar(con, "SELECT started_at FROM contacts") == T(2024, 3, 6)
+
+
+def test_a_date_no_format_reads_is_rejected(load, con):
+    result = load("contacts", "c.csv", "contact_id,started_at\nk1,2024-01-01\nk2,yesterday\n")
     assert reasons(result) == [
-        (2, "started_at", text, "started_at: not a date/time this import can read (give --date-format)")
+        (3, "started_at", "yesterday", "started_at: not a date/time in a format this import recognised")
     ]
 
 

@@ -139,7 +139,7 @@ def test_the_validation_report_is_exactly_what_the_load_then_does(con, staged):
     assert import_rejects(con, result.import_id).to_dict("records") == report.rejects.to_dict("records")
     assert report.rejects.to_dict("records") == [
         {"line": 3, "column": "Opened", "value": "not a date",
-         "reason": "started_at: not a date/time this import can read (give --date-format)"},
+         "reason": "started_at: not a date/time in a format this import recognised"},
         {"line": 4, "column": "Call Id", "value": "c1", "reason": "duplicate contact_id: first seen on line 2"},
     ]
     assert result.mapping == report.result.mapping
@@ -181,7 +181,7 @@ def test_a_file_already_imported_is_reported_and_nothing_more_is_checked(con, st
 
 def test_a_mapping_the_importer_refuses_becomes_one_line(con, staged):
     preview = staged("contacts", CALLS)
-    with pytest.raises(ImportRefused, match="need a column for contact_id"):
+    with pytest.raises(ImportRefused, match="need a column for started_at"):
         validate_upload(con, "contacts", preview.upload, build_options(preview, dict(preview.suggested)))
 
 
