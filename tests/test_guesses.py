@@ -1,0 +1,196 @@
+"""The importer's guesses (cxmetrics/guesses.py) and the options guesses cannot know, each on a
+small hand-made file loaded into a real DuckDB store."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cxmetrics import guesses
+from cxmetrics.importer import ImportOptions, load_file, remembered_mapping
+from cxmetrics.schema import INTEGER, REAL, TEXT
+
+T = dt.datetime
+
+
+# --------------------------------------------------------------------------- pure guesses
+
+@pytest.mark.parametrize("name, target", [
+    ("Call Id", "contact_id"), ("Ticket #", "contact_id"), ("Created", "started_at"), ("Topic", "contact_reason"),
+    ("Category", "contact_reason"), ("Speed of answer in seconds", "wait_seconds"), ("Talk time", "handle_seconds"),
+    ("AvgTalkDuration", "handle_seconds"), ("Handle time", "handle_seconds"), ("Answered (Y/N)", "answered"),
+    ("Respondent", "response_id"), ("Satisfaction rating", "csat"), ("Customer ID", "customer_id"),
+    ("Churn Label", "churned"), ("Churn Value", "churned"),
+])
+def test_synonyms(name, target):
+    assert guesses.name_matches(name, guesses.SYNONYMS[target])
+
+
+def test_a_synonym_is_not_taken_when_the_values_say_otherwise():
+    # a 0-10 "satisfaction" is no 1-5 CSAT; the 1-5 rating beside it is
+    samples = {"satisfaction": ["9", "10", "7", "8"], "Rating": ["4", "5", "3", "1"]}
+    found = {g.target: g.sources for g in guesses.guess_columns("responses", list(samples), samples)}
+    assert found["csat"] == ("Rating",)
+
+
+def test_a_date_column_and_a_time_column_are_joined():
+    samples = {"Call Id": ["a", "b"], "Date": ["1-Jan-21", "2-Jan-21"], "Time": ["9:12", "17:05"]}
+    g = guesses.guess("contacts", list(samples), samples, "h" * 64).column("started_at")
+    assert g.sources == ("Date", "Time")
+    assert g.date.formats[0] == "%d-%b-%y %H:%M"
+
+
+@pytest.mark.parametrize("values, fmt, order", [
+    (["1-Jan-21", "28-Feb-21"], "%d-%b-%y", None),
+    (["31/01/2024", "01/02/2024"], "%d/%m/%Y", "day first"),
+    (["01/31/2024", "02/01/2024"], "%m/%d/%Y", "month first"),
+    (["990201", "991231"], "%y%m%d", None),
+    (["Tue Oct 31 23:36:20 +0000 2017"], "%a %b %d %H:%M:%S %z %Y", None),
+    (["2019/10/01 12:38:43 PM GMT+8"], "%Y/%m/%d %I:%M:%S %p GMT%z", None),
+])
+def test_date_formats_are_detected_from_the_values(values, fmt, order):
+    date = guesses.detect_date_format(values)
+    assert date.formats[0] == fmt and date.order == order
+
+
+def test_an_ambiguous_day_month_order_is_read_day_first_and_said_so():
+    date = guesses.detect_date_format(["01/02/2024", "03/04/2024"])
+    assert (date.formats[0], date.order) == ("%d/%m/%Y", "day first")
+    assert "both ways" in date.note
+
+
+@pytest.mark.parametrize("text, seconds", [("0:02:23", 143), ("2:23", 143), ("143", 143), ("1:00:00", 3600)])
+def test_durations_are_read_as_seconds(text, seconds):
+    assert guesses.read_seconds(text) == seconds
+
+
+@pytest.mark.parametrize("values, column_type, markers", [
+    (["5", "NA", "7"], INTEGER, ("NA",)),
+    (["5", "-", "n/a"], REAL, ("-", "n/a")),
+    (["five", "NA"], INTEGER, ()),  # the rest does not read as a number: NA is not guessed away
+    (["None", "Offer A"], TEXT, ()),  # "None" is a real answer in exports
+])
+def test_missing_value_markers_per_column(values, column_type, markers):
+    assert guesses.column_markers(values, column_type) == markers
+
+
+def test_the_kind_is_suggested_and_a_wrong_kind_said():
+    samples = {"Call Id": ["a"], "Date": ["2024-01-01"], "Topic": ["billing"], "Agent": ["Ann"]}
+    found = guesses.guess("outcomes", list(samples), samples)
+    assert found.suggested_kind == "contacts" and "contact log" in found.kind_note
+    survey = {"id": ["1", "2"], "nps": ["9", "3"], "comment": ["good", "bad"]}
+    assert "survey responses" in guesses.guess("customers", list(survey), survey).wrong_kind
+
+
+# --------------------------------------------------------------------------- loaded through the importer
+
+@pytest.fixture
+def load_text(con, tmp_path):
+    def _load(kind, text, name="f.csv", **options):
+        path = tmp_path / name
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        return load_file(con, kind, path, ImportOptions(**options))
+    return _load
+
+
+def test_a_call_log_loads_with_its_times_durations_and_no_map(con, load_text):
+    text = ("Call Id,Date,Time,Topic,AvgTalkDuration\r\n"
+            "ID1,1-Jan-21,9:12,Billing,0:02:23\r\nID2,13-Jan-21,17:05,Tech,2:01\r\n")
+    result = load_text("contacts", text)
+    assert (result.rows_loaded, result.rows_rejected, result.mapping_source) == (2, 0, "guessed")
+    assert result.mapping["started_at"] == "Date+Time"
+    assert con.execute("SELECT contact_id, started_at, contact_reason, handle_seconds FROM contacts ORDER BY 1").fetchall() == [
+        ("ID1", T(2021, 1, 1, 9, 12), "Billing", 143.0), ("ID2", T(2021, 1, 13, 17, 5), "Tech", 121.0)]
+
+
+def test_an_offset_is_stored_as_utc(con, load_text):
+    text = "ticket,created\nt1,2019/10/01 12:38:43 PM GMT+8\nt2,2019/10/02 01:00:00 AM GMT+8\n"
+    assert load_text("contacts", text).rows_loaded == 2
+    assert con.execute("SELECT started_at FROM contacts ORDER BY 1").fetchall() == [
+        (T(2019, 10, 1, 4, 38, 43),), (T(2019, 10, 1, 17, 0),)]
+
+
+def test_ids_are_generated_from_the_file_and_line_and_stay_the_same(con, load_text):
+    text = "Satisfaction rating,comment\n5,fine\n2,slow\n"
+    first = load_text("responses", text, dry_run=True)
+    assert first.guesses["generated_id"] == "response_id"
+    result = load_text("responses", text)
+    ids = [r[0] for r in con.execute("SELECT response_id FROM responses ORDER BY response_id").fetchall()]
+    prefix = result.mapping["response_id"].split(":")[1].strip().split("-")[0]
+    assert ids == [f"{prefix}-2", f"{prefix}-3"]
+    assert load_text("responses", text).already_imported == result.import_id  # same file: recognised
+
+
+def test_a_per_column_null_marker(con, load_text):
+    text = "response_id,csat,ces\nr1,0,3\nr2,4,0\n"
+    result = load_text("responses", text, column_nulls=[("csat", "0")])
+    assert result.rows_loaded == 1  # r2's ces 0 is still out of range: the marker is csat's alone
+    assert con.execute("SELECT response_id, csat FROM responses").fetchall() == [("r1", None)]
+
+
+def test_recode_reads_one_text_as_another(con, load_text):
+    text = "customer_id,month,Continue buying\nc1,2024-01,Yes\nc2,2024-01,No\n"
+    result = load_text("outcomes", text, mapping=[("customer_id", "customer_id"), ("month", "month"),
+                                                 ("Continue buying", "churned")],
+                       recode=[("Continue buying", "Yes", "no"), ("Continue buying", "No", "yes")])
+    assert result.rows_loaded == 2
+    assert con.execute("SELECT customer_id, churned FROM outcomes ORDER BY 1").fetchall() == [("c1", False), ("c2", True)]
+
+
+def test_skip_if_leaves_rows_out_without_rejecting_them(con, load_text):
+    text = "contact_id,started_at,channel\nk1,2024-01-01,phone\nk2,2024-01-02,virtual\nk3,2024-01-03,chat\n"
+    result = load_text("contacts", text, skip_if=[("channel", "virtual")])
+    assert (result.rows_loaded, result.rows_rejected, result.rows_skipped) == (2, 0, 1)
+    assert con.execute("SELECT contact_id FROM contacts ORDER BY 1").fetchall() == [("k1",), ("k3",)]
+
+
+def test_options_are_remembered_with_the_mapping(con, load_text):
+    header = "Ticket,When,channel\n"
+    load_text("contacts", header + "t1,2024-01-01,virtual\nt2,2024-01-02,phone\n", name="a.csv",
+              mapping=[("Ticket", "contact_id"), ("When", "started_at")], skip_if=[("channel", "virtual")])
+    assert remembered_mapping(con, "contacts", ["Ticket", "When", "channel"])
+    again = load_text("contacts", header + "t3,2024-01-03,virtual\nt4,2024-01-04,phone\n", name="b.csv")
+    assert (again.mapping_source, again.rows_loaded, again.rows_skipped) == ("remembered", 1, 1)
+
+
+def test_a_workbook_sheet_is_chosen_by_name_or_number(con, load_text, tmp_path):
+    from openpyxl import Workbook
+
+    from cxmetrics.reader import workbook_sheets
+
+    book = Workbook()
+    book.active.title = "About"
+    book.active.append(["This export was made on Monday"])
+    data = book.create_sheet("Calls")
+    data.append(["customer_id", "tier"])
+    data.append(["c1", "gold"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert workbook_sheets(path) == ["About", "Calls"]
+    result = load_file(con, "customers", path, ImportOptions(sheet="2", dry_run=True))
+    assert result.rows_loaded == 1
+    assert load_file(con, "customers", path, ImportOptions(sheet="Calls")).rows_loaded == 1
+
+
+def test_rejects_are_grouped_by_reason_with_three_examples(load_text):
+    rows = "".join(f"r{i},{11 + i}\n" for i in range(5)) + "".join(f"r{i},9\n" for i in range(5, 12))
+    result = load_text("responses", "response_id,nps\n" + rows)
+    assert result.reject_groups == [{"reason": "nps must be 0–10", "rows": 5, "examples": [
+        {"line": 2, "column": "nps", "value": "11"}, {"line": 3, "column": "nps", "value": "12"},
+        {"line": 4, "column": "nps", "value": "13"}]}]
+
+
+def test_a_load_that_rejects_most_rows_asks_first(con, load_text):
+    text = "response_id,nps\nr1,11\nr2,12\nr3,9\n"
+    result = load_text("responses", text)
+    assert result.import_id is None and "more than half" in result.needs_confirmation
+    assert con.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+    assert load_text("responses", text, force=True).rows_loaded == 1
+
+
+def test_a_file_of_another_kind_asks_first(con, load_text):
+    text = "id,nps,comment\n1,9,good\n2,3,slow\n"
+    result = load_text("customers", text)
+    assert result.import_id is None and "survey responses" in result.needs_confirmation
+    assert load_text("customers", text, force=True).rows_loaded == 2
