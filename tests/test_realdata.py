@@ -329,3 +329,64 @@ def test_tweets_repeat_and_fcr(tweets, tweet_frame, days):
     assert got["contacts"] == len(tweet_frame)
     assert got["repeat_n"] == want["repeat_n"] and got["fcr_n"] == want["fcr_n"]
     assert close(got["repeat_rate"], want["repeat_rate"]) and close(got["fcr"], want["fcr"])
+
+
+# ---------------------------------------------------------------- every file with no --map
+
+@pytest.fixture(scope="module")
+def guessed(tmp_path_factory):
+    """Each real export loaded with nothing but the kind (and the telco outcomes' month)."""
+    db = tmp_path_factory.mktemp("guessed") / "rd.duckdb"
+    return db, {
+        "pwc_contacts": cli(db, "import", "contacts", str(PWC)),
+        "pwc_responses": cli(db, "import", "responses", str(PWC)),
+        "botanic": cli(db, "import", "responses", str(BOTANIC)),
+        "telco_customers": cli(db, "import", "customers", str(TELCO)),
+        "telco_outcomes": cli(db, "import", "outcomes", str(TELCO), "--set", "month=2024-06"),
+        "tweets": cli(db, "import", "contacts", str(TWEETS)),
+    }
+
+
+def test_guessed_pwc_call_log(guessed, pwc_frame):
+    import duckdb
+
+    db, imports = guessed
+    contacts, responses = imports["pwc_contacts"], imports["pwc_responses"]
+    assert (contacts["rows_loaded"], contacts["rows_rejected"]) == (5000, 0)
+    assert contacts["mapping"]["started_at"] == "Date+Time" and contacts["mapping"]["contact_reason"] == "Topic"
+    rating = pwc_frame.rating
+    assert (responses["rows_loaded"], responses["rows_rejected"]) == (rating.between(1, 5).sum(), (rating == 0).sum())
+    assert responses["reject_groups"][0]["rows"] == 946 and len(responses["reject_groups"][0]["examples"]) == 3
+    talk = pwc_frame["AvgTalkDuration"].map(
+        lambda t: sum(int(p) * 60 ** i for i, p in enumerate(reversed(t.split(":")))) if t else None)
+    stamps = pd.to_datetime(pwc_frame["Date"] + " " + pwc_frame["Time"], format="%d-%b-%y %H:%M")
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.execute("SELECT contact_id, started_at, handle_seconds FROM contacts "
+                          "WHERE import_id = $i ORDER BY contact_id", {"i": contacts["import_id"]}).df()
+    assert got.contact_id.tolist() == pwc_frame["Call Id"].tolist()
+    assert (got.started_at == stamps).all()
+    assert got.handle_seconds.fillna(-1).tolist() == talk.fillna(-1).astype(float).tolist()
+
+
+def test_guessed_botanic_survey(guessed, botanic_frame):
+    _, imports = guessed
+    imp = imports["botanic"]
+    assert (imp["rows_loaded"], imp["rows_rejected"]) == (len(botanic_frame), 0)
+    assert imp["mapping"]["response_id"] == "id" and imp["mapping"]["comment"] == "explication"
+    assert imp["guesses"]["nulls"]["nps"] == ["NA"]
+
+
+def test_guessed_telco(guessed, telco_frame):
+    _, imports = guessed
+    assert imports["telco_customers"]["rows_loaded"] == imports["telco_outcomes"]["rows_loaded"] == len(telco_frame)
+    assert imports["telco_outcomes"]["mapping"]["revenue"] == "Total Revenue"
+    assert imports["telco_outcomes"]["mapping"]["churned"] in ("Churn Label", "Churn Value")
+
+
+def test_guessed_tweets(guessed, tweet_records, tweet_frame):
+    _, imports = guessed
+    imp = imports["tweets"]
+    _, good, pieces = tweet_records
+    assert (imp["rows_loaded"], imp["rows_rejected"]) == (len(good), len(pieces))
+    assert imp["mapping"]["contact_id"] == "tweet_id" and imp["mapping"]["customer_id"] == "author_id"
+    assert imp["guesses"]["columns"]["started_at"]["date_formats"] == [TWITTER_TIME]
