@@ -24,12 +24,21 @@ from typing import BinaryIO, Callable
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import guesses, rollups
 from .db import DatabaseBusy, Identifier, quote_ident, run, writing
 from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
-from .importer import ImportOptions, ImportRefused, ImportResult, delete_import, load_file, remembered_mapping
+from .importer import (
+    ImportOptions,
+    ImportRefused,
+    ImportResult,
+    delete_import,
+    load_file,
+    remembered_mapping,
+    sample_values,
+    sha256_of,
+)
 from .mapping import MappingError, column_key, resolve_targets
-from .reader import stage_file
+from .reader import stage_file, workbook_sheets
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP, Column
 from .textfile import FileFormatError, sniff_format
 
@@ -189,10 +198,19 @@ class UploadPreview:
     columns: list[str]
     rows: int
     rejected_rows: int
-    suggested: dict[str, str | None]  # canonical column -> source column (None: not found)
-    suggestion_source: str  # remembered | names
+    suggested: dict[str, str | None]  # canonical column -> source column, or "A+B" joined (None: not found)
+    suggestion_source: str  # remembered | guessed | names
     extra_pairs: list[tuple[str, str]] = field(default_factory=list)  # remembered renames to other names
     first_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    guesses: guesses.Guesses | None = None  # what was guessed about the file (kind, columns, dates, markers, ids)
+    sheets: list[str] = field(default_factory=list)  # a workbook's sheets, in order
+    sheet: str | None = None  # the sheet read (None: the first)
+
+    @property
+    def sources(self) -> list[str]:
+        """Every source the mapping editor offers: the file's columns, then joined pairs guessed."""
+        joined = [s for s in self.suggested.values() if s and s not in self.columns]
+        return [*self.columns, *dict.fromkeys(joined)]
 
 
 def canonical_columns(kind: str) -> list[ColumnInfo]:
@@ -212,28 +230,38 @@ def type_label(column: Column) -> str:
 
 def stage_upload(
     con, kind: str, data: bytes | BinaryIO, file_name: str | None, encoding: str | None = None,
-    rows: int = PREVIEW_ROWS,
+    rows: int = PREVIEW_ROWS, sheet: str | None = None,
 ) -> UploadPreview:
     """Return the preview of an uploaded file (kept on disk in `.upload` until you clean it up)."""
     upload = store_upload(data, file_name)
     try:
-        return preview_upload(con, kind, upload, encoding, rows)
+        return preview_upload(con, kind, upload, encoding, rows, sheet)
     except BaseException:
         upload.cleanup()
         raise
 
 
 def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = None,
-                   rows: int = PREVIEW_ROWS) -> UploadPreview:
-    """Return what staging an already stored upload finds, with the mapping to suggest for `kind`."""
+                   rows: int = PREVIEW_ROWS, sheet: str | None = None) -> UploadPreview:
+    """Return what staging an already stored upload finds, with the mapping to suggest for `kind`:
+    the one remembered for its header, else the importer's guesses (guesses.py)."""
     _table(kind)
     with tempfile.TemporaryDirectory(prefix="work-", dir=upload.directory) as workdir, _refusals():
-        staged = stage_file(con, upload.path, encoding or None, Path(workdir))
+        sheets = workbook_sheets(upload.path) if upload.format == "excel" else []
+        staged = stage_file(con, upload.path, encoding or None, Path(workdir), sheet=sheet or None)
         first = run(con, "upload/staged_rows", {"limit": rows}).df()
+        samples = sample_values(con, staged.columns, staged.rows)
     suggested, source, extra = suggested_mapping(con, kind, staged.columns)
+    taken = {t: s for t, s in suggested.items() if s} if source == "remembered" else None
+    guessed = guesses.guess(kind, staged.columns, samples, sha256_of(upload.path), taken=taken)
+    if source != "remembered":
+        for g in guessed.columns:
+            if g.sources:
+                suggested[g.target] = "+".join(g.sources)
+        source = "guessed" if any(g.why != "name" for g in guessed.columns) else "names"
     return UploadPreview(
         upload, kind, staged.format, staged.encoding, staged.delimiter, staged.columns, staged.rows,
-        staged.rejected_rows, suggested, source, extra, first,
+        staged.rejected_rows, suggested, source, extra, first, guessed, sheets, sheet or None,
     )
 
 
@@ -270,6 +298,10 @@ def build_options(
     date_formats: list[str] | None = None,
     nulls: list[str] | None = None,
     encoding: str | None = None,
+    column_nulls: list[tuple[str, str]] | None = None,
+    recode: list[tuple[str, str, str]] | None = None,
+    skip_if: list[tuple[str, str]] | None = None,
+    force: bool = False,
 ) -> ImportOptions:
     """Return the import options for the editor's choices.
 
@@ -292,20 +324,55 @@ def build_options(
         date_formats=list(date_formats or []),
         nulls=list(nulls or []),
         encoding=encoding or None,
+        column_nulls=list(column_nulls or []),
+        recode=list(recode or []),
+        skip_if=list(skip_if or []),
+        sheet=preview.sheet,
+        force=force,
     )
 
 
 def missing_required(kind: str, selected: dict[str, str | None], set_values: dict[str, str] | None = None) -> list[str]:
-    """Return the required canonical columns that neither a file column nor a value feeds."""
+    """Return the required canonical columns that neither a file column nor a value feeds (an id
+    column left empty is not missing: its ids are made from the file and line)."""
     given = {t for t, v in (set_values or {}).items() if v and v.strip()}
-    return [c.name for c in _table(kind).columns if c.required and not selected.get(c.name) and c.name not in given]
+    generated = guesses.ID_COLUMNS.get(kind)
+    return [c.name for c in _table(kind).columns
+            if c.required and not selected.get(c.name) and c.name not in given and c.name != generated]
 
 
-def planned_extras(con, kind: str, columns: list[str], options: ImportOptions) -> list[tuple[str, str]]:
-    """Return (file column, attribute name) for every file column kept as an extra attribute."""
-    mapping = options.mapping or remembered_mapping(con, kind, columns) or []
+def parse_column_lines(text: str | None, what: str) -> list[tuple[str, str]]:
+    """Return [(column, text)] from a text box of "COLUMN=TEXT" lines (MappingError naming the bad line)."""
+    pairs = []
+    for line in parse_lines(text):
+        column, sep, value = line.partition("=")
+        if not sep or not column.strip():
+            raise MappingError(f"{what}: {line!r} is not of the form column=text")
+        pairs.append((column.strip(), value.strip()))
+    return pairs
+
+
+def parse_recode_lines(text: str | None) -> list[tuple[str, str, str]]:
+    """Return [(column, from, to)] from a text box of "COLUMN:FROM=TO" lines."""
+    recodes = []
+    for line in parse_lines(text):
+        column, colon, rest = line.partition(":")
+        old, equals, new = rest.partition("=")
+        if not colon or not equals or not column.strip() or not old.strip():
+            raise MappingError(f"recoded values: {line!r} is not of the form column:from=to")
+        recodes.append((column.strip(), old.strip(), new.strip()))
+    return recodes
+
+
+def planned_extras(con, kind: str, columns: list[str], options: ImportOptions,
+                   suggested: dict[str, str | None] | None = None) -> list[tuple[str, str]]:
+    """Return (file column, attribute name) for every file column kept as an extra attribute
+    (`suggested`: the preview's guessed mapping, used when neither a mapping nor a remembered one is)."""
+    mapping = options.mapping or remembered_mapping(con, kind, columns) or [
+        (source, target) for target, source in (suggested or {}).items() if source]
+    generated = {guesses.ID_COLUMNS[kind]: ""} if kind in guesses.ID_COLUMNS else {}
     with _refusals():
-        targets = resolve_targets(kind, columns, mapping, options.set_values)
+        targets = resolve_targets(kind, columns, mapping, options.set_values, generated)
     return [(t.source, t.column.name) for t in targets if t.extra and t.source is not None]
 
 
@@ -472,3 +539,64 @@ def _table(kind: str):
     if kind not in TABLES:
         raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(TABLES)}")
     return TABLES[kind]
+
+
+# --- the guesses in the page's words ------------------------------------------------------------
+
+_WHY = {"name": "its name", "synonym": "a usual name for it", "values": "its values", "generated": "generated"}
+
+
+def guess_notes(preview: UploadPreview) -> dict[str, str]:
+    """Return {canonical column: what was guessed about it, in words} for the mapping editor."""
+    found = preview.guesses
+    if found is None:
+        return {}
+    notes = {}
+    for g in found.columns:
+        if g.why == "generated":
+            continue
+        parts = [f"found by {_WHY.get(g.why, g.why)}"]
+        if len(g.sources) > 1:
+            parts.append(f"{' and '.join(g.sources)} joined into one date and time")
+        if g.date and g.date.formats:
+            parts.append(f"dates read as {g.date.formats[0]}")
+        if g.date and g.date.order:
+            parts.append(f"{g.date.order} ({g.date.note})")
+        if g.reading == guesses.DURATION:
+            parts.append("durations like 0:02:23 read as seconds")
+        notes[g.target] = "; ".join(parts)
+    return notes
+
+
+def generated_id_notice(preview: UploadPreview, selected: dict[str, str | None]) -> str | None:
+    """Return the notice for an id column made from the file and line, when no file column feeds it."""
+    column = guesses.ID_COLUMNS.get(preview.kind)
+    if column is None or selected.get(column):
+        return None
+    prefix = guesses.generated_id_prefix(sha256_of(preview.upload.path))
+    return (f"The file has no {column} column: each row's id is made from the file's fingerprint and its line "
+            f"({prefix}-2, {prefix}-3, …), the same every time this file is loaded.")
+
+
+def marker_notice(preview: UploadPreview) -> str | None:
+    """Return which texts are read as missing values in which columns, or None."""
+    found = preview.guesses
+    if found is None or not found.nulls:
+        return None
+    listed = "; ".join(f"{', '.join(m)} in {c}" for c, m in found.nulls.items())
+    return f"Read as missing values: {listed}."
+
+
+def reject_groups_frame(result: ImportResult) -> pd.DataFrame:
+    """Return the rejects grouped by reason: reason, rows, and three examples written out."""
+    return pd.DataFrame(
+        [
+            {
+                "reason": g["reason"],
+                "rows": g["rows"],
+                "examples": "; ".join(f"line {e['line']}: {e['column']} = {e['value']!r}" for e in g["examples"]),
+            }
+            for g in result.reject_groups
+        ],
+        columns=["reason", "rows", "examples"],
+    )

@@ -66,9 +66,10 @@ def test_preview_reads_the_dialect_the_columns_and_the_first_rows_as_text(staged
     assert preview.rows == 4
     assert preview.first_rows["line"].tolist() == [2, 3, 4, 5]
     assert preview.first_rows["Opened"].tolist()[1] == "not a date"
-    assert preview.suggestion_source == "names"
+    assert preview.suggestion_source == "guessed"
     assert preview.suggested["channel"] == "Channel"
-    assert preview.suggested["contact_id"] is None
+    assert preview.suggested["contact_id"] == "Call Id"  # a synonym
+    assert preview.suggested["started_at"] is None  # "Opened" is one, but a quarter of its values are no dates
 
 
 def test_preview_suggests_the_remembered_mapping_after_an_import_with_an_explicit_map(con, staged):

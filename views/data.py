@@ -4,6 +4,7 @@ rejects and deleting an import. Layout only: the work is in `cxmetrics.upload`."
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -45,7 +46,7 @@ def forget_upload() -> None:
     st.session_state.pop("data_report", None)
 
 
-def staged_preview(kind: str, uploaded, encoding: str | None) -> upload.UploadPreview:
+def staged_preview(kind: str, uploaded, encoding: str | None, sheet: str | None = None) -> upload.UploadPreview:
     held = st.session_state.get("data_upload")
     if not held or held[0] != uploaded.file_id:
         forget_upload()
@@ -54,10 +55,10 @@ def staged_preview(kind: str, uploaded, encoding: str | None) -> upload.UploadPr
             uploaded.file_id, upload.store_upload(uploaded, uploaded.name, max_bytes=upload_limit_bytes())
         )
     stored = st.session_state["data_upload"][1]
-    key = (uploaded.file_id, kind, encoding)
+    key = (uploaded.file_id, kind, encoding, sheet)
     cached = st.session_state.get("data_preview")
     if not cached or cached[0] != key:
-        cached = (key, upload.preview_upload(app_state.cursor(), kind, stored, encoding))
+        cached = (key, upload.preview_upload(app_state.cursor(), kind, stored, encoding, sheet=sheet))
         st.session_state["data_preview"] = cached
     return cached[1]
 
@@ -88,17 +89,21 @@ def mapping_editor(kind: str, preview: upload.UploadPreview, token: str) -> tupl
     st.subheader("2 · Columns")
     if preview.suggestion_source == "remembered":
         st.caption("Prefilled with the mapping you used for a file with exactly this header.")
+    elif preview.suggestion_source == "guessed":
+        st.caption("Prefilled with what the file's column names and values suggest: check each guess, change any.")
     else:
         st.caption("Prefilled by matching column names. A file column whose name matches is taken even when unmapped.")
+    notes = upload.guess_notes(preview)
     selected, set_values = {}, {}
-    options = [None, *preview.columns]
+    options = [None, *preview.sources]
     head = st.columns([2, 3, 3])
     head[0].markdown("**Column**")
     head[1].markdown("**From the file's column**")
     head[2].markdown("**…or one value for every row**")
     for column in upload.canonical_columns(kind):
         label, source, value = st.columns([2, 3, 3], vertical_alignment="center")
-        label.markdown(f"`{column.name}`{' · **required**' if column.required else ''}  \n:gray[{column.type}]")
+        note = f"  \n:blue[{notes[column.name]}]" if column.name in notes else ""
+        label.markdown(f"`{column.name}`{' · **required**' if column.required else ''}  \n:gray[{column.type}]{note}")
         suggestion = preview.suggested.get(column.name)
         selected[column.name] = source.selectbox(
             f"Source of {column.name}",
@@ -185,15 +190,35 @@ def load_section() -> None:
             help="Only needed when dates are not ISO-like (2024-03-01 09:30).",
         )
         nulls = st.text_area("Extra missing-value markers, one a line", key="data_nulls", placeholder="NA\nn/a\n-")
+        column_nulls = st.text_area(
+            "Missing-value markers of one column, one a line (column=text)", key="data_column_nulls",
+            placeholder="Satisfaction rating=0", help="The text means \"no value\" in that column only.")
+        recodes = st.text_area(
+            "Values read as others, one a line (column:from=to)", key="data_recode",
+            placeholder="Continue buying:No=yes",
+            help="For a yes/no whose meaning is the opposite of the column it feeds, or codes to spell out.")
+        skips = st.text_area(
+            "Rows to leave out, one rule a line (column=value)", key="data_skip_if", placeholder="Channel=Virtual",
+            help="Matching rows are neither loaded nor rejected; the check counts them as skipped.")
     if uploaded is None:
         forget_upload()
         st.info("Choose a file: you will see its columns, a preview and a check before anything is written.")
         return
     try:
-        preview = staged_preview(kind, uploaded, encoding)
+        preview = staged_preview(kind, uploaded, encoding, st.session_state.get("data_sheet"))
     except FAILURES as exc:
         st.error(f"This file cannot be read: {exc}")
         return
+    if len(preview.sheets) > 1:
+        st.selectbox("Sheet", preview.sheets, key="data_sheet",
+                     help="The workbook's sheets; the data is read from the one chosen (first row: the header).")
+    found = preview.guesses
+    if found is not None and found.suggested_kind:
+        if found.suggested_kind == kind:
+            st.info(f"{found.kind_note[0].upper()}{found.kind_note[1:]}.", icon="🔎")
+        else:
+            st.info(f"{found.kind_note[0].upper()}{found.kind_note[1:]}; you chose {kind}. "
+                    "Change \"What the file holds\" above if that is not what you meant.", icon="🔎")
     delimiter = f" · {DELIMITER_NAMES.get(preview.delimiter, preview.delimiter)}-separated" if preview.delimiter else ""
     encoding_note = f" · {preview.encoding}" if preview.encoding else ""
     split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
@@ -201,17 +226,28 @@ def load_section() -> None:
     st.caption("First rows as read (text, before typing):")
     st.dataframe(preview.first_rows, hide_index=True)
 
-    token = f"{uploaded.file_id}:{kind}:{encoding}"
+    token = f"{uploaded.file_id}:{kind}:{encoding}:{preview.sheet}"
     selected, set_values = mapping_editor(kind, preview, token)
-    options = upload.build_options(
-        preview, selected, set_values, upload.parse_lines(date_formats), upload.parse_lines(nulls), encoding
-    )
+    if notice := upload.generated_id_notice(preview, selected):
+        st.caption(notice)
+    if notice := upload.marker_notice(preview):
+        st.caption(notice)
+    try:
+        options = upload.build_options(
+            preview, selected, set_values, upload.parse_lines(date_formats), upload.parse_lines(nulls), encoding,
+            column_nulls=upload.parse_column_lines(column_nulls, "missing-value markers of one column"),
+            recode=upload.parse_recode_lines(recodes),
+            skip_if=upload.parse_column_lines(skips, "rows to leave out"),
+        )
+    except FAILURES as exc:
+        st.error(f"A reading option cannot be used: {exc}")
+        return
     missing = upload.missing_required(kind, selected, set_values)
     if missing:
         st.warning(f"Choose a file column, or give one value for every row, for: {', '.join(missing)}.")
         return
     try:
-        extras = upload.planned_extras(app_state.cursor(), kind, preview.columns, options)
+        extras = upload.planned_extras(app_state.cursor(), kind, preview.columns, options, preview.suggested)
     except FAILURES as exc:
         st.error(f"This mapping cannot be used: {exc}")
         return
@@ -238,11 +274,15 @@ def load_section() -> None:
     st.dataframe(report.preview, hide_index=True, column_config=config)
 
     st.subheader("4 · Check")
-    loads, rejected = st.columns(2)
+    loads, rejected, skipped = st.columns(3)
     loads.metric("Rows that would load", f"{report.rows_loaded:,}")
     rejected.metric("Rows rejected", f"{report.rows_rejected:,}")
+    skipped.metric("Rows left out", f"{report.result.rows_skipped:,}")
     if report.rows_rejected:
-        st.dataframe(report.rejects, hide_index=True)
+        st.caption("Rejected rows by reason, with the first three of each:")
+        st.dataframe(upload.reject_groups_frame(report.result), hide_index=True, key="data_reject_groups")
+        with st.expander("Every rejected row"):
+            st.dataframe(report.rejects, hide_index=True)
         st.download_button(
             "Download every rejected row (CSV)",
             upload.safe_csv(report.rejects),
@@ -258,8 +298,14 @@ def load_section() -> None:
         return
 
     st.subheader("5 · Load")
-    if st.button(f"Load {rows(report.rows_loaded)} into {kind}", type="primary", key="data_load"):
-        load_result(kind, preview.upload, options)
+    confirmed = True
+    if report.result.needs_confirmation:
+        st.warning(f"Before anything is written: {report.result.needs_confirmation}. "
+                   "Check the kind and the columns above, or confirm to load anyway.")
+        confirmed = st.checkbox("Load anyway", key=f"data_force:{token}")
+    if st.button(f"Load {rows(report.rows_loaded)} into {kind}", type="primary", key="data_load",
+                 disabled=not confirmed):
+        load_result(kind, preview.upload, replace(options, force=confirmed))
 
 
 def ask_delete(import_id: int) -> None:
