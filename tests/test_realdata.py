@@ -381,6 +381,7 @@ def test_guessed_telco(guessed, telco_frame):
     assert imports["telco_customers"]["rows_loaded"] == imports["telco_outcomes"]["rows_loaded"] == len(telco_frame)
     assert imports["telco_outcomes"]["mapping"]["revenue"] == "Total Revenue"
     assert imports["telco_outcomes"]["mapping"]["churned"] in ("Churn Label", "Churn Value")
+    check_outcome(cli(guessed[0], "outcomes")["overall"], telco_frame)
 
 
 def test_guessed_tweets(guessed, tweet_records, tweet_frame):

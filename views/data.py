@@ -44,6 +44,7 @@ def forget_upload() -> None:
         held[1].cleanup()
     st.session_state.pop("data_preview", None)
     st.session_state.pop("data_report", None)
+    st.session_state.pop("data_sheet", None)  # a sheet name belongs to the workbook it was chosen in
 
 
 def staged_preview(kind: str, uploaded, encoding: str | None, sheet: str | None = None) -> upload.UploadPreview:
