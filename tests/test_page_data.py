@@ -77,7 +77,8 @@ def test_choosing_another_import_targets_it(page):
 
 def test_an_upload_is_mapped_checked_and_loaded(page):
     upload(page, "../../secret/calls.csv", CALLS)
-    assert "contact_id, started_at" in page.warning[0].value  # nothing checked before the required columns are fed
+    assert "for: started_at." in page.warning[0].value  # nothing checked before the required columns are fed
+    assert mapping_box(page, "contact_id").value == "Call Id"  # guessed: a usual name for it
     as_read = next(df.value for df in page.dataframe if "Call Id" in df.value.columns)
     assert as_read["Tier"].tolist() == ["gold", "=SUM(1)", "silver"]  # the file's text, seen while mapping
     assert mapping_box(page, "channel").value == "Channel"  # prefilled by name
@@ -88,10 +89,13 @@ def test_an_upload_is_mapped_checked_and_loaded(page):
     assert any("`Tier` → `tier`" in text for text in page.markdown.values)  # kept as a segment
     assert "CSV · utf-8 · comma-separated · 3 rows read" in page.caption.values
     shown = {m.label: m.value for m in page.metric}
-    assert shown == {"Rows that would load": "2", "Rows rejected": "1"}
+    assert shown == {"Rows that would load": "2", "Rows rejected": "1", "Rows left out": "0"}
     typed = next(df.value for df in page.dataframe if "would_load" in df.value.columns)
     assert typed["would_load"].tolist() == [True, False, True]
-    rejects = next(df.value for df in page.dataframe if "reason" in df.value.columns)
+    groups = next(df.value for df in page.dataframe if "examples" in df.value.columns)
+    assert groups.values.tolist() == [["started_at: not a date/time in a format this import recognised", 1,
+                                       "line 3: Opened = 'not a date'"]]
+    rejects = next(df.value for df in page.dataframe if "line" in df.value.columns and "reason" in df.value.columns)
     assert rejects[["line", "column", "value"]].values.tolist() == [[3, "Opened", "not a date"]]
     assert history(page)["import_id"].max() == 5  # the check wrote nothing
 

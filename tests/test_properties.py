@@ -27,6 +27,7 @@ set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cxmetrics-hypothesis")
 
 from cxmetrics import csv_lines, stats
 from cxmetrics.db import connect
+from cxmetrics.guesses import MARKERS
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
 
@@ -302,7 +303,8 @@ def survey_files(draw):
     n = draw(st.integers(min_value=1, max_value=12))
     rows = []
     for i in range(n):
-        comment = draw(st.text(alphabet, max_size=40).map(str.strip))
+        # A comment that is exactly a missing-value marker ("-", "NA") is read as missing (guesses.MARKERS).
+        comment = draw(st.text(alphabet, max_size=40).map(str.strip).filter(lambda c: c not in MARKERS))
         rows.append((f"r{i}", draw(st.one_of(st.none(), st.integers(0, 10))),
                      draw(st.one_of(st.none(), st.integers(1, 5))), comment or None))
     return rows, draw(st.sampled_from(DELIMITERS)), draw(st.sampled_from(QUOTING)), \
@@ -393,7 +395,8 @@ def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, de
                 path = Path(tmp) / f"batch{b}.csv"
                 path.write_text("\n".join(lines) + "\n", encoding="utf-8")
                 try:
-                    result = load_file(con, "contacts", path, ImportOptions())
+                    # force: a batch of mostly unreadable dates still loads its readable rows
+                    result = load_file(con, "contacts", path, ImportOptions(force=True))
                 except ImportRefused:
                     continue  # an empty file: nothing to load
                 if result.import_id is not None:
