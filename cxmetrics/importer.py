@@ -326,13 +326,12 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
         if t.extra:
             continue
         guessed = found.column(t.column.name)
-        entry: dict = {"from": t.label if t.sources else None,
-                       "why": guessed.why if guessed and (guessed.sources == t.sources or t.generated) else "chosen"}
-        if t.generated:
-            entry["why"] = "generated"
+        as_guessed = guessed is not None and guessed.sources == t.sources
+        why = "generated" if t.generated else guessed.why if as_guessed else "chosen"
+        entry: dict = {"from": t.label if t.sources else None, "why": why}
         if t.date_formats:
             entry["date_formats"] = list(t.date_formats)
-            if guessed and guessed.date and guessed.sources == t.sources:
+            if as_guessed and guessed.date:
                 entry["order"], entry["note"] = guessed.date.order, guessed.date.note
         if t.reading:
             entry["reading"] = t.reading
