@@ -332,3 +332,18 @@ def test_an_invalid_date_format_is_refused_with_one_line_not_a_database_error(co
         validate_upload(con, "contacts", preview.upload, options)
     assert str(refused.value).startswith("date format '%Q' is not a strptime format")
     assert "\n" not in str(refused.value)
+
+
+def test_the_preview_shows_what_was_guessed_in_the_words_of_the_page(con, staged):
+    data = b"Call Id,Date,Time,Satisfaction rating,comment\nID1,1-Jan-21,9:12,5,NA\nID2,13-Jan-21,17:05,0,slow\n"
+    preview = staged("responses", data)
+    assert preview.suggestion_source == "guessed"
+    assert preview.suggested["responded_at"] == "Date+Time" and "Date+Time" in preview.sources
+    assert "Date and Time joined into one date and time" in upload.guess_notes(preview)["responded_at"]
+    notice = upload.generated_id_notice(preview, dict(preview.suggested))
+    assert notice.startswith("The file has no response_id column")
+    assert upload.marker_notice(preview) == "Read as missing values: NA in comment."
+    report = validate_upload(con, "responses", preview.upload, build_options(preview, dict(preview.suggested)))
+    groups = upload.reject_groups_frame(report.result)
+    assert groups.values.tolist() == [["csat must be 1–5", 1, "line 3: Satisfaction rating = '0'"]]
+    assert "--" not in " ".join([notice, *upload.guess_notes(preview).values(), *groups["reason"]])
