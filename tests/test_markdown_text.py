@@ -112,8 +112,9 @@ def test_a_commonmark_reader_sees_only_the_text(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40))
 def test_any_text_reads_back_as_itself(text):
-    # Markdown trims the blanks around a list item's text: compare what is inside them.
-    assert rendered_text(escape_markdown(text)).strip() == one_line(text).strip()
+    # Markdown trims the blanks around a list item's text: compare what is inside them (word joiners
+    # aside: rendered_text drops them).
+    assert rendered_text(escape_markdown(text)).strip() == one_line(text).replace(J, "").strip()
 
 
 def test_driver_sentences_escape_the_group_name_and_keep_their_own_bold():
