@@ -67,7 +67,7 @@ EXTRA_HEADER = f"x` ![h](http://{HOST}/h.png) [{LINK_TEXT}](http://{HOST}/h) `no
 EXTRA_COLUMN = column_key(EXTRA_HEADER)  # the name the importer gives it
 # No '/' in a file name: a browser reads '\' in an http URL as '/', so this still points at the host.
 FILE_NAME = f"![f](http:\\\\{HOST}\\f.png) [{LINK_TEXT}](http:\\\\{HOST}\\f) $x^2$ :red[f].csv"
-KEEP_ONE = 4  # of the sample's customers, one in four (with their contacts, answers and outcomes)
+KEEP_ONE = 10  # of the sample's customers, one in ten (with their contacts, answers and outcomes)
 LOAD_MS = 60_000
 
 # Every element the hostile values could make, and every address on the hostile host.
