@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .definitions import DEFINITIONS
+from .markdown_text import escape_markdown
 from .periods import Periods
 
 
@@ -24,12 +25,13 @@ def period_caption(periods: Periods | None) -> str:
 
 
 def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) -> list[str]:
-    """Return up to `top` sentences on the groups whose scores cost the most, biggest first."""
+    """Return up to `top` Markdown sentences on the groups whose scores cost the most, biggest first
+    (group names escaped: they are imported data)."""
     label = DEFINITIONS[metric].label
     unit = "points" if metric == "nps" else "percentage points"
     sentences = []
     for row in drivers[drivers["impact"] > 0].head(top).itertuples():
-        name = getattr(row, by) if by.isidentifier() else row[1]
+        name = escape_markdown(getattr(row, by) if by.isidentifier() else row[1])
         certainty = "" if row.significant else " (not significant: could be noise)"
         if row.too_few:
             certainty = " (too few responses to judge)"
@@ -39,7 +41,7 @@ def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) 
             f" {row.value:.1f} after it against {row.rest_value:.1f} for everyone else ({row.share:.0f} % of answers)."
         )
     if not sentences:
-        sentences.append(f"No {by.replace('_', ' ')} drags {label} below the rest.")
+        sentences.append(f"No {escape_markdown(by.replace('_', ' '))} drags {label} below the rest.")
     return sentences
 
 

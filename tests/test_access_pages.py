@@ -75,7 +75,7 @@ def test_a_viewer_reads_but_cannot_set_targets_load_or_delete(passwords):
     at = sign_in(app(), "viewer-pw", "Mia")
     assert not at.exception, [e.message for e in at.exception]
     assert at.metric  # the overview's figures
-    assert "Signed in as **Mia (viewer password)** · viewer" in texts(at.sidebar.caption)
+    assert "Signed in as **Mia \\(viewer password\\)** · viewer" in texts(at.sidebar.caption)
     assert any("Analysts only: setting targets" in t for t in texts(at.info))
     assert not [n for n in at.number_input if n.key and n.key.startswith("target_")]
 
@@ -121,7 +121,7 @@ def test_every_change_checks_the_role_itself_not_only_the_page(save, monkeypatch
 
 def test_an_analyst_sets_targets_and_deletes_with_their_name_in_the_log(passwords):
     at = sign_in(app(), "analyst-pw", "Ana")
-    assert "Signed in as **Ana (analyst password)** · analyst" in texts(at.sidebar.caption)
+    assert "Signed in as **Ana \\(analyst password\\)** · analyst" in texts(at.sidebar.caption)
     assert at.number_input(key="target_nps")
     at = go(at, DATA)
     assert at.get("file_uploader")

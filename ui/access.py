@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxmetrics import access, app_state
+from cxmetrics.markdown_text import escape_markdown
 
 VIEWER_NOTICE = "Analysts only: {what} needs an analyst sign-in. You are signed in as {name} (viewer)."
 NOBODY_NOTICE = "Analysts only: {what} needs an analyst sign-in."
@@ -51,7 +52,7 @@ def analysts_only(what: str) -> bool:
     except access.AccessConfigError:
         user = None
     text = VIEWER_NOTICE if user is not None else NOBODY_NOTICE
-    st.info(text.format(what=what, name=user.name if user else ""), icon=":material/lock:")
+    st.info(text.format(what=what, name=escape_markdown(user.name) if user else ""), icon=":material/lock:")
     return False
 
 
@@ -59,7 +60,7 @@ def _oidc_screen(config: access.AccessConfig) -> None:
     st.title("cxmetrics")
     if st.user.get("is_logged_in"):
         # The identity provider knows this person, but the settings do not admit them.
-        st.error(f"{st.user.get('email') or 'This account'} may not open this dashboard. "
+        st.error(f"{escape_markdown(st.user.get('email') or 'This account')} may not open this dashboard. "
                  "Ask its administrator to add you, or sign in with another account.")
         st.button("Sign out", on_click=st.logout, key="access_logout_refused")
         return
@@ -91,7 +92,7 @@ def _password_screen(config: access.AccessConfig) -> None:
 
 def _signed_in_badge(user: access.User, config: access.AccessConfig) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** · {user.role}")
+        st.caption(f"Signed in as **{escape_markdown(user.name)}** · {user.role}")
         if config.mode == "oidc":
             st.button("Sign out", on_click=st.logout, key="access_logout")
         else:

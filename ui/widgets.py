@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -14,6 +13,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import CHART_BUILDERS
 from cxmetrics.exports import safe_csv
+from cxmetrics.markdown_text import escape_html, escape_markdown
 from cxmetrics.presentation import Tile
 from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
@@ -27,8 +27,8 @@ def kpi_tile(tile: Tile) -> None:
     if tile.too_few:
         # st.metric is always bold; a figure on too few responses must not look like a finding.
         st.markdown(
-            f"<div style='color:{GREY}' title='{html.escape(tile.help)}'>{html.escape(tile.label)}<br>"
-            f"<span style='font-size:2rem;font-weight:400'>{html.escape(tile.value)}</span></div>",
+            f"<div style='color:{GREY}' title='{escape_html(tile.help)}'>{escape_html(tile.label)}<br>"
+            f"<span style='font-size:2rem;font-weight:400'>{escape_html(tile.value)}</span></div>",
             unsafe_allow_html=True,
         )
         st.caption(f"too few responses · n = {tile.n:,}")
@@ -106,7 +106,8 @@ def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: 
         value = frame.iloc[rows[0]][by]
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
         behind = masked(app_state.cached_rows_behind(app_state.data_version(), kind, scope, by, value))
-        with st.expander(f"The {kind} behind '{value}' ({len(behind):,} shown, newest first)", expanded=True):
+        with st.expander(f"The {kind} behind '{escape_markdown(value)}' ({len(behind):,} shown, newest first)",
+                         expanded=True):
             st.dataframe(behind, hide_index=True)
             download(behind, f"{name}_{kind}_behind")
     else:

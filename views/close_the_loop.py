@@ -12,6 +12,7 @@ from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABE
                                   metric_tiles)
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
                                     ActionError, effects_chart_frame, effects_table)
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
 from ui.privacy import masking_on
@@ -100,7 +101,7 @@ else:
             try:
                 saved = app_state.save_follow_ups(changes)
             except (FollowUpError, PermissionError) as problem:
-                st.error(str(problem))
+                st.error(escape_markdown(problem))
             else:
                 st.session_state[FLASH] = f"Saved {saved} case{'s' if saved != 1 else ''}."
                 st.rerun()
@@ -185,7 +186,7 @@ if analysts_only("giving a cause to a team"):
                 try:
                     saved_id = app_state.save_loop_action(Action(kind, subject, team, text, status, started), picked)
                 except (ActionError, PermissionError) as problem:
-                    st.error(str(problem))
+                    st.error(escape_markdown(problem))
                 else:
                     st.session_state[FLASH] = f"Saved action #{saved_id}."
                     st.rerun()

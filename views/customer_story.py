@@ -9,6 +9,7 @@ from cxmetrics.charts import timeline_chart
 from cxmetrics.customer_story import (LANES, StoryError, clean_id, highlight_repeats, story_html, summary,
                                       timeline)
 from cxmetrics.follow_ups import mask_cases
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.privacy import masking_on
 from ui.widgets import chart, download
@@ -58,14 +59,15 @@ elif st.query_params.get(PARAM) != customer:
 
 story = app_state.cached_story(version, loop, customer, scope.window, scope.same_reason)
 if not story.known:
-    st.warning(f"No customer '{customer}' in the data: check the id, or pick one from the list.")
+    st.warning(f"No customer '{escape_markdown(customer)}' in the data: check the id, or pick one from the list.")
     st.stop()
 
-st.subheader(f"Customer {show_id(customer)}")
+st.subheader(f"Customer {escape_markdown(show_id(customer))}")
 if story.attributes:
-    st.caption(" · ".join(f"{k.replace('_', ' ')}: {v}" for k, v in story.attributes.items() if v is not None))
+    st.caption(" · ".join(f"{escape_markdown(k.replace('_', ' '))}: {escape_markdown(v)}"
+                          for k, v in story.attributes.items() if v is not None))
 for line in summary(story):
-    st.markdown(f"- {line}")
+    st.markdown(f"- {escape_markdown(line)}")  # plain sentences quoting contact reasons
 
 events = timeline(story, show_text)
 chart(timeline_chart, events, lanes=list(LANES), title="Everything that happened, in order",

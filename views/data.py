@@ -16,6 +16,7 @@ if PROJECT_DIR not in sys.path:
 from cxmetrics import app_state, upload  # noqa: E402
 from cxmetrics.importer import ImportRefused  # noqa: E402
 from cxmetrics.mapping import MappingError  # noqa: E402
+from cxmetrics.markdown_text import escape_markdown  # noqa: E402
 from cxmetrics.schema import KINDS  # noqa: E402
 from cxmetrics.textfile import FileFormatError  # noqa: E402
 from ui.access import analysts_only, is_analyst  # noqa: E402
@@ -119,7 +120,7 @@ def mapping_editor(kind: str, preview: upload.UploadPreview, token: str) -> tupl
 
 
 def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
-    with st.status(f"Loading {stored.file_name} into {kind}…", expanded=True) as status:
+    with st.status(f"Loading {escape_markdown(stored.file_name)} into {kind}…", expanded=True) as status:
 
         def step(name: str) -> None:
             status.update(label=STEP_TEXT[name])
@@ -136,7 +137,7 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
             )
         except FAILURES as exc:
             status.update(label="Nothing was loaded", state="error", expanded=True)
-            st.error(f"Nothing was loaded: {exc}")
+            st.error(f"Nothing was loaded: {escape_markdown(exc)}")
             return
         if result.already_imported:
             status.update(label="Nothing was loaded", state="error", expanded=True)
@@ -149,7 +150,8 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
         status.update(label=f"Loaded as import #{result.import_id}", state="complete")
     st.cache_data.clear()
     flash(
-        f"Loaded {rows(result.rows_loaded)} into {kind} from {result.file_name} as import #{result.import_id}; "
+        f"Loaded {rows(result.rows_loaded)} into {kind} from {escape_markdown(result.file_name)} "
+        f"as import #{result.import_id}; "
         f"{rows(result.rows_rejected)} rejected (their list is in the import history)."
     )
     forget_upload()
@@ -192,10 +194,11 @@ def load_section() -> None:
     try:
         preview = staged_preview(kind, uploaded, encoding)
     except FAILURES as exc:
-        st.error(f"This file cannot be read: {exc}")
+        st.error(f"This file cannot be read: {escape_markdown(exc)}")
         return
-    delimiter = f" · {DELIMITER_NAMES.get(preview.delimiter, preview.delimiter)}-separated" if preview.delimiter else ""
-    encoding_note = f" · {preview.encoding}" if preview.encoding else ""
+    delimiter = (f" · {escape_markdown(DELIMITER_NAMES.get(preview.delimiter, preview.delimiter))}-separated"
+                 if preview.delimiter else "")
+    encoding_note = f" · {escape_markdown(preview.encoding)}" if preview.encoding else ""  # may be typed
     split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
     st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}")
     st.caption("First rows as read (text, before typing):")
@@ -213,17 +216,17 @@ def load_section() -> None:
     try:
         extras = upload.planned_extras(app_state.cursor(), kind, preview.columns, options)
     except FAILURES as exc:
-        st.error(f"This mapping cannot be used: {exc}")
+        st.error(f"This mapping cannot be used: {escape_markdown(exc)}")
         return
     if extras:
         kept = "kept as extra attributes (become segments)" if kind in SEGMENT_KINDS else "kept as extra columns"
-        listed = ", ".join(f"`{source}` → `{name}`" for source, name in extras)
+        listed = ", ".join(f"{escape_markdown(source)} → {escape_markdown(name)}" for source, name in extras)
         st.markdown(f"**Other file columns, {kept}:** {listed}")
 
     try:
         report = checked(kind, preview, options, token)
     except FAILURES as exc:
-        st.error(f"This file cannot be loaded: {exc}")
+        st.error(f"This file cannot be loaded: {escape_markdown(exc)}")
         return
     if report.already_imported:
         st.warning(
@@ -316,7 +319,8 @@ def history_section() -> None:
         st.button(f"Delete import #{chosen}…", key="data_delete", on_click=ask_delete, args=(chosen,))
     else:
         st.warning(
-            f"Delete import #{chosen} ({record.file_name})? This removes its {record.rows_loaded:,} rows from "
+            f"Delete import #{chosen} ({escape_markdown(record.file_name)})? "
+            f"This removes its {record.rows_loaded:,} rows from "
             f"{record.kind} and its rejected rows, in one step. The file can be imported again afterwards."
         )
         yes, no = st.columns(2)
@@ -326,7 +330,7 @@ def history_section() -> None:
             try:
                 removed = upload.delete_upload(app_state.cursor(), chosen, app_state.analyst_name())
             except FAILURES as exc:
-                st.error(f"Import #{chosen} was not deleted: {exc}")
+                st.error(f"Import #{chosen} was not deleted: {escape_markdown(exc)}")
                 return
             cancel_delete()
             st.cache_data.clear()

@@ -5,6 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.sentiment import NEUTRAL_BAND
 from cxmetrics.tables import column_formats
 from cxmetrics.themes import ThemeError
@@ -21,7 +22,7 @@ st.title("Voice of the customer")
 try:
     version = app_state.voice_version()
 except ThemeError as problem:
-    st.error(f"The themes cannot be matched: {problem}")
+    st.error(f"The themes cannot be matched: {escape_markdown(problem)}")
     st.stop()
 
 summary, overall = app_state.cached_theme_summary(version, scope)
@@ -60,7 +61,8 @@ if chosen_rows:
     behind = app_state.cached_comments(version, scope, CommentQuery(theme=theme), COMMENT_LIMIT)
     shown = masked(comment_table(behind))
     total = int(behind["matching"].iloc[0]) if len(behind) else 0
-    with st.expander(f"The comments behind '{theme}' ({total:,}; newest {len(shown):,} shown)", expanded=True):
+    with st.expander(f"The comments behind '{escape_markdown(theme)}' ({total:,}; newest {len(shown):,} shown)",
+                     expanded=True):
         st.dataframe(shown, hide_index=True)
         download(shown, "theme_comments_behind")
 else:
@@ -140,7 +142,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         try:
             stored = app_state.save_theme_dictionary(edited.to_dict("records"))
         except (ThemeError, PermissionError) as problem:
-            st.error(f"Nothing was saved: {problem}")
+            st.error(f"Nothing was saved: {escape_markdown(problem)}")
         else:
             st.session_state["voc_notice"] = f"Saved {stored:,} keywords; themes are matched again."
             st.rerun()
@@ -156,9 +158,10 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
             try:
                 added = app_state.add_theme_keyword(new_theme, new_pattern, new_language)
             except (ThemeError, PermissionError) as problem:
-                st.error(f"Not added: {problem}")
+                st.error(f"Not added: {escape_markdown(problem)}")
             else:
-                st.session_state["voc_notice"] = f"Added '{added.pattern}' to '{added.theme}'."
+                st.session_state["voc_notice"] = (f"Added '{escape_markdown(added.pattern)}' to "
+                                                  f"'{escape_markdown(added.theme)}'.")
                 st.rerun()
 
     trial = st.text_input("Try a keyword before adding it", key="voc_try",
@@ -167,7 +170,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         try:
             hits = app_state.try_theme_pattern(trial)
         except ThemeError as problem:
-            st.error(str(problem))
+            st.error(escape_markdown(problem))
         else:
             count = int(hits["matching"].iloc[0]) if len(hits) else 0
             st.markdown(f"**{count:,}** comments would be tagged.")
