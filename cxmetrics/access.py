@@ -148,8 +148,7 @@ def _entries(value, what: str) -> tuple[str, ...]:
 
 # --- who can reach the server -------------------------------------------------------------------
 
-# Addresses only this machine can connect to. A unix socket is reached through the file system,
-# so only by this machine (its permissions decide who).
+# Host names that mean this machine without a look-up (Debian's /etc/hosts names ::1 ip6-localhost).
 _LOCAL_NAMES = ("localhost", "ip6-localhost")
 
 
@@ -161,7 +160,7 @@ def reachable_beyond_loopback(address: str | None) -> bool:
     localhost is not resolved here: it counts as reachable (fail closed)."""
     text = (address or "").strip().lower()
     if text.startswith("unix://"):
-        return False
+        return False  # reached through the file system, so from this machine only
     text = text.removeprefix("[").removesuffix("]")
     if text in _LOCAL_NAMES:
         return False
