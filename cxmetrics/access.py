@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import os
 import re
 import unicodedata
@@ -143,6 +144,43 @@ def _entries(value, what: str) -> tuple[str, ...]:
             raise AccessConfigError(f"{what}: {text!r} is neither an e-mail address, an @domain nor *")
         entries.append(text)
     return tuple(entries)
+
+
+# --- who can reach the server -------------------------------------------------------------------
+
+# Host names that mean this machine without a look-up (Debian's /etc/hosts names ::1 ip6-localhost).
+_LOCAL_NAMES = ("localhost", "ip6-localhost")
+
+
+def reachable_beyond_loopback(address: str | None) -> bool:
+    """Return True when a server bound to `address` (Streamlit's `server.address`) can be reached
+    from other machines.
+
+    Unset or empty means every interface (Streamlit's default). A host name other than
+    localhost is not resolved here: it counts as reachable (fail closed)."""
+    text = (address or "").strip().lower()
+    if text.startswith("unix://"):
+        return False  # reached through the file system, so from this machine only
+    text = text.removeprefix("[").removesuffix("]")
+    if text in _LOCAL_NAMES:
+        return False
+    try:
+        return not ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return True
+
+
+def open_network_refusal(config: AccessConfig, address: str | None) -> str | None:
+    """Return why the dashboard must stay closed (sign-in off on a server others can reach), or None.
+
+    With sign-in off everyone is an analyst who can load and delete data: right on one's own
+    machine, never on a network."""
+    if config.enabled or not reachable_beyond_loopback(address):
+        return None
+    where = f"address {address.strip()}" if address and address.strip() else "every network interface"
+    return (f"Sign-in is off and this server listens on {where}, so anyone on the network could "
+            "load and delete data. Either turn sign-in on (docs/reliability.md, \"A shared server\") "
+            "or serve this machine only: server.address = \"127.0.0.1\" in .streamlit/config.toml.")
 
 
 # --- password hashes ----------------------------------------------------------------------------

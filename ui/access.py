@@ -12,6 +12,21 @@ VIEWER_NOTICE = "Analysts only: {what} needs an analyst sign-in. You are signed 
 NOBODY_NOTICE = "Analysts only: {what} needs an analyst sign-in."
 
 
+def require_loopback_while_sign_in_is_off() -> None:
+    """With sign-in off on a server others can reach, show why and how to fix it, and stop the run.
+
+    Runs before the sign-in gate: sign-in off lets everyone in as an analyst, which is only right
+    when nobody but this machine can connect (server.address 127.0.0.1, the project's default)."""
+    try:
+        config = app_state.access_config()
+    except access.AccessConfigError:
+        return  # broken sign-in settings: the sign-in gate keeps everything closed and says why
+    refusal = access.open_network_refusal(config, st.get_option("server.address"))
+    if refusal:
+        st.error(f"The dashboard stays closed. {refusal}", icon=":material/lock:")
+        st.stop()
+
+
 def require_sign_in(badge: bool = True):
     """Return the session's user; with sign-in on and nobody signed in, draw the sign-in screen and stop the run.
 

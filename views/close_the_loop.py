@@ -16,7 +16,7 @@ from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
 from ui.privacy import masking_on
-from ui.widgets import chart, download, kpi_tile
+from ui.widgets import chart, data_editor, data_table, download, kpi_tile
 
 LIST_LIMIT = 500
 FLASH = "loop_flash"
@@ -61,7 +61,7 @@ else:
     if len(cases) == LIST_LIMIT:
         st.caption(f"Showing the {LIST_LIMIT:,} oldest cases; narrow the dates or filters to see others.")
     with st.form(f"follow_ups_{loop}", border=False):
-        edited = st.data_editor(
+        edited = data_editor(
             shown, hide_index=True, key=f"follow_up_editor_{loop}", width="stretch",
             # With masking on, notes are shown masked and cannot be edited (saving would store the mask).
             disabled=True if not can_edit else [
@@ -113,7 +113,8 @@ else:
         if history.empty:
             st.caption("Nobody has changed this case yet.")
         else:
-            st.dataframe(mask_cases(history, mask_customer_id, mask_comment) if mask else history, hide_index=True)
+            data_table(mask_cases(history, mask_customer_id, mask_comment) if mask else history, f"case_history_{loop}",
+                       hide_index=True)
         if not mask:  # a link carries the real id in its URL
             customer = cases.loc[cases["case_id"] == case, "customer_id"].iloc[0]
             st.page_link("views/customer_story.py", label="Open this customer's story", icon=":material/person:",
@@ -137,10 +138,9 @@ with right:
           shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "saved_judged"]],
           name=f"saved_by_{by}")
 shown_table = follow_up_table(table, by)
-st.dataframe(shown_table, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="%.1f")
-    for c in ("Median hours to first", "Within target %", "Closed by due %", "Saved %")})
-download(shown_table, f"follow_up_by_{by}", "Download the table")
+data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True, column_config={
+           c: st.column_config.NumberColumn(format="%.1f")
+           for c in ("Median hours to first", "Within target %", "Closed by due %", "Saved %")})
 
 # --- the outer loop ------------------------------------------------------------------------------------
 st.subheader("Outer loop: causes, owners and actions")
@@ -156,8 +156,7 @@ else:
     chart(before_after_chart, long, category="action", title="Before and after each action", x_title="figure",
           name="actions_before_after")
     shown_effects = effects_table(effects)
-    st.dataframe(shown_effects, hide_index=True)
-    download(shown_effects, "actions_before_after_table", "Download the table")
+    data_table(shown_effects, "actions_before_after_table", label="Download the table", hide_index=True)
 
 actions = app_state.cached_loop_actions(version, loop)
 if analysts_only("giving a cause to a team"):

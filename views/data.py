@@ -20,6 +20,7 @@ from cxmetrics.markdown_text import escape_markdown  # noqa: E402
 from cxmetrics.schema import KINDS  # noqa: E402
 from cxmetrics.textfile import FileFormatError  # noqa: E402
 from ui.access import analysts_only, is_analyst  # noqa: E402
+from ui.widgets import data_table  # noqa: E402
 
 FAILURES = (ImportRefused, FileFormatError, MappingError, PermissionError)  # PermissionError: not an analyst
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
@@ -202,7 +203,7 @@ def load_section() -> None:
     split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
     st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}")
     st.caption("First rows as read (text, before typing):")
-    st.dataframe(preview.first_rows, hide_index=True)
+    data_table(preview.first_rows, None, hide_index=True)  # the user's own file
 
     token = f"{uploaded.file_id}:{kind}:{encoding}"
     selected, set_values = mapping_editor(kind, preview, token)
@@ -238,14 +239,14 @@ def load_section() -> None:
     st.caption("First rows as they would load (typed; a blank cell is a missing value):")
     config = {name: st.column_config.Column(f"{name} · {kind_of}") for name, kind_of in report.types.items()}
     config["would_load"] = st.column_config.CheckboxColumn("loads")
-    st.dataframe(report.preview, hide_index=True, column_config=config)
+    data_table(report.preview, None, hide_index=True, column_config=config)  # the user's own file
 
     st.subheader("4 · Check")
     loads, rejected = st.columns(2)
     loads.metric("Rows that would load", f"{report.rows_loaded:,}")
     rejected.metric("Rows rejected", f"{report.rows_rejected:,}")
     if report.rows_rejected:
-        st.dataframe(report.rejects, hide_index=True)
+        data_table(report.rejects, None, hide_index=True)  # every rejected row is offered below
         st.download_button(
             "Download every rejected row (CSV)",
             upload.safe_csv(report.rejects),
@@ -278,8 +279,9 @@ def history_section() -> None:
     if history.empty:
         st.info("Nothing has been imported yet.")
         return
-    st.dataframe(
+    data_table(
         history,
+        "import_history",
         hide_index=True,
         column_config={
             "import_id": st.column_config.NumberColumn("Import", format="#%d"),
@@ -310,7 +312,7 @@ def history_section() -> None:
     )
     if not rejects.empty:
         with st.expander(f"Rejected rows of import #{chosen}"):
-            st.dataframe(rejects, hide_index=True)
+            data_table(rejects, None, hide_index=True)  # offered below
     if record.deleted:
         st.caption(f"Import #{chosen} was deleted: its rows and rejects are gone.")
     elif not is_analyst():

@@ -13,7 +13,7 @@ from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_B
                              driver_sentences, group_shares, theme_table)
 from ui.access import analysts_only
 from ui.privacy import masked, masking_on
-from ui.widgets import chart, download
+from ui.widgets import chart, data_editor, data_table, download
 
 COMMENT_LIMIT = 500
 
@@ -52,9 +52,8 @@ table = theme_table(summary)
 config = {column: st.column_config.NumberColumn(column, format=fmt)
           for column, fmt in column_formats(table).items() if column != "Comments"}
 config["Mean sentiment"] = st.column_config.NumberColumn("Mean sentiment", format="%.2f")
-event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="voc_themes",
-                     column_config=config)
-download(table, "themes")
+event = data_table(table, "themes", hide_index=True, on_select="rerun", selection_mode="single-row",
+                   key="voc_themes", column_config=config)
 chosen_rows = event.selection.rows if event and event.selection else []
 if chosen_rows:
     theme = table.iloc[chosen_rows[0]]["theme"]
@@ -63,8 +62,7 @@ if chosen_rows:
     total = int(behind["matching"].iloc[0]) if len(behind) else 0
     with st.expander(f"The comments behind '{escape_markdown(theme)}' ({total:,}; newest {len(shown):,} shown)",
                      expanded=True):
-        st.dataframe(shown, hide_index=True)
-        download(shown, "theme_comments_behind")
+        data_table(shown, "theme_comments_behind", hide_index=True)
 else:
     st.caption("Select a theme to see the comments behind it.")
 
@@ -111,10 +109,9 @@ found = app_state.cached_comments(version, scope, query, COMMENT_LIMIT)
 total = int(found["matching"].iloc[0]) if len(found) else 0
 st.markdown(f"**{total:,}** comments match" + (f"; the newest {len(found):,} are shown." if total > len(found) else "."))
 shown = masked(comment_table(found))
-st.dataframe(shown, hide_index=True, key="voc_comments",
-             column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
-                            "comment": st.column_config.TextColumn("Comment", width="large")})
-download(shown, "comments")
+data_table(shown, "comments", hide_index=True, key="voc_comments",
+           column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
+                          "comment": st.column_config.TextColumn("Comment", width="large")})
 
 st.subheader("Theme dictionary")
 editable = analysts_only("Editing the theme dictionary")
@@ -130,10 +127,9 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         st.success(notice)
     current = app_state.theme_dictionary()
     if not editable:
-        st.dataframe(current, hide_index=True)
-        download(current, "theme_dictionary", "Download the dictionary")
+        data_table(current, "theme_dictionary", label="Download the dictionary", hide_index=True)
         st.stop()
-    edited = st.data_editor(
+    edited = data_editor(
         current, num_rows="dynamic", hide_index=True, key=f"voc_dictionary_{version}",
         column_config={"theme": st.column_config.TextColumn("Theme", required=True, max_chars=60),
                        "pattern": st.column_config.TextColumn("Keyword or pattern", required=True, max_chars=200),
@@ -174,4 +170,4 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         else:
             count = int(hits["matching"].iloc[0]) if len(hits) else 0
             st.markdown(f"**{count:,}** comments would be tagged.")
-            st.dataframe(masked(hits.drop(columns="matching")), hide_index=True)
+            data_table(masked(hits.drop(columns="matching")), "theme_test_hits", hide_index=True)
