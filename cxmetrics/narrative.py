@@ -98,3 +98,20 @@ def reconciliation_sentence(overall: dict, groups: list[dict], by: str, label: s
 
 def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def contact_fcr_note(overall: dict, window: int) -> str:
+    """Return why contact FCR (and repeat rate) is empty for contacts that exist, and what would
+    fill it; "" when it has data or there are no contacts."""
+    contacts = int(overall.get("contacts") or 0)
+    if not contacts or overall.get("fcr") is not None:
+        return ""
+    reported = overall.get("resolved_rate")  # the agent's own record, where the log has one
+    also = "" if reported is None else f" Reported resolution (what the agent recorded): {reported:.1f} %."
+    if not overall.get("repeat_n"):
+        return (f"Contact FCR needs customer ids; none of the {contacts:,} contacts in this selection has one, so "
+                "no contact can be followed to the customer's next. Map a customer id column when loading the "
+                f"contact log on the Data page to see FCR and repeat rate.{also}")
+    return (f"Contact FCR: every contact with a customer id in this selection started within the last {window} days "
+            "of the data, so its window is not over yet (censored); it fills as later contacts are loaded."
+            f"{also}")

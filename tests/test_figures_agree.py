@@ -16,7 +16,7 @@ from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metric_trend, metrics
-from cxmetrics.narrative import reconciliation_sentence, revenue_at_risk_sentence
+from cxmetrics.narrative import contact_fcr_note, reconciliation_sentence, revenue_at_risk_sentence
 from cxmetrics.presentation import kpi_tiles
 from cxmetrics.segments import gap_range, segment_gaps
 
@@ -222,3 +222,17 @@ def test_the_outcomes_command_prints_null_revenue_and_the_no_answer_group(tmp_pa
     assert payload["overall"]["revenue"] is None and payload["overall"]["customers"] == 2
     assert [(g["nps_group"], g["customers"], g["revenue"]) for g in payload["groups"]] == [
         ("promoter", 1, None), ("no answer", 1, None)]
+
+
+def test_contact_fcr_note_says_why_and_what_would_fill_it(con, tmp_path):
+    _load(con, tmp_path, "contacts", "contact_id,started_at\nk1,2024-03-01 09:00\nk2,2024-03-02 09:00\n")
+    overall = metrics(con)["overall"]
+    assert overall["fcr"] is None and overall["contacts"] == 2
+    assert contact_fcr_note(overall, 7).startswith("Contact FCR needs customer ids; none of the 2 contacts")
+    # with the agent's own record (contact-centre measures), it is named beside, never substituted
+    assert contact_fcr_note({**overall, "resolved_rate": 89.9}, 7).endswith(
+        "Reported resolution (what the agent recorded): 89.9 %.")
+    # customer ids, but every contact still inside its window: censored
+    censored = {**overall, "repeat_n": 2}
+    assert contact_fcr_note(censored, 7).startswith("Contact FCR: every contact with a customer id")
+    assert contact_fcr_note({**overall, "contacts": 0}, 7) == ""

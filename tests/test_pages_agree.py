@@ -58,3 +58,12 @@ def test_close_the_loop_shows_saved_only_for_followed_up_detractors(db, tmp_path
     assert "retention without regard to follow-up is 50.0 %" in shown  # said in its help
     text = _texts(at)
     assert "Median time to follow-up: no case has been acted on yet" in text
+
+
+def test_contact_reasons_says_why_contact_fcr_is_empty(db, tmp_path):
+    # the finding: a call log without customer ids showed "None" and "No data for this selection"
+    _fill(db, tmp_path, {"contacts": "contact_id,started_at,contact_reason\n"
+                                     "k1,2024-03-01 09:00,Billing\nk2,2024-03-02 09:00,Billing\nk3,2024-03-03 09:00,Fault\n"})
+    at = open_page("views/contact_reasons.py")
+    assert any(i.value.startswith("Contact FCR needs customer ids; none of the 3 contacts in this selection has one")
+               for i in at.info)
