@@ -55,3 +55,5 @@ trend = app_state.cached_outcome_trend(version, scope)
 chart(dual_trend_chart, trend, x="month", left="nps", right="churn_rate", left_title="NPS",
       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn",
       name="nps_and_churn_by_month")
+if not result["loaded"]["churn"]:
+    st.caption(NO_CHURN)
