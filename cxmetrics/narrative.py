@@ -80,7 +80,7 @@ def reconciliation_sentence(overall: dict, groups: list[dict], by: str, label: s
     count, and the overall churn rate is the groups' churn rates weighted by their customers."""
     if not groups:
         return ""
-    parts = [f"{g['customers']:,} {GROUP_NOUNS.get(str(g[by]), f'{label} {g[by]}')}" for g in groups]
+    parts = [f"{g['customers']:,} {_noun(str(g[by]), g['customers'], label)}" for g in groups]
     total = sum(g["customers"] for g in groups)
     sentence = f"The {total:,} customers are {_listed(parts)}"
     if total != overall["customers"]:
@@ -94,6 +94,16 @@ def reconciliation_sentence(overall: dict, groups: list[dict], by: str, label: s
         sentence += (f" Customers with no answer had no {label} score before their deciding month (the month "
                      "they churned, else their latest), so they belong to no other group.")
     return sentence
+
+
+SINGULAR = {"promoters": "promoter", "passives": "passive", "detractors": "detractor",
+            "customers with no answer": "customer with no answer"}
+
+
+def _noun(value: str, count: int, label: str) -> str:
+    """Return how `count` customers of group `value` are called ("1 promoter", "2 promoters")."""
+    noun = GROUP_NOUNS.get(value, f"{label} {value}")
+    return SINGULAR.get(noun, noun) if count == 1 else noun
 
 
 def _listed(parts: list[str]) -> str:

@@ -135,7 +135,7 @@ def test_customers_without_an_answer_are_a_group_of_their_own(con, tmp_path):
     # customers (one churned of two) were nowhere; now 1×0 + 1×100 + 2×50 = 200 = 4 × 50
     assert sum(g["customers"] * g["churn_rate"] for g in groups.values()) == pytest.approx(4 * overall["churn_rate"])
     sentence = reconciliation_sentence(overall, result["groups"], "nps_group", "NPS group")
-    assert sentence.startswith("The 4 customers are 1 promoters, 1 detractors and 2 customers with no answer; "
+    assert sentence.startswith("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer; "
                                "the overall churn rate of 50.0 % is the groups' churn rates weighted")
 
 

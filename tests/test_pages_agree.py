@@ -36,7 +36,7 @@ def test_outcomes_page_reconciles_the_groups_and_says_no_revenue_was_loaded(db, 
     at = open_page(OUTCOMES)
     text = _texts(at)
     assert "4 customers with outcomes; churn rate 50.0 % (any month); no revenue loaded." in text
-    assert ("The 4 customers are 1 promoters, 1 detractors and 2 customers with no answer; the overall churn "
+    assert ("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer; the overall churn "
             "rate of 50.0 % is the groups' churn rates weighted by their customers.") in text
     assert "Revenue at risk: No revenue loaded" in text
     assert any(i.value.startswith("No revenue loaded: the outcomes file has no revenue column") for i in at.info)

@@ -50,7 +50,7 @@ def test_business_outcomes_reconciles_and_says_no_revenue(page, agree_url):
     open_path(page, agree_url, "/outcomes")
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("churn rate 50.0 % (any month); no revenue loaded", timeout=30_000)
-    expect(main).to_contain_text("The 4 customers are 1 promoters, 1 detractors and 2 customers with no answer")
+    expect(main).to_contain_text("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer")
     expect(main).to_contain_text("No revenue loaded: the outcomes file has no revenue column")
     assert_no_error_boxes(page, "/outcomes")
 
