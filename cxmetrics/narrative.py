@@ -91,7 +91,8 @@ def reconciliation_sentence(overall: dict, groups: list[dict], by: str, label: s
                      "weighted by their customers")
     sentence += "."
     if any(str(g[by]) == "no answer" for g in groups):
-        sentence += (f" Customers with no answer had no {label} score before their deciding month (the month "
+        score = label.removesuffix(" group")
+        sentence += (f" Customers with no answer had no {score} score before their deciding month (the month "
                      "they churned, else their latest), so they belong to no other group.")
     return sentence
 

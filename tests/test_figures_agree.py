@@ -137,6 +137,7 @@ def test_customers_without_an_answer_are_a_group_of_their_own(con, tmp_path):
     sentence = reconciliation_sentence(overall, result["groups"], "nps_group", "NPS group")
     assert sentence.startswith("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer; "
                                "the overall churn rate of 50.0 % is the groups' churn rates weighted")
+    assert "had no NPS score before their deciding month" in sentence
 
 
 def _random_outcome_store(con, tmp_path, seed):
