@@ -8,8 +8,8 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import before_after_chart, ranked_bar_chart
 from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABELS, STATUS_LABELS, STATUSES,
-                                  FollowUpError, changes_from_edits, editor_frame, follow_up_table, mask_cases,
-                                  metric_tiles)
+                                  FollowUpError, changes_from_edits, editor_frame, empty_figure_notes,
+                                  follow_up_table, mask_cases, metric_tiles)
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
                                     ActionError, effects_chart_frame, effects_table)
 from cxmetrics.markdown_text import escape_markdown
@@ -42,6 +42,8 @@ overall = app_state.cached_follow_up_metrics(version, loop, "owner", scope, floa
 for column, tile in zip(st.columns(5), metric_tiles(overall, target_hours)):
     with column:
         kpi_tile(tile)
+for note in empty_figure_notes(overall, target_hours):
+    st.caption(note)
 
 # --- the inner loop: the list --------------------------------------------------------------------------
 st.subheader("Follow-up list")
@@ -134,8 +136,9 @@ with left:
           name=f"first_follow_up_by_{by}")
 with right:
     chart(ranked_bar_chart, groups, category=by, value="saved_rate", low="saved_low", high="saved_high",
-          n="saved_judged", title=f"Detractors saved, by {by}", x_title="% of detractors",
-          shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "saved_judged"]],
+          n="saved_judged", title=f"Detractors saved after follow-up, by {by}",
+          x_title="% of detractors with a known outcome",
+          shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "followed_judged", "saved_judged"]],
           name=f"saved_by_{by}")
 shown_table = follow_up_table(table, by)
 data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True, column_config={
