@@ -429,7 +429,15 @@ def try_theme_pattern(pattern: str):
 
 # --- who is using the app (rules in cxmetrics.access; the gate is ui/access.py) -----------------
 USER_KEY = "cx_user"
-FAILURES_KEY = "cx_sign_in_failures"
+
+
+def _new_throttle():
+    from .access import SignInThrottle
+
+    return SignInThrottle()
+
+
+_sign_in_throttle = _new_throttle()  # one per server process: every session's wrong passwords
 
 
 def access_config():
@@ -472,23 +480,37 @@ def current_user():
 
 
 def password_sign_in(password: str, name: str = "") -> tuple[object | None, float]:
-    """Return (the signed-in user or None, seconds to wait before the next try) for a shared password."""
+    """Return (the signed-in user or None, seconds to wait before the next try) for a shared password.
+
+    Wrong passwords are counted per client address for the whole server process
+    (`_sign_in_throttle`), not per browser session, so a reload does not reset the wait."""
     import time
 
     from . import access
 
     config = access_config()
-    failures, last = st.session_state.get(FAILURES_KEY, (0, None))
-    wait = access.retry_after(failures, last, time.monotonic())
+    client = client_address()
+    wait = _sign_in_throttle.wait(client, time.monotonic())
     if wait:
         return None, wait
     user = access.password_user(config, password, name)
     if user is None:
-        st.session_state[FAILURES_KEY] = (failures + 1, time.monotonic())
-        return None, access.retry_after(failures + 1, time.monotonic(), time.monotonic())
-    st.session_state.pop(FAILURES_KEY, None)
+        return None, _sign_in_throttle.failed(client, time.monotonic())
+    _sign_in_throttle.succeeded(client)
     st.session_state[USER_KEY] = (user, config.analyst_hash if user.is_analyst else config.viewer_hash)
     return user, 0.0
+
+
+def client_address() -> str | None:
+    """Return the address of this session's browser, or None when Streamlit does not know it.
+
+    Streamlit reports None for loopback; behind a reverse proxy every client has the proxy's
+    address. Either way the sign-in throttle then counts for the whole server."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (a bare script run): count server-wide
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest's runtime is a mock
 
 
 def password_sign_out() -> None:
