@@ -22,6 +22,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 VIEWER, ANALYST = "viewer", "analyst"
 ROLES = (VIEWER, ANALYST)
@@ -150,6 +151,21 @@ def _entries(value, what: str) -> tuple[str, ...]:
             raise AccessConfigError(f"{what}: {text!r} is neither an e-mail address, an @domain nor *")
         entries.append(text)
     return tuple(entries)
+
+
+def pages_folder_problem(app_dir: Path) -> str | None:
+    """Return why the dashboard must not start when a `pages/` folder sits beside `app.py`, else None.
+
+    Streamlit treats such a folder as its older automatic navigation until `app.py` has run once:
+    on a freshly started server a first request to `/data` would run `pages/data.py` alone, past
+    the sign-in gate. The pages live in `views/`; nothing may be in `pages/`.
+    """
+    folder = Path(app_dir) / "pages"
+    if not folder.exists():
+        return None
+    return (f"a folder named pages/ is beside app.py ({folder}): Streamlit would serve its files past the "
+            "sign-in gate, so the dashboard does not start. Move its pages into views/ and list them in app.py, "
+            "then delete or rename the pages/ folder")
 
 
 # --- password hashes ----------------------------------------------------------------------------
