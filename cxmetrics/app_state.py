@@ -23,10 +23,11 @@ from .dimensions import available_dimensions, dimension_values, resolve_dimensio
 from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
 from .targets import get_targets, set_target
-from .url_state import Scope, query_from_scope, scope_from_query
+from .url_state import Scope, date_notices, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
+URL_NOTICES_KEY = "cx_url_notices"
 PAGE_PARAMS = ("customer",)  # query parameters pages own, kept beside the shared scope
 BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
 
@@ -95,8 +96,16 @@ def data_changed() -> None:
 def scope() -> Scope:
     """Return the scope of this session: from the URL on first run, then as the filters set it."""
     if SCOPE_KEY not in st.session_state:
-        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(st.query_params.to_dict() | _lists(st.query_params)))
+        params = st.query_params.to_dict() | _lists(st.query_params)
+        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params))
+        st.session_state[URL_NOTICES_KEY] = date_notices(params)
     return st.session_state[SCOPE_KEY]
+
+
+def url_notices() -> tuple[str, ...]:
+    """Return, once, what `scope()` changed in the link it opened with (dates moved into range)."""
+    scope()
+    return st.session_state.pop(URL_NOTICES_KEY, ())
 
 
 def _known_segment(found: Scope) -> Scope:
