@@ -17,6 +17,8 @@ NO_SEGMENT = "(none)"
 def sidebar_filters() -> Scope:
     """Draw the shared filters and return the scope they set (also written into the URL)."""
     current = app_state.scope()
+    for notice in app_state.url_notices():
+        st.sidebar.warning(notice)
     version = app_state.data_version()
     dimensions = dict(app_state.cached_dimensions(version))
     f = current.filters
