@@ -49,6 +49,17 @@ class StagedFile:
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, workdir: Path) -> StagedFile:
     """Return what was read after loading `path` into the temp tables `cx_stage` and `cx_stage_rejects`."""
+    reset_stage(con)
+    fmt = sniff_format(path)
+    if fmt == "excel":
+        return _stage_excel(con, path)
+    if fmt == "parquet":
+        return _stage_parquet(con, path)
+    return _stage_csv(con, path, encoding, workdir)
+
+
+def reset_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what an earlier file staged on this connection and create an empty `cx_stage_rejects`."""
     try:
         con.execute("DROP TABLE IF EXISTS cx_stage")
     except duckdb.CatalogException:  # a plain CSV's cx_stage is a view (see number_lines_plain.sql)
@@ -58,12 +69,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None,
     con.execute(
         "CREATE TEMP TABLE cx_stage_rejects (line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
     )
-    fmt = sniff_format(path)
-    if fmt == "excel":
-        return _stage_excel(con, path)
-    if fmt == "parquet":
-        return _stage_parquet(con, path)
-    return _stage_csv(con, path, encoding, workdir)
 
 
 def source_names(raw: list[str]) -> list[str]:
@@ -375,5 +380,5 @@ def _stage_parquet(con, path: Path) -> StagedFile:
         ", ".join(f"CAST({quote_ident(src)} AS VARCHAR) AS {quote_ident(dst)}" for src, dst in zip(raw, columns))
     )
     run(con, "import/stage_parquet", {"path": str(path)}, select=select)
-    rows = con.execute("SELECT count(*) FROM cx_stage").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM cx_stage").fetchall()[0][0]
     return StagedFile("parquet", columns, rows, 0)
