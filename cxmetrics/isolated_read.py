@@ -37,9 +37,13 @@ ANSWER_FILE = "staged.json"
 # The child's DuckDB gets this share of the address-space cap as its memory_limit: the rest is
 # Python, openpyxl, the libraries' own mappings and DuckDB's memory outside its buffer pool.
 DUCKDB_SHARE = 0.4
+# Every DuckDB thread reserves its own address space (stack, allocator arenas): on a laptop with
+# many cores the default (one per core) would spend the cap on reservations. Reading one file
+# gains little from more than two.
+CHILD_THREADS = 2
 # What a child that ran out of its address space leaves on stderr, whichever library noticed.
-_OUT_OF_MEMORY_SIGNS = ("MemoryError", "bad_alloc", "Out of Memory", "Cannot allocate memory",
-                        "failed to map segment", "std::bad_alloc")
+_OUT_OF_MEMORY_SIGNS = ("memoryerror", "bad_alloc", "out of memory", "cannot allocate memory",
+                        "failed to map segment")
 
 
 def stage_file(con, path: Path, encoding: str | None, workdir: Path, keep_in: Path | None = None):
@@ -100,7 +104,7 @@ def _answer(done: subprocess.CompletedProcess) -> dict:
         except ValueError:
             pass
     errors = done.stderr.decode("utf-8", "replace")
-    if done.returncode < 0 or any(sign in errors for sign in _OUT_OF_MEMORY_SIGNS):
+    if done.returncode < 0 or any(sign in errors.lower() for sign in _OUT_OF_MEMORY_SIGNS):
         # Killed by a signal (an abort after a failed allocation, the kernel's OOM killer) or a
         # library that said so: with the address space capped, both mean the cap was reached.
         return {"memory": True}
@@ -143,7 +147,9 @@ def _child(request: dict) -> dict:
     con = duckdb.connect(":memory:", config={
         "memory_limit": f"{max(64, int(request['memory_mb'] * DUCKDB_SHARE))}MB",
         "temp_directory": str(spill),
+        "threads": CHILD_THREADS,
     })
+    con.execute("SET enable_progress_bar = false")  # its bars would only fill the captured stderr
     try:
         staged = read(con, Path(request["path"]), request["encoding"], workdir)
         con.table("cx_stage").write_parquet(str(out / STAGE_FILE))
