@@ -201,13 +201,13 @@ def test_an_upload_whose_reading_takes_longer_than_allowed_is_stopped(tmp_path, 
 
 
 def test_the_upload_is_read_by_another_process(store, monkeypatch):
-    # The reader's own stage_file must not run in this process for an upload.
+    # The reader's CSV staging must not run in this process for an upload (the child has its own).
     from cxmetrics import reader
 
     def not_here(*_args):
         raise AssertionError("the upload was read in the dashboard's process")
 
-    monkeypatch.setattr(reader, "stage_file", not_here)
+    monkeypatch.setattr(reader, "_stage_csv", not_here)
     with upload.stage_upload(store, "customers", b"Customer ID,Plan\nk1,basic\nk2,pro\n", "plans.csv").upload as held:
         preview = upload.preview_upload(store, "customers", held)
         assert (preview.rows, preview.columns) == (2, ["Customer ID", "Plan"])
