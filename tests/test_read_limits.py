@@ -21,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxmetrics import app_state, db, isolated_read, limits, upload
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.db import PROJECT_ROOT, connect, lock_down
 from cxmetrics.importer import ImportOptions, ImportRefused, load_file
 from cxmetrics.textfile import FileFormatError
@@ -227,10 +228,11 @@ def test_a_reading_memory_breach_is_said_on_the_data_page(tmp_path, monkeypatch)
         at.file_uploader[0].set_value(("c.csv", b"customer_id,tier\nc9,gold\n", "text/csv"))
         at.run()
         assert not at.exception, at.exception
-        assert [e.value for e in at.error] == [
-            "This file cannot be read: reading the file needed more than the limit of 64 MB of memory "
+        # The page escapes every message as Markdown (it may quote a file's own text).
+        assert [e.value for e in at.error] == ["This file cannot be read: " + escape_markdown(
+            "reading the file needed more than the limit of 64 MB of memory "
             "(set CXMETRICS_READ_MEMORY_MB to change it); nothing was loaded"
-        ]
+        )]
     finally:
         app_state._connection.clear()  # release the test's database file
 
