@@ -54,6 +54,8 @@ TABLES: dict[str, Table] = {
                 Column("channel"),
                 Column("contact_reason"),
                 Column("resolved", BOOLEAN),
+                Column("answered", BOOLEAN),
+                Column("wait_seconds", REAL, low=0),  # time to answer (or to abandon)
                 Column("transfers", INTEGER, low=0),
                 Column("handle_seconds", REAL, low=0),
                 Column("agent"),
