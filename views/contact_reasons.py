@@ -4,8 +4,9 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
-from cxmetrics.definitions import help_text
-from cxmetrics.tables import reason_table
+from cxmetrics.definitions import DEFINITIONS, help_text
+from cxmetrics.narrative import missing_measures_note, resolution_sentence
+from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, contact_centre_table, reason_table
 from ui.widgets import chart, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
@@ -30,6 +31,20 @@ with right:
 
 st.subheader("By reason: volume, resolution and what customers said")
 drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope)
+
+st.subheader("Contact-centre measures by reason")
+overall_figures = app_state.cached_metrics(version, None, scope)["overall"]
+st.markdown(resolution_sentence(overall_figures))
+centre = contact_centre_table(by_reason, "contact_reason")
+shown = [key for key in CONTACT_CENTRE_COLUMNS if CONTACT_CENTRE_COLUMNS[key] in centre and key != "contacts"]
+if any(key in shown for key in LOG_MEASURES):
+    drill_table(centre, name="contact_centre", by="contact_reason", scope=scope)
+    with st.expander("What these figures mean"):
+        for key in shown:
+            st.markdown(f"**{DEFINITIONS[key].label}**: {help_text(key, scope.window, scope.same_reason)}")
+note = missing_measures_note(overall_figures)
+if note:
+    st.caption(note)
 
 st.subheader("Reason × channel")
 metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",
