@@ -39,6 +39,15 @@ WITH latest AS (
     FROM contacts AS c
     CROSS JOIN latest AS l
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+), flags AS (
+    SELECT *,
+        linked AND age_days >= 7 AS judged7,
+        linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE) AS res_any7,
+        linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE) AS res_same7,
+        linked AND age_days >= 30 AS judged30,
+        linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE) AS res_any30,
+        linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE) AS res_same30
+    FROM gaps
 )
 SELECT
     day,
@@ -50,14 +59,14 @@ SELECT
     count(*) FILTER (WHERE linked) AS linked,
     count(*) FILTER (WHERE linked AND prev_gap_any <= 7) AS repeats_any_w7,
     count(*) FILTER (WHERE linked AND prev_gap_same <= 7) AS repeats_same_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7) AS judged_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE)) AS resolved_any_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE)) AS resolved_same_w7,
+    count(*) FILTER (WHERE judged7) AS judged_w7,
+    count(*) FILTER (WHERE res_any7) AS resolved_any_w7,
+    count(*) FILTER (WHERE res_same7) AS resolved_same_w7,
     count(*) FILTER (WHERE linked AND prev_gap_any <= 30) AS repeats_any_w30,
     count(*) FILTER (WHERE linked AND prev_gap_same <= 30) AS repeats_same_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30) AS judged_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE)) AS resolved_any_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE)) AS resolved_same_w30,
+    count(*) FILTER (WHERE judged30) AS judged_w30,
+    count(*) FILTER (WHERE res_any30) AS resolved_any_w30,
+    count(*) FILTER (WHERE res_same30) AS resolved_same_w30,
     count(answered) AS answered_known,
     count(*) FILTER (WHERE NOT answered) AS abandoned,
     count(wait_ms) FILTER (WHERE taken) AS wait_n,
@@ -70,17 +79,17 @@ SELECT
     count(*) FILTER (WHERE taken AND resolved) AS resolved_yes,
     count(transfers) AS transfers_known,
     count(*) FILTER (WHERE xfer) AS transferred,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 7) AS judged_xfer_w7,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE)) AS resolved_any_xfer_w7,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE)) AS resolved_same_xfer_w7,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 7) AS judged_direct_w7,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE)) AS resolved_any_direct_w7,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE)) AS resolved_same_direct_w7,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 30) AS judged_xfer_w30,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE)) AS resolved_any_xfer_w30,
-    count(*) FILTER (WHERE xfer AND linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE)) AS resolved_same_xfer_w30,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 30) AS judged_direct_w30,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE)) AS resolved_any_direct_w30,
-    count(*) FILTER (WHERE direct AND linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE)) AS resolved_same_direct_w30
-FROM gaps
+    count(*) FILTER (WHERE xfer AND judged7) AS judged_xfer_w7,
+    count(*) FILTER (WHERE xfer AND res_any7) AS resolved_any_xfer_w7,
+    count(*) FILTER (WHERE xfer AND res_same7) AS resolved_same_xfer_w7,
+    count(*) FILTER (WHERE direct AND judged7) AS judged_direct_w7,
+    count(*) FILTER (WHERE direct AND res_any7) AS resolved_any_direct_w7,
+    count(*) FILTER (WHERE direct AND res_same7) AS resolved_same_direct_w7,
+    count(*) FILTER (WHERE xfer AND judged30) AS judged_xfer_w30,
+    count(*) FILTER (WHERE xfer AND res_any30) AS resolved_any_xfer_w30,
+    count(*) FILTER (WHERE xfer AND res_same30) AS resolved_same_xfer_w30,
+    count(*) FILTER (WHERE direct AND judged30) AS judged_direct_w30,
+    count(*) FILTER (WHERE direct AND res_any30) AS resolved_any_direct_w30,
+    count(*) FILTER (WHERE direct AND res_same30) AS resolved_same_direct_w30
+FROM flags
 GROUP BY day, channel, contact_reason, seg_value

@@ -15,9 +15,10 @@ ALTER TABLE contacts ALTER COLUMN answered SET DATA TYPE BOOLEAN USING cx_boolea
 ALTER TABLE contacts ALTER COLUMN wait_seconds SET DATA TYPE DOUBLE USING cx_real(CAST(wait_seconds AS VARCHAR));
 
 -- contact_rollup's new counts, appended in the order sql/rollups/contact_rollup_build.sql writes
--- them. Durations are summed in whole milliseconds (HUGEINT), here and in
--- sql/metrics/contact_counts.sql alike: a sum of doubles changes in its last bits with the order
--- DuckDB's threads add them in, and the rollup must equal the base query exactly.
+-- them. Durations are summed in whole milliseconds, here and in sql/metrics/contact_counts.sql
+-- alike: a sum of doubles changes in its last bits with the order DuckDB's threads add them in,
+-- and the rollup must equal the base query exactly. Kept as DECIMAL(38,0), not HUGEINT: a backup
+-- (Parquet) writes a HUGEINT as a double, and the restore must bring back the same numbers.
 -- The FCR split by transfer keeps, per window of cxmetrics.rollups.ROLLUP_WINDOWS, the judged and
 -- resolved-first-time counts (any reason, same reason) of transferred contacts (`_xfer`,
 -- transfers >= 1) and of contacts not transferred (`_direct`, transfers = 0).
@@ -28,11 +29,11 @@ DELETE FROM contact_rollup;
 ALTER TABLE contact_rollup ADD COLUMN answered_known BIGINT;
 ALTER TABLE contact_rollup ADD COLUMN abandoned BIGINT;
 ALTER TABLE contact_rollup ADD COLUMN wait_n BIGINT;
-ALTER TABLE contact_rollup ADD COLUMN wait_ms HUGEINT;
-ALTER TABLE contact_rollup ADD COLUMN wait_ms_sq HUGEINT;
+ALTER TABLE contact_rollup ADD COLUMN wait_ms DECIMAL(38,0);
+ALTER TABLE contact_rollup ADD COLUMN wait_ms_sq DECIMAL(38,0);
 ALTER TABLE contact_rollup ADD COLUMN handle_n BIGINT;
-ALTER TABLE contact_rollup ADD COLUMN handle_ms HUGEINT;
-ALTER TABLE contact_rollup ADD COLUMN handle_ms_sq HUGEINT;
+ALTER TABLE contact_rollup ADD COLUMN handle_ms DECIMAL(38,0);
+ALTER TABLE contact_rollup ADD COLUMN handle_ms_sq DECIMAL(38,0);
 ALTER TABLE contact_rollup ADD COLUMN resolved_known BIGINT;
 ALTER TABLE contact_rollup ADD COLUMN resolved_yes BIGINT;
 ALTER TABLE contact_rollup ADD COLUMN transfers_known BIGINT;
