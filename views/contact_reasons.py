@@ -6,8 +6,8 @@ from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS, help_text
 from cxmetrics.narrative import missing_measures_note, resolution_sentence
-from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, contact_centre_table, reason_table
-from ui.widgets import chart, drill_table
+from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
+from ui.widgets import chart, download, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
 
@@ -38,7 +38,10 @@ st.markdown(resolution_sentence(overall_figures))
 centre = contact_centre_table(by_reason, "contact_reason")
 shown = [key for key in CONTACT_CENTRE_COLUMNS if CONTACT_CENTRE_COLUMNS[key] in centre and key != "contacts"]
 if any(key in shown for key in LOG_MEASURES):
-    drill_table(centre, name="contact_centre", by="contact_reason", scope=scope)
+    # The table above drills through to the same reasons' contacts; this one only reads.
+    st.dataframe(centre, hide_index=True, key="tbl_contact_centre", column_config={
+        column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()})
+    download(centre, "contact_centre")
     with st.expander("What these figures mean"):
         for key in shown:
             st.markdown(f"**{DEFINITIONS[key].label}**: {help_text(key, scope.window, scope.same_reason)}")
