@@ -283,3 +283,11 @@ def test_the_rollup_keeps_the_split_for_every_window(con):
         for name in ("judged_xfer", "resolved_any_xfer", "resolved_same_xfer",
                      "judged_direct", "resolved_any_direct", "resolved_same_direct"):
             assert f"{name}_w{window}" in columns
+
+
+def test_durations_are_measures_and_answered_a_dimension(con):
+    from cxmetrics.dimensions import available_dimensions
+
+    names = {d.name for d in available_dimensions(con)}
+    assert "answered" in names and "resolved" in names          # yes/no columns to split by
+    assert "wait_seconds" not in names and "handle_seconds" not in names  # a duration is a measure
