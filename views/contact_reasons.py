@@ -40,7 +40,8 @@ shown = [key for key in CONTACT_CENTRE_COLUMNS if CONTACT_CENTRE_COLUMNS[key] in
 if any(key in shown for key in LOG_MEASURES):
     # The table above drills through to the same reasons' contacts; this one only reads.
     st.dataframe(centre, hide_index=True, key="tbl_contact_centre", column_config={
-        column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()})
+        "contact_reason": st.column_config.TextColumn("Contact reason"),
+        **{column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()}})
     download(centre, "contact_centre")
     with st.expander("What these figures mean"):
         for key in shown:

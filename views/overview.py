@@ -6,7 +6,8 @@ from cxmetrics import app_state
 from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.narrative import driver_sentences, period_caption
-from cxmetrics.presentation import INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles, kpi_tiles
+from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
+                                    kpi_tiles)
 from ui.access import analysts_only
 from ui.widgets import chart, kpi_tile
 
@@ -36,7 +37,8 @@ if centre:
     st.subheader("Contact centre")
     st.caption("From the contact log's own columns, same period. Reported resolution is what the agent recorded; "
                "Contact FCR (above) is what the customer's next contact shows.")
-    for column, tile in zip(st.columns(len(tiles)), centre):
+    # As many columns as there can be tiles, so "Reported resolution" fits its label.
+    for column, tile in zip(st.columns(len(CONTACT_CENTRE_KEYS)), centre):
         with column:
             kpi_tile(tile)
 
