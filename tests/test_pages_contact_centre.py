@@ -14,7 +14,7 @@ from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.periods import compare_periods
 from cxmetrics.presentation import format_value
-from page_runner import db, on_database, open_page  # noqa: F401 (db is a fixture)
+from page_runner import empty_db as db, on_database, open_page  # noqa: F401 (db is a fixture)
 from test_contact_centre import CONTACTS
 
 OVERVIEW, REASONS = "views/overview.py", "views/contact_reasons.py"
