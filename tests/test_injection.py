@@ -6,6 +6,8 @@ directory, and its configuration cannot be changed back.
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,7 +18,8 @@ from cxmetrics.dimensions import Filters, dimension_values, resolve_dimension
 from cxmetrics.drill import rows_behind
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
-from cxmetrics.url_state import scope_from_query
+from cxmetrics.periods import periods_for
+from cxmetrics.url_state import date_notices, scope_from_query
 from store_content import store_content
 
 HOSTILE = [
@@ -104,6 +107,44 @@ def test_hostile_url_parameters_become_a_scope_of_plain_values(value):
     assert all(isinstance(v, str) for v in (*scope.filters.channels, *scope.filters.reasons))
 
 
+@pytest.mark.parametrize("key, given, used", [
+    ("to", "0001-01-01", date(1900, 1, 1)), ("from", "9999-12-31", date(2100, 12, 31)),
+    ("from", "1899-12-31", date(1900, 1, 1)), ("to", "2101-01-01", date(2100, 12, 31)),
+])
+def test_url_dates_outside_the_sane_years_are_clamped_with_a_notice(key, given, used):
+    # Reproduced: ?to=0001-01-01 or ?from=9999-12-31 raised OverflowError (a traceback with the
+    # server's paths) on Overview and Huddle when the pages counted back a period from them.
+    params = {key: given}
+    scope = scope_from_query(params)
+    assert (scope.filters.date_from if key == "from" else scope.filters.date_to) == used
+    (notice,) = date_notices(params)
+    assert given in notice and used.isoformat() in notice
+    assert periods_for(None, Filters(used, used)).previous_from < used  # the period before still fits
+
+
+def test_url_dates_inside_the_sane_years_are_kept_without_a_notice():
+    params = {"from": "2024-01-01", "to": "2024-01-31"}
+    assert scope_from_query(params).filters.date_from == date(2024, 1, 1)
+    assert date_notices(params) == () and date_notices({"from": "garbage"}) == ()
+
+
+@pytest.mark.parametrize("page, query", [
+    ("views/overview.py", {"to": "0001-01-01"}), ("views/overview.py", {"from": "9999-12-31"}),
+    ("views/huddle.py", {"to": "0001-01-01"}), ("views/huddle.py", {"from": "0001-01-01", "to": "9999-12-31"}),
+])
+def test_extreme_url_dates_open_overview_and_huddle_with_a_notice(app_db, page, query):
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query)
+    if page != "views/overview.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value for w in at.warning] + [w.value for w in at.sidebar.warning]
+    assert any("is used instead" in w for w in warnings), warnings
+    for key in ("from", "to") if page == "views/overview.py" else ():  # the link it writes back holds the dates used
+        assert "1900-01-01" <= str(at.query_params.get(key, "1900-01-01")) <= "2100-12-31"
+
+
 @pytest.fixture
 def app_db(sample_db):
     path = sample_db
@@ -160,7 +201,7 @@ def test_an_uploaded_file_name_is_recorded_sanitised_and_never_used_as_a_path(st
 def test_hostile_column_names_become_tidy_attributes_and_run_nothing(store, tmp_path):
     header = ["customer_id", *(h for h in HOSTILE if "\x00" not in h)]
     quoted = ",".join('"' + h.replace('"', '""') + '"' for h in header)
-    before_tables = {r[0] for r in store.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    before_tables = _tables_but_work_tables(store)
     lock_down(store, [upload.upload_root()])
     stored = upload.store_upload((quoted + "\nhx1," + ",".join(["v"] * (len(header) - 1)) + "\n").encode(), "h.csv")
     preview = upload.preview_upload(store, "customers", stored)
@@ -172,9 +213,16 @@ def test_hostile_column_names_become_tidy_attributes_and_run_nothing(store, tmp_
     added = [c for c in columns if c not in ("customer_id", "tier", "import_id")]
     # …stored under tidy snake_case names: letters, digits and underscores only.
     assert added and all(c.replace("_", "").isalnum() and c.isascii() for c in added)
-    assert {r[0] for r in store.execute("SELECT table_name FROM information_schema.tables").fetchall()} == before_tables
+    assert _tables_but_work_tables(store) == before_tables
     # A split by the file's own spelling resolves to the tidy column, never to text run as SQL.
     assert resolve_dimension(store, HOSTILE[0]).name in added
+
+
+def _tables_but_work_tables(con) -> set[str]:
+    """Return the tables and views, less the importer's own temp work tables (cx_stage…), which
+    depend on where the last file was read (in this process, or in the upload reader's child)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return {n for n in names if not n.startswith("cx_")}
 
 
 # --------------------------------------------------------------------------- the locked-down connection
