@@ -366,6 +366,15 @@ def test_guessed_pwc_call_log(guessed, pwc_frame):
     assert got.contact_id.tolist() == pwc_frame["Call Id"].tolist()
     assert (got.started_at == stamps).all()
     assert got.handle_seconds.fillna(-1).tolist() == talk.fillna(-1).astype(float).tolist()
+    # Answered (Y/N) and the speed of answer feed the contact-centre columns
+    assert contacts["mapping"]["answered"] == "Answered (Y/N)"
+    assert contacts["mapping"]["wait_seconds"] == "Speed of answer in seconds"
+    with duckdb.connect(str(db), read_only=True) as con:
+        unanswered, wait = con.execute("SELECT count(*) FILTER (WHERE NOT answered), avg(wait_seconds) FROM contacts "
+                                       "WHERE import_id = $i", {"i": contacts["import_id"]}).fetchone()
+    speed = pd.to_numeric(pwc_frame["Speed of answer in seconds"].replace("", None))
+    assert unanswered == (pwc_frame["Answered (Y/N)"] == "N").sum()
+    assert close(wait, speed.mean())
 
 
 def test_guessed_botanic_survey(guessed, botanic_frame):
