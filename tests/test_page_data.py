@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxmetrics import app_state
 from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.markdown_text import escape_markdown
 
 SAMPLE_KINDS = ["engagement", "outcomes", "responses", "contacts", "customers"]  # newest first
 CALLS = (
@@ -54,7 +55,7 @@ def test_the_page_renders_and_lists_the_sample_imports(page):
 
 def test_delete_asks_for_confirmation_and_can_be_cancelled(page):
     page.button(key="data_delete").click().run()
-    assert "Delete import #5 (engagement.csv)?" in page.warning[0].value
+    assert f"Delete import #5 ({escape_markdown('engagement.csv')})?" in page.warning[0].value
     page.button(key="data_delete_cancel").click().run()
     assert not page.warning
     assert not history(page)["deleted"].any()
@@ -113,7 +114,7 @@ def test_an_upload_is_mapped_checked_and_loaded(page):
 
 def test_a_file_that_is_no_table_shows_one_line_and_no_traceback(page):
     upload(page, "calls.csv", b"%PDF-1.7 binary")
-    assert [e.value for e in page.error] == ["This file cannot be read: the file is a PDF document, not a table"]
+    assert [e.value for e in page.error] == ["This file cannot be read: " + escape_markdown("the file is a PDF document, not a table")]
 
 
 def test_a_file_already_imported_is_said_so_before_loading(page):
@@ -126,7 +127,8 @@ def test_a_wrong_encoding_shows_one_line_and_detection_then_reads_the_file(page)
     page.selectbox(key="data_encoding").set_value("utf-8")
     upload(page, "appels.csv", "Call Id,Opened,Délai\nX1,2024-01-01,3\n".encode("cp1252"))
     assert [e.value for e in page.error] == [
-        "This file cannot be read: the file is not valid UTF-8; choose its encoding (e.g. cp1252) and retry"
+        "This file cannot be read: "
+        + escape_markdown("the file is not valid UTF-8; choose its encoding (e.g. cp1252) and retry")
     ]
     page.selectbox(key="data_encoding").set_value(None).run()
     assert not page.error
