@@ -36,6 +36,6 @@ if navigation.title != HUDDLE_TITLE:
     sample_banner(on_data_page=navigation.title == "Data")
 if navigation.title not in ("Data", HUDDLE_TITLE):  # the huddle takes its filters from the URL only
     sidebar_filters()
-    period_line()  # the days every figure of the page covers
+    period_line(navigation.title)  # the days every figure of the page covers
     privacy_toggle()
 navigation.run()

@@ -216,6 +216,13 @@ def reset_period() -> None:
     set_scope(dataclasses.replace(chosen, filters=dataclasses.replace(chosen.filters, date_from=None, date_to=None)))
 
 
+def go_to_period(date_from, date_to) -> None:
+    """Choose the dates `date_from`–`date_to` (a "go to where the data is" button)."""
+    chosen = chosen_scope()
+    set_scope(dataclasses.replace(chosen, filters=dataclasses.replace(chosen.filters, date_from=date_from,
+                                                                      date_to=date_to)))
+
+
 def _known_segment(found: Scope) -> Scope:
     """Return the scope with its segment checked against the real schema: a URL naming a column the
     data does not have (an old link, or an edited one) opens without a segment instead of failing."""

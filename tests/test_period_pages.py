@@ -84,3 +84,24 @@ def test_a_period_without_data_says_where_the_data_is_and_goes_there(fresh):
     assert any("1 Mar – 28 Mar 2025 (last 28 days of this workspace's data)" in c.value for c in at.caption)
     assert tiles(at)["Contacts"] == "40"
     assert "from" not in at.query_params and "to" not in at.query_params
+
+
+def test_outcomes_outside_the_period_are_found_and_the_monthly_chart_covers_every_month(fresh):
+    db = shifted_store(fresh)
+    con = connect(db)
+    try:  # one January snapshot, as a CRM export gives: the period (March) holds no outcome month
+        path = fresh / "files" / "outcomes.csv"
+        path.write_text("customer_id,month,churned,revenue\n" + "".join(
+            f"c{i},2025-01,{'true' if i % 4 == 0 else 'false'},10\n" for i in range(40)), encoding="utf-8")
+        from cxmetrics.importer import ImportOptions, load_file
+
+        load_file(con, "outcomes", path, ImportOptions())
+    finally:
+        con.close()
+    at = app("views/outcomes.py")
+    assert [w.value for w in at.warning] == ["No outcome month in this period: outcomes are monthly, from Jan 2025 "
+                                             "to Jan 2025."]
+    checked(at.button(key="outcomes_go").click().run())
+    assert any("1 Jan – 31 Jan 2025 (dates chosen in the sidebar)" in c.value for c in at.caption)
+    assert any(c.value.startswith("40 customers with outcomes; churn rate 25.0 %") for c in at.caption)
+    assert any(c.value.startswith("Every month of the data, whatever the date range") for c in at.caption)

@@ -11,9 +11,18 @@ from cxmetrics import app_state
 from cxmetrics.periods import DEFAULT_DAYS, period_sentence, span_text
 
 
-def period_line() -> None:
+# Pages whose figures do not follow the date range, and why (said where the period line would be).
+ALL_TIME = {
+    "Customer story": "The date range does not apply here: a customer's story is their whole history.",
+}
+
+
+def period_line(page: str) -> None:
     """Say which days every figure of the page covers; when none of them holds a contact or a
     response, say where the workspace's data is and offer to show it."""
+    if page in ALL_TIME:
+        st.caption(f":material/date_range: {ALL_TIME[page]}")
+        return
     period = app_state.shown_period()
     st.caption(f":material/date_range: Every figure on this page: {period_sentence(period)}.")
     if period.first_day is None or app_state.period_holds_data(period):
