@@ -87,12 +87,12 @@ def sample_banner(on_data_page: bool = False) -> None:
         st.info(f"You are looking at sample data. A file you load here goes into your own workspace, {user.name}, "
                 "and the dashboard switches to it; the sample stays apart.", icon=":material/science:")
         return
-    text, action = st.columns([4, 1], vertical_alignment="center")
-    text.info("You are looking at sample data: a made-up company's customers, contacts and surveys, kept apart "
-              "from your own data.", icon=":material/science:")
+    # One line and one button, no columns: the Overview's tiles stay the page's first row and on the first screen.
+    st.info("You are looking at sample data: a made-up company's customers, contacts and surveys, kept apart "
+            "from your own data.", icon=":material/science:")
     if has_own:
-        if action.button(f"Back to your data ({user.name})", key="ws_back", type="primary"):
+        if st.button(f"Back to your data ({user.name})", key="ws_back", type="primary"):
             app_state.switch_workspace(user.name)
             st.rerun()
-    elif action.button("Start with your own data", key="ws_start", type="primary", icon=":material/upload_file:"):
+    elif st.button("Start with your own data", key="ws_start", type="primary", icon=":material/upload_file:"):
         st.switch_page(DATA_PAGE)
