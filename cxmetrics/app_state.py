@@ -56,7 +56,7 @@ _connection = HeldConnection(_open_store)
 
 def workspace() -> workspaces.Workspace:
     """Return this session's workspace: the one chosen (switcher, a load, or `?ws=` on the first run),
-    else the default (the user's once it exists, else the sample, made on first use).
+    else the default (the user's once it holds data, else the sample, made on first use).
 
     A name from the URL or the session is only used when it is one of the workspaces present; an
     unknown or hostile one (or one removed since) opens the default, with a notice."""
