@@ -77,7 +77,7 @@ def test_a_period_without_data_says_where_the_data_is_and_goes_there(fresh):
     at = app(query={"from": "2025-02-01", "to": "2025-02-28"})  # inside the data's span, but empty
     assert any("1 Feb – 28 Feb 2025 (dates chosen in the sidebar)" in c.value for c in at.caption)
     warning = next(w.value for w in at.warning if w.value.startswith("No contacts or responses"))
-    assert "This workspace's data runs from 2 Jan – 28 Mar 2025." in warning
+    assert "This workspace's data runs 2 Jan – 28 Mar 2025." in warning
     assert tiles(at)["Contacts"] == "0"
     checked(at.button(key="period_go").click().run())
     assert not [w for w in at.warning if w.value.startswith("No contacts or responses")]

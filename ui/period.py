@@ -27,8 +27,8 @@ def period_line(page: str) -> None:
     st.caption(f":material/date_range: Every figure on this page: {period_sentence(period)}.")
     if period.first_day is None or app_state.period_holds_data(period):
         return
-    st.warning(f"No contacts or responses between {span_text(period.date_from, period.date_to)}. This workspace's "
-               f"data runs from {span_text(period.first_day, period.last_day)}.", icon=":material/event_busy:")
+    st.warning(f"No contacts or responses in {span_text(period.date_from, period.date_to)}. This workspace's "
+               f"data runs {span_text(period.first_day, period.last_day)}.", icon=":material/event_busy:")
     start = max(period.first_day, period.last_day - timedelta(days=DEFAULT_DAYS - 1))
     st.button(f"Show the last {DEFAULT_DAYS} days of data ({span_text(start, period.last_day)})", key="period_go",
               on_click=app_state.reset_period, type="primary")
