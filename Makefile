@@ -5,8 +5,9 @@ BIN = $(VENV)/bin
 
 .PHONY: run test setup clean-db
 
+# Through cxmetrics serve, which refuses to start with a pages/ folder beside app.py.
 run: $(VENV)/.installed
-	$(BIN)/python -m streamlit run app.py
+	$(BIN)/python -m cxmetrics serve
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q

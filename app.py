@@ -1,8 +1,11 @@
 """The dashboard's frame: page config, navigation and the filters every page shares."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui.access import require_sign_in
+from cxmetrics.access import pages_folder_problem
+from ui.access import require_loopback_while_sign_in_is_off, require_sign_in
 from ui.filters import sidebar_filters
 from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, opened_by_url
 from ui.period import period_line
@@ -10,6 +13,11 @@ from ui.privacy import privacy_toggle
 from ui.workspaces import sample_banner, workspace_sidebar
 
 st.set_page_config(page_title="cxmetrics", page_icon="📈", layout="wide")
+if pages_problem := pages_folder_problem(Path(__file__).parent):  # docs/reliability.md, "Enforcement"
+    st.error(f"The dashboard is closed: {pages_problem}.")
+    st.stop()
+# Sign-in off is only for a server nobody else can reach; else nothing below runs (docs/reliability.md).
+require_loopback_while_sign_in_is_off()
 # Off unless configured (docs/reliability.md); when on, nothing below runs signed out.
 require_sign_in(badge=not opened_by_url())  # the huddle's bare screen shows no sidebar
 

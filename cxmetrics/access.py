@@ -15,11 +15,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import os
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 VIEWER, ANALYST = "viewer", "analyst"
 ROLES = (VIEWER, ANALYST)
@@ -31,8 +35,13 @@ DEFAULT_ITERATIONS = 600_000
 MIN_ITERATIONS = 1_000
 SALT_BYTES = 16
 
-MAX_FAILURES = 5  # wrong passwords in a row before a session has to wait
+MAX_FAILURES = 5  # wrong passwords in a row from one client before it has to wait
 LOCKOUT_SECONDS = 30.0
+# A client's wrong passwords are forgotten this long after its last one, so a typo next week
+# does not start with someone else's count.
+FAILURE_MEMORY_SECONDS = 15 * 60.0
+MAX_TRACKED_CLIENTS = 10_000  # bounds the throttle's memory whatever the number of addresses
+SERVER_WIDE = "*"  # the throttle's key when the client's address is unknown (local, behind a proxy)
 MAX_NAME_LENGTH = 60
 
 ENV_VIEWER_HASH = "CXMETRICS_VIEWER_PASSWORD_HASH"
@@ -145,6 +154,58 @@ def _entries(value, what: str) -> tuple[str, ...]:
     return tuple(entries)
 
 
+# --- who can reach the server -------------------------------------------------------------------
+
+# Host names that mean this machine without a look-up (Debian's /etc/hosts names ::1 ip6-localhost).
+_LOCAL_NAMES = ("localhost", "ip6-localhost")
+
+
+def reachable_beyond_loopback(address: str | None) -> bool:
+    """Return True when a server bound to `address` (Streamlit's `server.address`) can be reached
+    from other machines.
+
+    Unset or empty means every interface (Streamlit's default). A host name other than
+    localhost is not resolved here: it counts as reachable (fail closed)."""
+    text = (address or "").strip().lower()
+    if text.startswith("unix://"):
+        return False  # reached through the file system, so from this machine only
+    text = text.removeprefix("[").removesuffix("]")
+    if text in _LOCAL_NAMES:
+        return False
+    try:
+        return not ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return True
+
+
+def open_network_refusal(config: AccessConfig, address: str | None) -> str | None:
+    """Return why the dashboard must stay closed (sign-in off on a server others can reach), or None.
+
+    With sign-in off everyone is an analyst who can load and delete data: right on one's own
+    machine, never on a network."""
+    if config.enabled or not reachable_beyond_loopback(address):
+        return None
+    where = f"address {address.strip()}" if address and address.strip() else "every network interface"
+    return (f"Sign-in is off and this server listens on {where}, so anyone on the network could "
+            "load and delete data. Either turn sign-in on (docs/reliability.md, \"A shared server\") "
+            "or serve this machine only: server.address = \"127.0.0.1\" in .streamlit/config.toml.")
+
+
+def pages_folder_problem(app_dir: Path) -> str | None:
+    """Return why the dashboard must not start when a `pages/` folder sits beside `app.py`, else None.
+
+    Streamlit treats such a folder as its older automatic navigation until `app.py` has run once:
+    on a freshly started server a first request to `/data` would run `pages/data.py` alone, past
+    the sign-in gate. The pages live in `views/`; nothing may be in `pages/`.
+    """
+    folder = Path(app_dir) / "pages"
+    if not folder.exists():
+        return None
+    return (f"a folder named pages/ is beside app.py ({folder}): Streamlit would serve its files past the "
+            "sign-in gate, so the dashboard does not start. Move its pages into views/ and list them in app.py, "
+            "then delete or rename the pages/ folder")
+
+
 # --- password hashes ----------------------------------------------------------------------------
 
 
@@ -251,3 +312,57 @@ def retry_after(failures: int, last_failure_at: float | None, now: float) -> flo
     if failures < MAX_FAILURES or last_failure_at is None:
         return 0.0
     return max(0.0, LOCKOUT_SECONDS - (now - last_failure_at))
+
+
+class SignInThrottle:
+    """Wrong-password counts per client address, shared by every session of the server process.
+
+    Kept outside the browser session on purpose: a reload starts a new session, and a count held
+    in the session let a guesser reset the wait that way. Safe to call from several script-run
+    threads at once; holds at most `max_clients` addresses (the one whose last failure is oldest
+    is forgotten first) and forgets an address FAILURE_MEMORY_SECONDS after its last failure.
+    """
+
+    def __init__(self, max_clients: int = MAX_TRACKED_CLIENTS):
+        self._max_clients = max_clients
+        self._lock = threading.Lock()
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # oldest failure first
+
+    def wait(self, client: str | None, now: float) -> float:
+        """Return how many seconds `client` must wait before its next try (0: it may try now)."""
+        with self._lock:
+            self._forget_before(now - FAILURE_MEMORY_SECONDS)
+            failures, last = self._failures.get(client or SERVER_WIDE, (0, None))
+        return retry_after(failures, last, now)
+
+    def failed(self, client: str | None, now: float) -> float:
+        """Count a wrong password from `client`; return the wait before its next try."""
+        key = client or SERVER_WIDE
+        with self._lock:
+            self._forget_before(now - FAILURE_MEMORY_SECONDS)
+            failures = self._failures.pop(key, (0, None))[0] + 1
+            self._failures[key] = (failures, now)
+            while len(self._failures) > self._max_clients:
+                self._failures.popitem(last=False)
+        return retry_after(failures, now, now)
+
+    def succeeded(self, client: str | None) -> None:
+        """Forget `client`'s wrong passwords after a right one."""
+        with self._lock:
+            self._failures.pop(client or SERVER_WIDE, None)
+
+    def clients(self) -> int:
+        """Return how many addresses the throttle holds."""
+        with self._lock:
+            return len(self._failures)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def _forget_before(self, cutoff: float) -> None:
+        while self._failures:
+            key, (_, last) = next(iter(self._failures.items()))
+            if last >= cutoff:
+                return
+            del self._failures[key]

@@ -23,10 +23,11 @@ from .dimensions import Filters, available_dimensions, dimension_values, resolve
 from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
 from .targets import get_targets, set_target
-from .url_state import Scope, query_from_scope, scope_from_query
+from .url_state import Scope, date_notices, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
+URL_NOTICES_KEY = "cx_url_notices"
 WORKSPACE_KEY = "cx_workspace"
 WORKSPACE_PARAM = "ws"  # ?ws=cx: the workspace a link shows, by name only (never a path)
 WORKSPACE_NOTICE = "cx_workspace_notice"
@@ -206,7 +207,9 @@ def chosen_scope() -> Scope:
     """Return the scope of this session as chosen: from the URL on first run, then as the filters set it
     (dates None: none chosen)."""
     if SCOPE_KEY not in st.session_state:
-        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(st.query_params.to_dict() | _lists(st.query_params)))
+        params = st.query_params.to_dict() | _lists(st.query_params)
+        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params))
+        st.session_state[URL_NOTICES_KEY] = date_notices(params)
     return st.session_state[SCOPE_KEY]
 
 
@@ -221,6 +224,12 @@ def go_to_period(date_from, date_to) -> None:
     chosen = chosen_scope()
     set_scope(dataclasses.replace(chosen, filters=dataclasses.replace(chosen.filters, date_from=date_from,
                                                                       date_to=date_to)))
+
+
+def url_notices() -> tuple[str, ...]:
+    """Return, once, what `chosen_scope()` changed in the link it opened with (dates moved into range)."""
+    chosen_scope()
+    return st.session_state.pop(URL_NOTICES_KEY, ())
 
 
 def _known_segment(found: Scope) -> Scope:
@@ -564,7 +573,15 @@ def try_theme_pattern(pattern: str):
 
 # --- who is using the app (rules in cxmetrics.access; the gate is ui/access.py) -----------------
 USER_KEY = "cx_user"
-FAILURES_KEY = "cx_sign_in_failures"
+
+
+def _new_throttle():
+    from .access import SignInThrottle
+
+    return SignInThrottle()
+
+
+_sign_in_throttle = _new_throttle()  # one per server process: every session's wrong passwords
 
 
 def access_config():
@@ -607,23 +624,37 @@ def current_user():
 
 
 def password_sign_in(password: str, name: str = "") -> tuple[object | None, float]:
-    """Return (the signed-in user or None, seconds to wait before the next try) for a shared password."""
+    """Return (the signed-in user or None, seconds to wait before the next try) for a shared password.
+
+    Wrong passwords are counted per client address for the whole server process
+    (`_sign_in_throttle`), not per browser session, so a reload does not reset the wait."""
     import time
 
     from . import access
 
     config = access_config()
-    failures, last = st.session_state.get(FAILURES_KEY, (0, None))
-    wait = access.retry_after(failures, last, time.monotonic())
+    client = client_address()
+    wait = _sign_in_throttle.wait(client, time.monotonic())
     if wait:
         return None, wait
     user = access.password_user(config, password, name)
     if user is None:
-        st.session_state[FAILURES_KEY] = (failures + 1, time.monotonic())
-        return None, access.retry_after(failures + 1, time.monotonic(), time.monotonic())
-    st.session_state.pop(FAILURES_KEY, None)
+        return None, _sign_in_throttle.failed(client, time.monotonic())
+    _sign_in_throttle.succeeded(client)
     st.session_state[USER_KEY] = (user, config.analyst_hash if user.is_analyst else config.viewer_hash)
     return user, 0.0
+
+
+def client_address() -> str | None:
+    """Return the address of this session's browser, or None when Streamlit does not know it.
+
+    Streamlit reports None for loopback; behind a reverse proxy every client has the proxy's
+    address. Either way the sign-in throttle then counts for the whole server."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (a bare script run): count server-wide
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest's runtime is a mock
 
 
 def password_sign_out() -> None:

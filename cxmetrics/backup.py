@@ -13,9 +13,13 @@ then moves the finished file into place. A failed restore leaves the target as i
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +33,14 @@ FORMAT = "cxmetrics-backup"
 FORMAT_VERSION = 1
 MIGRATIONS_TABLE = "schema_migrations"
 _FILE_NAME = re.compile(r"[A-Za-z0-9_]{1,100}\.parquet")
+# What a restore accepts. Every table and sequence a cxmetrics database has is named in lower-case
+# snake_case; anything else in a manifest is tampering (a name holding `--` broke the parameter
+# parsing of the statements it went into). Column names are tidy names in any script
+# (mapping.column_key). A sequence value must fit the INTEGER id columns the sequences feed
+# (import_id, event_id, action_id): past that, the next import would fail. Within it, a value is
+# set in O(1) (see _restore_sequences).
+_TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+MIN_SEQUENCE, MAX_SEQUENCE = 1, 2**31 - 1
 # The column types a restore may add to a table: DuckDB's scalar types, DECIMAL(p,s) and lists.
 _TYPE = re.compile(
     r"(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|"
@@ -133,13 +145,20 @@ def read_manifest(folder: str | os.PathLike) -> dict:
             entry["columns"] = [{"name": str(c["name"]), "type": str(c["type"])} for c in entry["columns"]]
             _check_file(folder, entry)
         for sequence in sequences:
-            str(sequence["name"])
-            if sequence["last_value"] is not None:
-                int(sequence["last_value"])
+            if not _TABLE_NAME.fullmatch(str(sequence["name"])):
+                raise BackupError(f"{MANIFEST}: {str(sequence['name'])[:80]!r} is not a sequence name a cxmetrics "
+                                  "database has")
+            value = sequence["last_value"]
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not MIN_SEQUENCE <= value <= MAX_SEQUENCE):
+                raise BackupError(f"{MANIFEST}: sequence {sequence['name']} has a value outside "
+                                  f"{MIN_SEQUENCE}..{MAX_SEQUENCE}: {str(value)[:40]}")
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, BackupError):
             raise
         raise BackupError(f"{MANIFEST} is incomplete or damaged ({type(exc).__name__}: {exc})") from None
+    for entry in tables:
+        _check_names(entry)
     if len(set(names)) != len(names):
         raise BackupError(f"{MANIFEST} lists a table twice")
     if MIGRATIONS_TABLE not in names or not versions:
@@ -160,26 +179,40 @@ def restore_database(folder: str | os.PathLike, path: str | os.PathLike) -> dict
     manifest = read_manifest(folder)
     _require_empty(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.with_name(f".{target.name}.restoring-{os.getpid()}")
+    _remove_stale_builds(target)
+    building = target.with_name(f"{_BUILDING_PREFIX.format(name=target.name)}{os.getpid()}")
     _remove_database_files(building)
-    con = _open(building, read_only=False, wait=False)
-    try:
-        migrate(con, only={int(m["version"]) for m in manifest["migrations"]})
-        _load_tables(con, folder, manifest)
-        newer = migrate(con)
-        con.execute("CHECKPOINT")
-        con.close()
-        building.replace(target)
-    except BaseException:
-        con.close()
-        _remove_database_files(building)
-        raise
+    with _terminate_as_exception():
+        con = _open(building, read_only=False, wait=False)
+        try:
+            migrate(con, only={int(m["version"]) for m in manifest["migrations"]})
+            _load_tables(con, folder, manifest)
+            newer = migrate(con)
+            con.execute("CHECKPOINT")
+            con.close()
+            building.replace(target)
+        except BaseException:  # KeyboardInterrupt and SIGTERM (below) too: no half-built file stays
+            con.close()
+            _remove_database_files(building)
+            raise
     return {
         "database": str(target),
         "schema_version": manifest["schema_version"],
         "migrations_applied_after": newer,
         "tables": {t["name"]: t["rows"] for t in manifest["tables"]},
     }
+
+
+def _check_names(entry: dict) -> None:
+    """Raise BackupError unless a manifest's table and its columns are named as cxmetrics names them."""
+    from .mapping import is_tidy_name
+
+    name = entry["name"]
+    if not _TABLE_NAME.fullmatch(name):
+        raise BackupError(f"{MANIFEST}: {name[:80]!r} is not a table name a cxmetrics database has")
+    odd = next((c["name"] for c in entry["columns"] if not is_tidy_name(c["name"])), None)
+    if odd is not None:
+        raise BackupError(f"{MANIFEST}: {odd[:80]!r} is not a column name a cxmetrics database has (table {name})")
 
 
 def _load_tables(con, folder: Path, manifest: dict) -> None:
@@ -209,6 +242,9 @@ def _load_table(con, file: Path, entry: dict, exists: bool) -> None:
     found = [(row[0], row[1]) for row in run(con, "backup/parquet_columns", {"path": str(file)}).fetchall()]
     if found != wanted:
         raise BackupError(f"{file.name} does not hold the columns and types the manifest lists for {name}")
+    held = run(con, "backup/parquet_rows", {"path": str(file)}).fetchall()[0][0]  # the footer's count, no scan
+    if held != entry["rows"]:
+        raise BackupError(f"{file.name} holds {held} rows, the manifest says {entry['rows']}: the backup is damaged")
     if exists:
         # The backup is the whole truth: rows a migration seeded (schema versions, reference
         # lists) are replaced by the backed-up ones.
@@ -231,7 +267,12 @@ def _load_table(con, file: Path, entry: dict, exists: bool) -> None:
 
 
 def _restore_sequences(con, sequences: list[dict]) -> None:
-    """Move each sequence to where the backed-up database left it, so new ids never collide."""
+    """Move each sequence to where the backed-up database left it, so new ids never collide.
+
+    In O(1): the sequence is made anew starting at the backed-up last value, and that value drawn
+    once. (Drawing every value up to it took past 120 s for 10^13.) DuckDB's CREATE SEQUENCE takes
+    only constants, not $params, so the start and step go into slots as integer literals: both
+    are Python ints, the start checked against the bounds in read_manifest, the step from the catalog."""
     present = {name: (start, step, last) for name, start, step, last in run(con, "backup/sequences").fetchall()}
     for sequence in sequences:
         name, wanted = str(sequence["name"]), sequence["last_value"]
@@ -243,7 +284,11 @@ def _restore_sequences(con, sequences: list[dict]) -> None:
         steps, remainder = divmod(int(wanted) - start, step)
         if remainder or steps < 0:
             raise BackupError(f"sequence {name}: {wanted} is not a value it hands out")
-        run(con, "backup/advance_sequence", {"sequence": name, "steps": steps + 1}).fetchall()
+        run(con, "backup/restart_sequence", sequence=quote_ident(name), start=Identifier(str(int(wanted))),
+            step=Identifier(str(int(step)))).fetchall()
+        drawn = run(con, "backup/draw_sequence", {"sequence": name}).fetchall()[0][0]
+        if drawn != int(wanted):
+            raise BackupError(f"sequence {name} could not be set to {wanted}")
 
 
 def _require_empty(target: Path) -> None:
@@ -315,6 +360,48 @@ def _open(path: Path, read_only: bool, wait: bool = True) -> duckdb.DuckDBPyConn
     con = open_waiting(path, read_only, lock_wait()) if wait else duckdb.connect(str(path), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+_BUILDING_PREFIX = ".{name}.restoring-"  # + the PID of the process building it
+
+
+@contextmanager
+def _terminate_as_exception():
+    """Within the block, let SIGTERM raise SystemExit, so a restore stopped that way (a service
+    manager, `timeout`, `kill`) cleans up as it does for Ctrl-C. Python's default for SIGTERM ends
+    the process at once, leaving the half-built file. Only the main thread may set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_stale_builds(target: Path) -> None:
+    """Remove what a restore into `target` killed outright (SIGKILL, power loss) left behind: a
+    half-built file whose building process no longer runs."""
+    prefix = _BUILDING_PREFIX.format(name=target.name)
+    for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = leftover.name[len(prefix):].removesuffix(".wal")
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
 
 
 def _remove_database_files(path: Path) -> None:

@@ -298,6 +298,10 @@ def cmd_sample(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .access import pages_folder_problem
+
+    if problem := pages_folder_problem(PROJECT_ROOT):
+        raise UserError(problem)  # refused before Streamlit starts: its first requests would pass the gate
     command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py")]
     if args.port:
         command += ["--server.port", str(args.port)]

@@ -150,6 +150,34 @@ def _blank_records(path: Path, end_offsets: np.ndarray, records: int) -> np.ndar
     return np.concatenate([closed, np.zeros(max(0, records - len(closed)), dtype=bool)])[:records]
 
 
+def refuse_nul_bytes(path: Path) -> None:
+    """Raise FileFormatError when the text holds a NUL byte anywhere, naming its line.
+
+    Text never holds one: it is binary data or a damaged export. The format sniffer refuses a
+    file with a NUL in its first 64 KB as binary; one further on used to load silently, so the
+    whole (UTF-8) file is searched, and the refusal is the same wherever the NUL is."""
+    offset, at = 0, -1
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            at = chunk.find(b"\x00")
+            if at >= 0:
+                at += offset
+                break
+            offset += len(chunk)
+    if at < 0:
+        return
+    line, counted = 1, 0
+    with open(path, "rb") as fh:  # only a refused file pays for counting its lines
+        while counted < at:
+            chunk = fh.read(min(CHUNK, at - counted))
+            line += chunk.count(b"\n")
+            counted += len(chunk)
+    raise FileFormatError(
+        f"the file contains binary data, not text: a NUL byte on line {line:,}; it is not a CSV file "
+        "(remove the NUL bytes or export the file again)"
+    )
+
+
 def refuse_unclosed_quote(path: Path, quote: str, delimiter: str) -> None:
     """Raise FileFormatError when a quoted field is opened and never closed: DuckDB would read it
     to the end of the file and silently drop every row after it.

@@ -258,14 +258,17 @@ FOLLOW_UP_FIELDS = (
     "cases", "detractor_cases", "closed", "median_hours_to_first", "acted",
     "first_within_target", "first_within_low", "first_within_high", "first_judged",
     "closed_by_due", "closed_by_due_low", "closed_by_due_high", "close_judged",
-    "saved_rate", "saved_low", "saved_high", "saved", "saved_judged",
+    "saved_rate", "saved_low", "saved_high", "saved", "saved_judged", "followed_judged", "retained_rate",
 )
 
 
 def _figures(row) -> dict:
     first = stats.wilson(int(row["first_within"]), int(row["first_judged"]))
     closed = stats.wilson(int(row["close_within"]), int(row["close_judged"]))
+    # Saved: followed up and kept, among every detractor whose outcome is known. Retained: kept,
+    # followed up or not (the baseline a follow-up should beat). saved <= followed_judged <= saved_judged.
     saved = stats.wilson(int(row["saved"]), int(row["saved_judged"]))
+    retained = stats.wilson(int(row["retained"]), int(row["saved_judged"]))
     median = row["median_hours"]
     return {
         "cases": int(row["cases"]),
@@ -278,7 +281,8 @@ def _figures(row) -> dict:
         "closed_by_due": closed.value, "closed_by_due_low": closed.low, "closed_by_due_high": closed.high,
         "close_judged": closed.n,
         "saved_rate": saved.value, "saved_low": saved.low, "saved_high": saved.high,
-        "saved": int(row["saved"]), "saved_judged": saved.n,
+        "saved": int(row["saved"]), "saved_judged": saved.n, "followed_judged": int(row["followed_judged"]),
+        "retained_rate": retained.value,
     }
 
 
@@ -358,16 +362,45 @@ def metric_tiles(overall: dict, target_hours: float) -> list:
              "cases and cases past their due day. Wilson 95 % interval."),
         rate("saved", "Detractors saved", overall["saved_rate"], overall["saved_low"], overall["saved_high"],
              overall["saved_judged"],
-             "Detractors who did not churn in the month of their answer or later, and either answered 7+ later "
-             "or stayed at least one more month; among detractors whose outcome is known. Wilson 95 % interval."),
+             "Detractors who were followed up (acted on) and then kept: they did not churn in the month of their "
+             "answer or later, and either answered 7+ later or stayed at least one more month; among all "
+             "detractors whose outcome is known, followed up or not, so it never exceeds the share followed up. "
+             f"Of them {overall['followed_judged']:,} were followed up; "
+             + ("retention without regard to follow-up is "
+                f"{overall['retained_rate']:.1f} %." if overall["retained_rate"] is not None else
+                "none has a known outcome yet (churned or stayed) in the outcomes loaded.")
+             + " Wilson 95 % interval."),
     ]
+
+
+def empty_figure_notes(overall: dict, target_hours: float) -> list[str]:
+    """Return, for each follow-up figure that has no data, why and what would fill it."""
+    notes = []
+    if not overall["cases"]:
+        return ["No cases in this selection: cases come from detractor answers (NPS 0–6) and contacts logged "
+                "as unresolved, each with a customer id; load responses or contacts with those, or widen the dates."]
+    if not overall["acted"]:
+        notes.append("Median time to follow-up: no case has been acted on yet; it fills once a case is moved to "
+                     "in progress or closed in the list below.")
+    if overall["first_within_target"] is None:
+        notes.append(f"Followed up in {target_hours:g} h: no case has been acted on or has passed its "
+                     f"{target_hours:g} hours yet.")
+    if overall["closed_by_due"] is None:
+        notes.append("Closed by the due date: no case is closed or past its due day yet.")
+    if overall["saved_rate"] is None:
+        why = ("there are no detractor answers in this selection" if not overall["detractor_cases"] else
+               "no detractor has a known outcome yet: it needs outcomes loaded with a churned yes/no for the "
+               "months after the answer, or a later NPS answer from the same customer")
+        notes.append(f"Detractors saved: {why}.")
+    return notes
 
 
 FOLLOW_UP_TABLE = {
     "cases": "Cases", "closed": "Closed", "acted": "Acted on", "median_hours_to_first": "Median hours to first",
     "first_within_target": "Within target %", "first_judged": "n (target)",
     "closed_by_due": "Closed by due %", "close_judged": "n (due)",
-    "saved_rate": "Saved %", "saved": "Saved", "saved_judged": "n (saved)",
+    "saved_rate": "Saved %", "saved": "Saved", "followed_judged": "Followed up (outcome known)",
+    "saved_judged": "n (saved)", "retained_rate": "Kept, followed up or not %",
 }
 
 

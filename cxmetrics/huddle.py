@@ -21,7 +21,7 @@ from .narrative import period_caption
 from .periods import Periods, compare_periods, periods_for
 from .presentation import LOWER_IS_BETTER, format_value, kpi_tiles
 from .redaction import ID_TOKEN, mask_names, redact_text
-from .segments import METRICS, driver_impact, estimate
+from .segments import METRICS, driver_impact, estimate, gap_range
 
 PANELS = ("kpi", "reasons", "drivers", "win", "comments")
 DEFAULT_PANELS = ("kpi", "reasons", "drivers", "win")
@@ -211,7 +211,7 @@ def judge_win(candidates: list[Candidate], metric: str, min_n: int = MIN_WIN_N) 
     for c in candidates:
         if min(c.now_n, c.before_n) < min_n or c.now is None or c.before is None:
             continue
-        diff = stats.difference(c.now, c.now_var, c.before, c.before_var)
+        diff = stats.difference(c.now, c.now_var, c.before, c.before_var, bounds=gap_range(metric))
         gain = -diff.value if lower_better else diff.value
         significant = diff.excludes_zero and gain > 0
         judged.append(({"dimension": c.dimension, "group": c.group, "before": c.before, "now": c.now,

@@ -179,7 +179,9 @@ def action_effects(con, window: int = DEFAULT_WINDOW, same_reason: bool = False,
 def _effect_row(action, metric, label, lower_better, before_span, after_span, before, after) -> dict:
     value, variance, n, low, high = before
     a_value, a_var, a_n, a_low, a_high = after if after else (None, None, 0, None, None)
-    diff = stats.difference(a_value, a_var, value, variance)
+    # every metric here is NPS or a share: its change can span twice its range, no more
+    bounds = stats.gap_bounds(stats.NPS_RANGE if metric == "nps" else stats.RATE_RANGE)
+    diff = stats.difference(a_value, a_var, value, variance, bounds=bounds)
     enough = min(n, a_n) >= stats.SMALL_N
     significant = diff.excludes_zero and enough
     return {

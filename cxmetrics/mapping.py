@@ -33,10 +33,43 @@ class Target:
 
 
 def column_key(name: str) -> str:
-    """Return `name` as a lower-case ASCII snake_case identifier ("Customer ID" -> "customer_id")."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    key = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60] or "column"
+    """Return `name` as a case-folded snake_case identifier ("Customer ID" -> "customer_id").
+
+    NFKC first (full-width ＴＩＥＲ is TIER); accents on Latin letters are dropped, so Ümsatz and
+    Umsatz are one name, as they always were; letters of other scripts are kept, case-folded
+    ("Регион" -> "регион", "顧客区分" stays): they used to be dropped, leaving `column`, `column_2`.
+    Anything that is not a letter or digit becomes `_`. A name mixing Latin with Cyrillic or Greek
+    letters (a homoglyph: `tіer` with a Cyrillic і) gets `_mixed_script`, so it can never pass for
+    the Latin name it imitates (`tier`) in a list of columns; it stays a column of its own.
+    """
+    letters = "".join(_latin_base(ch) for ch in unicodedata.normalize("NFKC", name))
+    key = re.sub(r"[\W_]+", "_", letters.casefold()).strip("_")[:60].strip("_") or "column"
+    if len(_SCRIPTS.intersection(_script(ch) for ch in key)) > 1 and not key.endswith(MIXED_SCRIPT):
+        key = f"{key}{MIXED_SCRIPT}"
     return f"c_{key}" if key[0].isdigit() else key
+
+
+MIXED_SCRIPT = "_mixed_script"
+_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})  # alphabets with look-alike letters
+
+
+def _latin_base(ch: str) -> str:
+    """Return an accented Latin letter without its accent (é -> e); any other character as it is."""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = decomposed[:1]
+    if base.isascii() and all(unicodedata.combining(mark) for mark in decomposed[1:]):
+        return base
+    return ch
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ", 1)[0] if ch.isalpha() else ""
+
+
+def is_tidy_name(name: str) -> bool:
+    """Return True for a name the importer could have given a column: lower-case ASCII snake_case,
+    or a tidy name in any script (its own column_key)."""
+    return isinstance(name, str) and bool(_NAME.fullmatch(name) or column_key(name) == name)
 
 
 def header_signature(columns: list[str]) -> str:
@@ -68,7 +101,7 @@ def resolve_targets(
         known = table.column(name)
         if known:
             return known, False
-        if not _NAME.fullmatch(name) or name in SYSTEM_COLUMNS:
+        if not is_tidy_name(name) or name in SYSTEM_COLUMNS or name == "rowid":  # rowid: DuckDB's own row number
             raise MappingError(f"{name!r} cannot be a column name; use lower-case letters, digits and _")
         return Column(name, TEXT), True
 
@@ -104,7 +137,7 @@ def resolve_targets(
             f"(the file has: {', '.join(columns)})"
         )
 
-    taken = set(targets) | set(SYSTEM_COLUMNS)
+    taken = set(targets) | set(SYSTEM_COLUMNS) | {"rowid"}
     for source in columns:
         if source in consumed:
             continue

@@ -86,12 +86,14 @@ def figures(row) -> dict:
     ces_n = int(row["ces_n"])
     nps = stats.nps(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"]))
     moe = stats.nps_moe(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"]))
-    ces_low, ces_high = stats.mean_interval(float(row["ces_sum"]), float(row["ces_sum_sq"]), ces_n)
+    nps_low, nps_high = stats.nps_interval(int(row["promoters"]), int(row["detractors"]), int(row["nps_n"]))
+    ces_low, ces_high = stats.mean_interval(float(row["ces_sum"]), float(row["ces_sum_sq"]), ces_n,
+                                            bounds=stats.CES_RANGE)
     return {
         "nps": nps,
         "nps_moe": moe,
-        "nps_low": None if nps is None else nps - moe,
-        "nps_high": None if nps is None else nps + moe,
+        "nps_low": nps_low,
+        "nps_high": nps_high,
         "nps_n": int(row["nps_n"]),
         "csat": csat.value,
         "csat_low": csat.low,

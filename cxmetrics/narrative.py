@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .definitions import DEFINITIONS
+from .markdown_text import escape_markdown
 from .periods import Periods
 
 
@@ -24,12 +25,13 @@ def period_caption(periods: Periods | None) -> str:
 
 
 def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) -> list[str]:
-    """Return up to `top` sentences on the groups whose scores cost the most, biggest first."""
+    """Return up to `top` Markdown sentences on the groups whose scores cost the most, biggest first
+    (group names escaped: they are imported data)."""
     label = DEFINITIONS[metric].label
     unit = "points" if metric == "nps" else "percentage points"
     sentences = []
     for row in drivers[drivers["impact"] > 0].head(top).itertuples():
-        name = getattr(row, by) if by.isidentifier() else row[1]
+        name = escape_markdown(getattr(row, by) if by.isidentifier() else row[1])
         certainty = "" if row.significant else " (not significant: could be noise)"
         if row.too_few:
             certainty = " (too few responses to judge)"
@@ -39,20 +41,90 @@ def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) 
             f" {row.value:.1f} after it against {row.rest_value:.1f} for everyone else ({row.share:.0f} % of answers)."
         )
     if not sentences:
-        sentences.append(f"No {by.replace('_', ' ')} drags {label} below the rest.")
+        sentences.append(f"No {escape_markdown(by.replace('_', ' '))} drags {label} below the rest.")
     return sentences
+
+
+GROUP_NOUNS = {"promoter": "promoters", "passive": "passives", "detractor": "detractors",
+               "satisfied": "satisfied", "neutral": "neutral", "dissatisfied": "dissatisfied",
+               "no answer": "customers with no answer",
+               "True": "with a repeat contact", "False": "without a repeat contact"}
+NO_REVENUE = ("No revenue loaded: the outcomes file has no revenue column, or every value in it is empty. "
+              "Load outcomes with a revenue per customer and month (mapped to revenue on the Data page) "
+              "to see revenue per customer and revenue at risk.")
+NO_CHURN = ("No churn loaded: the outcomes file has no churned column, or every value in it is empty. "
+            "Load outcomes with a churned yes/no per customer and month (mapped to churned on the Data page) "
+            "to see churn rates.")
 
 
 def revenue_at_risk_sentence(groups: list[dict]) -> str:
     """Return what detractors' and passives' extra churn costs, against promoters' churn rate."""
+    if groups and all(g.get("revenue") is None for g in groups):
+        return "Revenue at risk: " + NO_REVENUE
+    if groups and all(g.get("churn_rate") is None for g in groups):
+        return "Revenue at risk: " + NO_CHURN
     by_group = {g["nps_group"]: g for g in groups}
     promoters = by_group.get("promoter")
     at_risk = [g for g in groups if g["nps_group"] != "promoter" and (g.get("revenue_at_risk") or 0) > 0]
     if not promoters or not at_risk:
         return "Revenue at risk needs outcomes for promoters and for detractors or passives."
     parts = [
-        f"{g['nps_group']}s churn {g['churn_rate']:.1f} % against {promoters['churn_rate']:.1f} % for promoters: "
+        f"{GROUP_NOUNS.get(g['nps_group'], g['nps_group'])} churn {g['churn_rate']:.1f} % against "
+        f"{promoters['churn_rate']:.1f} % for promoters: "
         f"**{g['revenue_at_risk']:,.0f}** of their {g['revenue']:,.0f} revenue is at risk"
         for g in at_risk
     ]
     return "Revenue at risk: " + "; ".join(parts) + "."
+
+
+def reconciliation_sentence(overall: dict, groups: list[dict], by: str, label: str) -> str:
+    """Return how the groups add up to the overall figures: their customers sum to the overall
+    count, and the overall churn rate is the groups' churn rates weighted by their customers."""
+    if not groups:
+        return ""
+    parts = [f"{g['customers']:,} {_noun(str(g[by]), g['customers'], label)}" for g in groups]
+    total = sum(g["customers"] for g in groups)
+    sentence = f"The {total:,} customers are {_listed(parts)}"
+    if total != overall["customers"]:
+        # only a customers column with missing values leaves customers out of every group
+        sentence += f" ({overall['customers'] - total:,} more have no {label} and are in no group)"
+    if overall.get("churn_rate") is not None and total == overall["customers"]:
+        sentence += (f"; the overall churn rate of {overall['churn_rate']:.1f} % is the groups' churn rates "
+                     "weighted by their customers")
+    sentence += "."
+    if any(str(g[by]) == "no answer" for g in groups):
+        score = label.removesuffix(" group")
+        sentence += (f" Customers with no answer had no {score} score before their deciding month (the month "
+                     "they churned, else their latest), so they belong to no other group.")
+    return sentence
+
+
+SINGULAR = {"promoters": "promoter", "passives": "passive", "detractors": "detractor",
+            "customers with no answer": "customer with no answer"}
+
+
+def _noun(value: str, count: int, label: str) -> str:
+    """Return how `count` customers of group `value` are called ("1 promoter", "2 promoters")."""
+    noun = GROUP_NOUNS.get(value, f"{label} {value}")
+    return SINGULAR.get(noun, noun) if count == 1 else noun
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def contact_fcr_note(overall: dict, window: int) -> str:
+    """Return why contact FCR (and repeat rate) is empty for contacts that exist, and what would
+    fill it; "" when it has data or there are no contacts."""
+    contacts = int(overall.get("contacts") or 0)
+    if not contacts or overall.get("fcr") is not None:
+        return ""
+    reported = overall.get("resolved_rate")  # the agent's own record, where the log has one
+    also = "" if reported is None else f" Reported resolution (what the agent recorded): {reported:.1f} %."
+    if not overall.get("repeat_n"):
+        return (f"Contact FCR needs customer ids; none of the {contacts:,} contacts in this selection has one, so "
+                "no contact can be followed to the customer's next. Map a customer id column when loading the "
+                f"contact log on the Data page to see FCR and repeat rate.{also}")
+    return (f"Contact FCR: every contact with a customer id in this selection started within the last {window} days "
+            "of the data, so its window is not over yet (censored); it fills as later contacts are loaded."
+            f"{also}")

@@ -10,6 +10,12 @@ from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, _plain
 
 EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
+# The NPS or CSAT group of a customer with no such score before its deciding month. Without it the
+# groups would leave those customers out, and the overall churn rate would sit above every group's.
+NO_ANSWER = "no answer"
+# Groups in reading order (best first, the customers who never answered last); others by name.
+GROUP_ORDER = {"promoter": 0, "passive": 1, "detractor": 2,
+               "satisfied": 0, "neutral": 1, "dissatisfied": 2, NO_ANSWER: 9}
 
 
 def scope_params(con, filters: Filters) -> tuple[dict, dict]:
@@ -96,19 +102,28 @@ def _customers_column(con, name: str) -> str:
     raise UnknownColumn(f"no customers column {name!r}; use a customers column or one of {', '.join(EXPERIENCE_GROUPS)}")
 
 
-def outcome_figures(row) -> dict:
-    """Return customers, churn rate (with Wilson interval), revenue and revenue per customer (with interval)."""
+def measures_loaded(con) -> dict:
+    """Return {"revenue": bool, "churn": bool}: whether any outcome row carries that measure."""
+    revenue_values, churn_values = run(con, "outcomes/measures_loaded").fetchone()
+    return {"revenue": bool(revenue_values), "churn": bool(churn_values)}
+
+
+def outcome_figures(row, loaded: dict | None = None) -> dict:
+    """Return customers, churn rate (with Wilson interval), revenue and revenue per customer (with
+    interval). A measure no outcome row carries (`loaded`, from measures_loaded) is None, not 0."""
+    loaded = loaded or {"revenue": True, "churn": True}
     customers = int(row["customers"])
-    churn = stats.wilson(int(row["churned_customers"]), customers)
-    revenue = float(row["revenue"] or 0.0)
-    low, high = stats.mean_interval(revenue, float(row["revenue_sum_sq"] or 0.0), customers)
+    churn = stats.wilson(int(row["churned_customers"]), customers if loaded["churn"] else 0)
+    revenue = float(row["revenue"] or 0.0) if loaded["revenue"] else None
+    low, high = (stats.mean_interval(revenue, float(row["revenue_sum_sq"] or 0.0), customers)
+                 if loaded["revenue"] else (None, None))
     return {
         "customers": customers,
         "churn_rate": churn.value,
         "churn_low": churn.low,
         "churn_high": churn.high,
         "revenue": revenue,
-        "revenue_per_customer": stats.mean(revenue, customers),
+        "revenue_per_customer": stats.mean(revenue, customers) if loaded["revenue"] else None,
         "revenue_per_customer_low": low,
         "revenue_per_customer_high": high,
     }
@@ -122,15 +137,17 @@ def outcomes(
     By nps_group each group also carries revenue_at_risk = revenue × (churn rate − promoters' churn rate).
     """
     counts = outcome_counts(con, by, window, same_reason, filters)
-    overall = outcome_figures(counts[counts["is_overall"] == 1].iloc[0])
+    loaded = measures_loaded(con)
+    overall = outcome_figures(counts[counts["is_overall"] == 1].iloc[0], loaded)
     groups = []
     if by:
         rows = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
-        for _, row in rows.sort_values("group_value", key=lambda s: s.astype(str)).iterrows():
-            groups.append({by: _plain(row["group_value"]), **outcome_figures(row)})
+        order = rows["group_value"].map(lambda v: (GROUP_ORDER.get(v, 5), str(v)))
+        for _, row in rows.assign(order=order).sort_values("order").iterrows():
+            groups.append({by: _plain(row["group_value"]), **outcome_figures(row, loaded)})
     if by == "nps_group":
         _add_revenue_at_risk(groups)
-    return {"overall": overall, "groups": groups, "frame": _frame(groups, by)}
+    return {"overall": overall, "groups": groups, "frame": _frame(groups, by), "loaded": loaded}
 
 
 def _frame(groups: list[dict], by: str | None):
@@ -151,7 +168,7 @@ def _add_revenue_at_risk(groups: list[dict]) -> None:
     promoters = next((g for g in groups if g["nps_group"] == "promoter"), None)
     base = promoters["churn_rate"] if promoters else None
     for group in groups:
-        if base is None or group["churn_rate"] is None:
+        if base is None or group["churn_rate"] is None or group["revenue"] is None:
             group["revenue_at_risk"] = None
         else:
             group["revenue_at_risk"] = group["revenue"] * (group["churn_rate"] - base) / 100.0
@@ -176,7 +193,12 @@ def outcome_trend(con, filters=None, window: int = DEFAULT_WINDOW, same_reason: 
     from .metrics import metric_trend
 
     monthly = monthly_outcomes(con, filters or Filters())
-    rates = [stats.wilson(int(r.churned_customers), int(r.customers)) for r in monthly.itertuples()]
+    loaded = measures_loaded(con)
+    # no churn column loaded: every month's rate is missing, not 0 %
+    rates = [stats.wilson(int(r.churned_customers), int(r.customers) if loaded["churn"] else 0)
+             for r in monthly.itertuples()]
+    if not loaded["revenue"]:
+        monthly["revenue"] = None
     monthly["churn_rate"] = [r.value for r in rates]
     monthly["churn_low"] = [r.low for r in rates]
     monthly["churn_high"] = [r.high for r in rates]

@@ -14,7 +14,7 @@ from . import stats
 from .db import run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW, figures, metric_counts
-from .segments import METRICS, estimate
+from .segments import METRICS, estimate, gap_range
 
 DEFAULT_DAYS = 28
 
@@ -70,7 +70,7 @@ def compare_periods(
     for metric in METRICS:
         value, var, n = estimate(metric, now_row)
         old, old_var, old_n = estimate(metric, before_row)
-        diff = stats.difference(value, var, old, old_var)
+        diff = stats.difference(value, var, old, old_var, bounds=gap_range(metric))
         # Below 30 observations the normal interval is not trustworthy (three promoters have
         # "no variance"), so such a change is never called significant.
         enough = min(n, old_n) >= stats.SMALL_N

@@ -84,8 +84,10 @@ def _tile(key, figures, window, same_reason, change, target, period_days) -> Til
         return Tile(key, label, format_value(key, n), "", n, False, help_, change_text, note, significant, good)
     if value is None:
         interval = "no data"
-    elif key == "nps":
+    elif key == "nps" and figures["nps_low"] == value - figures["nps_moe"] and figures["nps_high"] == value + figures["nps_moe"]:
         interval = f"± {figures['nps_moe']:.1f}"
+    elif key == "nps":  # the margin reaches past −100..100: show the clipped interval instead
+        interval = f"{figures['nps_low']:.1f} to {figures['nps_high']:.1f}"
     elif key == "ces":
         interval = f"{figures['ces_easy']:.0f} % easy"
     else:

@@ -66,10 +66,16 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None,
     return _stage_csv(con, path, encoding, workdir)
 
 
+# Names the staging tables use themselves: DuckDB's row number and the line of each row. A file's
+# column of that name is read as a repeat of it (`rowid_2`, `__line_2`): as it was, the import
+# failed with a Binder error.
+RESERVED_NAMES = ("rowid", "__line")
+
+
 def source_names(raw: list[str]) -> list[str]:
-    """Return usable, unique column names: blanks become `column_N`, repeats get `_2`, `_3`…"""
+    """Return usable, unique column names: blanks become `column_N`, repeats (and RESERVED_NAMES) get `_2`, `_3`…"""
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set(RESERVED_NAMES)
     for i, name in enumerate(raw, start=1):
         name = (name or "").strip() or f"column_{i}"
         candidate, n = name, 2
@@ -86,6 +92,7 @@ def source_names(raw: list[str]) -> list[str]:
 def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFile:
     text_encoding = detect_encoding(path, encoding)
     source = to_utf8(path, text_encoding, workdir)
+    csv_lines.refuse_nul_bytes(source)  # anywhere in the file, not only in the sniffed head
     delimiter, quote = _dialect(con, source)
     header = _header(source, delimiter, quote)
     if not header or header == [""]:

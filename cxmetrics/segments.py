@@ -22,6 +22,17 @@ METRICS = {
     "fcr": ("share", ("fcr_yes", "fcr_n")),
 }
 
+# The scale of each mean metric; a mean without one (a duration, say) is left unbounded.
+MEAN_RANGES = {"ces": stats.CES_RANGE}
+
+
+def gap_range(metric: str) -> tuple[float, float] | None:
+    """Return the range a difference of two figures of `metric` can take (±200 for NPS, ±100 for a
+    rate, ±6 for CES), to keep its interval within; None for an unbounded mean."""
+    kind, _ = _metric(metric)
+    bounds = {"nps": stats.NPS_RANGE, "share": stats.RATE_RANGE}.get(kind) or MEAN_RANGES.get(metric)
+    return stats.gap_bounds(bounds) if bounds else None
+
 
 def estimate(metric: str, counts) -> tuple[float | None, float | None, int]:
     """Return (figure, sampling variance, n) of a metric from a mapping of its counts."""
@@ -55,7 +66,7 @@ def _gaps(counts: pd.DataFrame, metric: str, by: str) -> pd.DataFrame:
         rest = {c: overall[c] - group[c] for c in columns}
         value, var, n = estimate(metric, group)
         rest_value, rest_var, rest_n = estimate(metric, rest)
-        gap = stats.difference(value, var, rest_value, rest_var)
+        gap = stats.difference(value, var, rest_value, rest_var, bounds=gap_range(metric))
         # A group under 30 observations is shown but not tested: its normal interval is not
         # trustworthy (one promoter has "no variance") and it must not count as a discovery.
         tested = min(n, rest_n) >= stats.SMALL_N

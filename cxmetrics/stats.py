@@ -13,6 +13,31 @@ from dataclasses import dataclass
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 SMALL_N = 30  # below this a figure is shown greyed as "too few responses"
 
+# The range each figure can take. An interval is clipped to it: the normal approximation behind
+# the NPS margin and the mean's interval knows nothing of the scale, and with few answers reaches
+# past it (two answers, one 10 and one 0: NPS 0 ± 138.6), which no reader can take literally.
+NPS_RANGE = (-100.0, 100.0)
+RATE_RANGE = (0.0, 100.0)
+CES_RANGE = (1.0, 7.0)
+CSAT_RANGE = (1.0, 5.0)
+
+
+def clip(low: float | None, high: float | None, bounds: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    """Return (low, high) moved inside `bounds` (None bounds or None ends: unchanged)."""
+    if bounds is None or low is None or high is None:
+        return (low, high)
+    floor, ceiling = bounds
+    return (min(max(low, floor), ceiling), max(min(high, ceiling), floor))
+
+
+def gap_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
+    """Return the range of a difference between two figures that each lie in `bounds`.
+
+    A gap is not clipped to the figure's own range: two NPS figures can differ by up to 200
+    points, so a gap interval is only kept within ±(ceiling − floor)."""
+    width = bounds[1] - bounds[0]
+    return (-width, width)
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -40,6 +65,15 @@ def nps_moe(promoters: int, detractors: int, n: int) -> float | None:
     return 196.0 * math.sqrt(variance / n)
 
 
+def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float | None, float | None]:
+    """Return the NPS 95 % interval, NPS ± its margin of error clipped to −100..100 (None when n = 0)."""
+    score = nps(promoters, detractors, n)
+    if score is None:
+        return (None, None)
+    moe = nps_moe(promoters, detractors, n)
+    return clip(score - moe, score + moe, NPS_RANGE)
+
+
 def wilson(successes: int, n: int, z: float = Z95) -> Rate:
     """Return the share successes / n in percent with its Wilson score interval."""
     if n <= 0:
@@ -59,14 +93,17 @@ def mean(total: float, n: int) -> float | None:
     return total / n if n > 0 else None
 
 
-def mean_interval(total: float, total_sq: float, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """Return the normal-approximation 95 % interval of a mean from its sum and sum of squares."""
+def mean_interval(
+    total: float, total_sq: float, n: int, z: float = Z95, bounds: tuple[float, float] | None = None
+) -> tuple[float | None, float | None]:
+    """Return the normal-approximation 95 % interval of a mean from its sum and sum of squares,
+    clipped to `bounds` (the scale's range, e.g. CES_RANGE) when given."""
     if n <= 1:
         return (None, None)
     m = total / n
     variance = max((total_sq - n * m * m) / (n - 1), 0.0)
     half = z * math.sqrt(variance / n)
-    return (m - half, m + half)
+    return clip(m - half, m + half, bounds)
 
 
 def nps_variance(promoters: int, detractors: int, n: int) -> float | None:
@@ -107,8 +144,14 @@ class Difference:
         return self.low is not None and (self.low > 0 or self.high < 0)
 
 
-def difference(a: float | None, var_a: float | None, b: float | None, var_b: float | None, z: float = Z95) -> Difference:
-    """Return a − b with the normal interval sqrt(var_a + var_b) and its two-sided p-value."""
+def difference(
+    a: float | None, var_a: float | None, b: float | None, var_b: float | None, z: float = Z95,
+    bounds: tuple[float, float] | None = None,
+) -> Difference:
+    """Return a − b with the normal interval sqrt(var_a + var_b) and its two-sided p-value; the
+    interval kept within `bounds` (a difference's range, see gap_bounds) when given. The p-value
+    and whether the interval excludes 0 are those of the unclipped interval: clipping to a range
+    that holds 0 never moves an end across 0."""
     if a is None or b is None or var_a is None or var_b is None:
         return Difference(None, None, None, None)
     diff = a - b
@@ -116,7 +159,8 @@ def difference(a: float | None, var_a: float | None, b: float | None, var_b: flo
     if se == 0:
         return Difference(diff, diff, diff, 1.0 if diff == 0 else 0.0)
     p_value = math.erfc(abs(diff) / se / math.sqrt(2))
-    return Difference(diff, diff - z * se, diff + z * se, p_value)
+    low, high = clip(diff - z * se, diff + z * se, bounds)
+    return Difference(diff, low, high, p_value)
 
 
 def benjamini_hochberg(p_values: list[float | None], q: float = 0.05) -> list[bool]:

@@ -14,6 +14,10 @@ from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
 
 MAX_WINDOW = 365
+# Dates a link may set. Python's dates end at years 1 and 9999, and the pages count back a whole
+# period from the chosen start: `?to=0001-01-01` overflowed into a traceback. Survey and contact
+# data outside these years is not real data.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 MAX_VALUES = 50  # values per multi-select in a URL; more is an edited link, not a real view
 
 
@@ -44,6 +48,17 @@ def scope_from_query(params: dict) -> Scope:
         filters = Filters(None, None, filters.channels, filters.reasons, filters.segment, filters.segment_values)
     return Scope(filters, _window(params.get("window")), _text(params.get("same_reason")) in ("1", "true", "yes"),
                  _flag(params.get("mask")))
+
+
+def date_notices(params: dict) -> tuple[str, ...]:
+    """Return one sentence per URL date that `scope_from_query` moved into MIN_DATE..MAX_DATE."""
+    notices = []
+    for key, label in (("from", "From"), ("to", "To")):
+        given = _parsed_date(params.get(key))
+        if given is not None and given != _clamped(given):
+            notices.append(f"The link's '{label}' date {given.isoformat()} is outside {MIN_DATE.isoformat()} to "
+                           f"{MAX_DATE.isoformat()}: {_clamped(given).isoformat()} is used instead.")
+    return tuple(notices)
 
 
 def query_from_scope(scope: Scope) -> dict[str, str | list[str]]:
@@ -89,11 +104,20 @@ def _text(value) -> str | None:
 
 
 def _date(value) -> date | None:
+    parsed = _parsed_date(value)
+    return None if parsed is None else _clamped(parsed)
+
+
+def _parsed_date(value) -> date | None:
     text = _text(value)
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _clamped(day: date) -> date:
+    return min(max(day, MIN_DATE), MAX_DATE)
 
 
 def _window(value) -> int:

@@ -17,6 +17,7 @@ from . import rollups, stats
 from .comment_rollups import comment_slots
 from .db import run
 from .dimensions import Filters
+from .markdown_text import escape_markdown
 from .segments import estimate
 from .sentiment import NEUTRAL_BAND
 from .themes import ensure_facts
@@ -246,7 +247,8 @@ def comment_table(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def driver_sentences(drivers: pd.DataFrame, metric: str, top: int = 3) -> list[str]:
-    """Return up to `top` sentences on the themes that cost the most, in the driver view's words."""
+    """Return up to `top` Markdown sentences on the themes that cost the most, in the driver view's words
+    (theme names escaped: analysts type them)."""
     from .definitions import DEFINITIONS
 
     label = DEFINITIONS[metric].label
@@ -257,7 +259,7 @@ def driver_sentences(drivers: pd.DataFrame, metric: str, top: int = 3) -> list[s
         if row.too_few:
             certainty = " (too few responses to judge)"
         sentences.append(
-            f"**{row.theme}** costs **{row.impact:.1f} {label} {unit}** among customers who commented"
+            f"**{escape_markdown(row.theme)}** costs **{row.impact:.1f} {label} {unit}** among customers who commented"
             f" (95 % interval {row.impact_low:.1f} to {row.impact_high:.1f}){certainty}: those mentioning it scored"
             f" {row.value:.1f} against {row.rest_value:.1f} for the others ({row.share:.0f} % of answers with a comment)."
         )

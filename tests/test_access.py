@@ -194,6 +194,54 @@ def test_retry_after(failures, last, now, wait):
     assert access.retry_after(failures, last, now) == wait
 
 
+def wrong_passwords(throttle, client, times, now=100.0):
+    for _ in range(times):
+        wait = throttle.failed(client, now)
+    return wait
+
+
+def test_the_throttle_counts_per_client_with_an_injected_clock():
+    throttle = access.SignInThrottle()
+    assert wrong_passwords(throttle, "10.0.0.1", access.MAX_FAILURES - 1) == 0.0
+    assert throttle.failed("10.0.0.1", 100.0) == access.LOCKOUT_SECONDS
+    assert throttle.wait("10.0.0.1", 110.0) == access.LOCKOUT_SECONDS - 10
+    assert throttle.wait("10.0.0.2", 110.0) == 0.0  # another address is not held up
+    assert throttle.wait("10.0.0.1", 100.0 + access.LOCKOUT_SECONDS) == 0.0
+    throttle.succeeded("10.0.0.1")
+    assert throttle.wait("10.0.0.1", 100.0) == 0.0
+
+
+def test_an_unknown_address_counts_server_wide():
+    throttle = access.SignInThrottle()
+    wrong_passwords(throttle, None, access.MAX_FAILURES)
+    assert throttle.wait(None, 101.0) > 0
+    assert throttle.wait(access.SERVER_WIDE, 101.0) > 0
+
+
+def test_the_throttle_forgets_old_failures_and_holds_a_bounded_number_of_clients():
+    throttle = access.SignInThrottle(max_clients=3)
+    wrong_passwords(throttle, "a", access.MAX_FAILURES, now=0.0)
+    assert throttle.wait("a", access.FAILURE_MEMORY_SECONDS + 1) == 0.0
+    assert throttle.clients() == 0
+    for index, client in enumerate("bcde"):
+        throttle.failed(client, 10.0 + index)
+    assert throttle.clients() == 3
+    wrong_passwords(throttle, "e", access.MAX_FAILURES - 1, now=20.0)
+    assert throttle.wait("e", 20.0) == access.LOCKOUT_SECONDS
+
+
+def test_the_throttle_counts_every_failure_from_many_threads():
+    import threading
+
+    throttle = access.SignInThrottle()
+    threads = [threading.Thread(target=wrong_passwords, args=(throttle, "x", 50)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert throttle._failures["x"][0] == 400
+
+
 @pytest.mark.parametrize(
     "typed, kept",
     [("Mia", "Mia"), ("", ""), (None, ""), ("a\u202eb", "ab"), ("x" * 80, "x" * 60), ("  two   words ", "two words")],

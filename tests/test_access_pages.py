@@ -27,8 +27,10 @@ def db(sample_db, monkeypatch):
     from cxmetrics import app_state
 
     app_state._connection.clear()
+    app_state._sign_in_throttle.clear()  # wrong passwords count for the whole process
     yield path
     app_state._connection.clear()
+    app_state._sign_in_throttle.clear()
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def test_a_viewer_reads_but_cannot_set_targets_load_or_delete(passwords):
     at = sign_in(app(), "viewer-pw", "Mia")
     assert not at.exception, [e.message for e in at.exception]
     assert at.metric  # the overview's figures
-    assert "Signed in as **Mia (viewer password)** · viewer" in texts(at.sidebar.caption)
+    assert "Signed in as **Mia \\(viewer password\\)** · viewer" in texts(at.sidebar.caption)
     assert any("Analysts only: setting targets" in t for t in texts(at.info))
     assert not [n for n in at.number_input if n.key and n.key.startswith("target_")]
 
@@ -121,7 +123,7 @@ def test_every_change_checks_the_role_itself_not_only_the_page(save, monkeypatch
 
 def test_an_analyst_sets_targets_and_deletes_with_their_name_in_the_log(passwords):
     at = sign_in(app(), "analyst-pw", "Ana")
-    assert "Signed in as **Ana (analyst password)** · analyst" in texts(at.sidebar.caption)
+    assert "Signed in as **Ana \\(analyst password\\)** · analyst" in texts(at.sidebar.caption)
     assert at.number_input(key="target_nps")
     at = go(at, DATA)
     assert at.get("file_uploader")
@@ -161,6 +163,18 @@ def test_too_many_wrong_passwords_make_the_session_wait(passwords):
     sign_in(at, "analyst-pw")  # even the right one waits out the lockout
     assert any(t.startswith("Too many wrong passwords") for t in texts(at.error))
     assert not at.metric
+
+
+def test_a_new_session_does_not_reset_the_wait(passwords):
+    # Reproduced: the count lived in the browser session, so a reload (a new session) tried again
+    # at once: 3 tries in 6.5 s. Every AppTest is a new session of the same server process.
+    first = app()
+    for _ in range(access.MAX_FAILURES):
+        sign_in(first, "guess")
+    assert any(t.startswith("Too many wrong passwords") for t in texts(first.error))
+    reloaded = sign_in(app(), "analyst-pw")
+    assert any(t.startswith("Too many wrong passwords") for t in texts(reloaded.error))
+    assert not reloaded.metric and "cx_user" not in reloaded.session_state
 
 
 def test_password_hashes_in_secrets_work_like_the_environment(db):

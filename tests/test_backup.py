@@ -201,7 +201,18 @@ TAMPERING = {
     "a table twice": (lambda m: m["tables"].append(dict(table_entry(m, "targets"))), "twice"),
     "missing key": (lambda m: table_entry(m, "targets").pop("sha256"), "incomplete or damaged"),
     "unknown sequence": (lambda m: m["sequences"].append({"name": "other_seq", "last_value": 3}), "other_seq"),
-    "sequence off its steps": (lambda m: m["sequences"][0].__setitem__("last_value", -4), "not a value"),
+    "sequence below its start": (lambda m: m["sequences"][0].__setitem__("last_value", -4), "outside 1.."),
+    # Issue 19: names and values a restore now refuses in one line, before building anything.
+    "table name with --": (set_in("targets", "name", "targets--x"), "not a table name"),
+    "table name with a quote": (set_in("targets", "name", 'targets"; DROP TABLE contacts; --'), "not a table name"),
+    "column name with --": (lambda m: table_entry(m, "targets")["columns"][0].__setitem__("name", "a--$path"),
+                            "not a column name"),
+    "sequence name with --": (lambda m: m["sequences"][0].__setitem__("name", "import_id_seq--"),
+                              "not a sequence name"),
+    "sequence past the INTEGER ids": (lambda m: m["sequences"][0].__setitem__("last_value", 10**13),
+                                      "outside 1..2147483647: 10000000000000"),
+    "sequence as text": (lambda m: m["sequences"][0].__setitem__("last_value", "10"), "outside 1.."),
+    "row count off the file's footer": (set_in("targets", "rows", 10**13), "manifest says 10000000000000"),
 }
 
 
@@ -214,6 +225,26 @@ def test_restore_refuses_a_tampered_or_incomplete_manifest(case, backup_copy, tm
         backup.restore_database(backup_copy, target)
     assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]  # no half-built file left behind
+
+
+def test_a_sequence_far_ahead_is_restored_in_one_step(backup_copy, tmp_path, write_csv):
+    # Reproduced: a far value was reached by drawing every value before it (10^13 ran past 120 s;
+    # the ids are INTEGERs, so 10^13 is now refused above). The largest one allowed is set at once.
+    last = backup.MAX_SEQUENCE - 1
+    edit_manifest(backup_copy, lambda m: next(q for q in m["sequences"] if q["name"] == "import_id_seq")
+                  .__setitem__("last_value", last))
+    target = tmp_path / "t.duckdb"
+    backup.restore_database(backup_copy, target)
+    con = connect(target)
+    try:
+        from cxmetrics.importer import ImportOptions, load_file
+
+        source = write_csv(tmp_path, "c.csv", "contact_id,started_at\nseq1,2024-05-01 10:00\n")
+        assert load_file(con, "contacts", source, ImportOptions()).import_id == last + 1
+    finally:
+        con.close()
+    exported = backup.export_database(target, tmp_path / "again")  # and it backs up as it is now
+    assert {"name": "import_id_seq", "last_value": last + 1} in exported["sequences"]
 
 
 def test_restore_refuses_a_missing_file_or_manifest_through_the_command_line(backup_copy, tmp_path, run_cli):
@@ -314,3 +345,73 @@ def test_a_file_rewritten_without_a_column_is_refused_even_with_a_matching_manif
     with pytest.raises(BackupError, match="lacks column.s. deleted_at of table imports"):
         backup.restore_database(backup_copy, tmp_path / "t.duckdb")
     assert not (tmp_path / "t.duckdb").exists()
+
+
+# --- an interrupted restore ----------------------------------------------------------------------
+
+RESTORE_CHILD = r"""
+import sys, time
+from pathlib import Path
+from cxmetrics import backup, cli
+
+marker, args = Path(sys.argv[1]), sys.argv[2:]
+load = backup._load_table
+
+def load_then_hang(con, file, entry, exists):
+    load(con, file, entry, exists)
+    if entry["name"] == "contacts":  # some tables in, the transaction open
+        marker.write_text("loading")
+        time.sleep(600)
+
+backup._load_table = load_then_hang
+sys.exit(cli.main(args))
+"""
+
+
+def interrupt_restore(folder, target, tmp_path, signum):
+    """Run `restore` in a child, send it `signum` once it is loading tables, return its exit code."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from cxmetrics.db import PROJECT_ROOT
+
+    marker = tmp_path / "marker"
+    child = subprocess.Popen(
+        [sys.executable, "-c", RESTORE_CHILD, str(marker), "restore", "--from", str(folder), "--db", str(target)],
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() < deadline, "the restore never reached the point to interrupt it at"
+            time.sleep(0.01)
+        os.kill(child.pid, signum)
+        return child.wait(timeout=60)
+    finally:
+        child.stderr.close()
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_an_interrupted_restore_leaves_nothing_half_built(exported, tmp_path, signum):
+    import signal
+
+    place = tmp_path / "place"
+    place.mkdir()
+    code = interrupt_restore(exported[0], place / "t.duckdb", tmp_path, getattr(signal, signum))
+    assert code != 0
+    assert sorted(p.name for p in place.iterdir()) == []  # no .t.duckdb.restoring-PID, no .wal
+
+
+def test_a_restore_killed_outright_is_cleaned_up_by_the_next_one(exported, tmp_path):
+    import signal
+
+    place = tmp_path / "place"
+    place.mkdir()
+    target = place / "t.duckdb"
+    assert interrupt_restore(exported[0], target, tmp_path, signal.SIGKILL) == -signal.SIGKILL
+    assert [p.name for p in place.iterdir() if ".restoring-" in p.name]  # SIGKILL: nothing can clean up…
+    backup.restore_database(exported[0], target)
+    assert sorted(p.name for p in place.iterdir()) == ["t.duckdb"]  # …so the next restore does

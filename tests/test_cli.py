@@ -128,7 +128,8 @@ def test_import_options_reach_the_importer(run_cli, tmp_path, write_csv):
     code, out, stderr = run_cli("outcomes")
     assert code == 0, stderr
     assert out["overall"]["customers"] == 2
-    assert out["overall"]["revenue"] == 0
+    # both loaded rows' revenue was a missing-value marker: no revenue loaded, null rather than 0
+    assert out["overall"]["revenue"] is None
     assert out["overall"]["churn_rate"] == 50.0
 
 

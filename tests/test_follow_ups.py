@@ -11,7 +11,7 @@ import pytest
 from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 from cxmetrics.follow_ups import (CaseState, Change, FollowUpError, apply_change, case_history, changes_from_edits,
-                                  default_due, editor_frame, follow_up_list, follow_up_metrics, follow_up_table,
+                                  default_due, editor_frame, empty_figure_notes, follow_up_list, follow_up_metrics, follow_up_table,
                                   loop_version, mask_cases, metric_tiles, save_follow_up, save_follow_ups)
 from cxmetrics.loop_actions import (Action, ActionError, action_effects, add_action, effects_chart_frame,
                                     effects_table, list_actions, update_action, verdict, windows)
@@ -275,6 +275,34 @@ def test_overall_follow_up_figures(handled):
     assert (overall["close_judged"], overall["closed_by_due"]) == (5, pytest.approx(20.0))
     # Saved: R1 and R2 saved, R4 churned, R5 unknown.
     assert (overall["saved_judged"], overall["saved"], overall["saved_rate"]) == (3, 2, pytest.approx(200 / 3))
+
+
+def test_detractors_kept_without_a_follow_up_are_not_saved(loop_db):
+    # The finding: "Detractors saved 83.3 %" beside 0 % followed up. Nobody has touched a case: R1
+    # and R2 were kept (saved_state 'saved') on their own, R4 churned; none was followed up.
+    overall = follow_up_metrics(loop_db, "owner", MARCH, 48, NOW).set_index("owner").loc["All"]
+    assert (overall["acted"], overall["followed_judged"], overall["saved"]) == (0, 0, 0)
+    assert (overall["saved_judged"], overall["saved_rate"]) == (3, 0.0)
+    assert overall["retained_rate"] == pytest.approx(200 / 3)  # kept, followed up or not
+    tiles = {t.key: t for t in metric_tiles(overall.to_dict(), 48)}
+    assert tiles["saved"].value == "0.0 %" and "Of them 0 were followed up" in tiles["saved"].help
+    notes = empty_figure_notes(overall.to_dict(), 48)
+    assert any(n.startswith("Median time to follow-up: no case has been acted on yet") for n in notes)
+
+
+def test_saved_never_exceeds_what_was_followed_up(handled):
+    for by in ("owner", "team"):
+        for _, row in follow_up_metrics(handled, by, MARCH, 48, NOW).iterrows():
+            assert row["saved"] <= row["followed_judged"] <= row["saved_judged"]
+            assert row["followed_judged"] <= row["acted"]
+
+
+def test_no_detractor_outcome_says_what_would_fill_it(con, load):
+    load("responses", "responses.csv", "response_id,responded_at,customer_id,nps\nR1,2026-03-02 12:00,A,3\n")
+    overall = follow_up_metrics(con, "owner", MARCH, 48, NOW).iloc[-1].to_dict()
+    assert overall["saved_rate"] is None
+    assert ("Detractors saved: no detractor has a known outcome yet: it needs outcomes loaded with a churned "
+            "yes/no") in " ".join(empty_figure_notes(overall, 48))
 
 
 @pytest.mark.parametrize("by, group, expected", [

@@ -6,6 +6,8 @@ directory, and its configuration cannot be changed back.
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,7 +18,8 @@ from cxmetrics.dimensions import Filters, dimension_values, resolve_dimension
 from cxmetrics.drill import rows_behind
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
-from cxmetrics.url_state import scope_from_query
+from cxmetrics.periods import periods_for
+from cxmetrics.url_state import date_notices, scope_from_query
 from store_content import store_content
 
 HOSTILE = [
@@ -102,6 +105,44 @@ def test_hostile_url_parameters_become_a_scope_of_plain_values(value):
     assert set(scope.filters.channels) <= {value} and set(scope.filters.reasons) <= {value}
     # Values stay text for $params; the segment name is only ever looked up among real columns.
     assert all(isinstance(v, str) for v in (*scope.filters.channels, *scope.filters.reasons))
+
+
+@pytest.mark.parametrize("key, given, used", [
+    ("to", "0001-01-01", date(1900, 1, 1)), ("from", "9999-12-31", date(2100, 12, 31)),
+    ("from", "1899-12-31", date(1900, 1, 1)), ("to", "2101-01-01", date(2100, 12, 31)),
+])
+def test_url_dates_outside_the_sane_years_are_clamped_with_a_notice(key, given, used):
+    # Reproduced: ?to=0001-01-01 or ?from=9999-12-31 raised OverflowError (a traceback with the
+    # server's paths) on Overview and Huddle when the pages counted back a period from them.
+    params = {key: given}
+    scope = scope_from_query(params)
+    assert (scope.filters.date_from if key == "from" else scope.filters.date_to) == used
+    (notice,) = date_notices(params)
+    assert given in notice and used.isoformat() in notice
+    assert periods_for(None, Filters(used, used)).previous_from < used  # the period before still fits
+
+
+def test_url_dates_inside_the_sane_years_are_kept_without_a_notice():
+    params = {"from": "2024-01-01", "to": "2024-01-31"}
+    assert scope_from_query(params).filters.date_from == date(2024, 1, 1)
+    assert date_notices(params) == () and date_notices({"from": "garbage"}) == ()
+
+
+@pytest.mark.parametrize("page, query", [
+    ("views/overview.py", {"to": "0001-01-01"}), ("views/overview.py", {"from": "9999-12-31"}),
+    ("views/huddle.py", {"to": "0001-01-01"}), ("views/huddle.py", {"from": "0001-01-01", "to": "9999-12-31"}),
+])
+def test_extreme_url_dates_open_overview_and_huddle_with_a_notice(app_db, page, query):
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query)
+    if page != "views/overview.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value for w in at.warning] + [w.value for w in at.sidebar.warning]
+    assert any("is used instead" in w for w in warnings), warnings
+    for key in ("from", "to") if page == "views/overview.py" else ():  # the link it writes back holds the dates used
+        assert "1900-01-01" <= str(at.query_params.get(key, "1900-01-01")) <= "2100-12-31"
 
 
 @pytest.fixture

@@ -294,6 +294,9 @@ def test_follow_up_figures_counted_from_the_rollup_equal_the_view_row_by_row(han
         for by in ("owner", "team"):
             rolled, base = _both(handled, lambda: follow_up_metrics(handled, by, filters, target, now))
             pd.testing.assert_frame_equal(rolled, base)
+            # saved counts only followed-up detractors: never more than were followed up
+            assert (base["saved"] <= base["followed_judged"]).all()
+            assert (base["followed_judged"] <= base["saved_judged"]).all()
     overall = follow_up_metrics(handled, "owner", filters, 24.0, NOW).iloc[-1]
     assert overall["acted"] > 0 and overall["closed"] > 0 and overall["cases"] > overall["acted"]
 

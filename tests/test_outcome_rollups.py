@@ -294,7 +294,8 @@ def test_experience_is_the_latest_score_before_each_month(tmp_path):
         ("c3", "2024-01-05 09:00", None, "promoter", "satisfied"),
     ]
     by_month = {
-        1: ({"promoter": 1}, {"satisfied": 1}),                       # c3's answer came after 1 January
+        # c3's answer came after 1 January: no answer yet
+        1: ({"promoter": 1, "no answer": 1}, {"satisfied": 1, "no answer": 1}),
         2: ({"promoter": 2}, {"neutral": 1, "dissatisfied": 1}),
         3: ({"passive": 1}, {"neutral": 1}),
         4: ({"passive": 1}, {"dissatisfied": 1}),
@@ -304,10 +305,15 @@ def test_experience_is_the_latest_score_before_each_month(tmp_path):
         for by, expected in (("nps_group", nps), ("csat_group", csat)):
             assert {g[by]: g["customers"] for g in outcomes.outcomes(con, by, filters=one_month)["groups"]} == expected
             assert_three_ways(con, by, 7, False, one_month, exact=True, summed_expected=False)
+    # Over all months each customer counts once, in the group of its deciding month (the first it
+    # churned in, else its latest), with all its revenue: c1 churned in March (passive, 30), c2's
+    # latest month is April (passive, 10), c3 churned in January before any answer (no answer, 20).
     groups = {g["nps_group"]: g for g in outcomes.outcomes(con, "nps_group")["groups"]}
-    # promoters: c1 (Jan + Feb: 20, not churned then) and c2 (Feb: 5); passives: c1 (Mar, churned), c2 (Apr)
-    assert (groups["promoter"]["customers"], groups["promoter"]["revenue"], groups["promoter"]["churn_rate"]) == (2, 25.0, 0.0)
-    assert (groups["passive"]["customers"], groups["passive"]["revenue"], groups["passive"]["churn_rate"]) == (2, 15.0, 50.0)
+    assert set(groups) == {"passive", "no answer"}
+    assert (groups["passive"]["customers"], groups["passive"]["revenue"], groups["passive"]["churn_rate"]) == (2, 40.0, 50.0)
+    assert (groups["no answer"]["customers"], groups["no answer"]["revenue"], groups["no answer"]["churn_rate"]) == (1, 20.0, 100.0)
+    csat = {g["csat_group"]: g["customers"] for g in outcomes.outcomes(con, "csat_group")["groups"]}
+    assert csat == {"neutral": 1, "dissatisfied": 1, "no answer": 1}
     for by in BYS:
         assert_three_ways(con, by, 7, False, Filters(), exact=True)
     con.close()

@@ -57,22 +57,25 @@ def test_overall_outcomes(con):
 
 
 def test_outcomes_by_nps_group_use_the_latest_response_before_the_month(con):
+    # Each customer once, in the group of its deciding month (the month it churned, else its latest),
+    # with all its revenue: c1 churned in Feb as a promoter (20); c2's February: detractor (10,
+    # stayed); c3 churned in Jan as a detractor (20); c4 never answered (0, stayed).
     groups = {g["nps_group"]: g for g in outcomes(con, "nps_group")["groups"]}
-    assert set(groups) == {"promoter", "detractor"}  # c2 in Jan and c4 have no earlier score
+    assert set(groups) == {"promoter", "detractor", "no answer"}
     assert (groups["promoter"]["customers"], groups["promoter"]["churn_rate"], groups["promoter"]["revenue"]) == (
         1, 100.0, 20.0,
     )
-    # detractors: c2's February (5, stayed) and c3's January (20, churned)
     detractor = groups["detractor"]
-    assert (detractor["customers"], detractor["churn_rate"], detractor["revenue"]) == (2, 50.0, 25.0)
-    # revenue at risk = 25 × (50 % − 100 %)
-    assert detractor["revenue_at_risk"] == pytest.approx(-12.5)
+    assert (detractor["customers"], detractor["churn_rate"], detractor["revenue"]) == (2, 50.0, 30.0)
+    assert (groups["no answer"]["customers"], groups["no answer"]["churn_rate"]) == (1, 0.0)
+    # revenue at risk = 30 × (50 % − 100 %)
+    assert detractor["revenue_at_risk"] == pytest.approx(-15.0)
     assert groups["promoter"]["revenue_at_risk"] == pytest.approx(0.0)
 
 
 def test_outcomes_by_csat_group_and_repeat_status(con):
     csat = {g["csat_group"]: g["customers"] for g in outcomes(con, "csat_group")["groups"]}
-    assert csat == {"satisfied": 1, "dissatisfied": 1, "neutral": 1}
+    assert csat == {"satisfied": 1, "dissatisfied": 1, "neutral": 1, "no answer": 1}
     repeat = {g["repeat_contact"]: g for g in outcomes(con, "repeat_contact")["groups"]}
     # c2's k2 came 3 days after k1: a repeat. Everyone else: none.
     assert repeat[True]["customers"] == 1 and repeat[True]["revenue"] == 10.0

@@ -10,6 +10,7 @@ import pytest
 
 from cxmetrics.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
 from cxmetrics.loop_actions import Action, add_action
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_customer_id
 from cxmetrics.touchpoints import journey_flow, touchpoint_summary, touchpoint_table
 from page_runner import db, on_database, open_page, shown_filters  # noqa: F401 (db is a fixture)
@@ -87,7 +88,7 @@ def test_picking_a_recent_detractor_shows_their_story(db):
 
 def test_masking_hides_the_customer_id(db):
     at = open_page(STORY, {"customer": "C01656", "mask": "1"})
-    assert at.subheader[0].value == f"Customer {mask_customer_id('C01656')}"
+    assert at.subheader[0].value == f"Customer {escape_markdown(mask_customer_id('C01656'))}"
     assert "customer" not in at.query_params  # the real id leaves the address bar
 
 

@@ -41,7 +41,7 @@ class CountingStream(io.RawIOBase):
 
 def test_the_streamlit_upload_limit_is_set_in_the_project_config():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
-    assert config["server"]["maxUploadSize"] == 200
+    assert config["server"]["maxUploadSize"] == 50
 
 
 @pytest.mark.parametrize("limit_mb, size", [(1, (1 << 20) + 1), (2, 5 << 20)])

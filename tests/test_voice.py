@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxmetrics import themes, voice
 from cxmetrics.dimensions import Filters
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_customer_id
 from cxmetrics.segments import driver_impact
 from cxmetrics.voice import CommentQuery, search_terms
@@ -294,8 +295,8 @@ def test_an_invalid_keyword_gives_a_clear_message_and_a_valid_one_is_stored(db):
     at.text_input(key="voc_new_pattern").input("(oops")
     at.button[[b.label for b in at.button].index("Add")].click().run()
     assert not at.exception
-    assert [e.body for e in at.error] == [
-        "Not added: theme 'Broken': '(oops' is not a valid regular expression (missing ): (oops)"]
+    assert [e.body for e in at.error] == [  # the message quotes what was typed: shown as text
+        "Not added: " + escape_markdown("theme 'Broken': '(oops' is not a valid regular expression (missing ): (oops)")]
     at.text_input(key="voc_new_theme").input("Courtesy")
     at.text_input(key="voc_new_pattern").input("polite")
     at.button[[b.label for b in at.button].index("Add")].click().run()

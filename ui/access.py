@@ -6,9 +6,25 @@ from __future__ import annotations
 import streamlit as st
 
 from cxmetrics import access, app_state
+from cxmetrics.markdown_text import escape_markdown
 
 VIEWER_NOTICE = "Analysts only: {what} needs an analyst sign-in. You are signed in as {name} (viewer)."
 NOBODY_NOTICE = "Analysts only: {what} needs an analyst sign-in."
+
+
+def require_loopback_while_sign_in_is_off() -> None:
+    """With sign-in off on a server others can reach, show why and how to fix it, and stop the run.
+
+    Runs before the sign-in gate: sign-in off lets everyone in as an analyst, which is only right
+    when nobody but this machine can connect (server.address 127.0.0.1, the project's default)."""
+    try:
+        config = app_state.access_config()
+    except access.AccessConfigError:
+        return  # broken sign-in settings: the sign-in gate keeps everything closed and says why
+    refusal = access.open_network_refusal(config, st.get_option("server.address"))
+    if refusal:
+        st.error(f"The dashboard stays closed. {refusal}", icon=":material/lock:")
+        st.stop()
 
 
 def require_sign_in(badge: bool = True):
@@ -51,7 +67,7 @@ def analysts_only(what: str) -> bool:
     except access.AccessConfigError:
         user = None
     text = VIEWER_NOTICE if user is not None else NOBODY_NOTICE
-    st.info(text.format(what=what, name=user.name if user else ""), icon=":material/lock:")
+    st.info(text.format(what=what, name=escape_markdown(user.name) if user else ""), icon=":material/lock:")
     return False
 
 
@@ -59,7 +75,7 @@ def _oidc_screen(config: access.AccessConfig) -> None:
     st.title("cxmetrics")
     if st.user.get("is_logged_in"):
         # The identity provider knows this person, but the settings do not admit them.
-        st.error(f"{st.user.get('email') or 'This account'} may not open this dashboard. "
+        st.error(f"{escape_markdown(st.user.get('email') or 'This account')} may not open this dashboard. "
                  "Ask its administrator to add you, or sign in with another account.")
         st.button("Sign out", on_click=st.logout, key="access_logout_refused")
         return
@@ -91,7 +107,7 @@ def _password_screen(config: access.AccessConfig) -> None:
 
 def _signed_in_badge(user: access.User, config: access.AccessConfig) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** · {user.role}")
+        st.caption(f"Signed in as **{escape_markdown(user.name)}** · {user.role}")
         if config.mode == "oidc":
             st.button("Sign out", on_click=st.logout, key="access_logout")
         else:

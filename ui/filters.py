@@ -9,6 +9,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.dimensions import Filters
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.periods import DEFAULT_DAYS
 from cxmetrics.url_state import MAX_WINDOW, Scope
 
@@ -19,6 +20,8 @@ PERIOD_TAG = "flt_period"  # the period the date inputs were last set to
 def sidebar_filters() -> Scope:
     """Draw the shared filters and return the scope they set (also written into the URL)."""
     current = app_state.chosen_scope()
+    for notice in app_state.url_notices():
+        st.sidebar.warning(notice)
     version = app_state.data_version()
     dimensions = dict(app_state.cached_dimensions(version))
     f = current.filters
@@ -45,8 +48,8 @@ def sidebar_filters() -> Scope:
         )
         segment = None if segment == NO_SEGMENT else segment
         segment_values = (
-            _multi(f"{segment} is", segment, f.segment_values if segment == f.segment else (), dimensions, version,
-                   f"flt_segment_values_{segment}")
+            _multi(f"{escape_markdown(segment)} is", segment, f.segment_values if segment == f.segment else (),
+                   dimensions, version, f"flt_segment_values_{segment}")
             if segment else ()
         )
         st.subheader("Definitions")

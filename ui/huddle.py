@@ -92,6 +92,8 @@ def opened_by_url() -> bool:
 def draw_huddle(settings: HuddleSettings, scope: Scope) -> None:
     """Draw the huddle screen: the CSS once, then the rotating, self-refreshing panel fragment."""
     st.html(f"<style>{HUDDLE_CSS}</style>")
+    for notice in app_state.url_notices():
+        st.warning(notice)
     # A full run (opening or reloading the screen) starts at the first panel; the fragment's own
     # reruns move it on.
     st.session_state[ROTATION_KEY] = 0

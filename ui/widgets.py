@@ -1,8 +1,7 @@
-"""Headline tiles, downloads and drill-through, drawn the same way on every page."""
+"""Headline tiles, tables, downloads and drill-through, drawn the same way on every page."""
 
 from __future__ import annotations
 
-import html
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -10,10 +9,12 @@ from functools import partial
 import altair as alt
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from cxmetrics import app_state
 from cxmetrics.charts import CHART_BUILDERS
 from cxmetrics.exports import safe_csv
+from cxmetrics.markdown_text import escape_html, escape_markdown
 from cxmetrics.presentation import Tile
 from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
@@ -27,8 +28,8 @@ def kpi_tile(tile: Tile) -> None:
     if tile.too_few:
         # st.metric is always bold; a figure on too few responses must not look like a finding.
         st.markdown(
-            f"<div style='color:{GREY}' title='{html.escape(tile.help)}'>{html.escape(tile.label)}<br>"
-            f"<span style='font-size:2rem;font-weight:400'>{html.escape(tile.value)}</span></div>",
+            f"<div style='color:{GREY}' title='{escape_html(tile.help)}'>{escape_html(tile.label)}<br>"
+            f"<span style='font-size:2rem;font-weight:400'>{escape_html(tile.value)}</span></div>",
             unsafe_allow_html=True,
         )
         st.caption(f"too few responses · n = {tile.n:,}")
@@ -55,6 +56,28 @@ def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> Non
     # drop the file before the request reached it (no download, in CI once).
     st.download_button(label, partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
                        icon=":material/download:", on_click="ignore")
+
+
+def data_table(frame: pd.DataFrame | Styler, name: str | None, *, label: str = "Download CSV", **options):
+    """Draw `frame` with st.dataframe (`options` passed on) and, when `name` is given, the app's
+    download of it below; return what st.dataframe returns (the selection, with on_select).
+
+    Every table on every page is drawn here (tests/test_tables.py fails on any other st.dataframe).
+    The table's own toolbar has no export (client.disableDataExport in .streamlit/config.toml): it
+    writes cells as they are, so `=HYPERLINK(...)` would run in a spreadsheet. The app's download
+    neutralises such cells in the file only, so the table shows every value exactly as stored.
+    `name=None` only where the page already offers the same rows, or they are the user's own file."""
+    event = st.dataframe(frame, **options)
+    if name is not None:
+        download(frame.data if isinstance(frame, Styler) else frame, name, label)
+    return event
+
+
+def data_editor(frame: pd.DataFrame, **options) -> pd.DataFrame:
+    """Draw an editable table (st.data_editor, `options` passed on); return the edited frame.
+
+    Its toolbar's export is off as for `data_table`; the pages offer the edited lists' own downloads."""
+    return st.data_editor(frame, **options)
 
 
 # Altair's chart-to-JSON step keeps process-wide state (the data transformers registry and the
@@ -98,16 +121,15 @@ def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: 
     """Draw a table whose rows can be selected to show the contacts or responses behind them."""
     config = {column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(frame).items()}
     config[by] = st.column_config.TextColumn(by.replace("_", " ").capitalize())
-    event = st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"tbl_{name}", column_config=config)
-    download(frame, name)
+    event = data_table(frame, name, hide_index=True, on_select="rerun", selection_mode="single-row",
+                       key=f"tbl_{name}", column_config=config)
     rows = event.selection.rows if event and event.selection else []
     if rows:
         value = frame.iloc[rows[0]][by]
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
         behind = masked(app_state.cached_rows_behind(app_state.data_version(), kind, scope, by, value))
-        with st.expander(f"The {kind} behind '{value}' ({len(behind):,} shown, newest first)", expanded=True):
-            st.dataframe(behind, hide_index=True)
-            download(behind, f"{name}_{kind}_behind")
+        with st.expander(f"The {kind} behind '{escape_markdown(value)}' ({len(behind):,} shown, newest first)",
+                         expanded=True):
+            data_table(behind, f"{name}_{kind}_behind", hide_index=True)
     else:
         st.caption(f"Select a row to see the {kind} behind it.")

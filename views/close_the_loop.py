@@ -8,14 +8,15 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import before_after_chart, ranked_bar_chart
 from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABELS, STATUS_LABELS, STATUSES,
-                                  FollowUpError, changes_from_edits, editor_frame, follow_up_table, mask_cases,
-                                  metric_tiles)
+                                  FollowUpError, changes_from_edits, editor_frame, empty_figure_notes,
+                                  follow_up_table, mask_cases, metric_tiles)
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
                                     ActionError, effects_chart_frame, effects_table)
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
 from ui.privacy import masking_on
-from ui.widgets import chart, download, kpi_tile
+from ui.widgets import chart, data_editor, data_table, download, kpi_tile
 
 LIST_LIMIT = 500
 FLASH = "loop_flash"
@@ -41,6 +42,8 @@ overall = app_state.cached_follow_up_metrics(version, loop, "owner", scope, floa
 for column, tile in zip(st.columns(5), metric_tiles(overall, target_hours)):
     with column:
         kpi_tile(tile)
+for note in empty_figure_notes(overall, target_hours):
+    st.caption(note)
 
 # --- the inner loop: the list --------------------------------------------------------------------------
 st.subheader("Follow-up list")
@@ -60,7 +63,7 @@ else:
     if len(cases) == LIST_LIMIT:
         st.caption(f"Showing the {LIST_LIMIT:,} oldest cases; narrow the dates or filters to see others.")
     with st.form(f"follow_ups_{loop}", border=False):
-        edited = st.data_editor(
+        edited = data_editor(
             shown, hide_index=True, key=f"follow_up_editor_{loop}", width="stretch",
             # With masking on, notes are shown masked and cannot be edited (saving would store the mask).
             disabled=True if not can_edit else [
@@ -100,7 +103,7 @@ else:
             try:
                 saved = app_state.save_follow_ups(changes)
             except (FollowUpError, PermissionError) as problem:
-                st.error(str(problem))
+                st.error(escape_markdown(problem))
             else:
                 st.session_state[FLASH] = f"Saved {saved} case{'s' if saved != 1 else ''}."
                 st.rerun()
@@ -112,7 +115,8 @@ else:
         if history.empty:
             st.caption("Nobody has changed this case yet.")
         else:
-            st.dataframe(mask_cases(history, mask_customer_id, mask_comment) if mask else history, hide_index=True)
+            data_table(mask_cases(history, mask_customer_id, mask_comment) if mask else history, f"case_history_{loop}",
+                       hide_index=True)
         if not mask:  # a link carries the real id in its URL
             customer = cases.loc[cases["case_id"] == case, "customer_id"].iloc[0]
             st.page_link("views/customer_story.py", label="Open this customer's story", icon=":material/person:",
@@ -132,14 +136,14 @@ with left:
           name=f"first_follow_up_by_{by}")
 with right:
     chart(ranked_bar_chart, groups, category=by, value="saved_rate", low="saved_low", high="saved_high",
-          n="saved_judged", title=f"Detractors saved, by {by}", x_title="% of detractors",
-          shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "saved_judged"]],
+          n="saved_judged", title=f"Detractors saved after follow-up, by {by}",
+          x_title="% of detractors with a known outcome",
+          shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "followed_judged", "saved_judged"]],
           name=f"saved_by_{by}")
 shown_table = follow_up_table(table, by)
-st.dataframe(shown_table, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="%.1f")
-    for c in ("Median hours to first", "Within target %", "Closed by due %", "Saved %")})
-download(shown_table, f"follow_up_by_{by}", "Download the table")
+data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True, column_config={
+           c: st.column_config.NumberColumn(format="%.1f")
+           for c in ("Median hours to first", "Within target %", "Closed by due %", "Saved %")})
 
 # --- the outer loop ------------------------------------------------------------------------------------
 st.subheader("Outer loop: causes, owners and actions")
@@ -156,8 +160,7 @@ else:
     chart(before_after_chart, long, category="action", title="Before and after each action", x_title="figure",
           name="actions_before_after")
     shown_effects = effects_table(effects)
-    st.dataframe(shown_effects, hide_index=True)
-    download(shown_effects, "actions_before_after_table", "Download the table")
+    data_table(shown_effects, "actions_before_after_table", label="Download the table", hide_index=True)
 
 actions = app_state.cached_loop_actions(version, loop)
 if analysts_only("giving a cause to a team"):
@@ -186,7 +189,7 @@ if analysts_only("giving a cause to a team"):
                 try:
                     saved_id = app_state.save_loop_action(Action(kind, subject, team, text, status, started), picked)
                 except (ActionError, PermissionError) as problem:
-                    st.error(str(problem))
+                    st.error(escape_markdown(problem))
                 else:
                     st.session_state[FLASH] = f"Saved action #{saved_id}."
                     st.rerun()

@@ -5,6 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import help_text
+from cxmetrics.narrative import contact_fcr_note
 from cxmetrics.tables import reason_table
 from ui.widgets import chart, drill_table
 
@@ -17,6 +18,8 @@ st.title("Contact reasons")
 st.caption(help_text("fcr", scope.window, scope.same_reason))
 
 by_reason = app_state.cached_metrics_frame(version, "contact_reason", scope)
+if fcr_note := contact_fcr_note(app_state.cached_metrics(version, None, scope)["overall"], scope.window):
+    st.info(fcr_note)
 left, right = st.columns(2)
 with left:
     chart(ranked_bar_chart, by_reason, category="contact_reason", value="fcr", low="fcr_low", high="fcr_high",

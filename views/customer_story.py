@@ -9,9 +9,10 @@ from cxmetrics.charts import timeline_chart
 from cxmetrics.customer_story import (LANES, StoryError, clean_id, highlight_repeats, story_html, summary,
                                       timeline)
 from cxmetrics.follow_ups import mask_cases
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.privacy import masking_on
-from ui.widgets import chart, download
+from ui.widgets import chart, data_table
 
 PARAM = "customer"
 PICK = "(pick a recent detractor)"
@@ -58,14 +59,15 @@ elif st.query_params.get(PARAM) != customer:
 
 story = app_state.cached_story(version, loop, customer, scope.window, scope.same_reason)
 if not story.known:
-    st.warning(f"No customer '{customer}' in the data: check the id, or pick one from the list.")
+    st.warning(f"No customer '{escape_markdown(customer)}' in the data: check the id, or pick one from the list.")
     st.stop()
 
-st.subheader(f"Customer {show_id(customer)}")
+st.subheader(f"Customer {escape_markdown(show_id(customer))}")
 if story.attributes:
-    st.caption(" · ".join(f"{k.replace('_', ' ')}: {v}" for k, v in story.attributes.items() if v is not None))
+    st.caption(" · ".join(f"{escape_markdown(k.replace('_', ' '))}: {escape_markdown(v)}"
+                          for k, v in story.attributes.items() if v is not None))
 for line in summary(story):
-    st.markdown(f"- {line}")
+    st.markdown(f"- {escape_markdown(line)}")  # plain sentences quoting contact reasons
 
 events = timeline(story, show_text)
 chart(timeline_chart, events, lanes=list(LANES), title="Everything that happened, in order",
@@ -80,28 +82,26 @@ st.subheader("Contacts")
 reason = "same reason only" if scope.same_reason else "any reason"
 st.caption(f"Repeat: the customer's previous contact ({reason}) started at most {scope.window} days before. "
            "Came back: the next contact started within the same window (not resolved first time).")
-st.dataframe(highlight_repeats(story.contacts), hide_index=True)
-download(story.contacts, "customer_story_contacts")
+data_table(highlight_repeats(story.contacts), "customer_story_contacts", hide_index=True)
 
 st.subheader("Survey answers")
 responses = mask_cases(story.responses, show_id, show_text)
-st.dataframe(responses, hide_index=True)
-download(responses, "customer_story_responses")
+data_table(responses, "customer_story_responses", hide_index=True)
 
 st.subheader("Follow-ups")
 if story.cases.empty:
     st.caption("No follow-up cases: no detractor answer or unresolved contact.")
 else:
-    st.dataframe(mask_cases(story.cases.drop(columns=["customer_id"]), show_id, show_text), hide_index=True)
+    data_table(mask_cases(story.cases.drop(columns=["customer_id"]), show_id, show_text), "customer_story_cases",
+               hide_index=True)
     if not story.history.empty:
         st.caption("What was done, change by change:")
-        st.dataframe(mask_cases(story.history, show_id, show_text), hide_index=True)
+        data_table(mask_cases(story.history, show_id, show_text), "customer_story_case_history", hide_index=True)
     st.page_link("views/close_the_loop.py", label="Edit the cases on Close the loop", icon=":material/task_alt:")
 
 st.subheader("Outcomes")
 if story.outcomes.empty:
     st.caption("No outcome months for this customer.")
 else:
-    st.dataframe(story.outcomes, hide_index=True,
-                 column_config={"month": st.column_config.DateColumn("month", format="YYYY-MM")})
-    download(story.outcomes, "customer_story_outcomes")
+    data_table(story.outcomes, "customer_story_outcomes", hide_index=True,
+               column_config={"month": st.column_config.DateColumn("month", format="YYYY-MM")})

@@ -16,9 +16,11 @@ if PROJECT_DIR not in sys.path:
 from cxmetrics import app_state, upload  # noqa: E402
 from cxmetrics.importer import ImportRefused  # noqa: E402
 from cxmetrics.mapping import MappingError  # noqa: E402
+from cxmetrics.markdown_text import escape_markdown  # noqa: E402
 from cxmetrics.schema import KINDS  # noqa: E402
 from cxmetrics.textfile import FileFormatError  # noqa: E402
 from ui.access import analysts_only, is_analyst  # noqa: E402
+from ui.widgets import data_table  # noqa: E402
 
 FAILURES = (ImportRefused, FileFormatError, MappingError, PermissionError)  # PermissionError: not an analyst
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
@@ -120,7 +122,7 @@ def mapping_editor(kind: str, preview: upload.UploadPreview, token: str) -> tupl
 
 
 def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
-    with st.status(f"Loading {stored.file_name} into {kind}…", expanded=True) as status:
+    with st.status(f"Loading {escape_markdown(stored.file_name)} into {kind}…", expanded=True) as status:
 
         def step(name: str) -> None:
             status.update(label=STEP_TEXT[name])
@@ -138,7 +140,7 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
             )
         except FAILURES as exc:
             status.update(label="Nothing was loaded", state="error", expanded=True)
-            st.error(f"Nothing was loaded: {exc}")
+            st.error(f"Nothing was loaded: {escape_markdown(exc)}")
             return
         if result.already_imported:
             status.update(label="Nothing was loaded", state="error", expanded=True)
@@ -152,7 +154,8 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
     st.cache_data.clear()
     switched = app_state.after_load(target)  # the dashboard now shows the workspace the file went into
     flash(
-        f"Loaded {rows(result.rows_loaded)} into {kind} from {result.file_name} as import #{result.import_id}; "
+        f"Loaded {rows(result.rows_loaded)} into {kind} from {escape_markdown(result.file_name)} "
+        f"as import #{result.import_id}; "
         f"{rows(result.rows_rejected)} rejected (their list is in the import history)."
         + (f" The dashboard now shows your workspace {target.name}." if switched else "")
     )
@@ -196,14 +199,15 @@ def load_section() -> None:
     try:
         preview = staged_preview(kind, uploaded, encoding)
     except FAILURES as exc:
-        st.error(f"This file cannot be read: {exc}")
+        st.error(f"This file cannot be read: {escape_markdown(exc)}")
         return
-    delimiter = f" · {DELIMITER_NAMES.get(preview.delimiter, preview.delimiter)}-separated" if preview.delimiter else ""
-    encoding_note = f" · {preview.encoding}" if preview.encoding else ""
+    delimiter = (f" · {escape_markdown(DELIMITER_NAMES.get(preview.delimiter, preview.delimiter))}-separated"
+                 if preview.delimiter else "")
+    encoding_note = f" · {escape_markdown(preview.encoding)}" if preview.encoding else ""  # may be typed
     split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
     st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}")
     st.caption("First rows as read (text, before typing):")
-    st.dataframe(preview.first_rows, hide_index=True)
+    data_table(preview.first_rows, None, hide_index=True)  # the user's own file
 
     token = f"{uploaded.file_id}:{kind}:{encoding}"
     selected, set_values = mapping_editor(kind, preview, token)
@@ -217,17 +221,17 @@ def load_section() -> None:
     try:
         extras = upload.planned_extras(app_state.cursor(app_state.load_workspace()), kind, preview.columns, options)
     except FAILURES as exc:
-        st.error(f"This mapping cannot be used: {exc}")
+        st.error(f"This mapping cannot be used: {escape_markdown(exc)}")
         return
     if extras:
         kept = "kept as extra attributes (become segments)" if kind in SEGMENT_KINDS else "kept as extra columns"
-        listed = ", ".join(f"`{source}` → `{name}`" for source, name in extras)
+        listed = ", ".join(f"{escape_markdown(source)} → {escape_markdown(name)}" for source, name in extras)
         st.markdown(f"**Other file columns, {kept}:** {listed}")
 
     try:
         report = checked(kind, preview, options, token)
     except FAILURES as exc:
-        st.error(f"This file cannot be loaded: {exc}")
+        st.error(f"This file cannot be loaded: {escape_markdown(exc)}")
         return
     if report.already_imported:
         st.warning(
@@ -239,14 +243,14 @@ def load_section() -> None:
     st.caption("First rows as they would load (typed; a blank cell is a missing value):")
     config = {name: st.column_config.Column(f"{name} · {kind_of}") for name, kind_of in report.types.items()}
     config["would_load"] = st.column_config.CheckboxColumn("loads")
-    st.dataframe(report.preview, hide_index=True, column_config=config)
+    data_table(report.preview, None, hide_index=True, column_config=config)  # the user's own file
 
     st.subheader("4 · Check")
     loads, rejected = st.columns(2)
     loads.metric("Rows that would load", f"{report.rows_loaded:,}")
     rejected.metric("Rows rejected", f"{report.rows_rejected:,}")
     if report.rows_rejected:
-        st.dataframe(report.rejects, hide_index=True)
+        data_table(report.rejects, None, hide_index=True)  # every rejected row is offered below
         st.download_button(
             "Download every rejected row (CSV)",
             upload.safe_csv(report.rejects),
@@ -279,8 +283,9 @@ def history_section() -> None:
     if history.empty:
         st.info("Nothing has been imported yet.")
         return
-    st.dataframe(
+    data_table(
         history,
+        "import_history",
         hide_index=True,
         column_config={
             "import_id": st.column_config.NumberColumn("Import", format="#%d"),
@@ -311,7 +316,7 @@ def history_section() -> None:
     )
     if not rejects.empty:
         with st.expander(f"Rejected rows of import #{chosen}"):
-            st.dataframe(rejects, hide_index=True)
+            data_table(rejects, None, hide_index=True)  # offered below
     if record.deleted:
         st.caption(f"Import #{chosen} was deleted: its rows and rejects are gone.")
     elif not is_analyst():
@@ -320,7 +325,8 @@ def history_section() -> None:
         st.button(f"Delete import #{chosen}…", key="data_delete", on_click=ask_delete, args=(chosen,))
     else:
         st.warning(
-            f"Delete import #{chosen} ({record.file_name})? This removes its {record.rows_loaded:,} rows from "
+            f"Delete import #{chosen} ({escape_markdown(record.file_name)})? "
+            f"This removes its {record.rows_loaded:,} rows from "
             f"{record.kind} and its rejected rows, in one step. The file can be imported again afterwards."
         )
         yes, no = st.columns(2)
@@ -330,7 +336,7 @@ def history_section() -> None:
             try:
                 removed = upload.delete_upload(app_state.cursor(), chosen, app_state.analyst_name())
             except FAILURES as exc:
-                st.error(f"Import #{chosen} was not deleted: {exc}")
+                st.error(f"Import #{chosen} was not deleted: {escape_markdown(exc)}")
                 return
             cancel_delete()
             st.cache_data.clear()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import dual_trend_chart, interval_bar_chart
-from cxmetrics.narrative import revenue_at_risk_sentence
+from cxmetrics.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
 from cxmetrics.outcomes import EXPERIENCE_GROUPS
 from ui.widgets import chart
 
@@ -31,10 +31,13 @@ if not overall["customers"]:
     st.button(f"Show {first:%b %Y} – {last:%b %Y}", key="outcomes_go", type="primary",
               on_click=app_state.go_to_period, args=(first, end))
     st.stop()
+churn_text = "no churn loaded" if overall["churn_rate"] is None else f"churn rate {overall['churn_rate']:.1f} % (any month)"
+revenue_text = ("no revenue loaded" if overall["revenue_per_customer"] is None
+                else f"revenue per customer {overall['revenue_per_customer']:,.0f}")
 st.caption(
-    f"{overall['customers']:,} customers with outcomes; churn rate {overall['churn_rate']:.1f} % (any month), "
-    f"revenue per customer {overall['revenue_per_customer']:,.0f}. NPS and CSAT groups come from each customer's "
-    "latest answer before the outcome month."
+    f"{overall['customers']:,} customers with outcomes; {churn_text}; {revenue_text}. Each customer counts once, "
+    "in the NPS and CSAT group of its latest answer before its deciding month (the month it churned, else its "
+    "latest month)."
 )
 
 by_nps = app_state.cached_outcomes(version, "nps_group", scope)
@@ -44,14 +47,21 @@ group = st.segmented_control("Split by", list(EXPERIENCE_GROUPS), default="nps_g
                              key="outcomes_by") or "nps_group"
 result = app_state.cached_outcomes(version, group, scope)
 frame = result["frame"]
+st.markdown(reconciliation_sentence(result["overall"], result["groups"], group, LABELS[group]))
 left, right = st.columns(2)
 with left:
-    chart(interval_bar_chart, frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
-          n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %", name=f"churn_by_{group}")
+    if result["loaded"]["churn"]:
+        chart(interval_bar_chart, frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
+              n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %", name=f"churn_by_{group}")
+    else:
+        st.info(NO_CHURN)
 with right:
-    chart(interval_bar_chart, frame, category=group, value="revenue_per_customer", low="revenue_per_customer_low",
-          high="revenue_per_customer_high", n="customers", title=f"Revenue per customer by {LABELS[group]}",
-          y_title="revenue", name=f"revenue_by_{group}")
+    if result["loaded"]["revenue"]:
+        chart(interval_bar_chart, frame, category=group, value="revenue_per_customer",
+              low="revenue_per_customer_low", high="revenue_per_customer_high", n="customers",
+              title=f"Revenue per customer by {LABELS[group]}", y_title="revenue", name=f"revenue_by_{group}")
+    else:
+        st.info(NO_REVENUE)
 
 st.subheader("Experience against outcome, month by month")
 st.caption("Every month of the data, whatever the date range (the other filters apply): a trend needs more "
@@ -59,3 +69,5 @@ st.caption("Every month of the data, whatever the date range (the other filters 
 chart(dual_trend_chart, trend, x="month", left="nps", right="churn_rate", left_title="NPS",
       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn",
       name="nps_and_churn_by_month")
+if not result["loaded"]["churn"]:
+    st.caption(NO_CHURN)

@@ -5,7 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import journey_flow_chart, ranked_bar_chart
 from cxmetrics.touchpoints import MAX_STEPS, flow_edges, flow_nodes, touchpoint_summary, touchpoint_table
-from ui.widgets import chart, download
+from ui.widgets import chart, data_table
 
 KIND_LABELS = {"channel": "channel", "contact_reason": "contact reason"}
 
@@ -50,7 +50,7 @@ with right:
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)
-st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.1f")
-                                                    for c in ("FCR %", "Escalates %", "Escalates low (95 %)",
-                                                              "Escalates high (95 %)", "NPS", "CSAT %")})
-download(table, f"touchpoints_{kind}", "Download the table")
+data_table(table, f"touchpoints_{kind}", label="Download the table", hide_index=True,
+           column_config={c: st.column_config.NumberColumn(format="%.1f")
+                          for c in ("FCR %", "Escalates %", "Escalates low (95 %)", "Escalates high (95 %)", "NPS",
+                                    "CSAT %")})

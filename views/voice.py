@@ -5,6 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.sentiment import NEUTRAL_BAND
 from cxmetrics.tables import column_formats
 from cxmetrics.themes import ThemeError
@@ -12,7 +13,7 @@ from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_B
                              driver_sentences, group_shares, theme_table)
 from ui.access import analysts_only
 from ui.privacy import masked, masking_on
-from ui.widgets import chart, download
+from ui.widgets import chart, data_editor, data_table, download
 
 COMMENT_LIMIT = 500
 
@@ -21,7 +22,7 @@ st.title("Voice of the customer")
 try:
     version = app_state.voice_version()
 except ThemeError as problem:
-    st.error(f"The themes cannot be matched: {problem}")
+    st.error(f"The themes cannot be matched: {escape_markdown(problem)}")
     st.stop()
 
 summary, overall = app_state.cached_theme_summary(version, scope)
@@ -51,18 +52,17 @@ table = theme_table(summary)
 config = {column: st.column_config.NumberColumn(column, format=fmt)
           for column, fmt in column_formats(table).items() if column != "Comments"}
 config["Mean sentiment"] = st.column_config.NumberColumn("Mean sentiment", format="%.2f")
-event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="voc_themes",
-                     column_config=config)
-download(table, "themes")
+event = data_table(table, "themes", hide_index=True, on_select="rerun", selection_mode="single-row",
+                   key="voc_themes", column_config=config)
 chosen_rows = event.selection.rows if event and event.selection else []
 if chosen_rows:
     theme = table.iloc[chosen_rows[0]]["theme"]
     behind = app_state.cached_comments(version, scope, CommentQuery(theme=theme), COMMENT_LIMIT)
     shown = masked(comment_table(behind))
     total = int(behind["matching"].iloc[0]) if len(behind) else 0
-    with st.expander(f"The comments behind '{theme}' ({total:,}; newest {len(shown):,} shown)", expanded=True):
-        st.dataframe(shown, hide_index=True)
-        download(shown, "theme_comments_behind")
+    with st.expander(f"The comments behind '{escape_markdown(theme)}' ({total:,}; newest {len(shown):,} shown)",
+                     expanded=True):
+        data_table(shown, "theme_comments_behind", hide_index=True)
 else:
     st.caption("Select a theme to see the comments behind it.")
 
@@ -111,10 +111,9 @@ found = app_state.cached_comments(version, scope, query, COMMENT_LIMIT)
 total = int(found["matching"].iloc[0]) if len(found) else 0
 st.markdown(f"**{total:,}** comments match" + (f"; the newest {len(found):,} are shown." if total > len(found) else "."))
 shown = masked(comment_table(found))
-st.dataframe(shown, hide_index=True, key="voc_comments",
-             column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
-                            "comment": st.column_config.TextColumn("Comment", width="large")})
-download(shown, "comments")
+data_table(shown, "comments", hide_index=True, key="voc_comments",
+           column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
+                          "comment": st.column_config.TextColumn("Comment", width="large")})
 
 st.subheader("Theme dictionary")
 editable = analysts_only("Editing the theme dictionary")
@@ -130,10 +129,9 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         st.success(notice)
     current = app_state.theme_dictionary()
     if not editable:
-        st.dataframe(current, hide_index=True)
-        download(current, "theme_dictionary", "Download the dictionary")
+        data_table(current, "theme_dictionary", label="Download the dictionary", hide_index=True)
         st.stop()
-    edited = st.data_editor(
+    edited = data_editor(
         current, num_rows="dynamic", hide_index=True, key=f"voc_dictionary_{version}",
         column_config={"theme": st.column_config.TextColumn("Theme", required=True, max_chars=60),
                        "pattern": st.column_config.TextColumn("Keyword or pattern", required=True, max_chars=200),
@@ -142,7 +140,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         try:
             stored = app_state.save_theme_dictionary(edited.to_dict("records"))
         except (ThemeError, PermissionError) as problem:
-            st.error(f"Nothing was saved: {problem}")
+            st.error(f"Nothing was saved: {escape_markdown(problem)}")
         else:
             st.session_state["voc_notice"] = f"Saved {stored:,} keywords; themes are matched again."
             st.rerun()
@@ -158,9 +156,10 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
             try:
                 added = app_state.add_theme_keyword(new_theme, new_pattern, new_language)
             except (ThemeError, PermissionError) as problem:
-                st.error(f"Not added: {problem}")
+                st.error(f"Not added: {escape_markdown(problem)}")
             else:
-                st.session_state["voc_notice"] = f"Added '{added.pattern}' to '{added.theme}'."
+                st.session_state["voc_notice"] = (f"Added '{escape_markdown(added.pattern)}' to "
+                                                  f"'{escape_markdown(added.theme)}'.")
                 st.rerun()
 
     trial = st.text_input("Try a keyword before adding it", key="voc_try",
@@ -169,8 +168,8 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         try:
             hits = app_state.try_theme_pattern(trial)
         except ThemeError as problem:
-            st.error(str(problem))
+            st.error(escape_markdown(problem))
         else:
             count = int(hits["matching"].iloc[0]) if len(hits) else 0
             st.markdown(f"**{count:,}** comments would be tagged.")
-            st.dataframe(masked(hits.drop(columns="matching")), hide_index=True)
+            data_table(masked(hits.drop(columns="matching")), "theme_test_hits", hide_index=True)

@@ -1,5 +1,8 @@
 -- One row per owner or team (the {{grouping}} slot) plus the overall row (is_overall = 1): the
 -- counts behind time to first follow-up, share closed by the due date and detractors saved.
+-- Saved counts only detractors who were followed up (acted on) and then kept (saved_state 'saved'),
+-- so it never exceeds the followed-up detractors whose outcome is known (followed_judged); the rate's
+-- n (saved_judged) is every detractor whose outcome is known, followed up or not.
 -- $target_hours (first follow-up target), $now (TIMESTAMP: cases still inside their target are
 -- not judged yet), $date_from, $date_to (DATE or NULL; when the case opened), $channels,
 -- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{grouping}}, {{cases}} (loop_case_rollup
@@ -22,6 +25,7 @@ WITH scoped AS (
 ), judged AS (
     SELECT
         group_value, case_kind, status, saved_state,
+        first_action_at IS NOT NULL AS followed_up,
         EXTRACT(EPOCH FROM (first_action_at - opened_at)) / 3600.0 AS hours_to_first,
         -- A case with no action yet is judged (as missed) only once its target time has passed.
         first_action_at IS NOT NULL
@@ -46,7 +50,9 @@ WITH scoped AS (
         count(*) FILTER (WHERE close_judged) AS close_judged,
         count(*) FILTER (WHERE close_within) AS close_within,
         count(*) FILTER (WHERE saved_state IN ('saved', 'churned')) AS saved_judged,
-        count(*) FILTER (WHERE saved_state = 'saved') AS saved
+        count(*) FILTER (WHERE saved_state IN ('saved', 'churned') AND followed_up) AS followed_judged,
+        count(*) FILTER (WHERE saved_state = 'saved' AND followed_up) AS saved,
+        count(*) FILTER (WHERE saved_state = 'saved') AS retained
     FROM judged
     GROUP BY GROUPING SETS ((), (group_value))
 )

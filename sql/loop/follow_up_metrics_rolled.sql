@@ -50,7 +50,9 @@ WITH cutoff AS (
         CAST(k.status = 'closed' OR CAST($now AS DATE) > k.due_date AS INTEGER) AS close_judged,
         CAST(k.status = 'closed' AND CAST(k.closed_at AS DATE) <= k.due_date AS INTEGER) AS close_within,
         CAST(k.saved_state IN ('saved', 'churned') AS INTEGER) AS saved_judged,
-        CAST(k.saved_state = 'saved' AS INTEGER) AS saved
+        CAST(k.saved_state IN ('saved', 'churned') AND k.first_action_at IS NOT NULL AS INTEGER) AS followed_judged,
+        CAST(k.saved_state = 'saved' AND k.first_action_at IS NOT NULL AS INTEGER) AS saved,
+        CAST(k.saved_state = 'saved' AS INTEGER) AS retained
     FROM (SELECT * FROM touched UNION ALL SELECT * FROM untouched_on_cutoff_day) AS k
     CROSS JOIN LATERAL (SELECT k.owner, k.team) AS f
 ), untouched_counts AS (
@@ -84,7 +86,9 @@ WITH cutoff AS (
         CASE WHEN CAST($now AS DATE) > k.default_due THEN k.cases ELSE 0 END AS close_judged,
         0 AS close_within,
         CASE WHEN k.saved_state IN ('saved', 'churned') THEN k.cases ELSE 0 END AS saved_judged,
-        CASE WHEN k.saved_state = 'saved' THEN k.cases ELSE 0 END AS saved
+        0 AS followed_judged,  -- never acted on: none followed up, so none saved
+        0 AS saved,
+        CASE WHEN k.saved_state = 'saved' THEN k.cases ELSE 0 END AS retained
     FROM untouched_counts AS k
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS owner, CAST(NULL AS VARCHAR) AS team) AS f
 ), final AS (
@@ -101,7 +105,9 @@ WITH cutoff AS (
         CAST(coalesce(sum(close_judged), 0) AS BIGINT) AS close_judged,
         CAST(coalesce(sum(close_within), 0) AS BIGINT) AS close_within,
         CAST(coalesce(sum(saved_judged), 0) AS BIGINT) AS saved_judged,
-        CAST(coalesce(sum(saved), 0) AS BIGINT) AS saved
+        CAST(coalesce(sum(followed_judged), 0) AS BIGINT) AS followed_judged,
+        CAST(coalesce(sum(saved), 0) AS BIGINT) AS saved,
+        CAST(coalesce(sum(retained), 0) AS BIGINT) AS retained
     FROM (SELECT * FROM one_by_one UNION ALL SELECT * FROM counted)
     GROUP BY GROUPING SETS ((), (group_value))
 )

@@ -8,7 +8,10 @@
 -- {{customer_segment}} (a column of cu, or NULL); {{contact_segment}} (a column of c, or NULL).
 -- nps_group / csat_group come from the customer's latest response with that score before the
 -- outcome month (undated responses count as before every month); a customer can move between
--- groups from month to month. repeat_contact: the customer ever had a repeat contact.
+-- groups from month to month, so each customer is counted once, in the group of its deciding month:
+-- the first month it churned in, else its latest month (in scope). A customer with no score before
+-- that month is in the group 'no answer', so the groups' customers add up to the overall row.
+-- repeat_contact: the customer ever had a repeat contact.
 WITH nps_before AS (
     SELECT o.customer_id, o.month, r.nps,
         row_number() OVER (PARTITION BY o.customer_id, o.month
@@ -39,17 +42,19 @@ WITH nps_before AS (
         o.churned,
         CASE WHEN n.nps >= 9 THEN 'promoter'
              WHEN n.nps >= 7 THEN 'passive'
-             WHEN n.nps >= 0 THEN 'detractor' END AS nps_group,
+             WHEN n.nps >= 0 THEN 'detractor'
+             ELSE 'no answer' END AS nps_group,
         CASE WHEN s.csat >= 4 THEN 'satisfied'
              WHEN s.csat = 3 THEN 'neutral'
-             WHEN s.csat >= 1 THEN 'dissatisfied' END AS csat_group,
+             WHEN s.csat >= 1 THEN 'dissatisfied'
+             ELSE 'no answer' END AS csat_group,
         rp.customer_id IS NOT NULL AS repeat_contact
     FROM outcomes AS o
     LEFT JOIN nps_before AS n ON n.customer_id = o.customer_id AND n.month = o.month AND n.recency = 1
     LEFT JOIN csat_before AS s ON s.customer_id = o.customer_id AND s.month = o.month AND s.recency = 1
     LEFT JOIN repeaters AS rp ON rp.customer_id = o.customer_id
 ), grouped AS (
-    SELECT e.customer_id, e.revenue, e.churned, {{group}} AS group_value
+    SELECT e.customer_id, e.month, e.revenue, e.churned, {{group}} AS group_value
     FROM experience AS e
     LEFT JOIN customers AS cu ON cu.customer_id = e.customer_id
     WHERE ($date_from IS NULL OR e.month >= CAST(date_trunc('month', CAST($date_from AS DATE)) AS DATE))
@@ -62,18 +67,22 @@ WITH nps_before AS (
             AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
             AND ($contact_segment_values IS NULL
                  OR list_contains($contact_segment_values, CAST({{contact_segment}} AS VARCHAR)))))
+), deciding AS (
+    -- the customer's deciding month: the first it churned in, else its latest
+    SELECT customer_id, group_value,
+        row_number() OVER (PARTITION BY customer_id
+                           ORDER BY coalesce(churned, FALSE) DESC,
+                                    CASE WHEN churned THEN month END ASC, month DESC) AS rank
+    FROM grouped
 ), per_customer AS (
     SELECT
-        group_value,
-        customer_id,
-        coalesce(bool_or(churned), FALSE) AS churned,
-        coalesce(sum(revenue), 0) AS revenue
-    FROM grouped
-    GROUP BY group_value, customer_id
-), per_customer_overall AS (
-    SELECT customer_id, coalesce(bool_or(churned), FALSE) AS churned, coalesce(sum(revenue), 0) AS revenue
-    FROM grouped
-    GROUP BY customer_id
+        g.customer_id,
+        any_value(d.group_value) AS group_value,
+        coalesce(bool_or(g.churned), FALSE) AS churned,
+        coalesce(sum(g.revenue), 0) AS revenue
+    FROM grouped AS g
+    JOIN deciding AS d ON d.customer_id = g.customer_id AND d.rank = 1
+    GROUP BY g.customer_id
 ), final AS (
     SELECT 0 AS is_overall, group_value, count(*) AS customers,
         count(*) FILTER (WHERE churned) AS churned_customers,
@@ -84,6 +93,6 @@ WITH nps_before AS (
     UNION ALL
     SELECT 1, NULL, count(*), count(*) FILTER (WHERE churned), coalesce(sum(revenue), 0),
         coalesce(sum(revenue * revenue), 0)
-    FROM per_customer_overall
+    FROM per_customer
 )
 SELECT * FROM final

@@ -1,6 +1,7 @@
--- Adds outcome_summary's rows by nps_group and by csat_group: per customer and group, the churn flag
--- and revenue over the months the customer was in that group (each month's group from outcome_spans;
--- as sql/outcomes/outcome_counts.sql computes them), summed per group, for every customer and again per value of each rolled customers
+-- Adds outcome_summary's rows by nps_group and by csat_group: per customer, the churn flag and
+-- revenue over all its outcome months, in the group of its deciding month (the first it churned in,
+-- else its latest; 'no answer' without a score; each month's group from outcome_spans; as
+-- sql/outcomes/outcome_counts.sql computes them), summed per group, for every customer and again per value of each rolled customers
 -- column. One entry per grouping set, in the order of GROUPING(): $set_masks (its GROUPING()
 -- bitmask), $seg_index (the position in {{segment_values}} of the segment filtered by; the last,
 -- NULL, for none), $seg_names (that segment, or '').
@@ -9,24 +10,32 @@
 INSERT INTO outcome_summary
 WITH experience AS (
     -- each outcome month with the groups of the span its first instant falls in
-    SELECT o.customer_id, o.revenue, o.churned, s.nps_group, s.csat_group
+    SELECT o.customer_id, o.month, o.revenue, o.churned,
+        coalesce(s.nps_group, 'no answer') AS nps_group, coalesce(s.csat_group, 'no answer') AS csat_group,
+        row_number() OVER (PARTITION BY o.customer_id
+                           ORDER BY coalesce(o.churned, FALSE) DESC,
+                                    CASE WHEN o.churned THEN o.month END ASC, o.month DESC) AS rank
     FROM outcomes AS o
     LEFT JOIN outcome_spans AS s
       ON s.customer_id = o.customer_id
      AND (s.from_at IS NULL OR s.from_at < CAST(o.month AS TIMESTAMP))
      AND (s.until_at IS NULL OR s.until_at >= CAST(o.month AS TIMESTAMP))
+), per_customer AS (
+    -- each customer once, in the groups of its deciding month: the first it churned in, else its latest
+    SELECT
+        e.customer_id,
+        any_value(e.nps_group) FILTER (WHERE e.rank = 1) AS nps_group,
+        any_value(e.csat_group) FILTER (WHERE e.rank = 1) AS csat_group,
+        coalesce(bool_or(e.churned), FALSE) AS churned,
+        coalesce(sum(e.revenue), 0) AS revenue
+    FROM experience AS e
+    GROUP BY e.customer_id
 ), per_group AS (
-    SELECT 'nps_group' AS by_name, e.customer_id, e.nps_group AS group_value,
-        coalesce(bool_or(e.churned), FALSE) AS churned, coalesce(sum(e.revenue), 0) AS revenue
-    FROM experience AS e
-    WHERE e.nps_group IS NOT NULL
-    GROUP BY e.customer_id, e.nps_group
+    SELECT 'nps_group' AS by_name, p.customer_id, p.nps_group AS group_value, p.churned, p.revenue
+    FROM per_customer AS p
     UNION ALL
-    SELECT 'csat_group', e.customer_id, e.csat_group,
-        coalesce(bool_or(e.churned), FALSE), coalesce(sum(e.revenue), 0)
-    FROM experience AS e
-    WHERE e.csat_group IS NOT NULL
-    GROUP BY e.customer_id, e.csat_group
+    SELECT 'csat_group', p.customer_id, p.csat_group, p.churned, p.revenue
+    FROM per_customer AS p
 ), members AS (
     SELECT p.by_name, p.group_value, p.churned, p.revenue{{segment_columns}}
     FROM per_group AS p

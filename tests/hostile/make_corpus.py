@@ -224,6 +224,13 @@ def cases() -> list[dict]:
               reason="contact_id"),
         _case("duplicate_and_blank_headers.csv", "customers",
               b"customer_id,tier,tier,,TIER\nd1,a,b,c,d\nd2,a,b,c,d\n", "loaded", 2, 2),
+        _case("reserved_column_names.csv", "customers",
+              b"customer_id,rowid,__line,ROWID\nr1,a,b,c\nr2,a,b,c\n", "loaded", 2, 2,
+              about="names the importer uses itself (rowid, __line) are read as rowid_2, __line_2"),
+        _case("non_latin_headers.csv", "customers",
+              "customer_id,Регион,顧客区分,t\u0456er,Ελλάδα\nn1,Москва,一般,gold,α\nn2,Казань,法人,silver,β\n".encode(),
+              "loaded", 2, 2, about="Cyrillic, Japanese and Greek headers keep their names; the homoglyph "
+              "t\u0456er (Cyrillic i) is its own column t\u0456er_mixed_script, not the Latin tier"),
     ]
 
 
@@ -231,7 +238,8 @@ def _quoted(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-GENERATED = ("huge_field.csv", "wide_2000_columns.csv", "row_over_line_limit.csv")
+GENERATED = ("huge_field.csv", "wide_2000_columns.csv", "row_over_line_limit.csv", "nul_past_the_sniffed_head.csv")
+NUL_LINE = 150_001  # far past the 64 KB the format sniffer reads
 
 
 def generated_cases(directory: Path) -> list[dict]:
@@ -242,6 +250,8 @@ def generated_cases(directory: Path) -> list[dict]:
     wide_header = "customer_id," + ",".join(f"attribute_{i}" for i in range(1, 2000))
     wide_rows = [f"w{r}," + ",".join(str((r * i) % 10) for i in range(1, 2000)) for r in range(1, 4)]
     over = "y" * (9 << 20)
+    nul_rows = _good_contacts(NUL_LINE + 10, prefix="n")  # row i is on line i + 2
+    nul_rows[NUL_LINE - 2] = nul_rows[NUL_LINE - 2].replace("phone", "ph\x00one")
     made = [
         _case("huge_field.csv", "responses",
               (RESPONSES_HEADER + f"\nh1,2024-03-01,cu1,9,5,2,{huge}\nh2,2024-03-01,cu1,9,5,2,\"{huge}\"\n"
@@ -251,6 +261,8 @@ def generated_cases(directory: Path) -> list[dict]:
         _case("row_over_line_limit.csv", "responses",
               (RESPONSES_HEADER + f"\nv1,2024-03-01,cu1,9,5,2,ok\nv2,2024-03-01,cu1,9,5,2,{over}\n"
                "v3,2024-03-01,cu1,9,5,2,ok\n").encode(), "loaded", 3, 2, reason="longer than the largest row"),
+        _case("nul_past_the_sniffed_head.csv", "contacts", _contacts(nul_rows).encode(), "refused", reason=f"NUL byte on line {NUL_LINE:,}",
+              about="refused like a NUL on line 2: it used to load silently"),
     ]
     for case in made:
         (directory / case["name"]).write_bytes(case.pop("data"))
