@@ -105,3 +105,11 @@ def test_outcomes_outside_the_period_are_found_and_the_monthly_chart_covers_ever
     assert any("1 Jan – 31 Jan 2025 (dates chosen in the sidebar)" in c.value for c in at.caption)
     assert any(c.value.startswith("40 customers with outcomes; churn rate 25.0 %") for c in at.caption)
     assert any(c.value.startswith("Every month of the data, whatever the date range") for c in at.caption)
+
+
+def test_masking_keeps_the_default_period_a_default(fresh):
+    shifted_store(fresh)
+    at = app()
+    checked(at.sidebar.toggle(key="privacy_mask").set_value(True).run())
+    assert at.query_params["mask"] in ("1", ["1"])
+    assert "from" not in at.query_params and "to" not in at.query_params  # still "the last 28 days of data"
