@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .textfile import FileFormatError
 
@@ -85,6 +88,8 @@ def record_map(path: Path, quote: str, delimiter: str) -> pd.DataFrame:
     start_lines = np.concatenate(starts)
     end_offsets = np.concatenate(ends) if ends else np.array([], dtype=np.int64)
     blank = _blank_records(path, end_offsets, len(start_lines))
+    import pandas as pd  # deferred: an upload's reading process (isolated_read) starts faster without it
+
     return pd.DataFrame({"record": np.arange(1, len(start_lines) + 1), "physical": start_lines, "blank": blank})
 
 
@@ -127,6 +132,8 @@ def _chunks_with_quotes(path: Path, quote: str, delimiter: str, structural_only:
 def identity_map(last_record: int) -> pd.DataFrame:
     """Return the record map of a file whose records are its lines and that has no blank line."""
     numbers = np.arange(1, last_record + 1)
+    import pandas as pd  # deferred, as in record_map
+
     return pd.DataFrame({"record": numbers, "physical": numbers, "blank": np.zeros(last_record, dtype=bool)})
 
 

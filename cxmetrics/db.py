@@ -81,7 +81,7 @@ def connect(
         target.parent.mkdir(parents=True, exist_ok=True)
     con = open_waiting(target, read_only, lock_wait() if wait is None else wait)
     try:
-        apply_memory_settings(con)
+        apply_memory_settings(con, temp_directory(target))
     except BaseException:
         con.close()
         raise
@@ -93,11 +93,25 @@ def connect(
     return con
 
 
-# No limit of our own by default: DuckDB's (80 % of the machine's RAM) applies. A limit of 800 MB
-# ($CXMETRICS_MEMORY_LIMIT=800MB, as the benchmark runs) keeps a large import near it, spilling work
-# tables to the database's temp directory (`<database>.tmp`), but today's importer runs out of
-# memory under it on a file with 2,000 columns, so it is not yet the default.
-MEMORY_LIMIT = ""
+# DuckDB's own default is 80 % of the machine's RAM, which on a laptop running a browser and the
+# dashboard leaves nothing else; a quarter of RAM, at least 256 MB and at most 2 GB, holds there.
+# Work bigger than the limit spills to the temp directory beside the database (`<database>.tmp`).
+# A 1,000-column file (the column limit, cxmetrics.limits) of 20,000 rows loads under 500 MB.
+MEMORY_FRACTION = 0.25
+MEMORY_FLOOR_MB = 256
+MEMORY_CAP_MB = 2048
+
+
+def default_memory_limit(ram_bytes: int | None = None) -> str:
+    """Return the memory limit used when $CXMETRICS_MEMORY_LIMIT is unset: MEMORY_FRACTION of RAM,
+    between MEMORY_FLOOR_MB and MEMORY_CAP_MB (e.g. '2048MB' on a 16 GB laptop)."""
+    if ram_bytes is None:
+        try:
+            ram_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError):
+            ram_bytes = MEMORY_CAP_MB << 20 << 2
+    megabytes = int(ram_bytes * MEMORY_FRACTION) >> 20
+    return f"{min(MEMORY_CAP_MB, max(MEMORY_FLOOR_MB, megabytes))}MB"
 
 
 class SettingError(duckdb.IOException):
@@ -105,13 +119,22 @@ class SettingError(duckdb.IOException):
 
 
 def memory_limit() -> str:
-    """Return DuckDB's memory limit to use: $CXMETRICS_MEMORY_LIMIT (e.g. 4GB, 800MB, 50%), else MEMORY_LIMIT
-    ("": DuckDB's own default)."""
-    return os.environ.get("CXMETRICS_MEMORY_LIMIT", "").strip() or MEMORY_LIMIT
+    """Return DuckDB's memory limit to use: $CXMETRICS_MEMORY_LIMIT (e.g. 4GB, 800MB, 50%), else
+    default_memory_limit()."""
+    return os.environ.get("CXMETRICS_MEMORY_LIMIT", "").strip() or default_memory_limit()
 
 
-def apply_memory_settings(con: duckdb.DuckDBPyConnection) -> None:
-    """Set the database instance's memory limit and keep rows in insertion order.
+def temp_directory(target: Path) -> Path | None:
+    """Return where DuckDB spills work bigger than its memory limit: `<database>.tmp` beside the
+    file, or None for an in-memory database (DuckDB's own choice)."""
+    if str(target) == ":memory:":
+        return None
+    return target.with_name(target.name + ".tmp")
+
+
+def apply_memory_settings(con: duckdb.DuckDBPyConnection, spill_to: Path | None = None) -> None:
+    """Set the database instance's memory limit and temp directory (`spill_to`, when given) and keep
+    rows in insertion order.
 
     The importer numbers a CSV file's lines by the order its rows were stored in, so
     `preserve_insertion_order` stays on (DuckDB's default) whatever else is tuned. Threads stay
@@ -121,8 +144,8 @@ def apply_memory_settings(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0]:
         return
     limit = memory_limit()
-    if not limit:
-        return
+    if spill_to is not None:
+        con.execute("SET temp_directory = $dir", {"dir": str(spill_to)})
     try:
         con.execute("SET memory_limit = $limit", {"limit": limit})
     except duckdb.Error as exc:

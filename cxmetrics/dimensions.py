@@ -20,7 +20,7 @@ _SEGMENT_JOINS = {
     "contacts": Identifier("LEFT JOIN contacts AS c ON c.contact_id = k.contact_id"),
 }
 _NOT_DIMENSIONS = {
-    "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds"},
+    "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds", "wait_seconds"},
     "customers": SYSTEM_COLUMNS | {"customer_id"},
 }
 _ALIAS = {"contacts": "c", "customers": "cu"}

@@ -25,7 +25,7 @@ from .mapping import (
     mapping_record,
     resolve_targets,
 )
-from .reader import stage_file
+from .reader import StagedFile, stage_file
 from .schema import KINDS, TABLES
 from .textfile import FileFormatError
 
@@ -74,11 +74,14 @@ STEPS = ("staging", "validating", "writing")
 def load_file(
     con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, options: ImportOptions,
     on_step: Callable[[str], None] | None = None, scratch: Path | None = None,
+    stage: Callable[..., StagedFile] = stage_file,
 ) -> ImportResult:
     """Return what happened after loading `path` as `kind`; raise ImportRefused when nothing could be.
 
     `on_step`, if given, hears each of STEPS as it starts (for a progress display). Work files
-    (a UTF-8 copy of the file) go to a temp directory under `scratch` (default: the system's)."""
+    (a UTF-8 copy of the file) go to a temp directory under `scratch` (default: the system's).
+    `stage` reads the file into the staging tables: reader.stage_file in this process, or the
+    Data page's isolated_read.stage_file in a child process with memory and time limits."""
     step = on_step or (lambda _name: None)
     if kind not in KINDS:
         raise ImportRefused(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -97,7 +100,7 @@ def load_file(
     step("staging")
     with tempfile.TemporaryDirectory(prefix="cxmetrics-", dir=scratch) as workdir:
         try:
-            staged = stage_file(con, path, options.encoding, Path(workdir))
+            staged = stage(con, path, options.encoding, Path(workdir))
         except FileFormatError as exc:
             raise ImportRefused(str(exc)) from exc
         except UnicodeError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from . import rollups
@@ -95,14 +96,25 @@ def pair_counts(
     return _counts(con, _Plan(plan.seg_name, pair), filters, window, same_reason)
 
 
-def _counts(con, plan: _Plan, filters: Filters, window: int, same_reason: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _counts(
+    con, plan: _Plan, filters: Filters, window: int, same_reason: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return the summed counts, or None when contact_rollup lacks the contact-centre columns: a
+    store from before migration 15 opened read-only (so not migrated) whose rollups are fresh."""
     reason = "same" if same_reason else "any"
     params = {**filters.params(), "seg_name": plan.seg_name}
+    try:
+        contacts = run(
+            con, "rollups/contact_counts", params, group=plan.group,
+            repeats=quote_ident(f"repeats_{reason}_w{window}"),
+            judged=quote_ident(f"judged_w{window}"),
+            resolved=quote_ident(f"resolved_{reason}_w{window}"),
+            judged_xfer=quote_ident(f"judged_xfer_w{window}"),
+            resolved_xfer=quote_ident(f"resolved_{reason}_xfer_w{window}"),
+            judged_direct=quote_ident(f"judged_direct_w{window}"),
+            resolved_direct=quote_ident(f"resolved_{reason}_direct_w{window}"),
+        ).df()
+    except duckdb.BinderException:
+        return None
     responses = run(con, "rollups/response_counts", params, group=plan.group).df()
-    contacts = run(
-        con, "rollups/contact_counts", params, group=plan.group,
-        repeats=quote_ident(f"repeats_{reason}_w{window}"),
-        judged=quote_ident(f"judged_w{window}"),
-        resolved=quote_ident(f"resolved_{reason}_w{window}"),
-    ).df()
     return responses, contacts

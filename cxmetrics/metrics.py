@@ -1,4 +1,6 @@
-"""The metric engine: NPS, CSAT, CES, survey FCR, repeat rate and contact FCR, overall and by group.
+"""The metric engine: NPS, CSAT, CES, survey FCR, repeat rate, contact FCR and the contact-centre
+measures (abandonment, speed of answer, handle time, reported resolution, transfers), overall and
+by group.
 
 SQL (`sql/metrics/`) returns counts and sums per group; `stats` turns them into figures with
 intervals. Definitions are those of docs/metrics.md; every function takes a connection and
@@ -7,6 +9,7 @@ parameters and returns plain data, with no Streamlit in sight.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from . import metric_rollups, stats
@@ -22,7 +25,20 @@ METRIC_FIELDS = (
     "survey_fcr", "survey_fcr_low", "survey_fcr_high", "survey_fcr_n",
     "contacts", "repeat_rate", "repeat_low", "repeat_high", "repeat_n",
     "fcr", "fcr_low", "fcr_high", "fcr_n",
+    "fcr_transferred", "fcr_transferred_low", "fcr_transferred_high", "fcr_transferred_n",
+    "fcr_not_transferred", "fcr_not_transferred_low", "fcr_not_transferred_high", "fcr_not_transferred_n",
+    "abandon_rate", "abandon_low", "abandon_high", "abandon_n",
+    "asa_seconds", "asa_low", "asa_high", "asa_n",
+    "aht_seconds", "aht_low", "aht_high", "aht_n",
+    "resolved_rate", "resolved_low", "resolved_high", "resolved_n",
+    "transfer_rate", "transfer_low", "transfer_high", "transfer_n",
 )  # fmt: skip
+
+# The contact log's own columns that came with migration 15. A store from before it, opened
+# read-only (so not migrated), has neither: the base query reads them as unknown.
+_MEASURE_COLUMNS = {"answered": Identifier("c.answered"), "wait_seconds": Identifier("c.wait_seconds")}
+_NO_MEASURE_COLUMNS = {"answered": Identifier("CAST(NULL AS BOOLEAN)"),
+                       "wait_seconds": Identifier("CAST(NULL AS DOUBLE)")}
 
 
 GRAINS = ("day", "week", "month")
@@ -67,13 +83,13 @@ def base_counts(
     segment = filters.segment_sql(con)
     params = filters.params()
     responses = run(con, "metrics/response_counts", params, dimension=response_group, segment=segment).df()
-    contacts = run(
-        con,
-        "metrics/contact_counts",
-        {**params, "window": int(window), "same_reason": bool(same_reason)},
-        dimension=contact_group,
-        segment=segment,
-    ).df()
+    contact_params = {**params, "window": int(window), "same_reason": bool(same_reason)}
+    try:
+        contacts = run(con, "metrics/contact_counts", contact_params, dimension=contact_group, segment=segment,
+                       **_MEASURE_COLUMNS).df()
+    except duckdb.BinderException:
+        contacts = run(con, "metrics/contact_counts", contact_params, dimension=contact_group, segment=segment,
+                       **_NO_MEASURE_COLUMNS).df()
     return responses, contacts
 
 
@@ -118,7 +134,28 @@ def figures(row) -> dict:
         "fcr_low": fcr.low,
         "fcr_high": fcr.high,
         "fcr_n": fcr.n,
+        **_rate("fcr_transferred", "fcr_transferred", int(row["fcr_xfer_yes"]), int(row["fcr_xfer_n"])),
+        **_rate("fcr_not_transferred", "fcr_not_transferred", int(row["fcr_direct_yes"]), int(row["fcr_direct_n"])),
+        **_rate("abandon_rate", "abandon", int(row["abandoned"]), int(row["answered_known"])),
+        **_seconds("asa_seconds", "asa", row["wait_ms"], row["wait_ms_sq"], int(row["wait_n"])),
+        **_seconds("aht_seconds", "aht", row["handle_ms"], row["handle_ms_sq"], int(row["handle_n"])),
+        **_rate("resolved_rate", "resolved", int(row["resolved_yes"]), int(row["resolved_known"])),
+        **_rate("transfer_rate", "transfer", int(row["transferred"]), int(row["transfers_known"])),
     }
+
+
+def _rate(key: str, stem: str, successes: int, n: int) -> dict:
+    """Return {key, stem_low, stem_high, stem_n}: a share in % with its Wilson interval."""
+    rate = stats.wilson(successes, n)
+    return {key: rate.value, f"{stem}_low": rate.low, f"{stem}_high": rate.high, f"{stem}_n": rate.n}
+
+
+def _seconds(key: str, stem: str, total_ms, total_ms_sq, n: int) -> dict:
+    """Return {key, stem_low, stem_high, stem_n}: a mean duration in seconds (summed in whole
+    milliseconds) with its t interval, never below 0 s."""
+    total, total_sq = float(total_ms) / 1000.0, float(total_ms_sq) / 1_000_000.0
+    low, high = stats.t_mean_interval(total, total_sq, n, floor=0.0)
+    return {key: stats.mean(total, n), f"{stem}_low": low, f"{stem}_high": high, f"{stem}_n": n}
 
 
 def metrics(

@@ -128,3 +128,39 @@ def contact_fcr_note(overall: dict, window: int) -> str:
     return (f"Contact FCR: every contact with a customer id in this selection started within the last {window} days "
             "of the data, so its window is not over yet (censored); it fills as later contacts are loaded."
             f"{also}")
+
+
+# The contact log's own column behind each contact-centre measure, for saying what would fill it.
+_MEASURE_COLUMNS = {"resolved_rate": "resolved", "aht_seconds": "handle_seconds", "asa_seconds": "wait_seconds",
+                    "abandon_rate": "answered", "transfer_rate": "transfers"}
+_MEASURE_N = {"resolved_rate": "resolved_n", "aht_seconds": "aht_n", "asa_seconds": "asa_n",
+              "abandon_rate": "abandon_n", "transfer_rate": "transfer_n"}
+
+
+def resolution_sentence(overall: dict) -> str:
+    """Return reported resolution and contact FCR side by side, each named for what it is, and why
+    one is missing when it is: the two are never shown as one another."""
+    def part(key: str, n_key: str, meaning: str, missing: str) -> str:
+        label = DEFINITIONS[key].label
+        if overall.get(key) is None:
+            return f"**{label}** ({meaning}): no data — {missing}"
+        return f"**{label}** ({meaning}): {overall[key]:.1f} % (n = {int(overall[n_key]):,})"
+
+    resolved = part("resolved_rate", "resolved_n", "what the agent recorded",
+                    "it needs the log's own resolved column for answered contacts")
+    fcr = part("fcr", "fcr_n", "what the customer's next contact shows",
+               "it needs customer ids on the contacts and contacts older than the repeat window")
+    return f"{resolved} · {fcr}"
+
+
+def missing_measures_note(overall: dict) -> str:
+    """Return which contact-centre measures this data lacks and which column of the log would fill
+    each, or "" when it has them all."""
+    missing = [f"{DEFINITIONS[key].label.lower()} (`{column}`)" for key, column in _MEASURE_COLUMNS.items()
+               if not overall.get(_MEASURE_N[key])]
+    if not missing:
+        return ""
+    if len(missing) == len(_MEASURE_COLUMNS):
+        return ("This contact log has none of the contact-centre measures: they come from its own columns — "
+                + ", ".join(missing) + ".")
+    return "Not in this contact log: " + ", ".join(missing) + "."

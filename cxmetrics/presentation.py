@@ -14,6 +14,15 @@ N_FIELD = {"nps": "nps_n", "csat": "csat_n", "ces": "ces_n", "fcr": "fcr_n", "re
 INTERVAL_FIELDS = {"nps": ("nps_low", "nps_high"), "ces": ("ces_low", "ces_high"),
                    "csat": ("csat_low", "csat_high"), "fcr": ("fcr_low", "fcr_high"),
                    "repeat_rate": ("repeat_low", "repeat_high"), "survey_fcr": ("survey_fcr_low", "survey_fcr_high")}
+# The contact-centre measures shown as tiles where the data has them; each figure's fields are
+# named <stem>_n, <stem>_low, <stem>_high (metrics.figures).
+CONTACT_CENTRE_KEYS = ("aht_seconds", "asa_seconds", "abandon_rate", "resolved_rate")
+SECONDS = frozenset({"aht_seconds", "asa_seconds"})
+_STEMS = {"aht_seconds": "aht", "asa_seconds": "asa", "abandon_rate": "abandon", "resolved_rate": "resolved",
+          "transfer_rate": "transfer", "fcr_transferred": "fcr_transferred",
+          "fcr_not_transferred": "fcr_not_transferred"}
+N_FIELD.update({key: f"{stem}_n" for key, stem in _STEMS.items()})
+INTERVAL_FIELDS.update({key: (f"{stem}_low", f"{stem}_high") for key, stem in _STEMS.items()})
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,13 @@ def kpi_tiles(overall: dict, window: int, same_reason: bool, changes: dict | Non
     ]
 
 
+def contact_centre_tiles(overall: dict, window: int, same_reason: bool) -> list[Tile]:
+    """Return a tile per contact-centre measure the figures have (n > 0), none for the others: a
+    log without wait times shows no speed-of-answer tile rather than an empty one."""
+    return [_tile(key, overall, window, same_reason, None, None, None)
+            for key in CONTACT_CENTRE_KEYS if overall.get(N_FIELD[key])]
+
+
 def format_value(key: str, value) -> str:
     """Return a figure as shown on a tile: NPS in signed points, CES to 2 decimals, rates in %."""
     if value is None:
@@ -52,6 +68,8 @@ def format_value(key: str, value) -> str:
         return f"{value:.2f}"
     if key == "contacts":
         return f"{int(value):,}"
+    if key in SECONDS:
+        return f"{value:,.0f} s"
     return f"{value:.1f} %"
 
 
@@ -92,7 +110,10 @@ def _tile(key, figures, window, same_reason, change, target, period_days) -> Til
         interval = f"{figures['ces_easy']:.0f} % easy"
     else:
         low, high = (figures[field] for field in INTERVAL_FIELDS[key])
-        interval = f"{low:.1f}–{high:.1f} %"
+        if low is None:  # a mean of one duration has no interval
+            interval = "no interval"
+        else:
+            interval = f"{low:,.0f}–{high:,.0f} s" if key in SECONDS else f"{low:.1f}–{high:.1f} %"
     return Tile(key, label, format_value(key, value), interval, n, n < SMALL_N, help_, change_text, note,
                 significant, good, target_text, progress)
 

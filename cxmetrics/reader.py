@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import csv_lines
+from . import csv_lines, limits
 from .db import Identifier, identifier_list, quote_ident, run
 from .textfile import FileFormatError, detect_encoding, sniff_format, to_utf8
 
@@ -49,6 +49,17 @@ class StagedFile:
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, workdir: Path) -> StagedFile:
     """Return what was read after loading `path` into the temp tables `cx_stage` and `cx_stage_rejects`."""
+    reset_stage(con)
+    fmt = sniff_format(path)
+    if fmt == "excel":
+        return _stage_excel(con, path)
+    if fmt == "parquet":
+        return _stage_parquet(con, path)
+    return _stage_csv(con, path, encoding, workdir)
+
+
+def reset_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what an earlier file staged on this connection and create an empty `cx_stage_rejects`."""
     try:
         con.execute("DROP TABLE IF EXISTS cx_stage")
     except duckdb.CatalogException:  # a plain CSV's cx_stage is a view (see number_lines_plain.sql)
@@ -58,12 +69,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None,
     con.execute(
         "CREATE TEMP TABLE cx_stage_rejects (line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
     )
-    fmt = sniff_format(path)
-    if fmt == "excel":
-        return _stage_excel(con, path)
-    if fmt == "parquet":
-        return _stage_parquet(con, path)
-    return _stage_csv(con, path, encoding, workdir)
 
 
 # Names the staging tables use themselves: DuckDB's row number and the line of each row. A file's
@@ -93,6 +98,8 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
     text_encoding = detect_encoding(path, encoding)
     source = to_utf8(path, text_encoding, workdir)
     csv_lines.refuse_nul_bytes(source)  # anywhere in the file, not only in the sniffed head
+    # Before DuckDB's sniffer sees the file: its work, and staging's, grow with the columns.
+    limits.check_columns(len(_header(source, _header_delimiter(source), '"')))
     delimiter, quote = _dialect(con, source)
     header = _header(source, delimiter, quote)
     if not header or header == [""]:
@@ -183,10 +190,7 @@ def _dialect(con, path: Path) -> tuple[str, str]:
     The sniffer judges the dialect by consistent field counts, so a file with ragged rows can
     fool it into "one column split by |"; the header line, which every export has, settles it.
     """
-    with open(path, encoding="utf-8", newline="") as fh:
-        first = fh.readline()
-    counts = {d: first.count(d) for d in DELIMITERS}
-    from_header = max(counts, key=counts.get)
+    from_header = _header_delimiter(path)
     try:
         delimiter, quote = con.execute(
             "SELECT Delimiter, Quote FROM sniff_csv($p, sample_size = 20480)", {"p": str(path)}
@@ -194,9 +198,22 @@ def _dialect(con, path: Path) -> tuple[str, str]:
     except duckdb.Error:
         delimiter, quote = None, None
     quote = quote if quote in ('"', "'") else '"'
-    if delimiter in DELIMITERS and counts[delimiter] > 0:
+    if delimiter in DELIMITERS and _header_line(path).count(delimiter) > 0:
         return delimiter, quote
-    return (from_header if counts[from_header] else ","), quote
+    return from_header, quote
+
+
+def _header_line(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.readline(MAX_LINE_BYTES)
+
+
+def _header_delimiter(path: Path) -> str:
+    """Return the delimiter the header line holds most of (a comma when it holds none)."""
+    first = _header_line(path)
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _header(path: Path, delimiter: str, quote: str) -> list[str]:
@@ -217,22 +234,145 @@ def _first_line(exc: Exception) -> str:
 # --- Excel and Parquet -----------------------------------------------------------------------
 
 
-def _stage_excel(con, path: Path) -> StagedFile:
-    import pandas as pd  # deferred: only Excel uploads pay for it
+EXCEL_BATCH_CELLS = 100_000  # cells handed to DuckDB at a time: a sheet is never held whole
 
+
+def _stage_excel(con, path: Path) -> StagedFile:
+    """Stage the first sheet row by row (openpyxl's read-only mode), checking its size first.
+
+    The sheet's declared dimension is checked before any row is read; the size its rows really
+    have is checked by a first pass that keeps nothing, because the dimension can be missing or
+    wrong. The second pass writes EXCEL_BATCH_CELLS cells at a time into `cx_stage`. Blank rows
+    are skipped, as in a CSV; each row keeps its number in the sheet as its line."""
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
+        with _open_first_sheet(path) as sheet:
+            what = f"the sheet {sheet.title!r}"
+            if sheet.max_row and sheet.max_column:
+                limits.check_sheet(sheet.max_row, sheet.max_column, f"{what} (by the size its file declares)")
+            sheet.reset_dimensions()  # rows as they are in the file, not padded to the declared size
+            rows, width = _sheet_extent(sheet, what)
+            if not rows:
+                raise FileFormatError("the first sheet is empty")
+            limits.check_sheet(rows, width, what)
+            columns = _stage_sheet_rows(con, sheet, width)
+    except FileFormatError:
+        raise
+    except MemoryError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise FileFormatError(f"the Excel file could not be read: {exc}") from exc
-    frame.columns = source_names([str(c) if not str(c).startswith("Unnamed:") else "" for c in frame.columns])
-    frame = frame.astype(object).where(frame.notna(), None)
-    frame.insert(0, "__line", range(2, len(frame) + 2))
-    con.register("cx_excel_frame", frame)
+        raise FileFormatError(f"the Excel file could not be read: {_reason(exc)}") from exc
+    staged = con.execute("SELECT count(*) FROM cx_stage").fetchall()[0][0]
+    return StagedFile("excel", columns, staged, 0)
+
+
+class _open_first_sheet:
+    """The workbook's first worksheet in read-only mode, the workbook closed afterwards."""
+
+    def __init__(self, path: Path):
+        import openpyxl  # deferred: only Excel files pay for it
+
+        # A file object, not the path: openpyxl refuses a path whose suffix is not .xlsx, and the
+        # format was recognised from the content (an .xlsx uploaded as export.csv is still one).
+        self.handle = open(path, "rb")
+        try:
+            self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
+        except BaseException:
+            self.handle.close()
+            raise
+
+    def __enter__(self):
+        if not self.book.worksheets:
+            raise FileFormatError("the workbook has no worksheet")
+        return self.book.worksheets[0]
+
+    def __exit__(self, *exc) -> None:
+        self.book.close()
+        self.handle.close()
+
+
+def _sheet_extent(sheet, what: str) -> tuple[int, int]:
+    """Return (rows up to the last one holding a value, columns up to the last value of any row).
+
+    Stops with FileFormatError as soon as either is over its limit, so a sheet whose rows claim
+    to be a billion apart is refused after the limit, not after a billion empty rows."""
+    most_columns, most_cells = limits.max_columns(), limits.max_sheet_cells()
+    last_row = width = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        filled = _last_value_position(row)
+        if filled:
+            last_row, width = number, max(width, filled)
+            if width > most_columns:
+                limits.check_columns(width, f"{what} (a value in column {width:,})")
+        if number * max(width, 1) > most_cells:
+            limits.check_sheet(number, max(width, 1), f"{what} (rows read so far)")
+    return last_row, width
+
+
+def _last_value_position(row) -> int:
+    for position in range(len(row), 0, -1):
+        if row[position - 1] is not None and row[position - 1] != "":
+            return position
+    return 0
+
+
+def _stage_sheet_rows(con, sheet, width: int) -> list[str]:
+    """Create `cx_stage` from the sheet's rows (the first row holding a value is the header)."""
+    import pyarrow as pa
+
+    rows = sheet.iter_rows()
+    header: list[str] | None = None
+    batch: list[list] = []
+    batch_rows = max(1, EXCEL_BATCH_CELLS // width)
+    columns: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        values = [_cell_text(cell) for cell in row[:width]]
+        if not any(v is not None for v in values):
+            continue
+        values += [None] * (width - len(values))
+        if header is None:
+            header = values
+            columns = source_names(["" if v is None else v for v in values])
+            run(con, "import/stage_excel_table", columns=Identifier(
+                ", ".join(f"{quote_ident(c)} VARCHAR" for c in columns)))
+            continue
+        batch.append([number, *values])
+        if len(batch) >= batch_rows:
+            _insert_batch(con, pa, columns, batch)
+            batch = []
+    if batch:
+        _insert_batch(con, pa, columns, batch)
+    return columns
+
+
+def _insert_batch(con, pa, columns: list[str], batch: list[list]) -> None:
+    names = ["__line", *columns]
+    arrays = [pa.array([r[0] for r in batch], pa.int64())]
+    arrays += [pa.array([r[i] for r in batch], pa.string()) for i in range(1, len(names))]
+    table = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(names))])  # positions, not names
+    con.register("cx_excel_batch", table)
     try:
-        con.execute("CREATE TEMP TABLE cx_stage AS SELECT * FROM cx_excel_frame")
+        run(con, "import/stage_excel_batch")
     finally:
-        con.unregister("cx_excel_frame")
-    return StagedFile("excel", list(frame.columns[1:]), len(frame), 0)
+        con.unregister("cx_excel_batch")
+
+
+def _cell_text(cell) -> str | None:
+    """Return a cell's value as the text a CSV export of it would hold (None when it is empty or an error)."""
+    value = cell.value
+    if value is None or getattr(cell, "data_type", None) == "e":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 12 as 12.0
+    text = str(value)
+    return text if text != "" else None
+
+
+def _reason(exc: BaseException) -> str:
+    """Return the first line of an exception's message, or its type's name when it has none."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def _stage_parquet(con, path: Path) -> StagedFile:
@@ -241,10 +381,11 @@ def _stage_parquet(con, path: Path) -> StagedFile:
     except duckdb.Error as exc:
         raise FileFormatError(f"the Parquet file could not be read: {_first_line(exc)}") from exc
     raw = [row[0] for row in described]
+    limits.check_columns(len(raw))
     columns = source_names(raw)
     select = Identifier(
         ", ".join(f"CAST({quote_ident(src)} AS VARCHAR) AS {quote_ident(dst)}" for src, dst in zip(raw, columns))
     )
     run(con, "import/stage_parquet", {"path": str(path)}, select=select)
-    rows = con.execute("SELECT count(*) FROM cx_stage").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM cx_stage").fetchall()[0][0]
     return StagedFile("parquet", columns, rows, 0)

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 # Column types the importer knows how to read from text.
 TEXT, INTEGER, REAL, BOOLEAN, TIMESTAMP, MONTH = "text", "integer", "real", "boolean", "timestamp", "month"
 
+# The longest duration read as one (about 31.7 years): anything longer is a unit or column mix-up.
+# It also keeps the metric engine's exact sums of squared milliseconds far inside HUGEINT.
+MAX_DURATION = 1e9
+
 # Columns every data table has that no file feeds: provenance and the derived contact facts.
 SYSTEM_COLUMNS = frozenset(
     {"import_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at", "prev_any_id", "next_any_id"}
@@ -54,8 +58,10 @@ TABLES: dict[str, Table] = {
                 Column("channel"),
                 Column("contact_reason"),
                 Column("resolved", BOOLEAN),
+                Column("answered", BOOLEAN),
+                Column("wait_seconds", REAL, low=0, high=MAX_DURATION),  # time to answer (or to abandon)
                 Column("transfers", INTEGER, low=0),
-                Column("handle_seconds", REAL, low=0),
+                Column("handle_seconds", REAL, low=0, high=MAX_DURATION),
                 Column("agent"),
                 Column("team"),
                 Column("self_service", BOOLEAN),

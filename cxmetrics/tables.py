@@ -15,6 +15,25 @@ REASON_COLUMNS = {
     "csat": "CSAT %",
     "csat_n": "CSAT n",
 }
+# Contact reasons' contact-centre table: reported resolution (the agent's record) beside contact FCR
+# (the customer's next contact), never one for the other. The n of each figure is in metrics JSON.
+CONTACT_CENTRE_COLUMNS = {
+    "contacts": "Contacts",
+    "resolved_rate": "Reported resolution %",
+    "fcr": "Contact FCR %",
+    "fcr_transferred": "Contact FCR, transferred %",
+    "fcr_not_transferred": "Contact FCR, not transferred %",
+    "transfer_rate": "Transferred %",
+    "aht_seconds": "Handle time (s)",
+    "asa_seconds": "Speed of answer (s)",
+    "abandon_rate": "Abandoned %",
+}
+# The n behind each contact-centre figure: a column is shown only when some row has data for it.
+_CONTACT_CENTRE_N = {"resolved_rate": "resolved_n", "fcr": "fcr_n", "fcr_transferred": "fcr_transferred_n",
+                     "fcr_not_transferred": "fcr_not_transferred_n", "transfer_rate": "transfer_n",
+                     "aht_seconds": "aht_n", "asa_seconds": "asa_n", "abandon_rate": "abandon_n"}
+# The figures that come from the log's own columns (contact FCR and contacts come from any log).
+LOG_MEASURES = ("resolved_rate", "transfer_rate", "aht_seconds", "asa_seconds", "abandon_rate")
 GAP_COLUMNS = {
     "value": "Figure",
     "n": "n",
@@ -41,6 +60,15 @@ _COUNTS = {"Contacts", "FCR judged", "NPS n", "CSAT n", "n", "Months"}
 def reason_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Return one row per value of `by` with volume, FCR, repeats, NPS and CSAT, most contacts first."""
     table = frame[[by, *REASON_COLUMNS]].rename(columns=REASON_COLUMNS)
+    return table.sort_values("Contacts", ascending=False).reset_index(drop=True)
+
+
+def contact_centre_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Return one row per value of `by` with the contact-centre measures the data has (a figure no
+    row has data for is left out, not shown as a column of blanks), most contacts first."""
+    shown = [key for key in CONTACT_CENTRE_COLUMNS
+             if key == "contacts" or (len(frame) and frame[_CONTACT_CENTRE_N[key]].fillna(0).gt(0).any())]
+    table = frame[[by, *shown]].rename(columns=CONTACT_CENTRE_COLUMNS)
     return table.sort_values("Contacts", ascending=False).reset_index(drop=True)
 
 

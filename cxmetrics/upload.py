@@ -18,6 +18,7 @@ import unicodedata
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -29,7 +30,7 @@ from .db import DatabaseBusy, Identifier, quote_ident, run, writing
 from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
 from .importer import ImportOptions, ImportRefused, ImportResult, delete_import, load_file, remembered_mapping
 from .mapping import MappingError, column_key, resolve_targets
-from .reader import stage_file
+from .isolated_read import stage_file as stage_in_child
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP, Column
 from .textfile import FileFormatError, sniff_format
 
@@ -228,7 +229,7 @@ def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = 
     """Return what staging an already stored upload finds, with the mapping to suggest for `kind`."""
     _table(kind)
     with tempfile.TemporaryDirectory(prefix="work-", dir=upload.directory) as workdir, _refusals():
-        staged = stage_file(con, upload.path, encoding or None, Path(workdir))
+        staged = _stage(upload)(con, upload.path, encoding or None, Path(workdir))
         first = run(con, "upload/staged_rows", {"limit": rows}).df()
     suggested, source, extra = suggested_mapping(con, kind, staged.columns)
     return UploadPreview(
@@ -346,7 +347,8 @@ def validate_upload(con, kind: str, upload: StoredUpload | Path, options: Import
     The dry run writes and rolls back, so it waits for this process's write slot (see db.writing);
     `on_wait` is called when it has to wait for another upload."""
     with _refusals(), writing(on_wait):
-        result = load_file(con, kind, _path_of(upload), replace(options, dry_run=True), scratch=_scratch(upload))
+        result = load_file(con, kind, _path_of(upload), replace(options, dry_run=True), scratch=_scratch(upload),
+                           stage=_stage(upload))
         if result.already_imported:
             return ValidationReport(result, _empty_rejects(), pd.DataFrame(), {})
         # load_file returned after staging and checking: the temp tables are this file's.
@@ -373,7 +375,7 @@ def commit_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOp
     with _refusals("the file could not be loaded"), writing(on_wait):
         result = load_file(
             con, kind, _path_of(upload), replace(options, dry_run=False, actor=actor), on_step=on_step,
-            scratch=_scratch(upload),
+            scratch=_scratch(upload), stage=_stage(upload),
         )
         if result.rows_loaded:  # only a load changes what the rollups sum
             rollups.ensure_fresh(con)
@@ -462,6 +464,14 @@ def _scratch(upload: StoredUpload | Path) -> Path | None:
     """Return where the importer may write work files: the upload's own directory (readable by the
     locked-down dashboard database), or the system temp directory for a plain path."""
     return upload.directory if isinstance(upload, StoredUpload) else None
+
+
+def _stage(upload: StoredUpload | Path):
+    """Return how an upload is staged: in a child process with memory and time limits (isolated_read),
+    keeping what it staged in the upload's own directory so preview, check and load read it once."""
+    if isinstance(upload, StoredUpload):
+        return partial(stage_in_child, keep_in=upload.directory)
+    return stage_in_child
 
 
 def _path_of(upload: StoredUpload | Path) -> Path:

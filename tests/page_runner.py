@@ -15,6 +15,15 @@ def db(sample_db):
     return sample_db
 
 
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    """The path of an empty database the app will open, for a test that fills it with a store of its own
+    before the first page run (an empty store gets the sample data at that run)."""
+    path = tmp_path / "own.duckdb"
+    monkeypatch.setenv("CXMETRICS_DB", str(path))
+    return path
+
+
 def open_page(page: str, query: dict | None = None) -> AppTest:
     """Return the app after one run of app.py on `page` (a views/ path), failing on any exception or error box."""
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)

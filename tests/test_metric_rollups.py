@@ -231,8 +231,8 @@ def test_censoring_edge_equals_the_base_tables(tmp_path):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_stores_equal_the_base_tables(tmp_path, seed):
-    """Random contacts (ties in time, missing customers, channels and reasons), customers with a
-    segment, and responses (some undated, some without a contact) — every request both ways."""
+    """Random contacts (ties in time, missing customers, channels and reasons, the contact-centre
+    columns each sometimes blank), customers with a segment, and responses (some undated, some without a contact) — every request both ways."""
     rng = random.Random(seed)
     base = datetime(2025, 1, 1)
     customers = [f"u{i}" for i in range(25)]
@@ -242,9 +242,14 @@ def test_random_stores_equal_the_base_tables(tmp_path, seed):
     contacts = []
     for i in range(400):
         started = rng.choice(times) if rng.random() < 0.2 else base + timedelta(seconds=rng.randrange(0, 86400 * 90))
+        # the contact-centre columns, each sometimes blank; durations with fractions of a second
         contacts.append((f"k{i}", started.isoformat(sep=" "), rng.choice(customers + [""]),
-                         rng.choice(["phone", "chat", ""]), rng.choice(["Billing", "Delivery", "Fault", ""])))
-    _write(tmp_path / "contacts.csv", "contact_id,started_at,customer_id,channel,contact_reason", contacts)
+                         rng.choice(["phone", "chat", ""]), rng.choice(["Billing", "Delivery", "Fault", ""]),
+                         rng.choice(["true", "false", ""]), rng.choice(["", 0, 7, 31.5, 120.25, 3600]),
+                         rng.choice(["", 45, 300.125, 901, 7200]), rng.choice(["yes", "no", ""]),
+                         rng.choice(["", 0, 0, 1, 3])))
+    _write(tmp_path / "contacts.csv", "contact_id,started_at,customer_id,channel,contact_reason,"
+           "answered,wait_seconds,handle_seconds,resolved,transfers", contacts)
     responses = []
     for i in range(200):
         answered = "" if rng.random() < 0.05 else (base + timedelta(seconds=rng.randrange(0, 86400 * 90))).isoformat(sep=" ")

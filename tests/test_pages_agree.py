@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cxmetrics.db import connect
 from cxmetrics.importer import ImportOptions, load_file
-from page_runner import db, open_page  # noqa: F401 (db is a fixture)
+from page_runner import empty_db as db, open_page  # noqa: F401 (db is a fixture)
 
 OUTCOMES, LOOP = "views/outcomes.py", "views/close_the_loop.py"
 

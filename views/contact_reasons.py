@@ -4,10 +4,10 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
-from cxmetrics.definitions import help_text
-from cxmetrics.narrative import contact_fcr_note
-from cxmetrics.tables import reason_table
-from ui.widgets import chart, drill_table
+from cxmetrics.definitions import DEFINITIONS, help_text
+from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
+from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
+from ui.widgets import chart, data_table, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
 
@@ -18,7 +18,8 @@ st.title("Contact reasons")
 st.caption(help_text("fcr", scope.window, scope.same_reason))
 
 by_reason = app_state.cached_metrics_frame(version, "contact_reason", scope)
-if fcr_note := contact_fcr_note(app_state.cached_metrics(version, None, scope)["overall"], scope.window):
+overall_figures = app_state.cached_metrics(version, None, scope)["overall"]
+if fcr_note := contact_fcr_note(overall_figures, scope.window):
     st.info(fcr_note)
 left, right = st.columns(2)
 with left:
@@ -33,6 +34,22 @@ with right:
 
 st.subheader("By reason: volume, resolution and what customers said")
 drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope)
+
+st.subheader("Contact-centre measures by reason")
+st.markdown(resolution_sentence(overall_figures))
+centre = contact_centre_table(by_reason, "contact_reason")
+shown = [key for key in CONTACT_CENTRE_COLUMNS if CONTACT_CENTRE_COLUMNS[key] in centre and key != "contacts"]
+if any(key in shown for key in LOG_MEASURES):
+    # The table above drills through to the same reasons' contacts; this one only reads.
+    data_table(centre, "contact_centre", hide_index=True, key="tbl_contact_centre", column_config={
+        "contact_reason": st.column_config.TextColumn("Contact reason"),
+        **{column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()}})
+    with st.expander("What these figures mean"):
+        for key in shown:
+            st.markdown(f"**{DEFINITIONS[key].label}**: {help_text(key, scope.window, scope.same_reason)}")
+note = missing_measures_note(overall_figures)
+if note:
+    st.caption(note)
 
 st.subheader("Reason × channel")
 metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",

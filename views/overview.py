@@ -6,7 +6,8 @@ from cxmetrics import app_state
 from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.narrative import driver_sentences, period_caption
-from cxmetrics.presentation import INTERVAL_FIELDS, KPI_KEYS, N_FIELD, kpi_tiles
+from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
+                                    kpi_tiles)
 from ui.access import analysts_only
 from ui.widgets import chart, kpi_tile
 
@@ -28,6 +29,18 @@ st.subheader("Where it hurts most")
 drivers = app_state.cached_drivers(version, "nps", "contact_reason", scope)
 for sentence in driver_sentences(drivers, "nps", "contact_reason"):
     st.markdown(f"- {sentence}")
+
+# Only the measures this log has columns for; none at all for a log without them. Below the
+# drivers, so the headline row and "Where it hurts most" stay on the first screen.
+centre = contact_centre_tiles(comparison["current"], scope.window, scope.same_reason)
+if centre:
+    st.subheader("Contact centre")
+    st.caption("From the contact log's own columns, same period. Reported resolution is what the agent recorded; "
+               "Contact FCR (above) is what the customer's next contact shows.")
+    # As many columns as there can be tiles, so "Reported resolution" fits its label.
+    for column, tile in zip(st.columns(len(CONTACT_CENTRE_KEYS)), centre):
+        with column:
+            kpi_tile(tile)
 
 st.subheader("Trend")
 left, right = st.columns([3, 1])

@@ -10,6 +10,9 @@
 -- D = 24 h, "previous contact at most W days before" is ceil(gap / D) <= W for a whole number W,
 -- "next contact more than W days after" is ceil(gap / D) > W, and "not censored" is
 -- floor((latest - started) / D) >= W. Gaps are exact (microseconds), so nothing is rounded away.
+-- The contact-centre counts (migration 15) follow sql/metrics/contact_counts.sql: durations in
+-- whole milliseconds, "answered" meaning answered true or unknown, the FCR split by transfers >= 1
+-- (`_xfer`) and transfers = 0 (`_direct`). Columns in the table's order (the new ones last).
 INSERT INTO contact_rollup
 WITH latest AS (
     SELECT max(started_at) AS last_started FROM contacts
@@ -24,10 +27,27 @@ WITH latest AS (
         ceil((epoch_us(c.started_at) - epoch_us(c.prev_same_at)) / 86400000000.0) AS prev_gap_same,
         ceil((epoch_us(c.next_any_at) - epoch_us(c.started_at)) / 86400000000.0) AS next_gap_any,
         ceil((epoch_us(c.next_same_at) - epoch_us(c.started_at)) / 86400000000.0) AS next_gap_same,
-        floor((epoch_us(l.last_started) - epoch_us(c.started_at)) / 86400000000.0) AS age_days
+        floor((epoch_us(l.last_started) - epoch_us(c.started_at)) / 86400000000.0) AS age_days,
+        c.answered,
+        c.answered IS NOT FALSE AS taken,
+        CAST(round(c.wait_seconds * 1000) AS HUGEINT) AS wait_ms,
+        CAST(round(c.handle_seconds * 1000) AS HUGEINT) AS handle_ms,
+        c.resolved,
+        c.transfers,
+        c.transfers >= 1 AS xfer,
+        c.transfers = 0 AS direct
     FROM contacts AS c
     CROSS JOIN latest AS l
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+), flags AS (
+    SELECT *,
+        linked AND age_days >= 7 AS judged7,
+        linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE) AS res_any7,
+        linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE) AS res_same7,
+        linked AND age_days >= 30 AS judged30,
+        linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE) AS res_any30,
+        linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE) AS res_same30
+    FROM gaps
 )
 SELECT
     day,
@@ -39,13 +59,37 @@ SELECT
     count(*) FILTER (WHERE linked) AS linked,
     count(*) FILTER (WHERE linked AND prev_gap_any <= 7) AS repeats_any_w7,
     count(*) FILTER (WHERE linked AND prev_gap_same <= 7) AS repeats_same_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7) AS judged_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7 AND coalesce(next_gap_any > 7, TRUE)) AS resolved_any_w7,
-    count(*) FILTER (WHERE linked AND age_days >= 7 AND coalesce(next_gap_same > 7, TRUE)) AS resolved_same_w7,
+    count(*) FILTER (WHERE judged7) AS judged_w7,
+    count(*) FILTER (WHERE res_any7) AS resolved_any_w7,
+    count(*) FILTER (WHERE res_same7) AS resolved_same_w7,
     count(*) FILTER (WHERE linked AND prev_gap_any <= 30) AS repeats_any_w30,
     count(*) FILTER (WHERE linked AND prev_gap_same <= 30) AS repeats_same_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30) AS judged_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30 AND coalesce(next_gap_any > 30, TRUE)) AS resolved_any_w30,
-    count(*) FILTER (WHERE linked AND age_days >= 30 AND coalesce(next_gap_same > 30, TRUE)) AS resolved_same_w30
-FROM gaps
+    count(*) FILTER (WHERE judged30) AS judged_w30,
+    count(*) FILTER (WHERE res_any30) AS resolved_any_w30,
+    count(*) FILTER (WHERE res_same30) AS resolved_same_w30,
+    count(answered) AS answered_known,
+    count(*) FILTER (WHERE NOT answered) AS abandoned,
+    count(wait_ms) FILTER (WHERE taken) AS wait_n,
+    coalesce(sum(wait_ms) FILTER (WHERE taken), 0) AS wait_ms,
+    coalesce(sum(wait_ms * wait_ms) FILTER (WHERE taken), 0) AS wait_ms_sq,
+    count(handle_ms) FILTER (WHERE taken) AS handle_n,
+    coalesce(sum(handle_ms) FILTER (WHERE taken), 0) AS handle_ms,
+    coalesce(sum(handle_ms * handle_ms) FILTER (WHERE taken), 0) AS handle_ms_sq,
+    count(resolved) FILTER (WHERE taken) AS resolved_known,
+    count(*) FILTER (WHERE taken AND resolved) AS resolved_yes,
+    count(transfers) AS transfers_known,
+    count(*) FILTER (WHERE xfer) AS transferred,
+    count(*) FILTER (WHERE xfer AND judged7) AS judged_xfer_w7,
+    count(*) FILTER (WHERE xfer AND res_any7) AS resolved_any_xfer_w7,
+    count(*) FILTER (WHERE xfer AND res_same7) AS resolved_same_xfer_w7,
+    count(*) FILTER (WHERE direct AND judged7) AS judged_direct_w7,
+    count(*) FILTER (WHERE direct AND res_any7) AS resolved_any_direct_w7,
+    count(*) FILTER (WHERE direct AND res_same7) AS resolved_same_direct_w7,
+    count(*) FILTER (WHERE xfer AND judged30) AS judged_xfer_w30,
+    count(*) FILTER (WHERE xfer AND res_any30) AS resolved_any_xfer_w30,
+    count(*) FILTER (WHERE xfer AND res_same30) AS resolved_same_xfer_w30,
+    count(*) FILTER (WHERE direct AND judged30) AS judged_direct_w30,
+    count(*) FILTER (WHERE direct AND res_any30) AS resolved_any_direct_w30,
+    count(*) FILTER (WHERE direct AND res_same30) AS resolved_same_direct_w30
+FROM flags
 GROUP BY day, channel, contact_reason, seg_value

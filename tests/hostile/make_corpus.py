@@ -238,8 +238,14 @@ def _quoted(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-GENERATED = ("huge_field.csv", "wide_2000_columns.csv", "row_over_line_limit.csv", "nul_past_the_sniffed_head.csv")
+GENERATED = ("huge_field.csv", "wide_1000_columns.csv", "wide_2000_columns.csv", "row_over_line_limit.csv",
+             "nul_past_the_sniffed_head.csv")
 NUL_LINE = 150_001  # far past the 64 KB the format sniffer reads
+# Files that are small on disk and huge once read (issue 19): before the limits, each took the
+# importer to gigabytes or past ten minutes, so tests read them only in a process whose memory
+# is capped (tests/test_read_limits.py), never in the test process itself.
+LIMIT_CASES = ("far_cell.xlsx", "lying_dimension.xlsx", "no_dimension_far_row.xlsx",
+               "wide_5000_columns.csv", "wide_100000_columns.csv")
 
 
 def generated_cases(directory: Path) -> list[dict]:
@@ -247,8 +253,6 @@ def generated_cases(directory: Path) -> list[dict]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     huge = "x" * (1 << 20)
-    wide_header = "customer_id," + ",".join(f"attribute_{i}" for i in range(1, 2000))
-    wide_rows = [f"w{r}," + ",".join(str((r * i) % 10) for i in range(1, 2000)) for r in range(1, 4)]
     over = "y" * (9 << 20)
     nul_rows = _good_contacts(NUL_LINE + 10, prefix="n")  # row i is on line i + 2
     nul_rows[NUL_LINE - 2] = nul_rows[NUL_LINE - 2].replace("phone", "ph\x00one")
@@ -256,13 +260,74 @@ def generated_cases(directory: Path) -> list[dict]:
         _case("huge_field.csv", "responses",
               (RESPONSES_HEADER + f"\nh1,2024-03-01,cu1,9,5,2,{huge}\nh2,2024-03-01,cu1,9,5,2,\"{huge}\"\n"
                "h3,2024-03-01,cu1,9,5,2,short\n").encode(), "loaded", 3, 3),
-        _case("wide_2000_columns.csv", "customers", ("\n".join([wide_header, *wide_rows]) + "\n").encode(),
-              "loaded", 3, 3),
+        _case("wide_1000_columns.csv", "customers", wide_csv(1000, 3), "loaded", 3, 3,
+              about="as wide as the column limit allows: loads"),
+        _case("wide_2000_columns.csv", "customers", wide_csv(2000, 3), "refused", 3,
+              reason="has 2,000 columns, more than the limit of 1,000 columns (set CXMETRICS_MAX_COLUMNS"),
         _case("row_over_line_limit.csv", "responses",
               (RESPONSES_HEADER + f"\nv1,2024-03-01,cu1,9,5,2,ok\nv2,2024-03-01,cu1,9,5,2,{over}\n"
                "v3,2024-03-01,cu1,9,5,2,ok\n").encode(), "loaded", 3, 2, reason="longer than the largest row"),
         _case("nul_past_the_sniffed_head.csv", "contacts", _contacts(nul_rows).encode(), "refused", reason=f"NUL byte on line {NUL_LINE:,}",
               about="refused like a NUL on line 2: it used to load silently"),
+    ]
+    for case in made:
+        (directory / case["name"]).write_bytes(case.pop("data"))
+    return made
+
+
+def wide_csv(columns: int, rows: int) -> bytes:
+    """Return a customers CSV with `columns` columns (customer_id, then attribute_N) and `rows` rows."""
+    header = "customer_id," + ",".join(f"attribute_{i}" for i in range(1, columns))
+    lines = [f"w{r}," + ",".join(str((r * i) % 10) for i in range(1, columns)) for r in range(1, rows + 1)]
+    return ("\n".join([header, *lines]) + "\n").encode()
+
+
+def xlsx(cells: dict[str, str], dimension: str | None = "keep") -> bytes:
+    """Return a workbook whose first sheet holds `cells` (coordinate -> value), its `<dimension>`
+    element kept as openpyxl writes it, replaced by `dimension`, or removed (None)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for coordinate, value in cells.items():
+        book.active[coordinate] = value
+    written = io.BytesIO()
+    book.save(written)
+    if dimension == "keep":
+        return written.getvalue()
+    element = b"" if dimension is None else f'<dimension ref="{dimension}"/>'.encode()
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(written.getvalue())) as source, \
+            zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, found = re.subn(rb"<dimension ref=\"[^\"]*\"\s*/>", element, data)
+                assert found == 1, "openpyxl wrote no <dimension> element"
+            target.writestr(item, data)
+    return rewritten.getvalue()
+
+
+def limit_cases(directory: Path) -> list[dict]:
+    """Return the cases of LIMIT_CASES after writing their files into `directory` (built at test time)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    base = {"A1": "customer_id", "B1": "tier", "A2": "c1", "B2": "gold"}
+    made = [
+        _case("far_cell.xlsx", "customers", xlsx({**base, "XFD1048576": "x"}), "refused", 1,
+              reason="by the size its file declares) has 16,384 columns, more than the limit of 1,000 columns",
+              about="a few KB; one cell at XFD1048576: took the importer to 23.7 GB"),
+        _case("lying_dimension.xlsx", "customers", xlsx({**base, "CUL3": "far"}, "A1:B2"), "refused", 2,
+              reason="(a value in column 2,586) has 2,586 columns, more than the limit of 1,000 columns",
+              about="declares A1:B2 but holds a value in column CUL"),
+        _case("no_dimension_far_row.xlsx", "customers", xlsx({**base, "T1048576": "far"}, None), "refused", 2,
+              reason="more than the limit of 10,000,000 cells (set CXMETRICS_MAX_SHEET_CELLS",
+              about="no <dimension>; rows run to 1,048,576 and columns to T: 21 M cells"),
+        _case("wide_5000_columns.csv", "customers", wide_csv(5000, 3), "refused", 3,
+              reason="has 5,000 columns, more than the limit of 1,000 columns (set CXMETRICS_MAX_COLUMNS",
+              about="3 rows: needed 7.6 GB and ended in Out of Memory"),
+        _case("wide_100000_columns.csv", "customers", wide_csv(100_000, 3), "refused", 3,
+              reason="has 100,000 columns, more than the limit of 1,000 columns (set CXMETRICS_MAX_COLUMNS",
+              about="3 rows: ran past 600 s"),
     ]
     for case in made:
         (directory / case["name"]).write_bytes(case.pop("data"))
