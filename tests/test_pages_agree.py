@@ -13,9 +13,8 @@ OUTCOMES, LOOP = "views/outcomes.py", "views/close_the_loop.py"
 
 
 def _fill(db_path, tmp_path, files: dict[str, str]) -> None:
-    # The user's workspace beside the sample (CXMETRICS_DB): a store of the test's own, which the app
-    # opens once it holds data.
-    con = connect(db_path.parent / "cx.duckdb")
+    # The user's workspace (CXMETRICS_DB): a store of the test's own, which the app opens once it holds data.
+    con = connect(db_path)
     try:
         for kind, text in files.items():
             path = tmp_path / f"{kind}.csv"
