@@ -24,5 +24,5 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-clean-db:
-	rm -f data/cx.duckdb data/cx.duckdb.wal
+clean-db:  # your workspace and the sample's: the next start fills the sample again
+	rm -f data/cx.duckdb data/cx.duckdb.wal data/sample.duckdb data/sample.duckdb.wal

@@ -8,7 +8,9 @@ from cxmetrics.access import pages_folder_problem
 from ui.access import require_loopback_while_sign_in_is_off, require_sign_in
 from ui.filters import sidebar_filters
 from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, opened_by_url
+from ui.period import period_line
 from ui.privacy import privacy_toggle
+from ui.workspaces import sample_banner, workspace_sidebar
 
 st.set_page_config(page_title="cxmetrics", page_icon="📈", layout="wide")
 if pages_problem := pages_folder_problem(Path(__file__).parent):  # docs/reliability.md, "Enforcement"
@@ -37,7 +39,11 @@ navigation = st.navigation(
     # The huddle's own URL opens a bare shared screen: no navigation to draw.
     position="hidden" if opened_by_url() else "sidebar",
 )
+if navigation.title != HUDDLE_TITLE:
+    workspace_sidebar()
+    sample_banner(on_data_page=navigation.title == "Data")
 if navigation.title not in ("Data", HUDDLE_TITLE):  # the huddle takes its filters from the URL only
     sidebar_filters()
+    period_line(navigation.title)  # the days every figure of the page covers
     privacy_toggle()
 navigation.run()

@@ -17,9 +17,9 @@ import dataclasses
 
 import streamlit as st
 
-from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload
-from .db import DatabaseBusy, UnknownColumn, connect, db_path, lock_down, run, writing
-from .dimensions import available_dimensions, dimension_values, resolve_dimension
+from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload, workspaces
+from .db import DatabaseBusy, UnknownColumn, connect, lock_down, run, writing
+from .dimensions import Filters, available_dimensions, dimension_values, resolve_dimension
 from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
 from .targets import get_targets, set_target
@@ -28,14 +28,20 @@ from .url_state import Scope, date_notices, query_from_scope, scope_from_query
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
 URL_NOTICES_KEY = "cx_url_notices"
-PAGE_PARAMS = ("customer",)  # query parameters pages own, kept beside the shared scope
+WORKSPACE_KEY = "cx_workspace"
+WORKSPACE_PARAM = "ws"  # ?ws=cx: the workspace a link shows, by name only (never a path)
+WORKSPACE_NOTICE = "cx_workspace_notice"
+# Query parameters kept beside the shared scope: a page's own (the customer a Customer story link
+# opens) and the workspace.
+PAGE_PARAMS = ("customer", WORKSPACE_PARAM)
 BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
 
 
 def _open_store(path: str):
     con = connect(path, wait=0)
     try:
-        bootstrap.ensure_data(con)
+        # Only the sample workspace is ever filled with the sample data: a user's workspace starts empty.
+        bootstrap.ensure_data(con, with_sample=path == str(workspaces.sample_workspace().path))
         lock_down(con, [upload.upload_root()])
     except BaseException:
         con.close()
@@ -46,9 +52,87 @@ def _open_store(path: str):
 _connection = HeldConnection(_open_store)
 
 
-def cursor():
-    """Return a cursor on the shared connection, held until this script run ends (a cursor per call:
-    DuckDB cursors are not shared across threads).
+# --- workspaces ----------------------------------------------------------------------------------
+
+
+def workspace() -> workspaces.Workspace:
+    """Return this session's workspace: the one chosen (switcher, a load, or `?ws=` on the first run),
+    else the default (the user's once it holds data, else the sample, made on first use).
+
+    A name from the URL or the session is only used when it is one of the workspaces present; an
+    unknown or hostile one (or one removed since) opens the default, with a notice."""
+    if WORKSPACE_KEY not in st.session_state:
+        st.session_state[WORKSPACE_KEY] = st.query_params.get(WORKSPACE_PARAM)
+    name = st.session_state[WORKSPACE_KEY]
+    if name is not None:
+        try:
+            return workspaces.resolve(name)
+        except workspaces.UnknownWorkspace:
+            shown = name if workspaces.is_name(name) else "(not a workspace name)"
+            st.session_state[WORKSPACE_NOTICE] = f"There is no workspace called {shown}: showing the default one."
+    chosen = workspaces.default(user_has_data())
+    st.session_state[WORKSPACE_KEY] = chosen.name
+    return chosen
+
+
+def user_has_data() -> bool:
+    """Return True when the user's own workspace exists and holds an import."""
+    user = workspaces.user_workspace()
+    return user.path.is_file() and not bootstrap.is_empty(cursor(user))
+
+
+def switch_workspace(name: str) -> workspaces.Workspace:
+    """Make the workspace called `name` (one of those present) this session's, with the filters that
+    belonged to the old one's data (dates, channels, reasons, segment) back at their defaults."""
+    chosen = workspaces.resolve(name)
+    st.session_state[WORKSPACE_KEY] = chosen.name
+    if SCOPE_KEY in st.session_state:
+        st.session_state[SCOPE_KEY] = dataclasses.replace(st.session_state[SCOPE_KEY], filters=Filters())
+    for key in [k for k in st.session_state if str(k).startswith("flt_")]:
+        del st.session_state[key]  # the sidebar's widgets start again from the new workspace's data
+    set_scope(chosen_scope())
+    return chosen
+
+
+def workspace_notice() -> str | None:
+    """Return (once) why the workspace a link named was not opened."""
+    return st.session_state.pop(WORKSPACE_NOTICE, None)
+
+
+def load_workspace() -> workspaces.Workspace:
+    """Return where a file loaded now goes: the session's workspace, or the user's own one when the
+    session is looking at the sample (the sample never takes a user's rows)."""
+    current = workspace()
+    return workspaces.user_workspace() if current.is_sample else current
+
+
+def after_load(target: workspaces.Workspace) -> bool:
+    """Switch this session to the workspace a file was just loaded into (the Data page, after a load);
+    return True when it was another workspace."""
+    if workspace() == target:
+        return False
+    switch_workspace(target.name)
+    return True
+
+
+def remove_sample() -> None:
+    """Remove the sample workspace (PermissionError unless an analyst is signed in; UnknownWorkspace when
+    there is no sample, or no workspace of the user's to show instead)."""
+    analyst_name()
+    if not user_has_data():
+        raise workspaces.UnknownWorkspace("load a file of your own first: the sample is all there is to show")
+    sample = workspaces.resolve(workspaces.SAMPLE)
+    with writing():
+        _connection.clear(str(sample.path))
+        workspaces.remove(sample)
+    data_changed()
+    if st.session_state.get(WORKSPACE_KEY) == sample.name:
+        switch_workspace(workspaces.default(True).name)
+
+
+def cursor(chosen: workspaces.Workspace | None = None):
+    """Return a cursor on the shared connection to this session's workspace (or `chosen`), held until this
+    script run ends (a cursor per call: DuckDB cursors are not shared across threads).
 
     While another program writes to the database, show that the page is waiting; after
     BUSY_WAIT_SECONDS, say so and stop the run."""
@@ -64,7 +148,7 @@ def cursor():
         )
 
     try:
-        return _connection.cursor(str(db_path()), BUSY_WAIT_SECONDS, waiting)
+        return _connection.cursor(str((chosen or workspace()).path), BUSY_WAIT_SECONDS, waiting)
     except DatabaseBusy as busy:
         who = f" ({busy.holder})" if busy.holder else ""
         st.error(
@@ -77,12 +161,14 @@ def cursor():
             notice[0].empty()
 
 
-def data_version() -> str:
-    """Return a token that changes whenever an import lands or is deleted (and differs between databases)."""
+def data_version(chosen: workspaces.Workspace | None = None) -> str:
+    """Return a token that changes whenever an import lands or is deleted, and differs between
+    workspaces: every cached result is keyed by it, so two workspaces never share one."""
     # Through run(): every page run of every session asks this, and beside fifty sessions' scans it
     # once ran out of memory; run() tries such a query again alone.
-    row = run(cursor(), "import/data_version").fetchall()[0]
-    return f"{db_path()}:{row[0]}-{row[1]}"
+    target = chosen or workspace()
+    row = run(cursor(target), "import/data_version").fetchall()[0]
+    return f"{target.path}:{row[0]}-{row[1]}"
 
 
 def data_changed() -> None:
@@ -94,7 +180,32 @@ def data_changed() -> None:
 
 
 def scope() -> Scope:
-    """Return the scope of this session: from the URL on first run, then as the filters set it."""
+    """Return the scope every figure uses: the session's, with its dates made the shown period (the
+    last 28 days of this workspace's data unless dates were chosen), so every page covers the same days."""
+    chosen = chosen_scope()
+    period = shown_period()
+    return dataclasses.replace(chosen, filters=dataclasses.replace(
+        chosen.filters, date_from=period.date_from, date_to=period.date_to))
+
+
+def all_dates(of: Scope) -> Scope:
+    """Return `of` without dates: for the figures a page shows over all time (and says so)."""
+    return dataclasses.replace(of, filters=dataclasses.replace(of.filters, date_from=None, date_to=None))
+
+
+def shown_period() -> periods.ShownPeriod:
+    """Return the period every figure covers, and where this workspace's data lies."""
+    return periods.shown_period(chosen_scope().filters, cached_data_span(data_version()))
+
+
+def period_holds_data(period: periods.ShownPeriod) -> bool:
+    """Return True when a contact or a response falls in `period`."""
+    return cached_period_holds_data(data_version(), period.date_from, period.date_to)
+
+
+def chosen_scope() -> Scope:
+    """Return the scope of this session as chosen: from the URL on first run, then as the filters set it
+    (dates None: none chosen)."""
     if SCOPE_KEY not in st.session_state:
         params = st.query_params.to_dict() | _lists(st.query_params)
         st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params))
@@ -102,9 +213,22 @@ def scope() -> Scope:
     return st.session_state[SCOPE_KEY]
 
 
+def reset_period() -> None:
+    """Forget the chosen dates: every page goes back to the last 28 days of this workspace's data."""
+    chosen = chosen_scope()
+    set_scope(dataclasses.replace(chosen, filters=dataclasses.replace(chosen.filters, date_from=None, date_to=None)))
+
+
+def go_to_period(date_from, date_to) -> None:
+    """Choose the dates `date_from`–`date_to` (a "go to where the data is" button)."""
+    chosen = chosen_scope()
+    set_scope(dataclasses.replace(chosen, filters=dataclasses.replace(chosen.filters, date_from=date_from,
+                                                                      date_to=date_to)))
+
+
 def url_notices() -> tuple[str, ...]:
-    """Return, once, what `scope()` changed in the link it opened with (dates moved into range)."""
-    scope()
+    """Return, once, what `chosen_scope()` changed in the link it opened with (dates moved into range)."""
+    chosen_scope()
     return st.session_state.pop(URL_NOTICES_KEY, ())
 
 
@@ -125,6 +249,7 @@ def set_scope(new: Scope) -> None:
     st.session_state[SCOPE_KEY] = new
     # A page's own parameters (the customer a Customer story link opens) are not the scope's to drop.
     wanted = query_from_scope(new) | {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    wanted[WORKSPACE_PARAM] = workspace().name  # a copied link opens the same workspace
     if (st.query_params.to_dict() | _lists(st.query_params)) != wanted:
         st.query_params.from_dict(wanted)
 
@@ -134,6 +259,16 @@ def _lists(params) -> dict:
 
 
 # --- cached reads ------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_data_span(version: str):
+    return periods.data_span(cursor())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_period_holds_data(version: str, date_from, date_to) -> bool:
+    return periods.holds_data(cursor(), periods.ShownPeriod(date_from, date_to, True, None, None))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -365,7 +500,7 @@ def voice_version() -> str:
     comments, dictionary = run(con, "voice/facts_token").fetchall()[0]
     with writing():
         themes.ensure_facts(con)
-    return f"{db_path()}:{comments}|{dictionary}"
+    return f"{workspace().path}:{comments}|{dictionary}"
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

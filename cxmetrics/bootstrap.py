@@ -1,4 +1,4 @@
-"""Filling an empty store with the bundled sample data, so a first launch shows a working dashboard."""
+"""Filling the empty sample workspace with the bundled sample data, so a first launch shows a working dashboard."""
 
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ def load_sample(con, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
     return results
 
 
-def ensure_data(con) -> list[ImportResult]:
-    """Return what was loaded: the sample data when the database is empty, else nothing; either
-    way, leave the rollups built for the data there is (a store from an older version has none)."""
-    loaded = load_sample(con) if is_empty(con) else []
+def ensure_data(con, with_sample: bool = True) -> list[ImportResult]:
+    """Return what was loaded: the sample data when the database is empty (and `with_sample`: only the
+    sample workspace gets it), else nothing; either way, leave the rollups built for the data there is
+    (a store from an older version has none)."""
+    loaded = load_sample(con) if with_sample and is_empty(con) else []
     rollups.ensure_fresh(con)
     return loaded

@@ -23,15 +23,17 @@ RETRY_SECONDS = 0.25
 
 
 class HeldConnection:
-    """One connection per process to the current database, held by the threads that use it."""
+    """One connection per process to each database file in use, held by the threads that use it.
+
+    Sessions may look at different workspaces (files) at once: each file has its own connection,
+    holders and release, so a session switching workspace never closes another session's file."""
 
     def __init__(self, open_store: Callable[[str], duckdb.DuckDBPyConnection]):
         # open_store(path) opens, prepares and returns a connection, or raises DatabaseBusy at once.
         self._open_store = open_store
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._path: str | None = None
-        self._holders: set[threading.Thread] = set()
+        self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._holders: dict[str, set[threading.Thread]] = {}
         self._reaper: threading.Thread | None = None
 
     def cursor(self, path: str, wait: float, on_wait: Callable[[DatabaseBusy], None] | None = None):
@@ -52,41 +54,45 @@ class HeldConnection:
                     told = True
             time.sleep(RETRY_SECONDS)
 
-    def is_open(self) -> bool:
-        """Return True while the connection (and so the database file's lock) is held."""
+    def is_open(self, path: str | None = None) -> bool:
+        """Return True while a connection (to `path`, or to any file) and so its file's lock is held."""
         with self._lock:
-            return self._con is not None
+            return bool(self._cons) if path is None else path in self._cons
 
-    def clear(self) -> None:
-        """Close the connection now, whoever holds it (tests; switching databases)."""
+    def clear(self, path: str | None = None) -> None:
+        """Close the connection to `path` (every connection without one) now, whoever holds it
+        (tests; removing a workspace)."""
         with self._lock:
-            self._close()
+            for held in [path] if path is not None else list(self._cons):
+                self._close(held)
 
     def _cursor_now(self, path: str):
         with self._lock:
-            if self._con is not None and self._path != path:
-                self._close()
-            if self._con is None:
-                self._con = self._open_store(path)
-                self._path = path
-            self._holders.add(threading.current_thread())
+            if path not in self._cons:
+                self._cons[path] = self._open_store(path)
+                self._holders[path] = set()
+            self._holders[path].add(threading.current_thread())
             if self._reaper is None:
                 self._reaper = threading.Thread(target=self._reap, name="cxmetrics-connection-reaper", daemon=True)
                 self._reaper.start()
-            return self._con.cursor()
+            return self._cons[path].cursor()
 
     def _reap(self) -> None:
         while True:
             time.sleep(REAP_SECONDS)
             with self._lock:
-                self._holders = {t for t in self._holders if t.is_alive()}
-                if not self._holders or self._con is None:
-                    self._close()
+                for path in list(self._cons):
+                    alive = {t for t in self._holders.get(path, ()) if t.is_alive()}
+                    if alive:
+                        self._holders[path] = alive
+                    else:
+                        self._close(path)
+                if not self._cons:
                     self._reaper = None
                     return
 
-    def _close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        self._con, self._path = None, None
-        self._holders.clear()
+    def _close(self, path: str) -> None:
+        con = self._cons.pop(path, None)
+        self._holders.pop(path, None)
+        if con is not None:
+            con.close()

@@ -80,3 +80,72 @@ def compare_periods(
     changes["contacts"] = {"value": float(now_row["contacts"] - before_row["contacts"]), "low": None, "high": None,
                            "significant": False}
     return {"periods": periods, "current": figures(now_row), "previous": figures(before_row), "changes": changes}
+
+
+# --- the one period every page shows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownPeriod:
+    """The days every figure of the dashboard covers, and where the workspace's data lies.
+
+    `chosen` is False when no dates were picked: the period is then the last DEFAULT_DAYS days of
+    this workspace's own data (not of today's date)."""
+
+    date_from: date | None
+    date_to: date | None
+    chosen: bool
+    first_day: date | None  # the workspace's first and last day with a contact or a response
+    last_day: date | None
+
+
+def data_span(con) -> tuple[date | None, date | None]:
+    """Return the first and the last day with a contact or a response (None, None in an empty store)."""
+    first, last = run(con, "metrics/data_span").fetchall()[0]
+    return first, last
+
+
+def shown_period(filters: Filters, span: tuple[date | None, date | None], days: int = DEFAULT_DAYS) -> ShownPeriod:
+    """Return the period to show for the filter's dates: both chosen, as chosen; otherwise as the
+    Overview's tiles have always read it (periods_for): the last `days` days of data, up to the
+    chosen end if any."""
+    first, last = span
+    chosen = filters.date_from is not None or filters.date_to is not None
+    if filters.date_from and filters.date_to:
+        return ShownPeriod(filters.date_from, filters.date_to, True, first, last)
+    end = filters.date_to or last
+    if end is None:
+        return ShownPeriod(filters.date_from, None, chosen, first, last)
+    start = end - timedelta(days=days - 1)
+    if filters.date_from:
+        start = max(filters.date_from, start)
+        end = max(end, start)  # a start after the data: that one day, and the page says where the data is
+    return ShownPeriod(start, end, chosen, first, last)
+
+
+def holds_data(con, period: ShownPeriod) -> bool:
+    """Return True when a contact or a response falls in the period (always False without data)."""
+    if period.date_from is None or period.date_to is None:
+        return False
+    contacts, responses = run(con, "metrics/period_rows",
+                              {"date_from": period.date_from, "date_to": period.date_to}).fetchall()[0]
+    return bool(contacts or responses)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def span_text(first: date, last: date) -> str:
+    """Return '1 Mar – 28 Mar 2025', the year said once when both days share it."""
+    if first.year == last.year:
+        return f"{first.day} {first:%b} – {_day(last)}"
+    return f"{_day(first)} – {_day(last)}"
+
+
+def period_sentence(period: ShownPeriod, days: int = DEFAULT_DAYS) -> str:
+    """Return what every figure covers, e.g. '1 Mar – 28 Mar 2025 (last 28 days of this workspace's data)'."""
+    if period.date_from is None or period.date_to is None:
+        return "No data in this workspace yet: load a file on the Data page."
+    why = "dates chosen in the sidebar" if period.chosen else f"last {days} days of this workspace's data"
+    return f"{span_text(period.date_from, period.date_to)} ({why})"

@@ -85,7 +85,7 @@ def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None)
 
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory) -> Path:
-    """A database holding what a first launch leaves (the sample data, rollups built), made once
+    """The sample workspace as a first launch leaves it (the sample data, rollups built), made once
     per run: loading the sample costs seconds, copying the file milliseconds."""
     from cxmetrics import bootstrap
 
@@ -101,10 +101,12 @@ def sample_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def sample_db(sample_template, tmp_path, monkeypatch) -> Path:
-    """The path of this test's own copy of the first-launch store, named by CXMETRICS_DB as the app reads it."""
-    path = tmp_path / "pages.duckdb"
+    """The path of this test's own copy of the first-launch store: the sample workspace
+    (`<tmp>/sample.duckdb`) beside the user's workspace named by CXMETRICS_DB (`<tmp>/cx.duckdb`,
+    not yet there), as a fresh clone has them; the app opens the sample."""
+    path = tmp_path / "sample.duckdb"
     shutil.copyfile(sample_template, path)
-    monkeypatch.setenv("CXMETRICS_DB", str(path))
+    monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "cx.duckdb"))
     return path
 
 

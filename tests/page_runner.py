@@ -36,6 +36,15 @@ def open_page(page: str, query: dict | None = None) -> AppTest:
     return at
 
 
+def shown_filters(con):
+    """Return the filters of the period every page covers without chosen dates (the last 28 days of data)."""
+    from cxmetrics.dimensions import Filters
+    from cxmetrics.periods import data_span, shown_period
+
+    period = shown_period(Filters(), data_span(con))
+    return Filters(period.date_from, period.date_to)
+
+
 def on_database(db, work):
     """Return `work(con)` run on the page's database, outside (and after closing) the app's cached connection."""
     from cxmetrics import app_state

@@ -312,7 +312,7 @@ def test_the_page_opens_on_its_first_panel_with_the_engine_figures(db):
     assert f">{win['headline']}<" in markup
     # no sidebar: no filters, no navigation widgets; only the rotation index and scope are kept
     assert len(at.sidebar.children) == 0
-    assert set(at.session_state.keys()) <= {ROTATION_KEY, "cx_scope"}
+    assert set(at.session_state.keys()) <= {ROTATION_KEY, "cx_scope", "cx_workspace"}
     assert at.session_state[ROTATION_KEY] == 1
 
 

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
-from cxmetrics.periods import compare_periods
+from cxmetrics.periods import compare_periods, data_span, shown_period
 from cxmetrics.presentation import format_value
 from cxmetrics.segments import segment_gaps
 from page_runner import db, open_page  # noqa: F401 (db is a fixture)
@@ -80,7 +80,8 @@ def test_segments_page_shows_the_engine_gaps(db):
 
     app_state._connection.clear()
     con = connect(db)
-    expected = segment_gaps(con, "nps", "tier")
+    period = shown_period(Filters(), data_span(con))  # every page covers the Overview's period
+    expected = segment_gaps(con, "nps", "tier", Filters(period.date_from, period.date_to))
     con.close()
     assert list(shown["tier"]) == list(expected["tier"])
     assert list(shown["Gap"].round(6)) == list(expected["gap"].round(6))

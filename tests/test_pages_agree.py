@@ -13,6 +13,7 @@ OUTCOMES, LOOP = "views/outcomes.py", "views/close_the_loop.py"
 
 
 def _fill(db_path, tmp_path, files: dict[str, str]) -> None:
+    # The user's workspace (CXMETRICS_DB): a store of the test's own, which the app opens once it holds data.
     con = connect(db_path)
     try:
         for kind, text in files.items():
@@ -33,7 +34,7 @@ def test_outcomes_page_reconciles_the_groups_and_says_no_revenue_was_loaded(db, 
         "outcomes": "customer_id,month,churned\na,2024-02,false\nb,2024-02,true\nc,2024-01,true\nd,2024-01,false\n",
         "responses": "response_id,customer_id,responded_at,nps\nr1,a,2024-01-05,10\nr2,b,2024-01-05,2\n",
     })
-    at = open_page(OUTCOMES)
+    at = open_page(OUTCOMES, {"from": "2024-01-01", "to": "2024-02-29"})  # both outcome months
     text = _texts(at)
     assert "4 customers with outcomes; churn rate 50.0 % (any month); no revenue loaded." in text
     assert ("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer; the overall churn "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_customer_id
 from cxmetrics.segments import driver_impact
 from cxmetrics.voice import CommentQuery, search_terms
-from page_runner import db, on_database, open_page  # noqa: F401 (db is a fixture)
+from page_runner import db, on_database, open_page, shown_filters  # noqa: F401 (db is a fixture)
 
 Z = 1.959963984540054
 
@@ -254,9 +255,9 @@ def test_the_page_shows_the_engine_figures(db):
     at = open_page(VOICE)
     assert not at.error, [e.body for e in at.error]
     assert at.title[0].value == "Voice of the customer"
-    total = on_database(db, lambda con: int(voice.comments(con).iloc[0]["matching"]))
+    total = on_database(db, lambda con: int(voice.comments(con, shown_filters(con)).iloc[0]["matching"]))
     assert matching_line(at).startswith(f"**{total:,}** comments match")
-    drivers = on_database(db, lambda con: voice.theme_drivers(con, "nps"))
+    drivers = on_database(db, lambda con: voice.theme_drivers(con, "nps", shown_filters(con)))
     assert at.markdown[0].value == "- " + voice.driver_sentences(drivers, "nps")[0]
 
 
@@ -264,7 +265,7 @@ def test_searching_narrows_the_comments(db):
     at = open_page(VOICE)
     at.text_input(key="voc_search").input('"call back"').run()
     assert not at.exception
-    expected = on_database(db, lambda con: voice.comments(con, Filters(), CommentQuery(search='"call back"')))
+    expected = on_database(db, lambda con: voice.comments(con, shown_filters(con), CommentQuery(search='"call back"')))
     assert matching_line(at).startswith(f"**{len(expected):,}** comments match")
     assert list(comments_table(at)["comment"]) == list(expected["comment"])
     assert all("call back" in c.lower() for c in comments_table(at)["comment"])
@@ -272,7 +273,8 @@ def test_searching_narrows_the_comments(db):
 
 def test_the_shared_filters_apply(db):
     at = open_page(VOICE, {"channel": "phone"})
-    phone = on_database(db, lambda con: int(voice.comments(con, Filters(channels=("phone",))).iloc[0]["matching"]))
+    phone = on_database(db, lambda con: int(voice.comments(con, replace(shown_filters(con), channels=("phone",)))
+                                            .iloc[0]["matching"]))
     assert matching_line(at).startswith(f"**{phone:,}** comments match")
 
 

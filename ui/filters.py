@@ -1,4 +1,5 @@
-"""The sidebar every page shares: dates, channel, reason, one segment, window W, same reason."""
+"""The sidebar every page shares: dates (the one period of every figure), channel, reason, one segment,
+window W, same reason."""
 
 from __future__ import annotations
 
@@ -9,24 +10,34 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.dimensions import Filters
 from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.periods import DEFAULT_DAYS
 from cxmetrics.url_state import MAX_WINDOW, Scope
 
 NO_SEGMENT = "(none)"
+PERIOD_TAG = "flt_period"  # the period the date inputs were last set to
 
 
 def sidebar_filters() -> Scope:
     """Draw the shared filters and return the scope they set (also written into the URL)."""
-    current = app_state.scope()
+    current = app_state.chosen_scope()
     for notice in app_state.url_notices():
         st.sidebar.warning(notice)
     version = app_state.data_version()
     dimensions = dict(app_state.cached_dimensions(version))
     f = current.filters
+    period = app_state.shown_period()
+    _show_period(period)
     with st.sidebar:
         st.subheader("Filters")
-        date_from = st.date_input("From", value=f.date_from, key="flt_from", format="YYYY-MM-DD")
-        date_to = st.date_input("To", value=f.date_to, key="flt_to", format="YYYY-MM-DD",
-                                help="Both days included. Without dates the Overview shows the last 28 days.")
+        date_from = st.date_input("From", value=None, key="flt_from", format="YYYY-MM-DD")
+        date_to = st.date_input("To", value=None, key="flt_to", format="YYYY-MM-DD",
+                                help="Both days included; every page uses these dates. Without dates chosen, "
+                                     f"the last {DEFAULT_DAYS} days of this workspace's data.")
+        if (date_from, date_to) == (period.date_from, period.date_to):
+            date_from, date_to = f.date_from, f.date_to  # untouched: keep what was chosen (None: the default)
+        if period.chosen:
+            st.button(f"Last {DEFAULT_DAYS} days of data", key="flt_default_period", on_click=app_state.reset_period,
+                      icon=":material/history:", help="Forget the chosen dates.")
         channels = _multi("Channel", "channel", f.channels, dimensions, version, "flt_channel")
         reasons = _multi("Contact reason", "contact_reason", f.reasons, dimensions, version, "flt_reason")
         segment_names = [NO_SEGMENT] + [d for d in dimensions if d not in ("channel", "contact_reason")]
@@ -51,8 +62,8 @@ def sidebar_filters() -> Scope:
             help="Count a repeat (and judge FCR) only against contacts with the same contact reason.",
         )
     if date_from and date_to and date_from > date_to:
-        st.sidebar.warning("'From' is after 'To': the date filter is ignored.")
-        date_from = date_to = None
+        st.sidebar.warning("'From' is after 'To': the dates are left as they were.")
+        date_from, date_to = f.date_from, f.date_to
     new = replace(
         current,
         filters=Filters(date_from, date_to, tuple(channels), tuple(reasons), segment, tuple(segment_values)),
@@ -61,6 +72,15 @@ def sidebar_filters() -> Scope:
     )
     app_state.set_scope(new)
     return new
+
+
+def _show_period(period) -> None:
+    """Put the shown period into the date inputs whenever it changes (another workspace, new data, a
+    reset, a link), so they always show the days every figure covers."""
+    tag = (app_state.workspace().name, period.date_from, period.date_to)
+    if st.session_state.get(PERIOD_TAG) != tag:
+        st.session_state["flt_from"], st.session_state["flt_to"] = period.date_from, period.date_to
+        st.session_state[PERIOD_TAG] = tag
 
 
 def _multi(label: str, name: str, chosen, dimensions: dict, version: str, key: str) -> list[str]:

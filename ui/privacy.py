@@ -41,7 +41,7 @@ def privacy_toggle() -> bool:
     current = masking_on()
     chosen = st.sidebar.toggle(LABEL, value=current, key=TOGGLE_KEY, help=HELP)
     if chosen != current:
-        app_state.set_scope(replace(app_state.scope(), masked=chosen))
+        app_state.set_scope(replace(app_state.chosen_scope(), masked=chosen))  # dates as chosen, not the shown period
     return chosen
 
 

@@ -150,7 +150,8 @@ st.subheader("Outer loop: causes, owners and actions")
 st.caption("Give a contact reason or a comment theme to a team with an action. Its figure is compared over "
            "equal windows before and from the action's start day (up to 90 days each): a reason on contact "
            "FCR, repeat rate and NPS, a theme on the share of NPS answers that are detractors mentioning it. "
-           "A change is significant only when its 95 % interval excludes 0 and both windows have 30 or more.")
+           "A change is significant only when its 95 % interval excludes 0 and both windows have 30 or more. "
+           "These windows are the action's own, whatever the date range.")
 effects = app_state.cached_action_effects(version, loop, app_state.voice_version(), scope)
 if effects.empty:
     st.info("No actions yet: add the first one below.")

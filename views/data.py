@@ -61,7 +61,8 @@ def staged_preview(kind: str, uploaded, encoding: str | None, sheet: str | None 
     key = (uploaded.file_id, kind, encoding, sheet)
     cached = st.session_state.get("data_preview")
     if not cached or cached[0] != key:
-        cached = (key, upload.preview_upload(app_state.cursor(), kind, stored, encoding, sheet=sheet))
+        cached = (key, upload.preview_upload(app_state.cursor(app_state.load_workspace()), kind, stored, encoding,
+                                             sheet=sheet))
         st.session_state["data_preview"] = cached
     return cached[1]
 
@@ -71,12 +72,13 @@ def upload_limit_bytes() -> int:
 
 
 def checked(kind: str, preview: upload.UploadPreview, options, token: str) -> upload.ValidationReport:
-    key = (token, repr(options), app_state.data_version())
+    target = app_state.load_workspace()  # checked against where it will load, never the sample
+    key = (token, repr(options), app_state.data_version(target))
     cached = st.session_state.get("data_report")
     if not cached or cached[0] != key:
         notice = st.empty()
         cached = (key, upload.validate_upload(
-            app_state.cursor(), kind, preview.upload, options,
+            app_state.cursor(target), kind, preview.upload, options,
             on_wait=lambda: notice.info(WAITING_TEXT, icon="⏳"),
         ))
         notice.empty()
@@ -137,9 +139,10 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
             status.update(label=WAITING_TEXT)
             status.write(WAITING_TEXT)
 
+        target = app_state.load_workspace()  # the user's own workspace when the sample is shown
         try:
             result = upload.commit_upload(
-                app_state.cursor(), kind, stored, options, on_step=step,
+                app_state.cursor(target), kind, stored, options, on_step=step,
                 on_wait=waiting, actor=app_state.analyst_name(),
             )
         except FAILURES as exc:
@@ -156,10 +159,12 @@ def load_result(kind: str, stored: upload.StoredUpload, options) -> None:
             return
         status.update(label=f"Loaded as import #{result.import_id}", state="complete")
     st.cache_data.clear()
+    switched = app_state.after_load(target)  # the dashboard now shows the workspace the file went into
     flash(
         f"Loaded {rows(result.rows_loaded)} into {kind} from {escape_markdown(result.file_name)} "
         f"as import #{result.import_id}; "
         f"{rows(result.rows_rejected)} rejected (their list is in the import history)."
+        + (f" The dashboard now shows your workspace {target.name}." if switched else "")
     )
     forget_upload()
     st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
@@ -252,7 +257,8 @@ def load_section() -> None:
         st.warning(f"Choose a file column, or give one value for every row, for: {', '.join(missing)}.")
         return
     try:
-        extras = upload.planned_extras(app_state.cursor(), kind, preview.columns, options, preview.suggested)
+        extras = upload.planned_extras(app_state.cursor(app_state.load_workspace()), kind, preview.columns, options,
+                                       preview.suggested)
     except FAILURES as exc:
         st.error(f"This mapping cannot be used: {escape_markdown(exc)}")
         return

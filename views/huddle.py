@@ -7,4 +7,4 @@ from cxmetrics.huddle import settings_from_query
 from ui.huddle import draw_huddle
 
 query = st.query_params.to_dict() | {"panels": st.query_params.get_all("panels")}
-draw_huddle(settings_from_query(query), app_state.scope())
+draw_huddle(settings_from_query(query), app_state.chosen_scope())  # its own days (`days=`), not the sidebar's period

@@ -1,5 +1,7 @@
 """Business outcomes: what experience is worth in churn and revenue."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from cxmetrics import app_state
@@ -15,8 +17,19 @@ version = app_state.data_version()
 
 st.title("Business outcomes")
 overall = app_state.cached_outcomes(version, None, scope)["overall"]
+# Month by month over every month there is: a trend of the period's one or two months would say nothing.
+trend = app_state.cached_outcome_trend(version, app_state.all_dates(scope))
 if not overall["customers"]:
-    st.info("No outcomes yet: load an outcomes file (customer × month with churn and revenue) on the Data page.")
+    outcome_months = trend.loc[trend["customers"] > 0, "month"]
+    if outcome_months.empty:
+        st.info("No outcomes yet: load an outcomes file (customer × month with churn and revenue) on the Data page.")
+        st.stop()
+    first, last = outcome_months.min().date(), outcome_months.max().date()
+    st.warning(f"No outcome month in this period: outcomes are monthly, from {first:%b %Y} to {last:%b %Y}.",
+               icon=":material/event_busy:")
+    end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    st.button(f"Show {first:%b %Y} – {last:%b %Y}", key="outcomes_go", type="primary",
+              on_click=app_state.go_to_period, args=(first, end))
     st.stop()
 churn_text = "no churn loaded" if overall["churn_rate"] is None else f"churn rate {overall['churn_rate']:.1f} % (any month)"
 revenue_text = ("no revenue loaded" if overall["revenue_per_customer"] is None
@@ -51,7 +64,8 @@ with right:
         st.info(NO_REVENUE)
 
 st.subheader("Experience against outcome, month by month")
-trend = app_state.cached_outcome_trend(version, scope)
+st.caption("Every month of the data, whatever the date range (the other filters apply): a trend needs more "
+           "months than a period usually holds.")
 chart(dual_trend_chart, trend, x="month", left="nps", right="churn_rate", left_title="NPS",
       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn",
       name="nps_and_churn_by_month")

@@ -81,7 +81,9 @@ chart(ranked_bar_chart, ranked, category="theme", value="impact", low="impact_lo
       name=f"theme_drivers_{metric}")
 
 st.subheader("Themes month by month")
-trend = app_state.cached_theme_trend(version, scope)
+st.caption("Every month of the data, whatever the date range (the other filters apply): a trend needs more "
+           "months than a period usually holds.")
+trend = app_state.cached_theme_trend(version, app_state.all_dates(scope))
 trend_present = trend[trend["theme"].isin(present["theme"])]
 chart(heatmap, trend_present, row="theme", column="month", value="share", n="comments",
       title="Share of the month's comments that mention each theme (%)", value_title="% of comments",

@@ -47,7 +47,7 @@ def agree_url(chromium_path, tmp_path_factory):
 
 
 def test_business_outcomes_reconciles_and_says_no_revenue(page, agree_url):
-    open_path(page, agree_url, "/outcomes")
+    open_path(page, agree_url, "/outcomes?from=2024-01-01&to=2024-02-29")  # both outcome months
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("churn rate 50.0 % (any month); no revenue loaded", timeout=30_000)
     expect(main).to_contain_text("The 4 customers are 1 promoter, 1 detractor and 2 customers with no answer")

@@ -1,0 +1,88 @@
+"""Workspaces in a real headless Chromium over a real `streamlit run`, as a new user meets them: a fresh
+start shows the sample with its banner; uploading a small contacts file on the Data page switches to
+the `cx` workspace, whose Overview shows that file's data and not the sample's; the switcher goes back
+to the sample and forth again."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:
+    if os.environ.get("CI"):
+        raise  # CI must have it: requirements-dev.txt pins it
+    pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
+                allow_module_level=True)
+
+from .conftest import streamlit_server
+from .test_dashboard_browser import FIRST_LOAD_MS, assert_no_error_boxes, metric_value, settle
+
+BANNER = "You are looking at sample data"
+# Three calls of a made-up centre in March 2025: nothing like the sample's (thousands, in 2026).
+CALLS = ("contact_id,started_at,customer_id,channel,contact_reason\n"
+         "K1,2025-03-01 09:00,u1,phone,Billing\n"
+         "K2,2025-03-02 10:00,u2,chat,Billing\n"
+         "K3,2025-03-03 11:00,u1,phone,Moving\n")
+
+
+@pytest.fixture(scope="module")
+def fresh_app(chromium_path, tmp_path_factory):
+    """(base URL, data folder) of a dashboard started on an empty data folder: a fresh clone."""
+    workdir = tmp_path_factory.mktemp("workspaces_app")
+    with streamlit_server(workdir) as base:
+        yield base, workdir
+
+
+def workspace_box(page: Page):
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Workspace")
+
+
+def choose_workspace(page: Page, label: str) -> None:
+    workspace_box(page).click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def test_a_fresh_start_shows_the_sample_then_an_upload_switches_to_the_users_workspace(fresh_app, page, tmp_path):
+    base, folder = fresh_app
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="How are we doing?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_text(BANNER)).to_be_visible()
+    settle(page)
+    sample_contacts = metric_value(page, "Contacts").inner_text()
+    assert sample_contacts != "3"
+    assert (folder / "sample.duckdb").exists() and not (folder / "cx.duckdb").exists()
+
+    page.get_by_role("button", name="Start with your own data").click()
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_text("A file you load here goes into your own workspace, cx")).to_be_visible()
+    page.get_by_role("combobox", name="What the file holds").click()
+    page.get_by_role("option", name="contacts", exact=True).click()
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS, encoding="utf-8")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(calls))
+    page.get_by_role("button", name="Load 3 rows into contacts").click(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_text("The dashboard now shows your workspace cx.")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(workspace_box(page)).to_have_value("cx")
+    expect(page).to_have_url(re.compile(r"[?&]ws=cx(&|$)"))
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("heading", name="How are we doing?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(metric_value(page, "Contacts")).to_have_text("3")  # the file's calls, not the sample's
+    expect(page.get_by_text("4 Feb – 3 Mar 2025 (last 28 days of this workspace's data)")).to_be_visible()
+    expect(page.get_by_text(BANNER)).to_have_count(0)
+    settle(page)
+    assert_no_error_boxes(page, "Overview of the user's workspace")
+
+    choose_workspace(page, "sample (sample data)")
+    expect(page.get_by_text(BANNER)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(metric_value(page, "Contacts")).to_have_text(sample_contacts)
+    expect(page).to_have_url(re.compile(r"[?&]ws=sample(&|$)"))
+    choose_workspace(page, "cx")
+    expect(page.get_by_text(BANNER)).to_have_count(0, timeout=FIRST_LOAD_MS)
+    expect(metric_value(page, "Contacts")).to_have_text("3")
+    settle(page)
+    assert_no_error_boxes(page, "back on the user's workspace")
