@@ -21,7 +21,7 @@ from . import bootstrap, contact_paths, drill, outcomes, periods, segments, team
 from .db import DatabaseBusy, UnknownColumn, connect, lock_down, run, writing
 from .dimensions import Filters, available_dimensions, dimension_values, resolve_dimension
 from .held_connection import HeldConnection
-from .metrics import metric_matrix, metric_trend, metrics, metrics_frame
+from .metrics import metric_matrix, metric_trend, metrics, metrics_frame, undated_answers
 from .targets import get_targets, set_target
 from .url_state import Scope, date_notices, query_from_scope, scope_from_query
 
@@ -274,6 +274,11 @@ def cached_period_holds_data(version: str, date_from, date_to) -> bool:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_metrics(version: str, by: str | None, scope: Scope) -> dict:
     return metrics(cursor(), by, scope.filters, scope.window, scope.same_reason)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_undated_answers(version: str) -> dict:
+    return undated_answers(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

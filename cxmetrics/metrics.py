@@ -271,3 +271,10 @@ def _restrict(filters: Filters, column: str, value: str) -> Filters | None:
     if filters.segment == column and filters.segment_values and value not in filters.segment_values:
         return None
     return replace(filters, segment=column, segment_values=(value,))
+
+
+def undated_answers(con) -> dict:
+    """Return, per survey figure (nps, csat, ces, survey_fcr), how many answers have a score but no
+    date: a date range never holds them, so a page can say why its figure is empty."""
+    row = run(con, "metrics/undated_answers").fetchall()[0]
+    return dict(zip(("nps", "csat", "ces", "survey_fcr"), (int(v) for v in row)))

@@ -164,3 +164,27 @@ def missing_measures_note(overall: dict) -> str:
         return ("This contact log has none of the contact-centre measures: they come from its own columns — "
                 + ", ".join(missing) + ".")
     return "Not in this contact log: " + ", ".join(missing) + "."
+
+
+# The score each survey figure reads, and its scale, for saying what would fill an empty one.
+_SURVEY_SCORES = {"nps": "an NPS score (0–10)", "csat": "a CSAT score (1–5)", "ces": "a CES score (1–7)"}
+
+
+def empty_figure_notes(overall: dict, undated: dict, window: int) -> list[str]:
+    """Return one sentence per headline figure that is empty (n = 0) in this selection: why, and what
+    would fill it. `undated` counts the answers per figure that have a score but no date."""
+    notes = []
+    for key, score in _SURVEY_SCORES.items():
+        if overall.get(f"{key}_n"):
+            continue
+        label = DEFINITIONS[key].label
+        if undated.get(key):
+            notes.append(f"{label}: the {undated[key]:,} answers with {score} have no date, so no date range holds "
+                         "them. Load the survey again with its answer date mapped to responded_at on the Data page "
+                         "to see them here.")
+        else:
+            notes.append(f"{label}: no survey answer with {score} in this selection. Load survey responses with "
+                         "such a score on the Data page to see it.")
+    if fcr_note := contact_fcr_note(overall, window):
+        notes.append(fcr_note)
+    return notes

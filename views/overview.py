@@ -5,7 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.narrative import driver_sentences, period_caption
+from cxmetrics.narrative import driver_sentences, empty_figure_notes, period_caption
 from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
                                     kpi_tiles)
 from ui.access import analysts_only
@@ -24,6 +24,9 @@ tiles = kpi_tiles(comparison["current"], scope.window, scope.same_reason, compar
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
         kpi_tile(tile)
+# An empty tile says why and what would fill it (no dates on the answers, no customer ids on the log).
+for note in empty_figure_notes(comparison["current"], app_state.cached_undated_answers(version), scope.window):
+    st.caption(note)
 
 st.subheader("Where it hurts most")
 drivers = app_state.cached_drivers(version, "nps", "contact_reason", scope)
