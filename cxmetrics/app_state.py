@@ -198,6 +198,11 @@ def shown_period() -> periods.ShownPeriod:
     return periods.shown_period(chosen_scope().filters, cached_data_span(data_version()))
 
 
+def workspace_has_rows() -> bool:
+    """Return True when anything was ever imported into this session's workspace (dated or not)."""
+    return not bootstrap.is_empty(cursor())
+
+
 def period_holds_data(period: periods.ShownPeriod) -> bool:
     """Return True when a contact or a response falls in `period`."""
     return cached_period_holds_data(data_version(), period.date_from, period.date_to)

@@ -13,9 +13,12 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def period_caption(periods: Periods | None) -> str:
-    """Return which period the headline figures cover and what they are compared with."""
+def period_caption(periods: Periods | None, undated_rows: bool = False) -> str:
+    """Return which period the headline figures cover and what they are compared with;
+    `undated_rows` when the figures hold rows none of which carries a date."""
     if periods is None:
+        if undated_rows:
+            return "Every answer and contact loaded: none carries a date, so there is no earlier period to compare with."
         return "No data yet: import some on the Data page."
     return (
         f"{_day(periods.current_from)} – {_day(periods.current_to)} ({periods.days} days), "

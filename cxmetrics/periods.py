@@ -59,7 +59,12 @@ def compare_periods(
     Each change holds value, low, high and significant (the interval excludes 0)."""
     periods = periods_for(con, filters, days)
     if periods is None:
-        return {"periods": None, "current": {}, "previous": {}, "changes": {}}
+        # No dated contact or answer: the figures cover every row there is (a survey export without
+        # dates shows its NPS), with no earlier period to compare with.
+        everything = metric_counts(con, None, filters, window, same_reason)
+        row = everything[everything["is_overall"] == 1]
+        current = figures(row.iloc[0]) if len(row) else {}
+        return {"periods": None, "current": current, "previous": {}, "changes": {}}
     now = metric_counts(con, None, replace(filters, date_from=periods.current_from, date_to=periods.current_to),
                         window, same_reason)
     before = metric_counts(con, None, replace(filters, date_from=periods.previous_from, date_to=periods.previous_to),
@@ -143,9 +148,12 @@ def span_text(first: date, last: date) -> str:
     return f"{_day(first)} – {_day(last)}"
 
 
-def period_sentence(period: ShownPeriod, days: int = DEFAULT_DAYS) -> str:
-    """Return what every figure covers, e.g. '1 Mar – 28 Mar 2025 (last 28 days of this workspace's data)'."""
+def period_sentence(period: ShownPeriod, days: int = DEFAULT_DAYS, has_rows: bool = False) -> str:
+    """Return what every figure covers, e.g. '1 Mar – 28 Mar 2025 (last 28 days of this workspace's data)';
+    `has_rows` says whether the workspace holds anything, dated or not (a survey export without dates)."""
     if period.date_from is None or period.date_to is None:
+        if has_rows:
+            return "every date (none of this workspace's contacts or answers carries a date)"
         return "No data in this workspace yet: load a file on the Data page."
     why = "dates chosen in the sidebar" if period.chosen else f"last {days} days of this workspace's data"
     return f"{span_text(period.date_from, period.date_to)} ({why})"

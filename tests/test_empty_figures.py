@@ -67,3 +67,15 @@ def test_the_overview_says_why_its_tiles_are_empty(db, tmp_path):
     assert any(c.startswith("NPS: the 33 answers with an NPS score (0–10) have no date") for c in captions), captions
     assert any(c.startswith("Contact FCR needs customer ids; none of the 40 contacts") for c in captions), captions
     assert any(c.startswith("CSAT: no survey answer with a CSAT score (1–5)") for c in captions), captions
+
+
+def test_answers_without_dates_fill_the_headline_figures_with_no_comparison(con, load):
+    from cxmetrics.narrative import period_caption
+    from cxmetrics.periods import compare_periods
+
+    # 10, 9, 8, 6, 0 -> P = 2, D = 2: NPS 0 (the hand case); no date on any answer.
+    load("responses", "r.csv", "response_id,nps\nr1,10\nr2,9\nr3,8\nr4,6\nr5,0\n")
+    compared = compare_periods(con)
+    assert compared["periods"] is None and compared["changes"] == {}
+    assert (compared["current"]["nps"], compared["current"]["nps_n"]) == (0.0, 5)
+    assert period_caption(None, undated_rows=True).startswith("Every answer and contact loaded: none carries a date")

@@ -31,6 +31,9 @@ def test_an_empty_workspace_has_no_period():
     period = shown_period(Filters(), (None, None))
     assert (period.date_from, period.date_to) == (None, None)
     assert period_sentence(period) == "No data in this workspace yet: load a file on the Data page."
+    # A workspace whose rows carry no date at all (a survey export without dates): every row counts.
+    assert period_sentence(period, has_rows=True) == (
+        "every date (none of this workspace's contacts or answers carries a date)")
 
 
 def test_the_period_in_words():

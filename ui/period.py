@@ -24,7 +24,8 @@ def period_line(page: str) -> None:
         st.caption(f":material/date_range: {ALL_TIME[page]}")
         return
     period = app_state.shown_period()
-    st.caption(f":material/date_range: Every figure on this page: {period_sentence(period)}.")
+    st.caption(f":material/date_range: Every figure on this page: "
+               f"{period_sentence(period, has_rows=app_state.workspace_has_rows())}.")
     if period.first_day is None or app_state.period_holds_data(period):
         return
     st.warning(f"No contacts or responses in {span_text(period.date_from, period.date_to)}. This workspace's "

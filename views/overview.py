@@ -17,7 +17,8 @@ comparison = app_state.cached_comparison(version, scope, 28)
 targets = app_state.targets()
 
 st.title("How are we doing?")
-st.caption(period_caption(comparison["periods"]))
+st.caption(period_caption(comparison["periods"], undated_rows=any(
+    comparison["current"].get(n) for n in ("nps_n", "csat_n", "ces_n", "survey_fcr_n", "contacts"))))
 
 tiles = kpi_tiles(comparison["current"], scope.window, scope.same_reason, comparison["changes"], targets,
                   comparison["periods"].days if comparison["periods"] else None)
