@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.importer import ImportOptions, load_file
 
 
 @pytest.fixture
@@ -22,6 +23,19 @@ def empty_db(tmp_path, monkeypatch):
     path = tmp_path / "own.duckdb"
     monkeypatch.setenv("CXMETRICS_DB", str(path))
     return path
+
+
+def fill_store(path, folder, files: dict[str, str]) -> None:
+    """Load each `{kind: CSV text}` into the database at `path` through the real importer (files
+    written under `folder`), every row accepted."""
+    con = connect(path)
+    try:
+        for kind, text in files.items():
+            source = folder / f"{kind}.csv"
+            source.write_text(text, encoding="utf-8")
+            assert load_file(con, kind, source, ImportOptions()).rows_rejected == 0
+    finally:
+        con.close()
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:

@@ -3,11 +3,9 @@ without a date, a contact log without customer ids."""
 
 from __future__ import annotations
 
-from cxmetrics.db import connect
-from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import undated_answers
 from cxmetrics.narrative import empty_figure_notes
-from page_runner import empty_db as db, open_page  # noqa: F401 (db is a fixture)
+from page_runner import empty_db as db, fill_store, open_page  # noqa: F401 (db is a fixture)
 
 FILLED = {"nps_n": 40, "csat_n": 35, "ces_n": 31, "contacts": 10, "fcr": 80.0, "repeat_n": 10}
 
@@ -37,17 +35,6 @@ def test_contacts_without_customer_ids_say_fcr_needs_them():
     assert notes[0].endswith("Reported resolution (what the agent recorded): 89.9 %.")
 
 
-def _fill(path, tmp_path, files: dict[str, str]) -> None:
-    con = connect(path)
-    try:
-        for kind, text in files.items():
-            source = tmp_path / f"{kind}.csv"
-            source.write_text(text, encoding="utf-8")
-            assert load_file(con, kind, source, ImportOptions()).rows_rejected == 0
-    finally:
-        con.close()
-
-
 def test_undated_answers_counts_each_score_without_a_date(con, load):
     load("responses", "r.csv", "response_id,responded_at,nps,csat,ces\n"
                                "r1,,9,,\nr2,,3,4,\nr3,2024-01-02,10,5,6\nr4,,,,\n")
@@ -58,7 +45,7 @@ def test_the_overview_says_why_its_tiles_are_empty(db, tmp_path):
     # A dated call log without customer ids, and a survey without dates: every tile but Contacts is empty.
     calls = "\n".join(f"c{i},2024-03-{1 + i % 20:02d} 09:{i % 60:02d},Billing,{'yes' if i % 9 else 'no'}"
                       for i in range(40))
-    _fill(db, tmp_path, {
+    fill_store(db, tmp_path, {
         "contacts": "contact_id,started_at,contact_reason,resolved\n" + calls + "\n",
         "responses": "response_id,nps\n" + "\n".join(f"r{i},{i % 11}" for i in range(33)) + "\n",
     })

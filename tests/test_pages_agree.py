@@ -5,23 +5,9 @@ followed-up detractors and why an empty figure is empty."""
 
 from __future__ import annotations
 
-from cxmetrics.db import connect
-from cxmetrics.importer import ImportOptions, load_file
-from page_runner import empty_db as db, open_page  # noqa: F401 (db is a fixture)
+from page_runner import empty_db as db, fill_store, open_page  # noqa: F401 (db is a fixture)
 
 OUTCOMES, LOOP = "views/outcomes.py", "views/close_the_loop.py"
-
-
-def _fill(db_path, tmp_path, files: dict[str, str]) -> None:
-    # The user's workspace (CXMETRICS_DB): a store of the test's own, which the app opens once it holds data.
-    con = connect(db_path)
-    try:
-        for kind, text in files.items():
-            path = tmp_path / f"{kind}.csv"
-            path.write_text(text, encoding="utf-8")
-            assert load_file(con, kind, path, ImportOptions()).rows_rejected == 0
-    finally:
-        con.close()
 
 
 def _texts(at) -> str:
@@ -29,7 +15,7 @@ def _texts(at) -> str:
 
 
 def test_outcomes_page_reconciles_the_groups_and_says_no_revenue_was_loaded(db, tmp_path):
-    _fill(db, tmp_path, {
+    fill_store(db, tmp_path, {
         # a promoter who stays, a detractor who churns, two customers who never answered (one churns)
         "outcomes": "customer_id,month,churned\na,2024-02,false\nb,2024-02,true\nc,2024-01,true\nd,2024-01,false\n",
         "responses": "response_id,customer_id,responded_at,nps\nr1,a,2024-01-05,10\nr2,b,2024-01-05,2\n",
@@ -45,7 +31,7 @@ def test_outcomes_page_reconciles_the_groups_and_says_no_revenue_was_loaded(db, 
 
 
 def test_close_the_loop_shows_saved_only_for_followed_up_detractors(db, tmp_path):
-    _fill(db, tmp_path, {
+    fill_store(db, tmp_path, {
         # two detractors nobody has called back: one stays on, one churns
         "responses": "response_id,customer_id,responded_at,nps\nr1,a,2024-01-05 10:00,2\nr2,b,2024-01-06 10:00,4\n",
         "outcomes": "customer_id,month,churned\na,2024-01,false\na,2024-02,false\nb,2024-02,true\n",
@@ -63,7 +49,7 @@ def test_close_the_loop_shows_saved_only_for_followed_up_detractors(db, tmp_path
 
 def test_contact_reasons_says_why_contact_fcr_is_empty(db, tmp_path):
     # the finding: a call log without customer ids showed "None" and "No data for this selection"
-    _fill(db, tmp_path, {"contacts": "contact_id,started_at,contact_reason\n"
+    fill_store(db, tmp_path, {"contacts": "contact_id,started_at,contact_reason\n"
                                      "k1,2024-03-01 09:00,Billing\nk2,2024-03-02 09:00,Billing\nk3,2024-03-03 09:00,Fault\n"})
     at = open_page("views/contact_reasons.py")
     assert any(i.value.startswith("Contact FCR needs customer ids; none of the 3 contacts in this selection has one")

@@ -18,8 +18,7 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics.db import connect
-from cxmetrics.importer import ImportOptions, load_file
+from page_runner import fill_store
 
 from .conftest import streamlit_server
 from .test_dashboard_browser import assert_no_error_boxes, open_path
@@ -34,14 +33,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def agree_url(chromium_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("agree_app")
-    con = connect(workdir / "cx.duckdb")
-    try:
-        for kind, text in FILES.items():
-            path = workdir / f"{kind}.csv"
-            path.write_text(text, encoding="utf-8")
-            assert load_file(con, kind, path, ImportOptions()).rows_rejected == 0
-    finally:
-        con.close()
+    fill_store(workdir / "cx.duckdb", workdir, FILES)
     with streamlit_server(workdir) as base:
         yield base
 
