@@ -20,9 +20,7 @@ _SEGMENT_JOINS = {
     "contacts": Identifier("LEFT JOIN contacts AS c ON c.contact_id = k.contact_id"),
 }
 _NOT_DIMENSIONS = {
-    # customer_id is who, not a segment: split by it, every group is one customer (a log whose
-    # only extra column is the customer's id offered nothing else, and the Segments page chose it).
-    "contacts": SYSTEM_COLUMNS | {"contact_id", "customer_id", "started_at", "handle_seconds", "wait_seconds"},
+    "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds", "wait_seconds"},
     "customers": SYSTEM_COLUMNS | {"customer_id"},
 }
 _ALIAS = {"contacts": "c", "customers": "cu"}

@@ -291,4 +291,3 @@ def test_durations_are_measures_and_answered_a_dimension(con):
     names = {d.name for d in available_dimensions(con)}
     assert "answered" in names and "resolved" in names          # yes/no columns to split by
     assert "wait_seconds" not in names and "handle_seconds" not in names  # a duration is a measure
-    assert "customer_id" not in names  # who, not a segment: every group would be one customer
