@@ -75,6 +75,8 @@ def test_window_changes_the_repeat_rate(db):
 
 def test_segments_page_shows_the_engine_gaps(db):
     at = open_page(PAGES[2])
+    # A customer's id is no segment to split by (every group would be one customer).
+    assert "customer_id" not in at.selectbox(key="seg_by").options and "tier" in at.selectbox(key="seg_by").options
     shown = at.dataframe[0].value
     from cxmetrics import app_state
 

@@ -11,7 +11,9 @@ from ui.widgets import chart, drill_table
 
 scope = app_state.scope()
 version = app_state.data_version()
-dimensions = [name for name, _ in app_state.cached_dimensions(version)]
+# A customer's id can filter (one customer's contacts), but split by it every group is one customer:
+# no segment to compare (with real exports it was the first column offered, and so the default).
+dimensions = [name for name, _ in app_state.cached_dimensions(version) if name != "customer_id"]
 
 st.title("Segments")
 st.caption(
