@@ -200,6 +200,12 @@ def shown_period() -> periods.ShownPeriod:
 
 def workspace_has_rows() -> bool:
     """Return True when anything was ever imported into this session's workspace (dated or not)."""
+    return cached_workspace_has_rows(data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_workspace_has_rows(version: str) -> bool:
+    # Asked above every page: once per data version, not on every rerun.
     return not bootstrap.is_empty(cursor())
 
 
