@@ -19,10 +19,12 @@ import streamlit as st
 
 from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload, workspaces
 from .db import DatabaseBusy, UnknownColumn, connect, lock_down, run, writing
-from .dimensions import Filters, available_dimensions, dimension_values, resolve_dimension
+from .dimensions import Filters, available_dimensions, dimension_values, resolve_dimension, split_dimensions
+from .customer_story import example_customer
 from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame, undated_answers
 from .targets import get_targets, set_target
+from .touchpoints import customer_contact_span
 from .url_state import Scope, date_notices, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
@@ -358,6 +360,11 @@ def cached_dimensions(version: str) -> list[tuple[str, str]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_split_dimensions(version: str) -> list[tuple[str, str]]:
+    return [(d.name, d.table) for d in split_dimensions(cursor())]
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_values(version: str, name: str) -> list[str]:
     return dimension_values(cursor(), name)
 
@@ -485,6 +492,16 @@ def cached_recent_detractors(version: str, loop: str, limit: int):
     from .customer_story import recent_detractors
 
     return recent_detractors(cursor(), limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_customer_contact_span(version: str):
+    return customer_contact_span(cursor())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_example_customer(version: str) -> str | None:
+    return example_customer(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gaps = command("gaps", "print each value's gap to all other customers, with significance")
     gaps.add_argument("--by", metavar="DIMENSION", required=True)
-    gaps.add_argument("--metric", default="nps", help="nps, csat, ces, survey_fcr, repeat_rate or fcr")
+    gaps.add_argument("--metric", default="nps",
+                      help="nps, csat, ces, survey_fcr, repeat_rate, fcr, or one of the contact log's own measures: "
+                           "resolved_rate, abandon_rate, transfer_rate, asa_seconds, aht_seconds")
     _add_scope(gaps)
 
     drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT")

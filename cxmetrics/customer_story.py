@@ -95,6 +95,13 @@ def _responses(con, params: dict, contacts: pd.DataFrame) -> pd.DataFrame:
     return run(con, "story/responses", params | lists | {"contact_ids": contacts["contact_id"].tolist()}).df()
 
 
+def example_customer(con) -> str | None:
+    """Return a customer id this workspace holds (the latest contact's, else the latest answer's),
+    for the lookup's hint; None when no row carries one."""
+    found = run(con, "story/example_customer").fetchall()
+    return found[0][0] if found else None
+
+
 def recent_detractors(con, limit: int = 50) -> pd.DataFrame:
     """Return the customers with a detractor answer, most recent first, with how many open cases they have."""
     rolled = cases_source(con) == ROLLED_CASES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .db import Identifier, UnknownColumn, quote_ident, table_columns
+from .db import Identifier, UnknownColumn, quote_ident, run, table_columns
 from .schema import SYSTEM_COLUMNS
 
 NO_DIMENSION = Identifier("CAST(NULL AS VARCHAR)")
@@ -110,3 +110,25 @@ def dimension_values(con, name: str, limit: int = 500) -> list[str]:
         rows = run(con, "metrics/dimension_values", {"limit": int(limit)}, column=column,
                    table=quote_ident(dimension.table)).fetchall()
     return [r[0] for r in rows]
+
+
+# A split into more groups than this is no comparison a chart can show (a free-text column, an id,
+# a tweet's text); fewer than two is no comparison at all. Such columns still filter.
+MIN_SPLIT_VALUES = 2
+MAX_SPLIT_VALUES = 50
+
+
+def split_dimensions(con) -> list[Dimension]:
+    """Return the dimensions worth splitting a figure by: those holding between MIN_SPLIT_VALUES and
+    MAX_SPLIT_VALUES distinct values, in available_dimensions' order.
+
+    A real export brings every column it has: empty ones (a channel the call log never had),
+    constant ones, row numbers and verbatim text. Offered to split by, the first of them became the
+    default and the page showed "No data for this selection"."""
+    kept = []
+    for dimension in available_dimensions(con):
+        values = run(con, "metrics/dimension_spread", table=quote_ident(dimension.table),
+                     column=quote_ident(dimension.name)).fetchall()[0][0]
+        if MIN_SPLIT_VALUES <= values <= MAX_SPLIT_VALUES:
+            kept.append(dimension)
+    return kept

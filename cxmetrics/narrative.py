@@ -6,7 +6,8 @@ import pandas as pd
 
 from .definitions import DEFINITIONS
 from .markdown_text import escape_markdown
-from .periods import Periods
+from .periods import Periods, span_text
+from .presentation import N_FIELD
 
 
 def _day(d) -> str:
@@ -136,8 +137,6 @@ def contact_fcr_note(overall: dict, window: int) -> str:
 # The contact log's own column behind each contact-centre measure, for saying what would fill it.
 _MEASURE_COLUMNS = {"resolved_rate": "resolved", "aht_seconds": "handle_seconds", "asa_seconds": "wait_seconds",
                     "abandon_rate": "answered", "transfer_rate": "transfers"}
-_MEASURE_N = {"resolved_rate": "resolved_n", "aht_seconds": "aht_n", "asa_seconds": "asa_n",
-              "abandon_rate": "abandon_n", "transfer_rate": "transfer_n"}
 
 
 def resolution_sentence(overall: dict) -> str:
@@ -160,7 +159,7 @@ def missing_measures_note(overall: dict) -> str:
     """Return which contact-centre measures this data lacks and which column of the log would fill
     each, or "" when it has them all."""
     missing = [f"{DEFINITIONS[key].label.lower()} (`{column}`)" for key, column in _MEASURE_COLUMNS.items()
-               if not overall.get(_MEASURE_N[key])]
+               if not overall.get(N_FIELD[key])]
     if not missing:
         return ""
     if len(missing) == len(_MEASURE_COLUMNS):
@@ -176,18 +175,70 @@ _SURVEY_SCORES = {"nps": "an NPS score (0–10)", "csat": "a CSAT score (1–5)"
 def empty_figure_notes(overall: dict, undated: dict, window: int) -> list[str]:
     """Return one sentence per headline figure that is empty (n = 0) in this selection: why, and what
     would fill it. `undated` counts the answers per figure that have a score but no date."""
-    notes = []
-    for key, score in _SURVEY_SCORES.items():
-        if overall.get(f"{key}_n"):
-            continue
-        label = DEFINITIONS[key].label
-        if undated.get(key):
-            notes.append(f"{label}: the {undated[key]:,} answers with {score} have no date, so no date range holds "
-                         "them. Load the survey again with its answer date mapped to responded_at on the Data page "
-                         "to see them here.")
-        else:
-            notes.append(f"{label}: no survey answer with {score} in this selection. Load survey responses with "
-                         "such a score on the Data page to see it.")
+    notes = [_survey_note(key, undated) for key in _SURVEY_SCORES if not overall.get(f"{key}_n")]
     if fcr_note := contact_fcr_note(overall, window):
         notes.append(fcr_note)
     return notes
+
+
+def _survey_note(key: str, undated: dict) -> str:
+    label, score = DEFINITIONS[key].label, _SURVEY_SCORES[key]
+    if undated.get(key):
+        return (f"{label}: the {undated[key]:,} answers with {score} have no date, so no date range holds them. "
+                "Load the survey again with its answer date mapped to responded_at on the Data page to see them here.")
+    return (f"{label}: no survey answer with {score} in this selection. Load survey responses with such a score on "
+            "the Data page to see it.")
+
+
+_SURVEY_KEYS = frozenset({"nps", "csat", "ces", "survey_fcr"})
+
+
+def empty_split_note(metric: str, by: str, source: str, overall: dict, split_n: int, undated: dict,
+                     window: int) -> str:
+    """Return why a figure split by `by` shows no group ("" when some group has data): either the
+    figure has nothing in this selection, or none of what it counts carries a value of `by`.
+
+    `source` is the table `by` comes from ("contacts" or "customers"); `split_n` the observations
+    over all groups; `overall` the selection's figures (metrics.figures)."""
+    if split_n:
+        return ""
+    label = DEFINITIONS[metric].label
+    n = int(overall.get(N_FIELD[metric]) or 0)
+    if not n:
+        if metric in _SURVEY_SCORES:
+            return _survey_note(metric, undated)
+        if metric in ("fcr", "repeat_rate") and (note := contact_fcr_note(overall, window)):
+            return note
+        if metric in _MEASURE_COLUMNS and overall.get("contacts"):
+            return (f"{label}: none of the {int(overall['contacts']):,} contacts in this selection has a value of "
+                    f"{_MEASURE_COLUMNS[metric]}. Map the log's column for it on the Data page to see it.")
+        return f"{label}: nothing in this selection to compute it from."
+    shown = escape_markdown(by)
+    if metric in _SURVEY_KEYS:
+        if source == "customers":
+            return (f"None of the {n:,} answers behind {label} in this selection belongs to a customer with a value of "
+                    f"{shown}: {shown} comes from the customers file, and these answers carry no customer id found "
+                    "there. Choose another split, or load the customers these answers came from.")
+        return (f"None of the {n:,} answers behind {label} in this selection is linked to a contact with a value of "
+                f"{shown}: {shown} is a column of the contact log. Choose another split, or map the survey's contact "
+                "id when loading it.")
+    if source == "customers":
+        return (f"None of the {n:,} contacts behind {label} in this selection belongs to a customer with a value of "
+                f"{shown}: {shown} comes from the customers file, and these contacts carry no customer id found there. "
+                "Choose another split, or load the customers of these contacts.")
+    return f"None of the {n:,} contacts behind {label} in this selection has a value of {shown}. Choose another split."
+
+
+def no_journeys_note(contacts: int, first_day, last_day, shown_from, shown_to) -> str:
+    """Return why the Touchpoint map has no journey, given the workspace's contacts with a customer
+    id (how many, first and last day) and the shown days (None when the selection is undated)."""
+    if not contacts:
+        return ("No journeys: none of this workspace's contacts carries a customer id, and a journey follows one "
+                "customer from contact to contact. Map a customer id column when loading the contact log on the "
+                "Data page to see journeys.")
+    outside = shown_from is not None and shown_to is not None and (last_day < shown_from or first_day > shown_to)
+    if not outside:
+        return "No journeys in this selection: no contact with a customer id starts one under these filters."
+    return (f"No journeys in {span_text(shown_from, shown_to)}: none of its contacts carries a customer id, and a "
+            f"journey follows one customer. This workspace's {contacts:,} contacts with a customer id run "
+            f"{span_text(first_day, last_day)}.")

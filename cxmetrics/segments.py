@@ -12,7 +12,8 @@ from . import stats
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW, _plain, metric_counts
 
-# metric -> (kind, count columns): proportions are (successes, n); means (sum, sum_sq, n); NPS (P, D, n)
+# metric -> (kind, count columns): proportions are (successes, n); means (sum, sum_sq, n); durations
+# ("seconds") the same in milliseconds; NPS (P, D, n)
 METRICS = {
     "nps": ("nps", ("promoters", "detractors", "nps_n")),
     "csat": ("share", ("csat_satisfied", "csat_n")),
@@ -20,7 +21,17 @@ METRICS = {
     "survey_fcr": ("share", ("survey_fcr_yes", "survey_fcr_n")),
     "repeat_rate": ("share", ("repeats", "linked")),
     "fcr": ("share", ("fcr_yes", "fcr_n")),
+    # The contact log's own columns (docs/metrics.md, "Contact-centre measures"): the same counts the
+    # Overview's contact-centre tiles come from, so a group's figure and the tile agree.
+    "resolved_rate": ("share", ("resolved_yes", "resolved_known")),
+    "abandon_rate": ("share", ("abandoned", "answered_known")),
+    "transfer_rate": ("share", ("transferred", "transfers_known")),
+    "asa_seconds": ("seconds", ("wait_ms", "wait_ms_sq", "wait_n")),
+    "aht_seconds": ("seconds", ("handle_ms", "handle_ms_sq", "handle_n")),
 }
+
+# Where a smaller figure is the better one (a driver "costs" when its group is higher than the rest).
+LOWER_IS_BETTER = frozenset({"ces", "repeat_rate", "abandon_rate", "transfer_rate", "asa_seconds", "aht_seconds"})
 
 # The scale of each mean metric; a mean without one (a duration, say) is left unbounded.
 MEAN_RANGES = {"ces": stats.CES_RANGE}
@@ -45,6 +56,8 @@ def estimate(metric: str, counts) -> tuple[float | None, float | None, int]:
         k, n = (int(v) for v in values)
         return stats.wilson(k, n).value, stats.proportion_variance(k, n), n
     total, total_sq, n = float(values[0]), float(values[1]), int(values[2])
+    if kind == "seconds":  # durations are summed in whole milliseconds
+        total, total_sq = total / 1000.0, total_sq / 1_000_000.0
     return stats.mean(total, n), stats.mean_variance(total, total_sq, n), n
 
 
@@ -106,7 +119,7 @@ def driver_impact(
     gaps = _gaps(counts, metric, by)
     _, total_n = estimate(metric, counts[counts["is_overall"] == 1].iloc[0])[1:]
     share = gaps["n"] / total_n if total_n else gaps["n"] * 0.0
-    lower_is_better = metric in ("ces", "repeat_rate")
+    lower_is_better = metric in LOWER_IS_BETTER
     sign = 1.0 if lower_is_better else -1.0
     frame = pd.DataFrame(
         {

@@ -156,3 +156,10 @@ TOUCHPOINT_TABLE = {
 def touchpoint_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the touchpoint summary as a reader sees it: volume, journeys started, FCR, escalation, NPS, CSAT."""
     return summary[list(TOUCHPOINT_TABLE)].rename(columns=TOUCHPOINT_TABLE)
+
+
+def customer_contact_span(con) -> tuple[int, object, object]:
+    """Return (contacts with a customer id, their first day, their last day) over the whole
+    workspace: where journeys can be found when the selection has none."""
+    contacts, first_day, last_day = run(con, "touchpoints/customer_contact_span").fetchall()[0]
+    return int(contacts), first_day, last_day

@@ -41,9 +41,16 @@ def _take_pick() -> None:
 
 
 typed_col, pick_col = st.columns(2)
-wanted = typed_col.text_input("Customer id", max_chars=200, key="story_customer_typed", placeholder="e.g. C01656")
+# The hint is an id of this workspace (masked like every id on a masked screen), not the sample's.
+example = app_state.cached_example_customer(version)
+wanted = typed_col.text_input("Customer id", max_chars=200, key="story_customer_typed",
+                              placeholder=f"e.g. {show_id(example)}" if example else "no customer ids loaded yet")
 pick_col.selectbox("…or a recent detractor", [PICK, *recent["customer_id"].tolist()], key="story_customer_pick",
                    on_change=_take_pick, format_func=lambda c: c if c == PICK else show_id(c), help="Customers whose latest detractor answer (NPS 0–6) is most recent.")
+if example is None and not (wanted or "").strip():
+    st.info("None of this workspace's contacts or answers carries a customer id, and a story follows one customer. "
+            "Map a customer id column when loading on the Data page to see stories.")
+    st.stop()
 if not (wanted or "").strip():
     st.info("Type a customer id or pick a recent detractor.")
     st.stop()

@@ -5,15 +5,23 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import gap_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.dimensions import MAX_SPLIT_VALUES, MIN_SPLIT_VALUES
+from cxmetrics.narrative import empty_split_note
+from cxmetrics.presentation import N_FIELD
 from cxmetrics.segments import METRICS
 from cxmetrics.tables import gap_table, team_table
 from ui.widgets import chart, drill_table
 
 scope = app_state.scope()
 version = app_state.data_version()
-# A customer's id can filter (one customer's contacts), but split by it every group is one customer:
-# no segment to compare (with real exports it was the first column offered, and so the default).
-dimensions = [name for name, _ in app_state.cached_dimensions(version) if name != "customer_id"]
+# Only columns with a few values to compare (not an empty, constant, id or free-text column of a
+# real export); a customer's id can filter, but split by it every group is one customer.
+sources = {name: table for name, table in app_state.cached_split_dimensions(version) if name != "customer_id"}
+dimensions = list(sources)
+overall = app_state.cached_metrics(version, None, scope)["overall"]
+# The figures this selection holds come first, the first of them chosen: a call log's own measures,
+# not an empty NPS, on a workspace without a survey.
+metric_keys = sorted(METRICS, key=lambda k: not overall.get(N_FIELD[k]))
 
 st.title("Segments")
 st.caption(
@@ -24,10 +32,16 @@ st.caption(
 left, right = st.columns(2)
 default_dim = "tier" if "tier" in dimensions else (dimensions[0] if dimensions else None)
 by = left.selectbox("Split by", dimensions, index=dimensions.index(default_dim) if default_dim else 0, key="seg_by")
-metric = right.selectbox("Metric", list(METRICS), format_func=lambda k: DEFINITIONS[k].label, key="seg_metric")
+metric = right.selectbox("Metric", metric_keys, format_func=lambda k: DEFINITIONS[k].label, key="seg_metric")
 
+if not dimensions:
+    st.info(f"No column to split by: segments need a column with {MIN_SPLIT_VALUES} to {MAX_SPLIT_VALUES} values, "
+            "on the contacts or the customers (a tier, a plan, a region, an agent). Load one on the Data page.")
 if by:
     gaps = app_state.cached_gaps(version, metric, by, scope)
+    if note := empty_split_note(metric, by, sources[by], overall, int(gaps["n"].sum()),
+                                app_state.cached_undated_answers(version), scope.window):
+        st.info(note)
     chart(gap_chart, gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
           too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
           x_title=f"gap ({DEFINITIONS[metric].unit})", name=f"gaps_{metric}_by_{by}")

@@ -1,9 +1,13 @@
 """Touchpoint map: which channels or reasons customers pass through, in order, and how each touchpoint does."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import journey_flow_chart, ranked_bar_chart
+from cxmetrics.narrative import no_journeys_note
+from cxmetrics.periods import DEFAULT_DAYS, span_text
 from cxmetrics.touchpoints import MAX_STEPS, flow_edges, flow_nodes, touchpoint_summary, touchpoint_table
 from ui.widgets import chart, data_table
 
@@ -26,7 +30,15 @@ kind = st.segmented_control("Touchpoints are", list(KIND_LABELS), default="chann
 
 flow = app_state.cached_journey_flow(version, kind, scope)
 if flow.empty:
-    st.info("No journeys in this selection: no contacts with a customer start in it.")
+    # Say why, and where journeys are: a call log without customer ids can fill the shown days while
+    # another file's customers' contacts lie years away.
+    contacts, first_day, last_day = app_state.cached_customer_contact_span(version)
+    shown_from, shown_to = scope.filters.date_from, scope.filters.date_to
+    st.info(no_journeys_note(contacts, first_day, last_day, shown_from, shown_to))
+    if contacts and shown_from and shown_to and (last_day < shown_from or first_day > shown_to):
+        start = max(first_day, last_day - timedelta(days=DEFAULT_DAYS - 1))
+        st.button(f"Show the last {DEFAULT_DAYS} days of contacts with a customer id ({span_text(start, last_day)})",
+                  key="touchpoints_go", on_click=app_state.go_to_period, args=(start, last_day), type="primary")
     st.stop()
 nodes = flow_nodes(flow)
 edges = flow_edges(flow, nodes)
