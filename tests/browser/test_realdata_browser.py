@@ -136,12 +136,40 @@ def test_every_real_export_loads_choosing_only_the_kind_and_shows_on_its_pages(s
     assert FIGURE.fullmatch(tile_value(page, "Repeat contacts")), reasons[:800]
     page.screenshot(path=str(screenshots / "realdata_tweets_overview.png"), full_page=True)
 
+    # Segments over the call log's last 28 days: a figure that period holds (CSAT, no survey NPS
+    # there), split by a column with a few values; not an empty channel, not the tweets' text.
+    segments = page_text(page, base, "segments")
+    assert "No data for this selection" not in segments, segments[:1500]
+    assert page.get_by_role("combobox", name="Metric").input_value() == "CSAT"
+    assert page.get_by_role("combobox", name="Split by").input_value() == "contact_reason"
+    table = page.get_by_test_id("stDataFrame").first  # the gap table: a reason, its CSAT and its n
+    table.scroll_into_view_if_needed()
+    topics = "|".join(re.escape(topic) for topic in sorted(set(calls["Topic"])))
+    expect(table.get_by_test_id("glide-cell-1-0")).to_have_text(re.compile(rf"^({topics})$"))
+    expect(table.get_by_test_id("glide-cell-2-0")).to_have_text(FIGURE)
+    expect(table.get_by_test_id("glide-cell-3-0")).to_have_text(re.compile(r"^[1-9][\d,]*$"))
+    page.screenshot(path=str(screenshots / "realdata_segments.png"), full_page=True)
+
+    # Touchpoint map: the call log has no customer id; the page says where the journeys are (the
+    # tweets, 2017) and its button shows them.
+    touchpoints = page_text(page, base, "touchpoints")
+    assert "none of its contacts carries a customer id" in touchpoints, touchpoints[:1500]
+    page.get_by_role("button", name=re.compile(r"^Show the last 28 days of contacts with a customer id")).click()
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text(re.compile(r"Every figure on this page: 6 Nov – 3 Dec 2017"))).to_be_visible(
+        timeout=SLOW_MS)
+    wait_idle(page)
+    expect(main).not_to_contain_text("No journeys")
+    page.screenshot(path=str(screenshots / "realdata_touchpoints.png"), full_page=True)
+
     with duckdb.connect(str(db), read_only=True) as con:
         got = con.execute(
             "SELECT contact_id, started_at, contact_reason FROM contacts WHERE import_id = "
             "(SELECT max(import_id) FROM imports WHERE file_name = 'pwc_call_center.csv' AND kind = 'contacts') "
             "ORDER BY contact_id").df()
         loaded = dict(con.execute("SELECT file_name || ':' || kind, rows_loaded FROM imports").fetchall())
+        tweeter = con.execute("SELECT customer_id FROM contacts WHERE customer_id IS NOT NULL "
+                              "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
     assert got.contact_id.tolist() == calls["Call Id"].tolist()
     assert (got.started_at == stamps).all()  # the times of day, not midnight
     assert got.contact_reason.tolist() == calls["Topic"].tolist()
@@ -150,3 +178,14 @@ def test_every_real_export_loads_choosing_only_the_kind_and_shows_on_its_pages(s
                       "ibm_telco_customer_churn_satisfaction.csv:customers": 7_043,
                       "ibm_telco_customer_churn_satisfaction.csv:outcomes": 7_043,
                       "twcs_spotifycares_support_requests.csv:contacts": 15_090}
+
+    # Customer story: a telco customer (segments and their churn month) and a tweeting customer (repeat contacts).
+    telco_id = pd.read_csv(TELCO, dtype=str, nrows=1)["Customer ID"].iloc[0]
+    for customer, expected in ((telco_id, r"churned in Jun 2024|revenue [\d,.]+ over 1 month"),
+                               (tweeter, r"\d+ contacts from 2017-\d\d-\d\d to 2017-\d\d-\d\d, \d+ of them repeats")):
+        page.goto(f"{base}/customer_story?customer={customer}")
+        main = page.locator('[data-testid="stMain"]')
+        expect(main.get_by_text(re.compile(rf"^Customer {re.escape(customer)}$"))).to_be_visible(timeout=SLOW_MS)
+        wait_idle(page)
+        assert re.search(expected, main.inner_text()), main.inner_text()[:1500]
+    page.screenshot(path=str(screenshots / "realdata_customer_story.png"), full_page=True)
