@@ -28,6 +28,12 @@ def period_caption(periods: Periods | None, undated_rows: bool = False) -> str:
     )
 
 
+def driver_metric(overall: dict) -> str:
+    """Return the survey figure to find drivers for: NPS, or CSAT when the selection has CSAT answers
+    but no NPS ones (a call log rated 1–5)."""
+    return "csat" if not overall.get("nps_n") and overall.get("csat_n") else "nps"
+
+
 def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) -> list[str]:
     """Return up to `top` Markdown sentences on the groups whose scores cost the most, biggest first
     (group names escaped: they are imported data)."""
@@ -44,8 +50,13 @@ def driver_sentences(drivers: pd.DataFrame, metric: str, by: str, top: int = 3) 
             f" (95 % interval {row.impact_low:.1f} to {row.impact_high:.1f}){certainty}: customers scored"
             f" {row.value:.1f} after it against {row.rest_value:.1f} for everyone else ({row.share:.0f} % of answers)."
         )
-    if not sentences:
-        sentences.append(f"No {escape_markdown(by.replace('_', ' '))} drags {label} below the rest.")
+    noun = escape_markdown(by.replace('_', ' '))
+    if not sentences and not drivers["n"].sum():
+        # Not "nothing drags it down": there is nothing to compare (no answer, or none linked to a contact).
+        sentences.append(f"No {label} answer in this selection is linked to a contact with a {noun}: drivers compare "
+                         f"the answers after each {noun} with everyone else's.")
+    elif not sentences:
+        sentences.append(f"No {noun} drags {label} below the rest.")
     return sentences
 
 

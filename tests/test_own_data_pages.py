@@ -190,3 +190,29 @@ def test_the_command_line_splits_the_logs_own_measures_too(store, capsys):
     assert cli.main(["gaps", "--by", "agent", "--metric", "aht_seconds", "--db", str(store)]) == 0
     printed = {row["agent"]: row for row in json.loads(capsys.readouterr().out)}
     assert printed["Ann"]["value"] == pytest.approx(128.5) and printed["Ann"]["n"] == 20
+
+
+def test_overview_and_contact_reasons_open_on_figures_the_period_holds(store):
+    at = open_page("views/overview.py")
+    assert at.segmented_control(key="overview_metric").value == "csat"
+    hurts = [m.value for m in at.markdown if m.value.startswith("- ")]
+    # The survey is linked to the calls, so CSAT's drivers by reason are found (not "nothing drags NPS").
+    assert hurts and all("NPS" not in h for h in hurts), hurts
+    at = open_page("views/contact_reasons.py")
+    assert at.segmented_control(key="matrix_metric").value == "csat"
+
+
+def test_drivers_say_when_there_is_nothing_to_compare():
+    import pandas as pd
+
+    from cxmetrics.narrative import driver_metric, driver_sentences
+
+    assert driver_metric({"nps_n": 0, "csat_n": 45}) == "csat"
+    assert driver_metric({"nps_n": 3, "csat_n": 45}) == "nps" and driver_metric({}) == "nps"
+    nothing = pd.DataFrame({"contact_reason": ["Billing"], "impact": [None], "n": [0], "significant": [False],
+                            "too_few": [True]})
+    assert driver_sentences(nothing, "nps", "contact_reason") == [
+        "No NPS answer in this selection is linked to a contact with a contact reason: drivers compare the answers "
+        "after each contact reason with everyone else's."]
+    fine = nothing.assign(impact=[-1.0], n=[40])
+    assert driver_sentences(fine, "nps", "contact_reason") == ["No contact reason drags NPS below the rest."]

@@ -6,6 +6,7 @@ from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS, help_text
 from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
+from cxmetrics.presentation import N_FIELD
 from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
 from ui.widgets import chart, data_table, drill_table
 
@@ -52,8 +53,10 @@ if note:
     st.caption(note)
 
 st.subheader("Reason × channel")
-metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",
-                              format_func=MATRIX_LABELS.get) or "fcr"
+# The first figure this period holds (CSAT for a call log without customer ids), not an empty FCR grid.
+matrix_default = next((k for k in MATRIX_LABELS if overall_figures.get(N_FIELD[k])), "fcr")
+metric = st.segmented_control("Figure", list(MATRIX_LABELS), default=matrix_default, key="matrix_metric",
+                              format_func=MATRIX_LABELS.get) or matrix_default
 matrix = app_state.cached_matrix(version, "contact_reason", "channel", metric, scope)
 chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="n",
       title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric],

@@ -5,7 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.narrative import driver_sentences, empty_figure_notes, period_caption
+from cxmetrics.narrative import driver_metric, driver_sentences, empty_figure_notes, period_caption
 from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
                                     kpi_tiles)
 from ui.access import analysts_only
@@ -30,8 +30,9 @@ for note in empty_figure_notes(comparison["current"], app_state.cached_undated_a
     st.caption(note)
 
 st.subheader("Where it hurts most")
-drivers = app_state.cached_drivers(version, "nps", "contact_reason", scope)
-for sentence in driver_sentences(drivers, "nps", "contact_reason"):
+hurts = driver_metric(comparison["current"])
+drivers = app_state.cached_drivers(version, hurts, "contact_reason", scope)
+for sentence in driver_sentences(drivers, hurts, "contact_reason"):
     st.markdown(f"- {sentence}")
 
 # Only the measures this log has columns for; none at all for a log without them. Below the
@@ -48,10 +49,13 @@ if centre:
 
 st.subheader("Trend")
 left, right = st.columns([3, 1])
+trend_keys = [k for k in KPI_KEYS if k != "contacts"]
+# The first figure this period holds (CSAT for a call log rated 1–5), not an empty NPS chart.
+trend_default = next((k for k in trend_keys if comparison["current"].get(N_FIELD[k])), "nps")
 metric = left.segmented_control(
-    "Metric", [k for k in KPI_KEYS if k != "contacts"], default="nps",
+    "Metric", trend_keys, default=trend_default,
     format_func=lambda k: DEFINITIONS[k].label, key="overview_metric",
-) or "nps"
+) or trend_default
 grain = right.segmented_control("By", ["day", "week", "month"], default="week", key="overview_grain") or "week"
 trend = app_state.cached_trend(version, grain, scope)
 low, high = INTERVAL_FIELDS[metric]
