@@ -274,7 +274,7 @@ def _restrict(filters: Filters, column: str, value: str) -> Filters | None:
 
 
 def undated_answers(con) -> dict:
-    """Return, per survey figure (nps, csat, ces, survey_fcr), how many answers have a score but no
-    date: a date range never holds them, so a page can say why its figure is empty."""
+    """Return, per survey figure (nps, csat, ces, survey_fcr) and for comments, how many answers have
+    one but no date: a date range never holds them, so a page can say why it is empty."""
     row = run(con, "metrics/undated_answers").fetchall()[0]
-    return dict(zip(("nps", "csat", "ces", "survey_fcr"), (int(v) for v in row)))
+    return dict(zip(("nps", "csat", "ces", "survey_fcr", "comments"), (int(v) for v in row)))

@@ -253,3 +253,12 @@ def no_journeys_note(contacts: int, first_day, last_day, shown_from, shown_to) -
     return (f"No journeys in {span_text(shown_from, shown_to)}: none of its contacts carries a customer id, and a "
             f"journey follows one customer. This workspace's {contacts:,} contacts with a customer id run "
             f"{span_text(first_day, last_day)}.")
+
+
+def no_comments_note(undated: dict) -> str:
+    """Return why the Voice page has no comment in this selection, and what would show them."""
+    if undated.get("comments"):
+        return (f"No dated comment in this selection: the {undated['comments']:,} comments loaded carry no date, so "
+                "no date range holds them. Load the survey again with its answer date mapped to responded_at on the "
+                "Data page to see them here.")
+    return "No comments in this selection: widen the filters, or load survey responses with a comment column."

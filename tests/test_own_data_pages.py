@@ -216,3 +216,13 @@ def test_drivers_say_when_there_is_nothing_to_compare():
         "after each contact reason with everyone else's."]
     fine = nothing.assign(impact=[-1.0], n=[40])
     assert driver_sentences(fine, "nps", "contact_reason") == ["No contact reason drags NPS below the rest."]
+
+
+def test_voice_says_the_comments_carry_no_date(store, tmp_path):
+    from cxmetrics.narrative import no_comments_note
+
+    fill_store(store, tmp_path, {"responses": "response_id,nps,comment\nU1,3,trop cher\nU2,9,\nU3,10,merci\n"})
+    at = open_page("views/voice.py")
+    assert any(i.body.startswith("No dated comment in this selection: the 2 comments loaded carry no date")
+               for i in at.info), [i.body for i in at.info]
+    assert no_comments_note({}).startswith("No comments in this selection: widen the filters")

@@ -6,6 +6,7 @@ from cxmetrics import app_state
 from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.narrative import no_comments_note
 from cxmetrics.sentiment import NEUTRAL_BAND
 from cxmetrics.tables import column_formats
 from cxmetrics.themes import ThemeError
@@ -27,7 +28,7 @@ except ThemeError as problem:
 
 summary, overall = app_state.cached_theme_summary(version, scope)
 if not overall["comments"]:
-    st.info("No comments in this selection: widen the filters, or load survey responses with a comment column.")
+    st.info(no_comments_note(app_state.cached_undated_answers(app_state.data_version())))
 else:
     st.caption(
         f"{overall['comments']:,} comments in the filters ({overall['detractors']:,} from detractors, "
