@@ -86,9 +86,9 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
     skipped = drop_skipped(con, skip_if)
     key_aliases = _key_aliases(kind, targets)
     stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
-    con.execute("DROP TABLE IF EXISTS cx_key_repeats")
+    run(con, "import/drop_key_repeats")
     run(con, "import/key_repeats", key=Identifier(", ".join(key_aliases)))
-    con.execute("DROP TABLE IF EXISTS cx_key_loaded")
+    run(con, "import/drop_key_loaded")
     run(con, "import/key_loaded", table=quote_ident(kind),
         stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
         key_columns=Identifier(", ".join(stored)),
