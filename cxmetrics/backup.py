@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from .db import Identifier, identifier_list, lock_wait, migrate, migration_files, open_waiting, quote_ident, run
+from .db import DdlConstant, identifier_list, lock_wait, migrate, migration_files, open_waiting, quote_ident, run
 from .importer import sha256_of
 
 MANIFEST = "manifest.json"
@@ -41,12 +41,6 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9_]{1,100}\.parquet")
 # set in O(1) (see _restore_sequences).
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 MIN_SEQUENCE, MAX_SEQUENCE = 1, 2**31 - 1
-# The column types a restore may add to a table: DuckDB's scalar types, DECIMAL(p,s) and lists.
-_TYPE = re.compile(
-    r"(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|"
-    r"FLOAT|DOUBLE|DECIMAL\(\d{1,2},\d{1,2}\)|VARCHAR|BLOB|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE|"
-    r"TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|INTERVAL|UUID|JSON)(\[\])*"
-)
 
 
 class BackupError(ValueError):
@@ -257,9 +251,11 @@ def _load_table(con, file: Path, entry: dict, exists: bool) -> None:
         raise BackupError(f"{file.name} lacks column(s) {', '.join(lacking)} of table {name}: the backup is damaged")
     for column, type_name in wanted:
         if column not in have:
-            if not _TYPE.fullmatch(type_name):
-                raise BackupError(f"column {name}.{column} has a type a restore does not create: {type_name}")
-            run(con, "backup/add_column", table=table, column=quote_ident(column), type=Identifier(type_name)).fetchall()
+            try:  # the column types a restore may add: DuckDB's scalar types, DECIMAL(p,s) and lists
+                column_type = DdlConstant.column_type(type_name)
+            except ValueError:
+                raise BackupError(f"column {name}.{column} has a type a restore does not create: {type_name}") from None
+            run(con, "backup/add_column", table=table, column=quote_ident(column), type=column_type).fetchall()
     columns = identifier_list([column for column, _ in wanted])
     loaded = run(con, "backup/insert_rows", {"path": str(file)}, table=table, columns=columns).fetchall()[0][0]
     if loaded != entry["rows"]:
@@ -284,8 +280,8 @@ def _restore_sequences(con, sequences: list[dict]) -> None:
         steps, remainder = divmod(int(wanted) - start, step)
         if remainder or steps < 0:
             raise BackupError(f"sequence {name}: {wanted} is not a value it hands out")
-        run(con, "backup/restart_sequence", sequence=quote_ident(name), start=Identifier(str(int(wanted))),
-            step=Identifier(str(int(step)))).fetchall()
+        run(con, "backup/restart_sequence", sequence=quote_ident(name), start=DdlConstant.integer(int(wanted)),
+            step=DdlConstant.integer(int(step))).fetchall()
         drawn = run(con, "backup/draw_sequence", {"sequence": name}).fetchall()[0][0]
         if drawn != int(wanted):
             raise BackupError(f"sequence {name} could not be set to {wanted}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import rollups
-from .db import PROJECT_ROOT
+from .db import PROJECT_ROOT, run
 from .importer import ImportOptions, ImportResult, load_file
 
 SAMPLE_DIR = PROJECT_ROOT / "sample_data"
@@ -16,7 +16,7 @@ SAMPLE_ACTOR = "first launch (sample data)"  # who the audit log names for these
 
 def is_empty(con) -> bool:
     """Return True when nothing was ever imported into this database."""
-    return con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    return run(con, "store/import_count").fetchone()[0] == 0
 
 
 def load_sample(con, folder: Path = SAMPLE_DIR) -> list[ImportResult]:

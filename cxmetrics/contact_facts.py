@@ -16,7 +16,7 @@ than the insert, and the update held ten million row versions in memory until th
 
 from __future__ import annotations
 
-from .db import Identifier, identifier_list, run
+from .db import identifier_list, quote_ident, run
 
 # New contacts written per statement: the facts of this many file lines are joined at once.
 LINES_PER_INSERT = 1_000_000
@@ -31,18 +31,18 @@ def insert_contacts(con, import_id: int, columns: list[str]) -> None:
     `columns` are the target columns in t_N order (cx_typed's t_0, t_1, ...), customer_id among
     them (without a customer a contact has no neighbours: the plain insert writes it)."""
     position = {name: i for i, name in enumerate(columns)}
-    values = Identifier(", ".join(f"t_{i}" for i in range(len(columns))))
-    key = {name: Identifier(f"t_{position[name]}" if name in position else "CAST(NULL AS VARCHAR)")
-           for name in FACT_COLUMNS}
+    values = identifier_list(f"t_{i}" for i in range(len(columns)))
+    # A fact column the file does not have reads new_contact_facts.sql's NULL column __none.
+    key = {name: quote_ident(f"t_{position[name]}" if name in position else "__none") for name in FACT_COLUMNS}
     _start_affected(con)
     run(con, "facts/customers_with_history", customer=key["customer_id"])
     run(con, "facts/new_contact_facts", contact=key["contact_id"], started=key["started_at"],
         customer=key["customer_id"], reason=key["contact_reason"])
-    last = con.execute("SELECT coalesce(max(__line), 0) FROM cx_typed").fetchall()[0][0]
+    last = run(con, "facts/last_typed_line").fetchall()[0][0]
     for first in range(0, last + 1, LINES_PER_INSERT):
         run(con, "facts/insert_contacts", {"import_id": import_id, "first": first, "after": first + LINES_PER_INSERT},
             columns=identifier_list(columns), values=values)
-    con.execute("DROP TABLE cx_new_facts")
+    run(con, "facts/drop_new_facts")
     refresh_affected(con)
 
 
@@ -55,10 +55,10 @@ def mark_affected_by_import(con, import_id: int) -> None:
 def refresh_affected(con) -> None:
     """Recompute the neighbour columns of every contact of the affected customers, write those
     that changed, then forget the customers."""
-    if con.execute("SELECT count(*) FROM cx_affected_customers").fetchall()[0][0]:
+    if run(con, "facts/count_affected").fetchall()[0][0]:
         run(con, "facts/contact_neighbours")
-    con.execute("DROP TABLE cx_affected_customers")
+    run(con, "facts/drop_affected")
 
 
 def _start_affected(con) -> None:
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS cx_affected_customers (customer_id VARCHAR)")
+    run(con, "facts/start_affected")

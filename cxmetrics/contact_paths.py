@@ -14,8 +14,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import path_rollups, stats
-from .db import Identifier, quote_ident, require_column, run
-from .dimensions import Filters
+from .db import qualified, require_column, run
+from .dimensions import NO_DIMENSION, Filters
 from .metrics import DEFAULT_WINDOW
 
 PATH_COLUMNS = ("contact_reason", "channel")
@@ -25,15 +25,15 @@ def repeat_paths(con, by: str = "contact_reason", filters: Filters = Filters(), 
     """Return (from_value, to_value, repeats, share of all repeats in %) pairs, most repeats first."""
     if by not in PATH_COLUMNS:
         raise ValueError(f"repeat paths go by {' or '.join(PATH_COLUMNS)}, not {by!r}")
-    column = require_column(con, "contacts", by)
+    require_column(con, "contacts", by)
     frame = path_rollups.repeat_pairs(con, by, filters, int(window))
     if frame is None:
         frame = run(
             con,
             "paths/repeat_paths",
             {**filters.params(), "window": int(window)},
-            from_value=Identifier(f"p.{column}"),
-            to_value=Identifier(f"c.{column}"),
+            from_value=qualified("p", by),
+            to_value=qualified("c", by),
             segment=filters.segment_sql(con),
         ).df()
     total = frame["repeats"].sum()
@@ -44,7 +44,7 @@ def repeat_paths(con, by: str = "contact_reason", filters: Filters = Filters(), 
 def self_service_failures(con, by: str = "contact_reason", filters: Filters = Filters()) -> dict:
     """Return {"overall": {...}, "groups": DataFrame}: self-service contacts, failures, failure rate with
     its Wilson interval, overall and per value of `by`, most self-service first."""
-    group = Identifier(f"c.{quote_ident(by)}") if by else Identifier("CAST(NULL AS VARCHAR)")
+    group = qualified("c", by) if by else NO_DIMENSION
     if by:
         require_column(con, "contacts", by)
     counts = path_rollups.self_service_counts(con, by, filters)

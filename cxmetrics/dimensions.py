@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .db import Identifier, UnknownColumn, quote_ident, run, table_columns
+from .db import Identifier, UnknownColumn, qualified, quote_ident, run, table_columns
 from .schema import SYSTEM_COLUMNS
 
-NO_DIMENSION = Identifier("CAST(NULL AS VARCHAR)")
+# No dimension: the NULL column of the one-row relation `missing` that every query taking a
+# dimension or segment slot cross-joins (CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing).
+NO_DIMENSION = qualified("missing", "value")
 NO_JOIN = Identifier("")
 _SEGMENT_JOINS = {
     "customers": Identifier("LEFT JOIN customers AS cu ON cu.customer_id = k.customer_id"),
@@ -33,7 +35,7 @@ class Dimension:
 
     @property
     def sql(self) -> Identifier:
-        return Identifier(f"{_ALIAS[self.table]}.{quote_ident(self.name)}")
+        return qualified(_ALIAS[self.table], self.name)
 
 
 def available_dimensions(con) -> list[Dimension]:

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from . import loop_rollups, stats
-from .db import Identifier, run
+from .db import run
 from .dimensions import Filters
 from .loop_rollups import case_slots, cases_source
 
@@ -37,11 +37,8 @@ DEFAULT_TARGET_HOURS = 48
 MAX_NAME, MAX_NOTE = 100, 2000
 MAX_LIST = 500
 OVERALL = "All"
-# Fixed SQL for the "by" choices of the metrics; never built from user text.
-GROUPINGS = {
-    "owner": Identifier("COALESCE(f.owner, '(unassigned)')"),
-    "team": Identifier("COALESCE(f.team, k.contact_team, '(no team)')"),
-}
+# The "by" choices of the metrics ($group_by of sql/loop/follow_up_metrics*.sql).
+GROUPINGS = ("owner", "team")
 
 
 class FollowUpError(ValueError):
@@ -240,11 +237,11 @@ def follow_up_metrics(con, by: str = "owner", filters: Filters = Filters(),
         raise ValueError(f"follow-ups are grouped by owner or team, not {by!r}")
     if not target_hours or target_hours <= 0:
         raise ValueError("the first follow-up target must be a positive number of hours")
-    params = {**filters.params(), "target_hours": float(target_hours), "now": now or utc_now()}
+    params = {**filters.params(), "target_hours": float(target_hours), "now": now or utc_now(), "group_by": by}
     if loop_rollups.counts_answer(con, filters):
-        counts = run(con, "loop/follow_up_metrics_rolled", params, grouping=GROUPINGS[by]).df()
+        counts = run(con, "loop/follow_up_metrics_rolled", params).df()
     else:
-        counts = run(con, "loop/follow_up_metrics", params, grouping=GROUPINGS[by], **case_slots(con, filters)).df()
+        counts = run(con, "loop/follow_up_metrics", params, **case_slots(con, filters)).df()
     # Most cases first; ties by name, so the order does not depend on how the query happened to run.
     groups = counts[counts["is_overall"] == 0].sort_values(["cases", "group_value"], ascending=[False, True],
                                                           kind="stable")

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from . import audit, contact_facts, guesses
-from .db import Identifier, identifier_list, quote_ident, run
+from .db import identifier_list, quote_ident, run
 from .mapping import (
     MappingError,
     Target,
@@ -101,10 +101,7 @@ def load_file(
         raise ImportRefused(f"no such file: {path}")
     _check_date_formats(con, options.date_formats)
     content_hash = sha256_of(path)
-    earlier = con.execute(
-        "SELECT import_id FROM imports WHERE content_hash = $h AND kind = $k AND deleted_at IS NULL",
-        {"h": content_hash, "k": kind},
-    ).fetchone()
+    earlier = run(con, "import/earlier_import", {"hash": content_hash, "kind": kind}).fetchone()
     if earlier:
         return ImportResult(None, kind, path.name, 0, 0, [], options.dry_run, already_imported=earlier[0])
 
@@ -126,10 +123,8 @@ def load_file(
     targets, source, options = plan.targets, plan.source, plan.options
     step("validating")
     skipped = run_validation(con, kind, targets, options)
-    rejected_lines = con.execute(
-        "SELECT count(DISTINCT line) FROM (SELECT line FROM cx_stage_rejects UNION ALL SELECT line FROM cx_row_rejects)"
-    ).fetchone()[0]
-    rows_loaded = staged.rows - skipped - con.execute("SELECT count(DISTINCT line) FROM cx_row_rejects").fetchone()[0]
+    rejected_lines = run(con, "import/rejected_lines").fetchone()[0]
+    rows_loaded = staged.rows - skipped - run(con, "import/row_rejected_lines").fetchone()[0]
     result = ImportResult(
         None,
         kind,
@@ -162,8 +157,8 @@ def run_validation(con, kind: str, targets, options: ImportOptions) -> int:
     return how many rows were skipped on purpose."""
     from .validation import build_rejects, build_typed
 
-    con.execute("DROP TABLE IF EXISTS cx_typed")
-    con.execute("DROP TABLE IF EXISTS cx_row_rejects")
+    run(con, "import/drop_typed")
+    run(con, "import/drop_row_rejects")
     skipped = build_typed(con, kind, targets, options.date_formats, options.nulls, options.skip_if)
     build_rejects(con, kind, targets)
     return skipped
@@ -196,9 +191,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
     """Return the number of rows removed after deleting every row of an import, in one transaction.
 
     The audit log names `actor` as the one who deleted it."""
-    row = con.execute(
-        "SELECT kind FROM imports WHERE import_id = $i AND deleted_at IS NULL", {"i": import_id}
-    ).fetchone()
+    row = run(con, "import/live_import_kind", {"import_id": import_id}).fetchone()
     if not row:
         raise ImportRefused(f"there is no import #{import_id} to delete")
     kind = row[0]
@@ -207,10 +200,8 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
         if kind == "contacts":
             contact_facts.mark_affected_by_import(con, import_id)
         removed = run(con, "import/delete_rows", {"import_id": import_id}, table=quote_ident(kind)).fetchone()[0]
-        con.execute("DELETE FROM import_rejects WHERE import_id = $i", {"i": import_id})
-        con.execute(
-            "UPDATE imports SET deleted_at = current_timestamp::TIMESTAMP WHERE import_id = $i", {"i": import_id}
-        )
+        run(con, "import/delete_import_rejects", {"import_id": import_id})
+        run(con, "import/mark_deleted", {"import_id": import_id})
         audit.record(con, actor, "delete-import", import_id, {"kind": kind, "rows_deleted": removed})
         if kind == "contacts":
             contact_facts.refresh_affected(con)
@@ -223,19 +214,13 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
 
 def remembered_mapping(con, kind: str, columns: list[str]) -> list[tuple[str, str]] | None:
     """Return the mapping last used for a file of this kind with exactly this header, if any."""
-    row = con.execute(
-        "SELECT mapping FROM column_mappings WHERE kind = $k AND header_signature = $s",
-        {"k": kind, "s": header_signature(columns)},
-    ).fetchone()
+    row = run(con, "import/remembered_mapping", {"kind": kind, "signature": header_signature(columns)}).fetchone()
     return [tuple(pair) for pair in json.loads(row[0])] if row else None
 
 
 def remembered_options(con, kind: str, columns: list[str]) -> dict:
     """Return the options remembered with the mapping for this header ({} when none)."""
-    row = con.execute(
-        "SELECT options FROM column_mappings WHERE kind = $k AND header_signature = $s",
-        {"k": kind, "s": header_signature(columns)},
-    ).fetchone()
+    row = run(con, "import/remembered_options", {"kind": kind, "signature": header_signature(columns)}).fetchone()
     return json.loads(row[0]) if row else {}
 
 
@@ -350,25 +335,18 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
 
 
 def _write(con, kind, path, content_hash, targets, staged, options, result) -> int:
-    import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+    import_id = run(con, "import/next_import_id").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        existing = set(
-            r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = 'main'",
-                {"t": kind},
-            ).fetchall()
-        )
+        existing = set(r[0] for r in run(con, "import/table_columns", {"table": kind}).fetchall())
         for target in targets:
             if target.extra and target.column.name not in existing:
-                con.execute(
-                    "ALTER TABLE " + quote_ident(kind) + " ADD COLUMN " + quote_ident(target.column.name) + " VARCHAR"
-                )
+                run(con, "import/add_extra_column", table=quote_ident(kind), column=quote_ident(target.column.name))
         columns = [t.column.name for t in targets]
         if kind == "contacts" and "customer_id" in columns:  # written with their derived facts
             contact_facts.insert_contacts(con, import_id, columns)
         else:
-            values = Identifier(", ".join(f"t_{i}" for i in range(len(targets))))
+            values = identifier_list(f"t_{i}" for i in range(len(targets)))
             run(con, "import/insert_rows", {"import_id": import_id}, table=quote_ident(kind),
                 columns=identifier_list(columns), values=values)
         run(con, "import/insert_rejects", {"import_id": import_id})
@@ -387,11 +365,9 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
             "rows_skipped": result.rows_skipped,
             "guesses": result.guesses,
         }
-        con.execute(
-            """
-            INSERT INTO imports VALUES ($id, $kind, $file, $hash, $mapping, $options, $loaded, $rejected,
-                current_timestamp::TIMESTAMP, NULL)
-            """,
+        run(
+            con,
+            "import/record_import",
             {
                 "id": import_id,
                 "kind": kind,
@@ -420,14 +396,12 @@ def _remember_mapping(con, kind, columns, targets, options: ImportOptions) -> No
                   "recode": options.recode, "skip_if": options.skip_if}
     if not pairs and not any(remembered[k] for k in ("column_nulls", "recode", "skip_if")):
         return
-    con.execute(
-        """
-        INSERT OR REPLACE INTO column_mappings VALUES ($k, $s, $header, $mapping, $options,
-            current_timestamp::TIMESTAMP)
-        """,
+    run(
+        con,
+        "import/remember_mapping",
         {
-            "k": kind,
-            "s": header_signature(columns),
+            "kind": kind,
+            "signature": header_signature(columns),
             "header": json.dumps(columns, ensure_ascii=False),
             "mapping": json.dumps(pairs, ensure_ascii=False),
             "options": json.dumps(remembered, ensure_ascii=False),
@@ -436,14 +410,7 @@ def _remember_mapping(con, kind, columns, targets, options: ImportOptions) -> No
 
 
 def _first_rejects(con) -> list[dict]:
-    rows = con.execute(
-        """
-        SELECT line, column_name, value, reason FROM (
-            SELECT * FROM cx_stage_rejects UNION ALL SELECT * FROM cx_row_rejects
-        ) ORDER BY line LIMIT $n
-        """,
-        {"n": REJECTS_SHOWN},
-    ).fetchall()
+    rows = run(con, "import/first_rejects", {"n": REJECTS_SHOWN}).fetchall()
     return [{"line": r[0], "column": r[1], "value": r[2], "reason": r[3]} for r in rows]
 
 
@@ -451,7 +418,7 @@ def _check_date_formats(con, formats: list[str]) -> None:
     """Raise ImportRefused for a --date-format that strptime cannot use, before any work is done."""
     for fmt in formats:
         try:
-            con.execute("SELECT try_strptime('2000-01-01', $f)", {"f": fmt}).fetchall()
+            run(con, "import/check_date_format", {"format": fmt}).fetchall()
         except duckdb.Error as exc:
             reason = str(exc).strip().splitlines()[0]
             raise ImportRefused(f"date format {fmt!r} is not a strptime format: {reason}") from exc

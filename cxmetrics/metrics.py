@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from . import metric_rollups, stats
-from .db import Identifier, run
+from .db import qualified, run
 from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 
 DEFAULT_WINDOW = 7
@@ -36,20 +36,15 @@ METRIC_FIELDS = (
 
 # The contact log's own columns that came with migration 15. A store from before it, opened
 # read-only (so not migrated), has neither: the base query reads them as unknown.
-_MEASURE_COLUMNS = {"answered": Identifier("c.answered"), "wait_seconds": Identifier("c.wait_seconds")}
-_NO_MEASURE_COLUMNS = {"answered": Identifier("CAST(NULL AS BOOLEAN)"),
-                       "wait_seconds": Identifier("CAST(NULL AS DOUBLE)")}
+_MEASURE_COLUMNS = {name: qualified("c", name) for name in ("answered", "wait_seconds")}
+# ... or contact_counts.sql's typed NULLs of the same names.
+_NO_MEASURE_COLUMNS = {name: qualified("missing", name) for name in ("answered", "wait_seconds")}
 
 
 GRAINS = ("day", "week", "month")
-# A period groups responses by when they were answered and contacts by when they started.
-_PERIOD_SQL = {
-    grain: (
-        Identifier(f"CAST(date_trunc('{grain}', r.responded_at) AS DATE)"),
-        Identifier(f"CAST(date_trunc('{grain}', c.started_at) AS DATE)"),
-    )
-    for grain in GRAINS
-}
+# A period groups responses by when they were answered and contacts by when they started: the
+# queries' r.__period and c.__period, the $grain of each row's date.
+_PERIOD_SQL = {grain: (qualified("r", "__period"), qualified("c", "__period")) for grain in GRAINS}
 
 
 def metric_counts(
@@ -81,7 +76,7 @@ def base_counts(
     else:
         response_group = contact_group = resolve_dimension(con, by).sql if by else NO_DIMENSION
     segment = filters.segment_sql(con)
-    params = filters.params()
+    params = {**filters.params(), "grain": grain}
     responses = run(con, "metrics/response_counts", params, dimension=response_group, segment=segment).df()
     contact_params = {**params, "window": int(window), "same_reason": bool(same_reason)}
     try:

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from . import csv_lines, limits
-from .db import Identifier, identifier_list, quote_ident, run
+from .db import identifier_list, run
 from .textfile import FileFormatError, detect_encoding, sniff_format, to_utf8
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -64,14 +64,12 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None,
 def reset_stage(con: duckdb.DuckDBPyConnection) -> None:
     """Drop what an earlier file staged on this connection and create an empty `cx_stage_rejects`."""
     try:
-        con.execute("DROP TABLE IF EXISTS cx_stage")
+        run(con, "import/drop_stage_table")
     except duckdb.CatalogException:  # a plain CSV's cx_stage is a view (see number_lines_plain.sql)
-        con.execute("DROP VIEW cx_stage")
-    con.execute("DROP TABLE IF EXISTS cx_stage_raw")
-    con.execute("DROP TABLE IF EXISTS cx_stage_rejects")
-    con.execute(
-        "CREATE TEMP TABLE cx_stage_rejects (line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
-    )
+        run(con, "import/drop_stage_view")
+    run(con, "import/drop_stage_raw")
+    run(con, "import/drop_stage_rejects")
+    run(con, "import/create_stage_rejects")
 
 
 # Names the staging tables use themselves: DuckDB's row number and the line of each row. A file's
@@ -127,9 +125,9 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
 
 def read_csv_into_stage(con, path: Path, columns: list[str], delimiter: str, quote: str) -> None:
     """Create `cx_stage_raw` (every field of `path` as text, rows as read) and DuckDB's reject tables."""
-    con.execute("DROP TABLE IF EXISTS cx_stage_raw")
-    con.execute("DROP TABLE IF EXISTS cx_csv_errors")
-    con.execute("DROP TABLE IF EXISTS cx_csv_scans")
+    run(con, "import/drop_stage_raw")
+    run(con, "import/drop_csv_errors")
+    run(con, "import/drop_csv_scans")
     run(
         con,
         "import/read_csv",
@@ -151,10 +149,10 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
     """
     run(con, "import/csv_rejects")
     for error_type, reason in _REJECT_REASONS.items():
-        con.execute("UPDATE cx_stage_rejects SET reason = $r WHERE reason = $t", {"r": reason, "t": error_type})
-    rows = con.execute("SELECT count(*) FROM cx_stage_raw").fetchall()[0][0]
-    rejected = con.execute("SELECT count(*) FROM cx_stage_rejects").fetchall()[0][0]
-    if csv_lines.needs_scan(path, quote, 1 + rows + rejected, lambda: _has_multiline_records(con, columns)):
+        run(con, "import/name_reject_reason", {"reason": reason, "error_type": error_type})
+    rows = run(con, "import/count_stage_raw").fetchall()[0][0]
+    rejected = run(con, "import/count_stage_rejects").fetchall()[0][0]
+    if csv_lines.needs_scan(path, quote, 1 + rows + rejected, lambda: _has_multiline_records(con)):
         line_map = csv_lines.record_map(path, quote, delimiter)
     elif not rejected:
         # Every record is a line and every one was accepted: the n-th row is on line n + 1, and
@@ -163,7 +161,7 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
         run(con, "import/number_lines_plain", {}, columns=identifier_list(columns))
         return rows, rejected
     else:
-        top = con.execute("SELECT coalesce(max(line), 0) FROM cx_stage_rejects").fetchall()[0][0]
+        top = run(con, "import/last_reject_line").fetchall()[0][0]
         line_map = csv_lines.identity_map(max(rows + rejected + 1, top))
     con.register("cx_line_map", line_map)
     try:
@@ -171,20 +169,16 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
         run(con, "import/physical_lines_rejects").fetchall()
     finally:
         con.unregister("cx_line_map")
-    con.execute("DROP TABLE cx_stage_raw")
+    run(con, "import/drop_stage_raw_table")
     return rows, rejected
 
 
-def _has_multiline_records(con, columns: list[str]) -> bool:
+def _has_multiline_records(con) -> bool:
     """Return True when some record, accepted or rejected, holds a line break inside quotes."""
     # contains() rather than a regular expression: this scans every value of the file.
-    broken = Identifier(" OR ".join(f"(contains({quote_ident(c)}, chr(10)) OR contains({quote_ident(c)}, chr(13)))"
-                                    for c in columns))
-    accepted = run(con, "import/records_with_line_breaks", {}, broken=broken).fetchall()[0][0]
-    rejected = con.execute(
-        "SELECT count(*) FROM cx_csv_errors WHERE regexp_matches(ltrim(csv_line, chr(10) || chr(13)), '[\\r\\n]')"
-    ).fetchall()[0][0]
-    return accepted + rejected > 0
+    accepted = any(run(con, "import/records_with_line_breaks").fetchall()[0])
+    rejected = run(con, "import/rejects_with_line_breaks").fetchall()[0][0]
+    return accepted or rejected > 0
 
 
 def _dialect(con, path: Path) -> tuple[str, str]:
@@ -195,9 +189,7 @@ def _dialect(con, path: Path) -> tuple[str, str]:
     """
     from_header = _header_delimiter(path)
     try:
-        delimiter, quote = con.execute(
-            "SELECT Delimiter, Quote FROM sniff_csv($p, sample_size = 20480)", {"p": str(path)}
-        ).fetchall()[0]
+        delimiter, quote = run(con, "import/sniff_dialect", {"path": str(path)}).fetchall()[0]
     except duckdb.Error:
         delimiter, quote = None, None
     quote = quote if quote in ('"', "'") else '"'
@@ -291,7 +283,7 @@ def _stage_excel(con, path: Path, choice: str | None = None) -> StagedFile:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FileFormatError(f"the Excel file could not be read: {_reason(exc)}") from exc
-    staged = con.execute("SELECT count(*) FROM cx_stage").fetchall()[0][0]
+    staged = run(con, "import/count_stage").fetchall()[0][0]
     return StagedFile("excel", columns, staged, 0)
 
 
@@ -364,8 +356,7 @@ def _stage_sheet_rows(con, sheet, width: int) -> list[str]:
         if header is None:
             header = values
             columns = source_names(["" if v is None else v for v in values])
-            run(con, "import/stage_excel_table", columns=Identifier(
-                ", ".join(f"{quote_ident(c)} VARCHAR" for c in columns)))
+            create_stage(con, columns)
             continue
         batch.append([number, *values])
         if len(batch) >= batch_rows:
@@ -374,6 +365,20 @@ def _stage_sheet_rows(con, sheet, width: int) -> list[str]:
     if batch:
         _insert_batch(con, pa, columns, batch)
     return columns
+
+
+def create_stage(con, columns: list[str]) -> None:
+    """Create the empty staging table `cx_stage`: `__line`, then `columns` as text.
+
+    Shaped by an empty Arrow table that carries the names, so no SQL is written around them."""
+    import pyarrow as pa
+
+    shape = pa.schema([("__line", pa.int64()), *((name, pa.string()) for name in columns)])
+    con.register("cx_stage_columns", shape.empty_table())
+    try:
+        run(con, "import/create_stage")
+    finally:
+        con.unregister("cx_stage_columns")
 
 
 def _insert_batch(con, pa, columns: list[str], batch: list[list]) -> None:
@@ -409,15 +414,13 @@ def _reason(exc: BaseException) -> str:
 
 def _stage_parquet(con, path: Path) -> StagedFile:
     try:
-        described = con.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(path)}).fetchall()
+        described = run(con, "import/parquet_columns", {"path": str(path)}).fetchall()
     except duckdb.Error as exc:
         raise FileFormatError(f"the Parquet file could not be read: {_first_line(exc)}") from exc
     raw = [row[0] for row in described]
     limits.check_columns(len(raw))
     columns = source_names(raw)
-    select = Identifier(
-        ", ".join(f"CAST({quote_ident(src)} AS VARCHAR) AS {quote_ident(dst)}" for src, dst in zip(raw, columns))
-    )
-    run(con, "import/stage_parquet", {"path": str(path)}, select=select)
-    rows = con.execute("SELECT count(*) FROM cx_stage").fetchall()[0][0]
+    create_stage(con, columns)
+    run(con, "import/stage_parquet", {"path": str(path)})
+    rows = run(con, "import/count_stage").fetchall()[0][0]
     return StagedFile("parquet", columns, rows, 0)

@@ -18,11 +18,9 @@ def set_target(con, metric: str, target: float | None) -> None:
     if metric not in DEFINITIONS:
         raise ValueError(f"no metric {metric!r}")
     if target is None:
-        con.execute("DELETE FROM targets WHERE metric = $m", {"m": metric})
+        run(con, "metrics/clear_target", {"metric": metric})
         return
     target = float(target)
     if not math.isfinite(target):
         raise ValueError("a target must be a finite number")
-    con.execute(
-        "INSERT OR REPLACE INTO targets VALUES ($m, $t, current_timestamp::TIMESTAMP)", {"m": metric, "t": target}
-    )
+    run(con, "metrics/set_target", {"metric": metric, "target": target})

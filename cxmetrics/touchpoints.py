@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats, touchpoint_rollups
-from .db import Identifier, query, quote_ident, run
+from .db import Identifier, qualified, run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
 
@@ -34,26 +34,25 @@ COUNT_COLUMNS = ("contacts", "judged", "fcr_yes", "escalated", "nps_n", "promote
                  "csat_satisfied")
 
 
-def _touchpoint_sql(kind: str, alias: str) -> Identifier:
+def _touchpoint_column(kind: str) -> Identifier:
+    """Return the contacts column (of alias c) a touchpoint kind is read from."""
     if kind not in KINDS:
         raise ValueError(f"touchpoints are channels or contact reasons, not {kind!r}")
-    return Identifier(f"COALESCE(CAST({alias}.{quote_ident(kind)} AS VARCHAR), '{NONE}')")
+    return qualified("c", kind)
 
 
-def _journeys(con, kind: str, filters: Filters) -> Identifier:
-    """Return the text of journeys.sql with its slots filled, to embed in journey_flow.sql and
-    journey_paths.sql: both count the same journeys. It is our own checked query, not user text."""
-    return Identifier(query("touchpoints/journeys", touchpoint=_touchpoint_sql(kind, "c"),
-                            segment=filters.segment_sql(con)))
+def _journey_slots(con, kind: str, filters: Filters) -> dict[str, Identifier]:
+    """Return the slots of journey_flow.sql and journey_paths.sql (both count the same journeys)."""
+    return {"touchpoint": _touchpoint_column(kind), "segment": filters.segment_sql(con)}
 
 
 def top_values(con, kind: str, limit: int = MAX_TOUCHPOINTS) -> list[str]:
     """Return the `limit` most common touchpoints of a kind (contacts with a customer); the rest become "Other"."""
-    touchpoint = _touchpoint_sql(kind, "c")
+    touchpoint = _touchpoint_column(kind)
     rolled = touchpoint_rollups.top_values(con, kind, limit)
     if rolled is not None:
         return rolled
-    rows = run(con, "touchpoints/top_values", {"limit": int(limit)}, touchpoint=touchpoint).fetchall()
+    rows = run(con, "touchpoints/top_values", {"limit": int(limit), "none": NONE}, touchpoint=touchpoint).fetchall()
     return [r[0] for r in rows]
 
 
@@ -65,8 +64,8 @@ def journey_flow(con, kind: str = "channel", filters: Filters = Filters(), windo
     frame = touchpoint_rollups.flow(con, kind, filters, int(window), same_reason, int(max_steps), top)
     if frame is None:
         params = {**filters.params(), "window": int(window), "same_reason": bool(same_reason),
-                  "max_steps": int(max_steps), "top_values": top}
-        frame = run(con, "touchpoints/journey_flow", params, journeys=_journeys(con, kind, filters)).df()
+                  "max_steps": int(max_steps), "top_values": top, "none": NONE}
+        frame = run(con, "touchpoints/journey_flow", params, **_journey_slots(con, kind, filters)).df()
     frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype(int)
     return frame
 
@@ -139,8 +138,8 @@ def journey_paths(con, kind: str = "channel", filters: Filters = Filters(), wind
     frame = touchpoint_rollups.paths(con, kind, filters, int(window), int(max_steps), int(limit), top)
     if frame is None:
         params = {**filters.params(), "window": int(window), "max_steps": int(max_steps), "limit": int(limit),
-                  "top_values": top}
-        frame = run(con, "touchpoints/journey_paths", params, journeys=_journeys(con, kind, filters)).df()
+                  "top_values": top, "none": NONE}
+        frame = run(con, "touchpoints/journey_paths", params, **_journey_slots(con, kind, filters)).df()
     frame["journeys"] = frame["journeys"].astype(int)
     return frame
 

@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from . import guesses, rollups
-from .db import DatabaseBusy, Identifier, quote_ident, run, writing
+from .db import DatabaseBusy, identifier_list, run, writing
 from .exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
 from .importer import (
     ImportOptions,
@@ -422,14 +422,30 @@ def validate_upload(con, kind: str, upload: StoredUpload | Path, options: Import
             return ValidationReport(result, _empty_rejects(), pd.DataFrame(), {})
         # load_file returned after staging and checking: the temp tables are this file's.
         rejects = run(con, "upload/dry_run_rejects").df()
-        columns = Identifier(", ".join(f"t_{i} AS {quote_ident(name)}" for i, name in enumerate(result.mapping)))
+        columns = identifier_list(f"t_{i}" for i in range(len(result.mapping)))
         preview = run(con, "upload/typed_preview", {"limit": rows}, columns=columns).df()
+        preview.columns = unique_names(["line", "would_load", *result.mapping])
     table = _table(kind)
     types = {
         name: type_label(table.column(name)) if table.column(name) else "text (extra attribute)"
         for name in result.mapping
     }
     return ValidationReport(result, rejects, preview, types)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Return `names` with a repeat (ignoring case) suffixed _1, _2…, as DuckDB names a result's
+    repeated column: a target called "line" next to the preview's own line column, say."""
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, n = name, 0
+        while candidate.lower() in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(candidate.lower())
+        unique.append(candidate)
+    return unique
 
 
 def commit_upload(con, kind: str, upload: StoredUpload | Path, options: ImportOptions,

@@ -14,7 +14,7 @@ alone rather than by a window over every column (a window of 10 M wide rows spil
 
 from __future__ import annotations
 
-from .db import Identifier, query, quote_ident, run
+from .db import Identifier, identifier_list, query, quote_ident, run
 from .guesses import DURATION, OFFSET_HOURS
 from .mapping import Target
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TIMESTAMP
@@ -86,9 +86,9 @@ def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], 
     skipped = drop_skipped(con, skip_if)
     key_aliases = _key_aliases(kind, targets)
     stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
-    con.execute("DROP TABLE IF EXISTS cx_key_repeats")
-    run(con, "import/key_repeats", key=Identifier(", ".join(key_aliases)))
-    con.execute("DROP TABLE IF EXISTS cx_key_loaded")
+    run(con, "import/drop_key_repeats")
+    run(con, "import/key_repeats", key=identifier_list(key_aliases))
+    run(con, "import/drop_key_loaded")
     run(con, "import/key_loaded", table=quote_ident(kind),
         stored_as_key=Identifier(", ".join(f"{c} AS {a}" for c, a in zip(stored, key_aliases))),
         key_columns=Identifier(", ".join(stored)),
@@ -234,7 +234,7 @@ def build_rejects(con, kind: str, targets: list[Target]) -> None:
         f"{reason(f'{key_names} already loaded by import #')} || CAST(__loaded_by AS VARCHAR)",
     )
     run(con, "import/row_rejects", params, checks=Identifier(", ".join(checks)),
-        key=Identifier(", ".join(key_aliases)))
+        key=identifier_list(key_aliases))
 
 
 def _key_aliases(kind: str, targets: list[Target]) -> list[str]:

@@ -1,7 +1,7 @@
 -- One row per contact behind a figure: the contacts in the filters whose split-by value equals
 -- $value (all when the slot is NULL), newest first, at most $limit, with its repeat flag for
 -- window $window. $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
--- Slots: {{dimension}} (a column of c or cu, or NULL), {{segment}}.
+-- Slots: {{dimension}} (a column of c or cu, or missing.value (NULL)), {{segment}}.
 WITH scoped AS (
     SELECT
         c.contact_id, c.started_at, c.customer_id, c.channel, c.contact_reason, c.agent, c.team,
@@ -10,6 +10,7 @@ WITH scoped AS (
             AS repeat_contact
     FROM contacts AS c
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($value IS NULL OR CAST({{dimension}} AS VARCHAR) = $value)
       AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

@@ -5,12 +5,14 @@
 -- the new contacts and the stored contacts of the customers in cx_affected_customers, the same
 -- definition as contact_neighbours.sql. Kept in __line order, so that each range of lines
 -- insert_contacts.sql joins reads its rows of the table only. Takes no $params.
--- Slots: {{contact}}, {{started}}, {{customer}}, {{reason}}: the t_N of those columns (or NULL).
+-- Slots: {{contact}}, {{started}}, {{customer}}, {{reason}}: the t_N of those columns, or
+-- __none (a NULL) for a column the file does not have.
 CREATE TEMP TABLE cx_new_facts AS
 WITH new_rows AS (
     SELECT __line, {{contact}} AS contact_id, {{started}} AS started_at, {{customer}} AS customer_id,
         {{reason}} AS contact_reason
     FROM cx_typed
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS __none) AS nothing
     WHERE {{customer}} IS NOT NULL AND __line NOT IN (SELECT line FROM cx_row_rejects)
 ), stored AS (
     SELECT CAST(NULL AS BIGINT) AS __line, contact_id, started_at, customer_id, contact_reason

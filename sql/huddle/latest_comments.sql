@@ -7,6 +7,7 @@ WITH scoped AS (
     FROM responses AS r
     LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
     LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE r.comment IS NOT NULL AND trim(r.comment) <> ''
       AND ($date_from IS NULL OR r.responded_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR r.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

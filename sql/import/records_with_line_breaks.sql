@@ -1,3 +1,5 @@
--- One row: how many staged records hold a line break inside a (quoted) field. Takes no $params.
--- Slot {{broken}}: an OR of line-break tests over the staged columns.
-SELECT count(*) FROM cx_stage_raw WHERE {{broken}}
+-- One row with one value per column of the CSV file as read (cx_stage_raw): whether any record
+-- holds a line break inside that (quoted) field; NULL for a column with no value. Takes no
+-- $params. COLUMNS(*) rather than a slot: every column of cx_stage_raw is a source column.
+SELECT bool_or(contains(COLUMNS(*), chr(10)) OR contains(COLUMNS(*), chr(13)))
+FROM cx_stage_raw

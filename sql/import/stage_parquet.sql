@@ -1,5 +1,6 @@
--- One row per row of a Parquet file, every value as text; __line is the 1-based row number.
--- $path. Slot {{select}}: CAST("source" AS VARCHAR) AS "name" for each column.
-CREATE TEMP TABLE cx_stage AS
-SELECT file_row_number + 1 AS __line, {{select}}
+-- Fills the empty staging table (create_stage.sql) with one row per row of the Parquet file at
+-- $path, every value as text; __line is the 1-based row number. The file's columns fill
+-- cx_stage's source columns in order (an INSERT matches by position).
+INSERT INTO cx_stage
+SELECT file_row_number + 1 AS __line, CAST(COLUMNS(* EXCLUDE (file_row_number)) AS VARCHAR)
 FROM read_parquet($path, file_row_number = true)

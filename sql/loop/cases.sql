@@ -18,6 +18,7 @@ WITH scoped AS (
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($customer_id IS NULL OR k.customer_id = $customer_id)
       AND ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

@@ -1,11 +1,11 @@
--- One row per owner or team (the {{grouping}} slot) plus the overall row (is_overall = 1): the
+-- One row per owner or team ($group_by: 'owner' or 'team') plus the overall row (is_overall = 1): the
 -- counts behind time to first follow-up, share closed by the due date and detractors saved.
 -- Saved counts only detractors who were followed up (acted on) and then kept (saved_state 'saved'),
 -- so it never exceeds the followed-up detractors whose outcome is known (followed_judged); the rate's
 -- n (saved_judged) is every detractor whose outcome is known, followed up or not.
 -- $target_hours (first follow-up target), $now (TIMESTAMP: cases still inside their target are
 -- not judged yet), $date_from, $date_to (DATE or NULL; when the case opened), $channels,
--- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{grouping}}, {{cases}} (loop_case_rollup
+-- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{cases}} (loop_case_rollup
 -- or the loop_cases view), {{segment}}, {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
@@ -13,10 +13,12 @@ WITH scoped AS (
         COALESCE(f.due_date, k.default_due) AS due_date,
         COALESCE(f.status, 'open') AS status,
         f.first_action_at, f.closed_at,
-        {{grouping}} AS group_value
+        CASE $group_by WHEN 'owner' THEN COALESCE(f.owner, '(unassigned)')
+            ELSE COALESCE(f.team, k.contact_team, '(no team)') END AS group_value
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, k.channel))

@@ -4,7 +4,7 @@
 -- ($now less $target_hours) falls on are judged row by row, as there; every other untouched case
 -- is open, unassigned and not acted on, so it is counted from loop_case_counts, less the touched
 -- cases of those days. $target_hours, $now, $date_from, $date_to (DATE or NULL), $channels,
--- $reasons (VARCHAR[] or NULL). Slot: {{grouping}} (an expression of f, the follow-up, and k, the case).
+-- $reasons (VARCHAR[] or NULL), $group_by ('owner' or 'team'). Takes no slots.
 WITH cutoff AS (
     SELECT
         CAST($now AS TIMESTAMP) - INTERVAL '1' HOUR * $target_hours AS opened_before,
@@ -38,7 +38,8 @@ WITH cutoff AS (
 ), one_by_one AS (
     -- As follow_up_metrics.sql judges each case (see there), one row per case.
     SELECT
-        {{grouping}} AS group_value,
+        CASE $group_by WHEN 'owner' THEN COALESCE(f.owner, '(unassigned)')
+            ELSE COALESCE(f.team, k.contact_team, '(no team)') END AS group_value,
         1 AS cases,
         CAST(k.case_kind = 'detractor' AS INTEGER) AS detractor_cases,
         CAST(k.status = 'closed' AS INTEGER) AS closed,
@@ -76,7 +77,8 @@ WITH cutoff AS (
     -- Open, unassigned, not acted on: judged against the target when opened on a day before the
     -- cutoff's (so before the cutoff), against the due date once it has passed.
     SELECT
-        {{grouping}} AS group_value,
+        CASE $group_by WHEN 'owner' THEN COALESCE(f.owner, '(unassigned)')
+            ELSE COALESCE(f.team, k.contact_team, '(no team)') END AS group_value,
         k.cases,
         CASE WHEN k.case_kind = 'detractor' THEN k.cases ELSE 0 END AS detractor_cases,
         0 AS closed,

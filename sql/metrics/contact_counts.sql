@@ -3,9 +3,10 @@
 -- first time (all, and split by transferred / not transferred), and the counts and sums behind
 -- the contact-centre measures. $window (days, W), $same_reason (bool), $date_from, $date_to
 -- (DATE or NULL; started_at, whole days), $channels, $reasons, $segment_values (VARCHAR[] or NULL).
--- Slots: {{dimension}} and {{segment}}: a column of c (contacts) or cu (customers), or NULL;
--- {{answered}}, {{wait_seconds}}: those columns of c, or a typed NULL for a store from before
--- migration 15 opened read-only (it has neither).
+-- Slots: {{dimension}} and {{segment}}: a column of c (contacts) or cu (customers), or missing.value (NULL: none chosen);
+-- {{answered}}, {{wait_seconds}}: those columns of c, or of missing (typed NULLs) for a store
+-- from before migration 15 opened read-only (it has neither). $grain ('day', 'week', 'month' or
+-- NULL): the period c.__period holds, for a {{dimension}} that splits by period.
 -- Repeat: the previous contact (same reason with $same_reason) started at most W days before.
 -- Resolved first time: the next one does not start within W days after. Censored: started
 -- later than W days before the latest started_at of all contacts. Flags use the whole history;
@@ -28,8 +29,10 @@ WITH latest AS (
         c.resolved,
         c.transfers,
         {{dimension}} AS group_value
-    FROM contacts AS c
+    FROM (SELECT *, CAST(date_trunc($grain, started_at) AS DATE) AS __period FROM contacts) AS c
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value, CAST(NULL AS BOOLEAN) AS answered,
+        CAST(NULL AS DOUBLE) AS wait_seconds) AS missing
     WHERE ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, c.channel))

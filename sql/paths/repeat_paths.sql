@@ -3,13 +3,14 @@
 -- reason) started at most W days before. $window (days), $date_from, $date_to, $channels,
 -- $reasons, $segment_values (filters on the repeat contact; NULL = no filter).
 -- Slots: {{from_value}} (a column of p, the previous contact), {{to_value}} (the same column of
--- c, the repeat), {{segment}} (a column of c or cu, or NULL). Most repeats first; ties by the
+-- c, the repeat), {{segment}} (a column of c or cu, or missing.value (NULL)). Most repeats first; ties by the
 -- values, so the order is the same every time (and the same as sql/rollups/path_repeat_pairs.sql).
 WITH repeats AS (
     SELECT {{from_value}} AS from_value, {{to_value}} AS to_value
     FROM contacts AS c
     JOIN contacts AS p ON p.contact_id = c.prev_any_id
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE c.prev_any_at >= c.started_at - INTERVAL '1' DAY * $window
       AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

@@ -6,7 +6,7 @@
 -- 'satisfied'), $sentiments ('negative'/'neutral'/'positive') VARCHAR[] or NULL; $theme
 -- (VARCHAR or NULL: only comments mentioning it); $neutral_band (sentiment within ± it is neutral).
 -- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
+-- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
         k.response_id, k.responded_at, k.customer_id,
@@ -17,6 +17,7 @@ WITH scoped AS (
             AS csat_band
     FROM {{comments}} AS k
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, k.channel))

@@ -3,13 +3,14 @@
 -- per NPS group, the mean lexicon sentiment, and (overall row) comments mentioning no theme.
 -- $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
 -- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
+-- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     -- Sentiments summed in billionths, as whole numbers: a sum of doubles depends on the order
     -- DuckDB's threads add them in, and theme_counts_rolled.sql must give the same mean to the bit.
     SELECT k.response_id, k.nps, k.csat, CAST(round(cs.sentiment * 1e9) AS BIGINT) AS sentiment_nano
     FROM {{comments}} AS k
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     LEFT JOIN comment_sentiment AS cs ON cs.response_id = k.response_id
     WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

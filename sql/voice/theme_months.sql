@@ -2,11 +2,12 @@
 -- those mentioning the theme, and the same among detractors. Responses without a date are left
 -- out. $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
 -- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or NULL), {{segment_join}} (the join bringing it in).
+-- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT k.response_id, k.nps, CAST(date_trunc('month', k.responded_at) AS DATE) AS month
     FROM {{comments}} AS k
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE k.responded_at IS NOT NULL
       AND ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

@@ -1,0 +1,2 @@
+-- Forgets the affected customers once their contacts' facts are recomputed. Takes no $params.
+DROP TABLE cx_affected_customers

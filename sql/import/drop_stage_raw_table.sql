@@ -1,0 +1,3 @@
+-- Drops the rows of a CSV file as read, once cx_stage holds them with their lines. Takes no
+-- $params.
+DROP TABLE cx_stage_raw

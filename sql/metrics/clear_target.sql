@@ -1,0 +1,2 @@
+-- Removes the target of metric $metric, if it has one.
+DELETE FROM targets WHERE metric = $metric

@@ -1,0 +1,2 @@
+-- One row per schema file this database has applied: its version. Takes no $params.
+SELECT version FROM schema_migrations
