@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .db import Identifier, UnknownColumn, quote_ident, table_columns
+from .db import Identifier, UnknownColumn, quote_ident, run, table_columns
+from .rollup_state import is_fresh
 from .schema import SYSTEM_COLUMNS
 
 NO_DIMENSION = Identifier("CAST(NULL AS VARCHAR)")
@@ -98,9 +99,6 @@ class Filters:
 
 def dimension_values(con, name: str, limit: int = 500) -> list[str]:
     """Return the values of a dimension, most common first (for filter and split-by choices)."""
-    from .db import run
-    from .rollups import is_fresh
-
     dimension = resolve_dimension(con, name)
     column = quote_ident(dimension.name)
     if dimension.name in ("channel", "contact_reason") and is_fresh(con):

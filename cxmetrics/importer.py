@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, contact_facts, guesses
+from . import audit, contact_facts, guesses, rollups
 from .db import Identifier, identifier_list, quote_ident, run
 from .mapping import (
     MappingError,
@@ -204,6 +204,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
     kind = row[0]
     con.execute("BEGIN TRANSACTION")
     try:
+        change = rollups.begin_change(con, kind, import_id, removed=True)  # before its rows go
         if kind == "contacts":
             contact_facts.mark_affected_by_import(con, import_id)
         removed = run(con, "import/delete_rows", {"import_id": import_id}, table=quote_ident(kind)).fetchone()[0]
@@ -214,6 +215,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
         audit.record(con, actor, "delete-import", import_id, {"kind": kind, "rows_deleted": removed})
         if kind == "contacts":
             contact_facts.refresh_affected(con)
+        rollups.finish_change(con, change)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -353,6 +355,8 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
     import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
+        # A dry run is rolled back: its rollups would be too.
+        change = None if options.dry_run else rollups.begin_change(con, kind, import_id, removed=False)
         existing = set(
             r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = 'main'",
@@ -407,6 +411,7 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
         audit.record(con, options.actor, "import", import_id, {
             "kind": kind, "file_name": path.name, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
         })
+        rollups.finish_change(con, change)  # after the imports row: the data version counts it
         con.execute("ROLLBACK" if options.dry_run else "COMMIT")
     except Exception:
         con.execute("ROLLBACK")

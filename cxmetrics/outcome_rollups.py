@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, quote_ident, run
 from .dimensions import Filters, resolve_dimension
 
@@ -36,7 +36,6 @@ from .dimensions import Filters, resolve_dimension
 MAX_ROLLED_WINDOW = 100_000
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild the outcome rollups from the base tables, split by the rolled customers columns."""
     names = [name for name, source in segments.items() if source == "customers"]
@@ -156,7 +155,7 @@ def counts(
     """Return outcome_counts' frame summed from outcome_summary, or None when it cannot answer.
 
     `by` is None, an experience group or a customers column's real name; `rolled` the segments of
-    `rollups.status`. Call only while the rollups are fresh."""
+    `rollup_state.status`. Call only while the rollups are fresh."""
     from .outcomes import EXPERIENCE_GROUPS
 
     segment = _segment_filter(con, filters, rolled)

@@ -9,13 +9,13 @@ reads the one row group that can hold it. The base tables are in file order, whe
 rows are anywhere.
 
 Written with the other rollups after every data change; a story reads them only while
-`rollups.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
+`rollup_state.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
 two answer the same (tests/test_story_rollups.py).
 """
 
 from __future__ import annotations
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, run, table_columns
 
 ROLLED_CONTACTS = Identifier("story_contact_rollup")
@@ -23,7 +23,6 @@ ROLLED_ANSWERS = Identifier("story_answer_rollup")
 _BASE_CONTACTS = Identifier("contacts")
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rewrite both story rollups from the base tables. The story shows no segment, so `segments`
     is not used."""
@@ -36,7 +35,7 @@ def build(con, segments: dict[str, str]) -> None:
 def rolled(con) -> bool:
     """Return True when a story can be read from the rollups: they are fresh and exist (a store from
     before migration 13 opened read-only, so not migrated, has none)."""
-    return rollups.is_fresh(con) and bool(table_columns(con, "story_answer_rollup"))
+    return rollup_state.is_fresh(con) and bool(table_columns(con, "story_answer_rollup"))
 
 
 def contacts_source(is_rolled: bool) -> Identifier:
