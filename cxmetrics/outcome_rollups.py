@@ -34,23 +34,60 @@ from .dimensions import Filters, resolve_dimension
 # Repeat windows (days) the rolled tables answer: any whole number of days up to this. A longer
 # one (274 years) is left to the base query, which decides what such a window means.
 MAX_ROLLED_WINDOW = 100_000
+_CONTACTS, _RESPONSES = Identifier("contacts"), Identifier("responses")
+_SPANS, _REPEATERS = Identifier("outcome_spans"), Identifier("outcome_repeaters")
+_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/changed_customers.sql
+_SCOPE = Identifier("cx_scope_rows")  # made by rollups/scope_contacts.sql or scope_responses.sql
 
 
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild the outcome rollups from the base tables, split by the rolled customers columns."""
-    names = [name for name, source in segments.items() if source == "customers"]
     run(con, "rollups/outcome_clear_spans")
-    run(con, "rollups/outcome_spans_build")
+    run(con, "rollups/outcome_spans_build", responses=_RESPONSES)
     run(con, "rollups/outcome_clear_repeaters")
-    run(con, "rollups/outcome_repeaters_build")
+    run(con, "rollups/outcome_repeaters_build", contacts=_CONTACTS)
+    _build_summary(con, segments)
+    run(con, "rollups/outcome_clear_monthly")
+    slots, params = _filter_sets(_customer_columns(segments), "month")
+    run(con, "rollups/outcome_monthly_build", params, **slots)
+
+
+def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring the outcome rollups up to date after `change` (its rows in cx_changed_rows); return what
+    was recounted. Contacts feed only the repeat days, responses only the spans: those are recounted
+    for the customers of the changed rows, and the summary (sums over every customer) is rewritten
+    from them. The monthly rows read neither. A change of outcomes or customers rebuilds it all."""
+    if change.kind not in ("contacts", "responses"):
+        build(con, segments)
+        return f"every table (a change of {change.kind} moves every sum)"
+    table, build_name, slot = {
+        "contacts": (_REPEATERS, "rollups/outcome_repeaters_build", "contacts"),
+        "responses": (_SPANS, "rollups/outcome_spans_build", "responses"),
+    }[change.kind]
+    for stage in (_CUSTOMERS, _SCOPE):
+        run(con, "rollups/drop_stage", table=stage)
+    run(con, "rollups/changed_customers")
+    run(con, f"rollups/scope_{change.kind}")
+    run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
+    run(con, build_name, **{slot: _SCOPE})
+    (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
+    for stage in (_CUSTOMERS, _SCOPE):
+        run(con, "rollups/drop_stage", table=stage)
+    _build_summary(con, segments)
+    return f"{table} of {customers} customers, then outcome_summary"
+
+
+def _build_summary(con, segments: dict[str, str]) -> None:
+    names = _customer_columns(segments)
     run(con, "rollups/outcome_clear_summary")
     slots, params = _customer_sets(names)
     run(con, "rollups/outcome_summary_customers_build", params, **slots)
     slots, params = _filter_sets(names, "by_name, group_value")
     run(con, "rollups/outcome_summary_experience_build", params, **slots)
-    run(con, "rollups/outcome_clear_monthly")
-    slots, params = _filter_sets(names, "month")
-    run(con, "rollups/outcome_monthly_build", params, **slots)
+
+
+def _customer_columns(segments: dict[str, str]) -> list[str]:
+    return [name for name, source in segments.items() if source == "customers"]
 
 
 def _segment_slots(names: list[str]) -> dict[str, Identifier]:

@@ -66,9 +66,10 @@ class Family:
 BUILDERS: tuple[Family, ...] = (
     Family("metric", frozenset({"contacts", "responses", "customers"}), metric_rollups.build,
            metric_rollups.refresh_days),
-    Family("outcome", frozenset({"contacts", "responses", "customers", "outcomes"}), outcome_rollups.build),
+    Family("outcome", frozenset({"contacts", "responses", "customers", "outcomes"}), outcome_rollups.build,
+           outcome_rollups.refresh_customers),
     Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build),
-    Family("story", frozenset({"contacts", "responses"}), story_rollups.build),
+    Family("story", frozenset({"contacts", "responses"}), story_rollups.build, story_rollups.refresh_customers),
     Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build),
     Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build),
     Family("path", frozenset({"contacts", "customers"}), path_rollups.build),
@@ -82,6 +83,10 @@ class Refreshed(NamedTuple):
     how: str
     detail: str
     seconds: float
+
+
+# The base tables some family reads: a change of another (engagement) only records the new version.
+ROLLED_TABLES = frozenset().union(*(family.inputs for family in BUILDERS))
 
 
 @dataclass
@@ -134,7 +139,7 @@ def begin_change(con, kind: str, import_id: int, removed: bool) -> Pending | Non
     if not is_fresh(con):
         return None
     latest = run(con, "rollups/latest_contact").fetchall()[0][0]
-    if removed:
+    if removed and kind in ROLLED_TABLES:
         _capture(con, kind, import_id)
     return Pending(kind, import_id, removed, latest)
 
@@ -145,7 +150,7 @@ def finish_change(con, pending: Pending | None) -> None:
     and record the new data version. Nothing when `pending` is None."""
     if pending is None:
         return
-    if not pending.removed:
+    if not pending.removed and pending.kind in ROLLED_TABLES:
         _capture(con, pending.kind, pending.import_id)
     segments = rolled_segments(con)
     if pending.kind in SEGMENT_TABLES and choose_segments(con) != segments:
@@ -166,7 +171,7 @@ def finish_change(con, pending: Pending | None) -> None:
             _note(con, family, "full", f"no incremental refresh for a change of {change.kind}", started)
         else:
             _note(con, family, "delta", family.delta(con, segments, change), started)
-    run(con, "rollups/drop_stage", table=_CHANGED)
+    run(con, "rollups/drop_stage", table=_CHANGED)  # none for a table no family reads
     _record(con)
 
 

@@ -21,6 +21,7 @@ from .db import Identifier, run, table_columns
 ROLLED_CONTACTS = Identifier("story_contact_rollup")
 ROLLED_ANSWERS = Identifier("story_answer_rollup")
 _BASE_CONTACTS = Identifier("contacts")
+_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/story_customers_*.sql
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -30,6 +31,22 @@ def build(con, segments: dict[str, str]) -> None:
         run(con, "rollups/story_clear", table=table)
     run(con, "rollups/story_contacts_build")
     run(con, "rollups/story_answers_build")
+
+
+def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Rewrite the rows of the customers whose story `change` (its rows in cx_changed_rows) can
+    alter; return how many. A change of responses leaves the contact rows as they are."""
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    run(con, f"rollups/story_customers_{change.kind}")
+    tables = (ROLLED_CONTACTS, ROLLED_ANSWERS) if change.kind == "contacts" else (ROLLED_ANSWERS,)
+    for table in tables:
+        run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
+    if change.kind == "contacts":
+        run(con, "rollups/story_contacts_add")
+    run(con, "rollups/story_answers_add")
+    (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    return f"{customers} customers" + ("" if change.kind == "contacts" else " (answers only)")
 
 
 def rolled(con) -> bool:

@@ -107,7 +107,9 @@ class Store:
         for _ in range(n):
             self.next_response += 1
             contact = self.rng.choice(self.contacts) if self.contacts and self.rng.random() < 0.8 else None
-            contact_id = contact[0] if contact else self.rng.choice(["", "missing"])
+            # none, one that never comes, or one a later load brings (its channel, reason, customer)
+            coming = f"k{self.next_contact + self.rng.randint(1, 4)}"
+            contact_id = contact[0] if contact else self.rng.choice(["", "missing", coming])
             when = "" if self.rng.random() < 0.1 else self._when(0, 70).isoformat(sep=" ")
             customer = self.rng.choice(["", contact[1] if contact else "", self.rng.choice(self.customers)])
             rows.append((f"r{self.next_response}", when, customer, contact_id, "transactional",
@@ -211,6 +213,24 @@ def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
     con.close()
 
 
+def test_answers_follow_their_contacts_in_and_out(tmp_path):
+    """An answer about a contact of another customer (or of none of its own) takes the contact's
+    channel and reason (and customer): loading the contact later, and deleting it, change the
+    answer's rows in the metric and story rollups."""
+    store = Store(tmp_path, seed=5, customers=6, contacts=10)
+    rows = [("ra", "2025-03-20 10:00:00", "u1", "klater", "t", 9, 5, 6, "true", "fine"),
+            ("rb", "", "", "klater", "t", 3, 1, 2, "false", "slow")]
+    store.load("responses", RESPONSE_HEADER, rows)
+    assert_equals_full_rebuild(store.con)
+    later = store.load("contacts", CONTACT_HEADER,
+                       [("klater", "u2", "2025-03-19 09:00:00", "chat", "Refund", "true", 0, 30, "Atlas", "false")])
+    assert rollups.last_refresh(store.con)["story"].how == "delta"
+    assert_equals_full_rebuild(store.con)
+    delete_import(store.con, later)
+    assert_equals_full_rebuild(store.con)
+    store.con.close()
+
+
 def test_new_segment_columns_rebuild_every_family(tmp_path):
     store = Store(tmp_path, seed=7, customers=8, contacts=20)
     assert "plan" not in rollups.rolled_segments(store.con)
@@ -236,3 +256,13 @@ def test_stale_rollups_are_left_to_ensure_fresh_and_a_dry_run_changes_nothing(tm
     assert rollups.ensure_fresh(con) is True
     assert {r.how for r in rollups.last_refresh(con).values()} == {"full"}
     con.close()
+
+
+def test_engagement_touches_no_rollup_and_keeps_them_fresh(tmp_path):
+    store = Store(tmp_path, seed=11, customers=4, contacts=8)
+    engagement = store.load("engagement", "team,month,engagement_score", [("Atlas", "2025-03-01", 71.5)])
+    assert rollups.is_fresh(store.con)
+    assert {r.how for r in rollups.last_refresh(store.con).values()} == {"skipped"}
+    delete_import(store.con, engagement)
+    assert rollups.is_fresh(store.con)
+    store.con.close()
