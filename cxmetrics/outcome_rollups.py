@@ -1,8 +1,10 @@
 """The outcome rollups behind the Business outcomes page: building them, and answering
 `outcomes.outcome_counts` and the monthly outcomes from them when they can.
 
-Built at every refresh (sql/schema/008_outcome_rollups.sql describes the tables; docs/rollups.md
-the design):
+Built whole by `rollups.refresh`, and after an import or delete of contacts or responses refreshed
+per customer (`refresh_customers`: the repeat days or the spans of the changed rows' customers,
+then the summary); sql/schema/008_outcome_rollups.sql describes the tables, docs/rollups.md the
+design:
 - outcome_spans: per customer, the spans of time over which one response stays the latest, with
   the NPS and CSAT group an outcome month starting in the span gets;
 - outcome_repeaters: per customer, the fewest whole days W for which it made a repeat contact

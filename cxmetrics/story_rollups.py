@@ -8,7 +8,8 @@ and maximum per row group of about 120,000 rows, so `WHERE customer_id = ...` on
 reads the one row group that can hold it. The base tables are in file order, where a customer's
 rows are anywhere.
 
-Written with the other rollups after every data change; a story reads them only while
+Written whole with the other rollups, and after an import or delete of contacts or responses
+rewritten for the customers it touches (`refresh_customers`); a story reads them only while
 `rollup_state.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
 two answer the same (tests/test_story_rollups.py).
 """
