@@ -36,6 +36,9 @@ from .dimensions import Filters, resolve_dimension
 # Repeat windows (days) the rolled tables answer: any whole number of days up to this. A longer
 # one (274 years) is left to the base query, which decides what such a window means.
 MAX_ROLLED_WINDOW = 100_000
+# The groups outcomes() splits by besides customers columns (here, where the rollups and outcomes.py
+# can both reach them).
+EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
 _CONTACTS, _RESPONSES = Identifier("contacts"), Identifier("responses")
 _SPANS, _REPEATERS = Identifier("outcome_spans"), Identifier("outcome_repeaters")
 _CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/changed_customers.sql
@@ -117,8 +120,6 @@ def _customer_sets(names: list[str]) -> tuple[dict[str, Identifier], dict]:
     Grouping by one column while filtering by another is left to the spans: neither page nor
     command asks for it, and its sets would grow with the square of the columns (a file with 36
     yes/no columns would need 1,400)."""
-    from .outcomes import EXPERIENCE_GROUPS
-
     aliases = [f"seg_{i}" for i in range(1, len(names) + 1)]
     arguments = ["within_any", "within_same", *aliases]
     none = len(names) + 1  # the index of the trailing NULL in {{segment_values}}
@@ -195,8 +196,6 @@ def counts(
 
     `by` is None, an experience group or a customers column's real name; `rolled` the segments of
     `rollup_state.status`. Call only while the rollups are fresh."""
-    from .outcomes import EXPERIENCE_GROUPS
-
     segment = _segment_filter(con, filters, rolled)
     if segment is None or not window_rolled(window):
         return None

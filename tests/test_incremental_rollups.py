@@ -11,8 +11,10 @@ transaction rolled back afterwards, so the next step builds on the incremental t
 
 from __future__ import annotations
 
+import ast
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -266,3 +268,26 @@ def test_engagement_touches_no_rollup_and_keeps_them_fresh(tmp_path):
     delete_import(store.con, engagement)
     assert rollups.is_fresh(store.con)
     store.con.close()
+
+
+def _imports(module: Path) -> set[str]:
+    """Return the cxmetrics modules `module` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+    return found
+
+
+def test_the_rollup_modules_import_in_one_direction():
+    """rollups lists the families; the families (and what they import) never import it back."""
+    package = Path(rollups.__file__).parent
+    graph = {p.stem: _imports(p) for p in package.glob("*.py")}
+    reached, todo = set(), [m for m in graph["rollups"]]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(graph.get(module, ()))
+    assert "rollups" not in reached
+    assert {f.build.__module__.rsplit(".", 1)[1] for f in rollups.BUILDERS} <= reached
