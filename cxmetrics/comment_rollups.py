@@ -5,13 +5,13 @@ instead of joining every answer to ten million contacts on every visit.
 
 The theme mentions and sentiments are joined at read time: they have their own build
 (cxmetrics/themes.py), which follows the dictionary as well as the data. A query reads the rollup
-only while `rollups.is_fresh` says it reflects the data as it is now, and that query (as a subquery)
+only while `rollup_state.is_fresh` says it reflects the data as it is now, and that query (as a subquery)
 otherwise; the two hold the same rows (tests/test_comment_rollups.py).
 """
 
 from __future__ import annotations
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, query, run, table_columns
 from .dimensions import Filters
 
@@ -23,7 +23,6 @@ def _rows() -> Identifier:
     return Identifier(query("voice/comment_rows"))
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rewrite comment_rollup from the comment rows, newest answer first (the comment list reads newest
     first, and the date filters skip row groups that way). Segments are joined at read time."""
@@ -35,7 +34,7 @@ def comments_source(con) -> Identifier:
     """Return the relation to read comments from: the rollup while it is fresh, else the comment rows
     computed from the base tables. A store from before migration 12 opened read-only (so not
     migrated) has no rollup table."""
-    if rollups.is_fresh(con) and table_columns(con, "comment_rollup"):
+    if rollup_state.is_fresh(con) and table_columns(con, "comment_rollup"):
         return ROLLED_COMMENTS
     return Identifier(f"({_rows()})")
 

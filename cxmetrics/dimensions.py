@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .db import Identifier, UnknownColumn, qualified, quote_ident, run, table_columns
+from .rollup_state import is_fresh
 from .schema import SYSTEM_COLUMNS
 
 # No dimension: the NULL column of the one-row relation `missing` that every query taking a
@@ -100,9 +101,6 @@ class Filters:
 
 def dimension_values(con, name: str, limit: int = 500) -> list[str]:
     """Return the values of a dimension, most common first (for filter and split-by choices)."""
-    from .db import run
-    from .rollups import is_fresh
-
     dimension = resolve_dimension(con, name)
     column = quote_ident(dimension.name)
     if dimension.name in ("channel", "contact_reason") and is_fresh(con):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, contact_facts, guesses
+from . import audit, contact_facts, guesses, rollups
 from .db import identifier_list, quote_ident, run
 from .mapping import (
     MappingError,
@@ -197,6 +197,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
     kind = row[0]
     con.execute("BEGIN TRANSACTION")
     try:
+        change = rollups.begin_change(con, kind, import_id, removed=True)  # before its rows go
         if kind == "contacts":
             contact_facts.mark_affected_by_import(con, import_id)
         removed = run(con, "import/delete_rows", {"import_id": import_id}, table=quote_ident(kind)).fetchone()[0]
@@ -205,6 +206,7 @@ def delete_import(con: duckdb.DuckDBPyConnection, import_id: int, actor: str | N
         audit.record(con, actor, "delete-import", import_id, {"kind": kind, "rows_deleted": removed})
         if kind == "contacts":
             contact_facts.refresh_affected(con)
+        rollups.finish_change(con, change)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -338,6 +340,8 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
     import_id = run(con, "import/next_import_id").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
+        # A dry run is rolled back: its rollups would be too.
+        change = None if options.dry_run else rollups.begin_change(con, kind, import_id, removed=False)
         existing = set(r[0] for r in run(con, "import/table_columns", {"table": kind}).fetchall())
         for target in targets:
             if target.extra and target.column.name not in existing:
@@ -383,6 +387,7 @@ def _write(con, kind, path, content_hash, targets, staged, options, result) -> i
         audit.record(con, options.actor, "import", import_id, {
             "kind": kind, "file_name": path.name, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
         })
+        rollups.finish_change(con, change)  # after the imports row: the data version counts it
         con.execute("ROLLBACK" if options.dry_run else "COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -5,13 +5,13 @@ table instead of joining millions of answers and contacts on every visit.
 
 The cases follow the data alone: their handling state lives in `follow_ups`, which the queries
 join at read time, so a saved edit shows at once and never makes the rollup stale. A query reads
-the rollup only while `rollups.is_fresh` says it reflects the data as it is now, and the view
+the rollup only while `rollup_state.is_fresh` says it reflects the data as it is now, and the view
 otherwise; the two hold the same rows (tests/test_loop_rollups.py).
 """
 
 from __future__ import annotations
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, run, table_columns
 from .dimensions import Filters
 
@@ -21,7 +21,6 @@ _STAGE = Identifier("cx_loop_cases")  # made by rollups/loop_cases_stage.sql
 _TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("loop_case_counts"))
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rewrite loop_case_rollup from the view, oldest opening first, then the customers with a
     detractor case (newest first) and the case counts from it. Segments are joined at read time,
@@ -41,7 +40,7 @@ def build(con, segments: dict[str, str]) -> None:
 def cases_source(con) -> Identifier:
     """Return the relation to read cases from: the rollup while it is fresh, else the view. A store
     from before migration 11 opened read-only (so not migrated) has no rollup table."""
-    if rollups.is_fresh(con) and table_columns(con, "loop_case_rollup"):
+    if rollup_state.is_fresh(con) and table_columns(con, "loop_case_rollup"):
         return ROLLED_CASES
     return _VIEW
 
@@ -50,7 +49,7 @@ def counts_answer(con, filters: Filters) -> bool:
     """Return True when the follow-up figures for `filters` can be counted from loop_case_counts:
     the rollups are fresh, the dates are whole days and no segment is chosen (segments are joined
     row by row)."""
-    return not filters.segment and rollups.whole_days(filters) and cases_source(con) == ROLLED_CASES
+    return not filters.segment and rollup_state.whole_days(filters) and cases_source(con) == ROLLED_CASES
 
 
 def case_slots(con, filters: Filters = Filters()) -> dict[str, Identifier]:

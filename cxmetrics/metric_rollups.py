@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, quote_ident, run
 from .dimensions import Filters, resolve_dimension
 
@@ -30,18 +30,51 @@ _TABLE_ALIAS = {"contacts": "c", "customers": "cu"}
 NO_SEGMENT = Identifier("CAST(NULL AS VARCHAR)")
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild contact_rollup and response_rollup from the base tables, with `segments` rolled:
     the rows of every contact (response) once, then once more per segment."""
     run(con, "rollups/clear_contact_rollup")
     run(con, "rollups/clear_response_rollup")
+    _count_days(con, segments, None, None, False)
+
+
+def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
+    only the days it can alter; return which. The days are a superset of those whose counts
+    change (metric_days_*.sql say why each is in), so the result equals a rebuild exactly."""
+    if change.kind == "outcomes":
+        return "no outcome is counted here"
+    if change.kind == "customers" and "customers" not in segments.values():
+        return "no customers column is rolled"
+    if change.kind == "contacts" and None in (change.latest_before, change.latest_after):
+        # With no contact before or after, every day's censoring changes: count them all.
+        build(con, segments)
+        return "every day (the store had or has no contacts)"
+    moved = change.latest_before != change.latest_after if change.kind == "contacts" else False
+    edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
+    params = {"reach": max(rollup_state.ROLLUP_WINDOWS) + 1, "edge_from": edges[0], "edge_to": edges[1]}
+    contact_days, response_days, undated = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0]
+    if contact_days:
+        run(con, "rollups/metric_clear_contact_days", {"days": contact_days})
+    if response_days or undated:
+        run(con, "rollups/metric_clear_response_days", {"days": response_days, "undated": undated})
+    _count_days(con, segments, contact_days or [], response_days or [], undated)
+    return (f"{len(contact_days)} contact days, {len(response_days)} response days"
+            + (" and the undated responses" if undated else ""))
+
+
+def _count_days(con, segments: dict[str, str], contact_days, response_days, undated: bool) -> None:
+    """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
+    or of every day when they are None, for every contact (response) once and again per segment."""
     passes = [("", NO_SEGMENT)] + [
         (name, Identifier(f"{_TABLE_ALIAS[source]}.{quote_ident(name)}")) for name, source in segments.items()
     ]
     for seg_name, column in passes:
-        run(con, "rollups/contact_rollup_build", {"seg_name": seg_name}, segment=column)
-        run(con, "rollups/response_rollup_build", {"seg_name": seg_name}, segment=column)
+        if contact_days is None or contact_days:
+            run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": contact_days}, segment=column)
+        if response_days is None or response_days or undated:
+            run(con, "rollups/response_rollup_build",
+                {"seg_name": seg_name, "days": response_days, "undated": undated}, segment=column)
 
 
 @dataclass(frozen=True)
@@ -52,9 +85,9 @@ class _Plan:
 
 def _plan(con, by: str | None, filters: Filters, window: int, grain: str | None) -> _Plan | None:
     """Return how the rollups answer this request, or None when they cannot."""
-    if window not in rollups.ROLLUP_WINDOWS:
+    if window not in rollup_state.ROLLUP_WINDOWS:
         return None
-    fresh, rolled = rollups.status(con)
+    fresh, rolled = rollup_state.status(con)
     if not fresh:
         return None
     segment = resolve_dimension(con, filters.segment).name if filters.segment else None

@@ -1,8 +1,10 @@
 """The outcome rollups behind the Business outcomes page: building them, and answering
 `outcomes.outcome_counts` and the monthly outcomes from them when they can.
 
-Built at every refresh (sql/schema/008_outcome_rollups.sql describes the tables; docs/rollups.md
-the design):
+Built whole by `rollups.refresh`, and after an import or delete of contacts or responses refreshed
+per customer (`refresh_customers`: the repeat days or the spans of the changed rows' customers,
+then the summary); sql/schema/008_outcome_rollups.sql describes the tables, docs/rollups.md the
+design:
 - outcome_spans: per customer, the spans of time over which one response stays the latest, with
   the NPS and CSAT group an outcome month starting in the span gets;
 - outcome_repeaters: per customer, the fewest whole days W for which it made a repeat contact
@@ -27,31 +29,70 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, quote_ident, run
 from .dimensions import Filters, resolve_dimension
 
 # Repeat windows (days) the rolled tables answer: any whole number of days up to this. A longer
 # one (274 years) is left to the base query, which decides what such a window means.
 MAX_ROLLED_WINDOW = 100_000
+# The groups outcomes() splits by besides customers columns (here, where the rollups and outcomes.py
+# can both reach them).
+EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
+_CONTACTS, _RESPONSES = Identifier("contacts"), Identifier("responses")
+_SPANS, _REPEATERS = Identifier("outcome_spans"), Identifier("outcome_repeaters")
+_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/changed_customers.sql
+_SCOPE = Identifier("cx_scope_rows")  # made by rollups/scope_contacts.sql or scope_responses.sql
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild the outcome rollups from the base tables, split by the rolled customers columns."""
-    names = [name for name, source in segments.items() if source == "customers"]
     run(con, "rollups/outcome_clear_spans")
-    run(con, "rollups/outcome_spans_build")
+    run(con, "rollups/outcome_spans_build", responses=_RESPONSES)
     run(con, "rollups/outcome_clear_repeaters")
-    run(con, "rollups/outcome_repeaters_build")
+    run(con, "rollups/outcome_repeaters_build", contacts=_CONTACTS)
+    _build_summary(con, segments)
+    run(con, "rollups/outcome_clear_monthly")
+    slots, params = _filter_sets(_customer_columns(segments), "month")
+    run(con, "rollups/outcome_monthly_build", params, **slots)
+
+
+def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring the outcome rollups up to date after `change` (its rows in cx_changed_rows); return what
+    was recounted. Contacts feed only the repeat days, responses only the spans: those are recounted
+    for the customers of the changed rows, and the summary (sums over every customer) is rewritten
+    from them. The monthly rows read neither. A change of outcomes or customers rebuilds it all."""
+    if change.kind not in ("contacts", "responses"):
+        build(con, segments)
+        return f"every table (a change of {change.kind} moves every sum)"
+    table, build_name, slot = {
+        "contacts": (_REPEATERS, "rollups/outcome_repeaters_build", "contacts"),
+        "responses": (_SPANS, "rollups/outcome_spans_build", "responses"),
+    }[change.kind]
+    for stage in (_CUSTOMERS, _SCOPE):
+        run(con, "rollups/drop_stage", table=stage)
+    run(con, "rollups/changed_customers")
+    run(con, f"rollups/scope_{change.kind}")
+    run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
+    run(con, build_name, **{slot: _SCOPE})
+    (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
+    for stage in (_CUSTOMERS, _SCOPE):
+        run(con, "rollups/drop_stage", table=stage)
+    _build_summary(con, segments)
+    return f"{table} of {customers} customers, then outcome_summary"
+
+
+def _build_summary(con, segments: dict[str, str]) -> None:
+    names = _customer_columns(segments)
     run(con, "rollups/outcome_clear_summary")
     slots, params = _customer_sets(names)
     run(con, "rollups/outcome_summary_customers_build", params, **slots)
     slots, params = _filter_sets(names, "by_name, group_value")
     run(con, "rollups/outcome_summary_experience_build", params, **slots)
-    run(con, "rollups/outcome_clear_monthly")
-    slots, params = _filter_sets(names, "month")
-    run(con, "rollups/outcome_monthly_build", params, **slots)
+
+
+def _customer_columns(segments: dict[str, str]) -> list[str]:
+    return [name for name, source in segments.items() if source == "customers"]
 
 
 def _segment_slots(names: list[str]) -> dict[str, Identifier]:
@@ -79,8 +120,6 @@ def _customer_sets(names: list[str]) -> tuple[dict[str, Identifier], dict]:
     Grouping by one column while filtering by another is left to the spans: neither page nor
     command asks for it, and its sets would grow with the square of the columns (a file with 36
     yes/no columns would need 1,400)."""
-    from .outcomes import EXPERIENCE_GROUPS
-
     aliases = [f"seg_{i}" for i in range(1, len(names) + 1)]
     arguments = ["within_any", "within_same", *aliases]
     none = len(names) + 1  # the index of the trailing NULL in {{segment_values}}
@@ -156,9 +195,7 @@ def counts(
     """Return outcome_counts' frame summed from outcome_summary, or None when it cannot answer.
 
     `by` is None, an experience group or a customers column's real name; `rolled` the segments of
-    `rollups.status`. Call only while the rollups are fresh."""
-    from .outcomes import EXPERIENCE_GROUPS
-
+    `rollup_state.status`. Call only while the rollups are fresh."""
     segment = _segment_filter(con, filters, rolled)
     if segment is None or not window_rolled(window):
         return None

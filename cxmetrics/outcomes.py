@@ -3,13 +3,13 @@ repeat status or any customer segment, with intervals, and revenue at risk."""
 
 from __future__ import annotations
 
-from . import outcome_rollups, rollups, stats
+from . import outcome_rollups, rollup_state, stats
 from .db import Identifier, UnknownColumn, qualified, run, table_columns
 from .dimensions import Filters, resolve_dimension
 from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, _plain
+from .outcome_rollups import EXPERIENCE_GROUPS  # noqa: F401  (the page reads it here)
 
-EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
 # The NPS or CSAT group of a customer with no such score before its deciding month. Without it the
 # groups would leave those customers out, and the overall churn rate would sit above every group's.
 NO_ANSWER = "no answer"
@@ -57,7 +57,7 @@ def outcome_counts(
     All give the same figures."""
     group, column = _group(con, by)
     params, slots = scope_params(con, filters)
-    fresh, rolled = rollups.status(con)
+    fresh, rolled = rollup_state.status(con)
     if fresh:
         summed = outcome_rollups.counts(con, column or by, int(window), bool(same_reason), filters, rolled)
         if summed is not None:
@@ -184,7 +184,7 @@ def monthly_outcomes(con, filters: Filters = Filters()):
     """Return one row per outcome month: customers, churned customers and revenue (from the rollups
     when they are fresh and can answer, else from the base tables)."""
     params, slots = scope_params(con, filters)
-    fresh, rolled = rollups.status(con)
+    fresh, rolled = rollup_state.status(con)
     if fresh:
         summed = outcome_rollups.monthly(con, filters, rolled)
         if summed is not None:

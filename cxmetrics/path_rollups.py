@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, quote_ident, require_column, run
 from .dimensions import Filters, resolve_dimension
 
@@ -29,11 +29,10 @@ _KEPT = {"contact_reason": Identifier("r.contact_reason"), "channel": Identifier
 _SEGMENT_GROUP = Identifier("r.seg_value")
 _NO_GROUP = Identifier("CAST(NULL AS VARCHAR)")
 # The windows repeat_path_rollup has a repeats_wW column for (sql/schema/009_path_rollups.sql);
-# a test keeps them equal to rollups.ROLLUP_WINDOWS.
+# a test keeps them equal to rollup_state.ROLLUP_WINDOWS.
 PATH_WINDOWS = (7, 30)
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild repeat_path_rollup and self_service_rollup from the base tables, with `segments` rolled.
 
@@ -71,7 +70,7 @@ def build(con, segments: dict[str, str]) -> None:
 def repeat_pairs(con, by: str, filters: Filters, window: int) -> pd.DataFrame | None:
     """Return the (from_value, to_value, repeats) frame of sql/paths/repeat_paths.sql, or None when
     the rollup cannot answer (`by` is checked by the caller: contact_reason or channel)."""
-    if window not in rollups.ROLLUP_WINDOWS or window not in PATH_WINDOWS:
+    if window not in rollup_state.ROLLUP_WINDOWS or window not in PATH_WINDOWS:
         return None
     seg_name = _segment_name(con, filters)
     if seg_name is None:
@@ -92,7 +91,7 @@ def self_service_counts(con, by: str | None, filters: Filters) -> pd.DataFrame |
         group = _NO_GROUP
     elif by in _KEPT:
         group = _KEPT[by]
-    elif rollups.rolled_segments(con).get(by) == "contacts" and seg_name in ("", by):
+    elif rollup_state.rolled_segments(con).get(by) == "contacts" and seg_name in ("", by):
         # A rolled segment is a text column (rollups.choose_segments), so its rolled values are
         # the column's own and group as the base query groups them.
         group, seg_name = _SEGMENT_GROUP, by
@@ -113,9 +112,9 @@ def _answer(con, name: str, params: dict, **slots: Identifier) -> pd.DataFrame |
 def _segment_name(con, filters: Filters) -> str | None:
     """Return the seg_name whose rows answer `filters` ('' without a segment), or None when the
     rollups cannot: stale, a segment not rolled, or a date that is not a whole day."""
-    if not rollups.whole_days(filters) or not rollups.is_fresh(con):
+    if not rollup_state.whole_days(filters) or not rollup_state.is_fresh(con):
         return None
     if not filters.segment:
         return ""
     dimension = resolve_dimension(con, filters.segment)
-    return dimension.name if rollups.rolled_segments(con).get(dimension.name) == dimension.table else None
+    return dimension.name if rollup_state.rolled_segments(con).get(dimension.name) == dimension.table else None

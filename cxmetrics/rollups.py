@@ -1,28 +1,43 @@
 """Rollup tables: the counts behind the dashboard's figures, summed once when the data changes so
 a page reads thousands of pre-summed rows instead of scanning millions of contacts.
 
-`refresh` rebuilds every rollup inside the caller's transaction (the importer's, so an import and
-its rollups land together or not at all) and records the data version it built from. A query
-uses a rollup only while `is_fresh` says that version is still the store's: a store migrated from
-an older version, or one whose rollups were never built, is answered from the base tables, just
-slower. Every rollup answer equals the base-table answer exactly; tests compare the two.
+BUILDERS lists the rollup families, each with the base tables it is computed from, its full
+build and (for some) an incremental refresh. Two ways keep them up to date:
 
-What a rollup can answer is narrower than what the base queries can: the repeat window must be one
-of ROLLUP_WINDOWS, and a segment (to split or filter by) must be a text column with at most
-MAX_SEGMENT_VALUES values. Anything else is computed from the base tables.
+- **Incrementally, inside the import.** `importer.load_file` and `importer.delete_import` call
+  `begin_change` before their rows change and `finish_change` before they commit, so an import or
+  a deleted import and its rollups land together or not at all. Only when the rollups were fresh
+  before the change: each family that reads the changed table either recounts just the keys the
+  change can alter (`Family.delta`: the metric rollups recount the days of the contacts and
+  responses added or removed, of their customers' neighbouring contacts, and the censoring edge
+  when the latest contact moves) or, when it has no delta, is rebuilt whole; a family that reads
+  none of it is left alone. When the rolled segment columns change, every family is rebuilt.
+- **Whole, by `ensure_fresh`**, when the rollups are stale anyway (never built, a migration, an
+  import while they were stale): `cxmetrics import`, the dashboard's upload and the first launch
+  call it after their own transaction commits; it runs `refresh` in a transaction of its own.
+
+Either way the data version they reflect is recorded, and `last_refresh` tells how each family
+was brought up to date by the latest refresh on a connection. What a rollup can answer, and the
+data version a query checks, are in rollup_state.py, which the families import (not this module,
+which imports them).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from .db import run
+import duckdb
 
-# The repeat windows (days) whose counts are kept: the default week and a month. Each window adds
-# five counts to every row a build computes (about 15 % of its time); other windows are answered
-# from the base tables.
-ROLLUP_WINDOWS = (7, 30)
+from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups, path_rollups, story_rollups,
+               touchpoint_rollups)
+from .db import Identifier, quote_ident, run
+from .dimensions import available_dimensions
+from .rollup_state import (ROLLUP_WINDOWS, Change, data_version, is_fresh, rolled_segments,  # noqa: F401
+                           status, whole_days)  # (re-exported: pages and tests read them here)
+
 # A segment column with more values than this (an agent id, a free-text field) is not rolled up:
 # its rows would outnumber what they save.
 MAX_SEGMENT_VALUES = 64
@@ -30,56 +45,75 @@ MAX_SEGMENT_VALUES = 64
 # make 2,000. The first MAX_SEGMENTS that qualify, among the first MAX_CANDIDATES columns, are rolled.
 MAX_SEGMENTS = 12
 MAX_CANDIDATES = 64
+# The tables whose columns can be rolled segments: a change to them can change which are chosen.
+SEGMENT_TABLES = ("contacts", "customers")
+_CHANGED = Identifier("cx_changed_rows")  # made by rollups/change_capture_*.sql
 
 
-def data_version(con) -> str:
-    """Return a token that changes with every import and every deleted import."""
-    return run(con, "rollups/status").fetchall()[0][1]
+@dataclass(frozen=True)
+class Family:
+    """One family of rollup tables: `build(con, segments)` rewrites them from the base tables
+    `inputs`; `delta(con, segments, change)`, when there is one, brings them up to date after a
+    change to one of those tables by recounting only what it can alter, and says what."""
+
+    name: str
+    inputs: frozenset[str]
+    build: Callable[[object, dict[str, str]], None]
+    delta: Callable[[object, dict[str, str], Change], str] | None = None
 
 
-def status(con) -> tuple[bool, dict[str, str]]:
-    """Return (whether the rollups reflect the data as it is now, {segment column: its table} they
-    were built with), in one query."""
-    built, current, names, sources = run(con, "rollups/status").fetchall()[0]
-    return built is not None and built == current, dict(zip(names or [], sources or []))
+# In build order; a family reads only the base tables, its own tables and rollup_segments.
+BUILDERS: tuple[Family, ...] = (
+    Family("metric", frozenset({"contacts", "responses", "customers"}), metric_rollups.build,
+           metric_rollups.refresh_days),
+    Family("outcome", frozenset({"contacts", "responses", "customers", "outcomes"}), outcome_rollups.build,
+           outcome_rollups.refresh_customers),
+    Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build),
+    Family("story", frozenset({"contacts", "responses"}), story_rollups.build, story_rollups.refresh_customers),
+    Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build),
+    Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build),
+    Family("path", frozenset({"contacts", "customers"}), path_rollups.build),
+)
 
 
-def is_fresh(con) -> bool:
-    """Return True when the rollups were built from the data as it is now."""
-    return status(con)[0]
+class Refreshed(NamedTuple):
+    """How one family was brought up to date: "full", "delta" or "skipped"; why, or which keys; and
+    the seconds it took."""
+
+    how: str
+    detail: str
+    seconds: float
 
 
-def rolled_segments(con) -> dict[str, str]:
-    """Return {segment column: its table ("contacts" or "customers")} the rollups were built with."""
-    return status(con)[1]
+# The base tables some family reads: a change of another (engagement) only records the new version.
+ROLLED_TABLES = frozenset().union(*(family.inputs for family in BUILDERS))
 
 
-# Each step rebuilds one family of rollup tables: step(con, segments) with the segment columns
-# chosen by `refresh` ({name: "contacts" | "customers"}). Later steps may read earlier ones.
-_STEPS: list[Callable] = []
+@dataclass
+class Pending:
+    """A change under way, noted by `begin_change` while the rollups were fresh."""
+
+    kind: str
+    import_id: int
+    removed: bool
+    latest_before: object
 
 
-def step(function: Callable) -> Callable:
-    """Register `function` as a rollup-building step (a decorator); return it unchanged."""
-    _STEPS.append(function)
-    return function
-
-
-def refresh(con) -> None:
+def refresh(con, why: str = "rebuilt") -> None:
     """Rebuild every rollup from the base tables and record the data version they reflect.
 
-    Run it inside the transaction that changed the data; it opens none of its own."""
-    from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups,  # noqa: F401  (registers
-                   path_rollups, story_rollups, touchpoint_rollups)  # noqa: F401  its steps)
-
+    Run it inside a transaction (`ensure_fresh`'s, or the importer's when the segment columns
+    changed); it opens none of its own. `why` is recorded for `last_refresh`."""
     segments = choose_segments(con)
     run(con, "rollups/clear_segments")
     for name, source in segments.items():
         run(con, "rollups/add_segment", {"seg_name": name, "source": source})
-    for build in _STEPS:
-        build(con, segments)
-    run(con, "rollups/clear_state")
-    run(con, "rollups/record_state", {"data_version": data_version(con)})
+    run(con, "rollups/refresh_log_start")
+    for family in BUILDERS:
+        started = time.perf_counter()
+        family.build(con, segments)
+        _note(con, family, "full", why, started)
+    _record(con)
 
 
 def ensure_fresh(con) -> bool:
@@ -88,7 +122,7 @@ def ensure_fresh(con) -> bool:
         return False
     con.execute("BEGIN TRANSACTION")
     try:
-        refresh(con)
+        refresh(con, "the rollups were stale")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -96,11 +130,64 @@ def ensure_fresh(con) -> bool:
     return True
 
 
+def begin_change(con, kind: str, import_id: int, removed: bool) -> Pending | None:
+    """Note, inside the importer's transaction and before its rows change, an import (or, with
+    `removed`, a deletion) of `import_id` into table `kind`; return None when the rollups are stale
+    already (`ensure_fresh` rebuilds them whole afterwards, so there is nothing to keep up).
+
+    A deletion's rows are captured now, while they are still there."""
+    if not is_fresh(con):
+        return None
+    latest = run(con, "rollups/latest_contact").fetchall()[0][0]
+    if removed and kind in ROLLED_TABLES:
+        _capture(con, kind, import_id)
+    return Pending(kind, import_id, removed, latest)
+
+
+def finish_change(con, pending: Pending | None) -> None:
+    """Bring the rollups up to date after the change `begin_change` noted, inside the same
+    transaction (after the importer has written its rows, its contact facts and its imports row),
+    and record the new data version. Nothing when `pending` is None."""
+    if pending is None:
+        return
+    if not pending.removed and pending.kind in ROLLED_TABLES:
+        _capture(con, pending.kind, pending.import_id)
+    segments = rolled_segments(con)
+    if pending.kind in SEGMENT_TABLES and choose_segments(con) != segments:
+        # The columns worth rolling changed (a new column, one passing MAX_SEGMENT_VALUES values, one
+        # becoming text): every row of every segment-keyed family is keyed wrong, so no delta is safe.
+        run(con, "rollups/drop_stage", table=_CHANGED)
+        refresh(con, "the rolled segment columns changed")
+        return
+    latest = run(con, "rollups/latest_contact").fetchall()[0][0]
+    change = Change(pending.kind, pending.import_id, pending.removed, pending.latest_before, latest)
+    run(con, "rollups/refresh_log_start")
+    for family in BUILDERS:
+        started = time.perf_counter()
+        if change.kind not in family.inputs:
+            _note(con, family, "skipped", f"it reads no {change.kind}", started)
+        elif family.delta is None:
+            family.build(con, segments)
+            _note(con, family, "full", f"no incremental refresh for a change of {change.kind}", started)
+        else:
+            _note(con, family, "delta", family.delta(con, segments, change), started)
+    run(con, "rollups/drop_stage", table=_CHANGED)  # none for a table no family reads
+    _record(con)
+
+
+def last_refresh(con) -> dict[str, Refreshed]:
+    """Return {family: how it was brought up to date} by the latest refresh on this connection
+    (empty when none ran on it), for tests, the benchmark and anyone asking why a load took long."""
+    try:
+        rows = run(con, "rollups/refresh_log_read").fetchall()
+    except duckdb.CatalogException:  # no refresh on this connection yet: no temp table
+        return {}
+    return {family: Refreshed(how, detail, seconds) for family, how, detail, seconds in rows}
+
+
 def choose_segments(con) -> dict[str, str]:
     """Return the segment columns worth rolling up: text dimensions (other than channel and contact
     reason, which every rollup keeps anyway) with at most MAX_SEGMENT_VALUES distinct values."""
-    from .dimensions import available_dimensions
-
     chosen = {}
     candidates = [d for d in available_dimensions(con) if d.name not in ("channel", "contact_reason")]
     for dimension in candidates[:MAX_CANDIDATES]:
@@ -108,7 +195,7 @@ def choose_segments(con) -> dict[str, str]:
             break
         found = run(
             con, "rollups/segment_profile", {"limit": MAX_SEGMENT_VALUES + 1},
-            table=_quoted(dimension.table), column=_quoted(dimension.name),
+            table=quote_ident(dimension.table), column=quote_ident(dimension.name),
         ).fetchall()[0]
         is_text, values = found
         if is_text and values <= MAX_SEGMENT_VALUES:
@@ -116,14 +203,17 @@ def choose_segments(con) -> dict[str, str]:
     return chosen
 
 
-def whole_days(filters) -> bool:
-    """Return True when the filters' dates (if any) are calendar days, not times of day: the rollups
-    keep days, so only such a request can be answered from them."""
-    return all(value is None or (isinstance(value, date) and not isinstance(value, datetime))
-               for value in (filters.date_from, filters.date_to))
+def _capture(con, kind: str, import_id: int) -> None:
+    """Keep the rows of `import_id` in cx_changed_rows (dropping one a failed refresh left)."""
+    run(con, "rollups/drop_stage", table=_CHANGED)
+    run(con, f"rollups/change_capture_{kind}", {"import_id": import_id})
 
 
-def _quoted(name: str):
-    from .db import quote_ident
+def _note(con, family: Family, how: str, detail: str, started: float) -> None:
+    run(con, "rollups/refresh_log_add", {"family": family.name, "how": how, "detail": detail,
+                                         "seconds": time.perf_counter() - started})
 
-    return quote_ident(name)
+
+def _record(con) -> None:
+    run(con, "rollups/clear_state")
+    run(con, "rollups/record_state", {"data_version": data_version(con)})

@@ -8,22 +8,23 @@ and maximum per row group of about 120,000 rows, so `WHERE customer_id = ...` on
 reads the one row group that can hold it. The base tables are in file order, where a customer's
 rows are anywhere.
 
-Written with the other rollups after every data change; a story reads them only while
-`rollups.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
+Written whole with the other rollups, and after an import or delete of contacts or responses
+rewritten for the customers it touches (`refresh_customers`); a story reads them only while
+`rollup_state.is_fresh` says they reflect the data as it is now, and the base tables otherwise. The
 two answer the same (tests/test_story_rollups.py).
 """
 
 from __future__ import annotations
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, run, table_columns
 
 ROLLED_CONTACTS = Identifier("story_contact_rollup")
 ROLLED_ANSWERS = Identifier("story_answer_rollup")
 _BASE_CONTACTS = Identifier("contacts")
+_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/story_customers_*.sql
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rewrite both story rollups from the base tables. The story shows no segment, so `segments`
     is not used."""
@@ -33,10 +34,26 @@ def build(con, segments: dict[str, str]) -> None:
     run(con, "rollups/story_answers_build")
 
 
+def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Rewrite the rows of the customers whose story `change` (its rows in cx_changed_rows) can
+    alter; return how many. A change of responses leaves the contact rows as they are."""
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    run(con, f"rollups/story_customers_{change.kind}")
+    tables = (ROLLED_CONTACTS, ROLLED_ANSWERS) if change.kind == "contacts" else (ROLLED_ANSWERS,)
+    for table in tables:
+        run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
+    if change.kind == "contacts":
+        run(con, "rollups/story_contacts_add")
+    run(con, "rollups/story_answers_add")
+    (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    return f"{customers} customers" + ("" if change.kind == "contacts" else " (answers only)")
+
+
 def rolled(con) -> bool:
     """Return True when a story can be read from the rollups: they are fresh and exist (a store from
     before migration 13 opened read-only, so not migrated, has none)."""
-    return rollups.is_fresh(con) and bool(table_columns(con, "story_answer_rollup"))
+    return rollup_state.is_fresh(con) and bool(table_columns(con, "story_answer_rollup"))
 
 
 def contacts_source(is_rolled: bool) -> Identifier:

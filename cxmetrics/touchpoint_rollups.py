@@ -16,12 +16,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import rollups
+from . import rollup_state
 from .db import Identifier, run
 from .dimensions import Filters
 
 # The windows touchpoint_stage.sql computes journeys for (its _w7 and _w30 columns); a test keeps
-# them equal to rollups.ROLLUP_WINDOWS.
+# them equal to rollup_state.ROLLUP_WINDOWS.
 TOUCHPOINT_WINDOWS = (7, 30)
 # The journey step the rollups cap at and the path length they keep: touchpoints.MAX_STEPS (a
 # test keeps them equal; importing touchpoints here would be circular).
@@ -31,7 +31,6 @@ _TABLES = ("journey_touchpoint_codes", "journey_flow_rollup", "journey_path_roll
 _STAGE = Identifier("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
 
 
-@rollups.step
 def build(con, segments: dict[str, str]) -> None:
     """Rebuild journey_flow_rollup and journey_path_rollup from the base tables (segments are not
     rolled: a segment filter is answered from the base tables).
@@ -57,16 +56,16 @@ def build(con, segments: dict[str, str]) -> None:
 
 def answerable(con, filters: Filters, window: int, max_steps: int) -> bool:
     """Return True when the rollups can answer a touchpoint request with these settings."""
-    return (window in rollups.ROLLUP_WINDOWS and window in TOUCHPOINT_WINDOWS
+    return (window in rollup_state.ROLLUP_WINDOWS and window in TOUCHPOINT_WINDOWS
             and 1 <= max_steps <= ROLLUP_STEPS and not filters.segment
-            and rollups.whole_days(filters)
-            and rollups.is_fresh(con))
+            and rollup_state.whole_days(filters)
+            and rollup_state.is_fresh(con))
 
 
 def top_values(con, kind: str, limit: int) -> list[str] | None:
     """Return touchpoints.top_values's list from the rollup, or None when it cannot answer
     (stale rollups, or a store without the tables)."""
-    if not rollups.is_fresh(con):
+    if not rollup_state.is_fresh(con):
         return None
     frame = _answer(con, "rollups/touchpoint_top_values",
                     {"window": TOUCHPOINT_WINDOWS[0], "kind": kind, "limit": int(limit)})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import rollups, stats
+from . import rollup_state, stats
 from .comment_rollups import comment_slots
 from .db import run
 from .dimensions import Filters
@@ -91,7 +91,7 @@ def _counts_answer(counts_fresh: bool, filters: Filters) -> bool:
     """Return True when the theme figures for `filters` can be summed from theme_count_rollup: it
     reflects the comments as they are now (`counts_fresh`, from ensure_facts), no segment is chosen
     (segments are joined comment by comment) and the dates are whole days (the rollup keeps days)."""
-    return counts_fresh and not filters.segment and rollups.whole_days(filters)
+    return counts_fresh and not filters.segment and rollup_state.whole_days(filters)
 
 
 def theme_summary(con, filters: Filters = Filters()) -> tuple[pd.DataFrame, dict]:

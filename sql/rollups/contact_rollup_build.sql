@@ -2,7 +2,8 @@
 -- the segment (long form, see sql/schema/007_rollups.sql), with the counts behind contacts, repeat
 -- rate and contact FCR for each window W in cxmetrics.rollups.ROLLUP_WINDOWS (7 and 30: a test
 -- keeps the two in step). Run once per rolled segment, and once with no segment.
--- $seg_name ('' for every contact once, else the segment column's name).
+-- $seg_name ('' for every contact once, else the segment column's name); $days (DATE[]: count only
+-- the contacts of these days, for an incremental refresh; NULL: every contact).
 -- Slot: {{segment}}: the segment column (c."col" or cu."col"), or CAST(NULL AS VARCHAR).
 -- One GROUP BY per segment, not one GROUPING SETS for all: DuckDB keeps every set's hash table
 -- at once, which was more than twice as slow and far bigger at 10 M contacts.
@@ -39,6 +40,7 @@ WITH latest AS (
     FROM contacts AS c
     CROSS JOIN latest AS l
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    WHERE $days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(c.started_at AS DATE))
 ), flags AS (
     SELECT *,
         linked AND age_days >= 7 AS judged7,

@@ -1,6 +1,7 @@
 -- Rebuilds outcome_repeaters: one row per customer with a contact that has a previous contact, and
 -- the fewest whole days W for which the customer made a repeat contact within W days, over any
 -- reason and over the same reason. Takes no $params.
+-- Slot: {{contacts}}: the contacts table, or cx_scope_rows (scope_contacts.sql) to recount some customers.
 -- sql/outcomes/outcome_counts.sql calls a customer a repeater for window W when some contact has
 -- prev_at >= started_at - W days; on naive timestamps that is a gap of at most W × 86,400,000,000
 -- µs, so the shortest gap, rounded up to whole days, answers every whole W. The rounding is done in
@@ -11,7 +12,7 @@ WITH gaps AS (
         c.customer_id,
         min(epoch_us(c.started_at) - epoch_us(c.prev_any_at)) AS any_us,
         min(epoch_us(c.started_at) - epoch_us(c.prev_same_at)) AS same_us
-    FROM contacts AS c
+    FROM {{contacts}} AS c
     WHERE c.customer_id IS NOT NULL AND c.prev_any_at IS NOT NULL
     GROUP BY c.customer_id
 ), rough AS (

@@ -1,6 +1,8 @@
 -- Rebuilds outcome_spans: one row per span of time over which one response stays a customer's
 -- latest, with the NPS group and CSAT group an outcome month starting inside it gets (see
 -- sql/schema/008_outcome_rollups.sql). Takes no $params.
+-- Slot: {{responses}}: the responses table, or cx_scope_rows (scope_responses.sql) to recount some
+-- customers.
 -- The definitions are those of sql/outcomes/outcome_counts.sql: a month's score is that of the
 -- customer's latest response with that score before the month, latest by (responded_at,
 -- response_id); an undated response counts as before every month but after none of the dated
@@ -10,12 +12,12 @@ INSERT INTO outcome_spans
 WITH undated_nps AS (
     SELECT r.customer_id, r.nps,
         row_number() OVER (PARTITION BY r.customer_id ORDER BY r.response_id DESC) AS recency
-    FROM responses AS r
+    FROM {{responses}} AS r
     WHERE r.customer_id IS NOT NULL AND r.responded_at IS NULL AND r.nps IS NOT NULL
 ), undated_csat AS (
     SELECT r.customer_id, r.csat,
         row_number() OVER (PARTITION BY r.customer_id ORDER BY r.response_id DESC) AS recency
-    FROM responses AS r
+    FROM {{responses}} AS r
     WHERE r.customer_id IS NOT NULL AND r.responded_at IS NULL AND r.csat IS NOT NULL
 ), undated AS (
     SELECT coalesce(n.customer_id, s.customer_id) AS customer_id, n.nps, s.csat
@@ -28,7 +30,7 @@ WITH undated_nps AS (
         lead(r.responded_at) OVER latest AS until_at,
         last_value(r.nps IGNORE NULLS) OVER latest AS nps,
         last_value(r.csat IGNORE NULLS) OVER latest AS csat
-    FROM responses AS r
+    FROM {{responses}} AS r
     WHERE r.customer_id IS NOT NULL AND r.responded_at IS NOT NULL AND (r.nps IS NOT NULL OR r.csat IS NOT NULL)
     WINDOW latest AS (PARTITION BY r.customer_id ORDER BY r.responded_at, r.response_id
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)

@@ -2,6 +2,8 @@
 -- reason × value of the segment (long form, see sql/schema/007_rollups.sql), with the counts and
 -- sums of sql/metrics/response_counts.sql. Undated responses have day NULL; responses without a
 -- contact have channel and reason NULL. $seg_name and {{segment}}: as in contact_rollup_build.sql.
+-- $days (DATE[]: count only the responses of these days, and the undated ones when $undated, for an
+-- incremental refresh; NULL: every response).
 -- A response follows contact segments through its contact_id and customer segments through its
 -- customer_id (or its contact's customer when it has none), as the base query does.
 INSERT INTO response_rollup
@@ -15,6 +17,7 @@ WITH answered AS (
     FROM responses AS r
     LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
     LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
+    WHERE $days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(r.responded_at AS DATE)) OR ($undated AND r.responded_at IS NULL)
 )
 SELECT
     day,

@@ -1,0 +1,7 @@
+-- Keeps the contacts of one import in the temp table cx_changed_rows, one row per contact (its id,
+-- customer and start), for the rollup families to find the keys the import changes: taken after
+-- the import's rows are written, or before a deleted import's rows are removed. $import_id.
+CREATE TEMP TABLE cx_changed_rows AS
+SELECT contact_id, customer_id, started_at
+FROM contacts
+WHERE import_id = $import_id

@@ -1,0 +1,5 @@
+-- Removes the rows of some customers from one per-customer rollup table, before they are written
+-- again from the base tables. Takes no $params.
+-- Slots: {{table}} (story_contact_rollup, story_answer_rollup, outcome_spans or outcome_repeaters);
+-- {{customers}} (the temp table holding those customers: cx_rollup_customers).
+DELETE FROM {{table}} WHERE customer_id IN (SELECT customer_id FROM {{customers}})

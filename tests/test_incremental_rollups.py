@@ -1,0 +1,293 @@
+"""An import or a deleted import refreshes the rollups incrementally, inside its own transaction,
+and every rollup table then holds exactly what a full rebuild writes.
+
+Random sequences of loads and deletes on small random stores: contacts reaching back into old days,
+contacts after the latest one (moving the censoring edge), contacts added to a customer's history
+within the repeat windows, responses (some undated, some about missing contacts), customers,
+outcomes, and deletes of random imports and of the one holding the latest contact. After each
+step every rollup table is compared, sorted, with what `rollups.refresh` writes from scratch (in a
+transaction rolled back afterwards, so the next step builds on the incremental tables). The
+`slow` marker runs more and longer sequences on bigger stores."""
+
+from __future__ import annotations
+
+import ast
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cxmetrics import rollups
+from cxmetrics.db import connect
+from cxmetrics.importer import ImportOptions, delete_import, load_file
+
+ROLLUP_TABLES = (
+    "rollup_segments", "contact_rollup", "response_rollup",
+    "outcome_spans", "outcome_repeaters", "outcome_summary", "outcome_monthly",
+    "loop_case_rollup", "detractor_customer_rollup", "loop_case_counts",
+    "story_contact_rollup", "story_answer_rollup", "comment_rollup",
+    "journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup",
+    "repeat_path_rollup", "self_service_rollup",
+)
+START = datetime(2025, 3, 1)
+CHANNELS = ["phone", "chat", "email", ""]
+REASONS = ["Billing", "Delivery", "Refund", ""]
+TEAMS = ["Atlas", "Summit", ""]
+TIERS = ["Basic", "Premium", ""]
+CONTACT_HEADER = "contact_id,customer_id,started_at,channel,contact_reason,resolved,transfers,handle_seconds,team,self_service"
+RESPONSE_HEADER = "response_id,responded_at,customer_id,contact_id,survey,nps,csat,ces,resolved_answer,comment"
+
+
+def table_rows(con, table: str) -> list[tuple]:
+    """Return the table's rows sorted (NULLs and mixed types ordered by their text)."""
+    rows = con.execute(f'SELECT * FROM "{table}"').fetchall()  # noqa: S608 (a fixed table name)
+    return sorted(rows, key=lambda row: [(v is None, str(v)) for v in row])
+
+
+def assert_equals_full_rebuild(con) -> None:
+    assert rollups.is_fresh(con)
+    incremental = {t: table_rows(con, t) for t in ROLLUP_TABLES}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        rollups.refresh(con)
+        rebuilt = {t: table_rows(con, t) for t in ROLLUP_TABLES}
+    finally:
+        con.execute("ROLLBACK")
+    for table in ROLLUP_TABLES:
+        assert incremental[table] == rebuilt[table], f"{table} differs from a full rebuild"
+
+
+class Store:
+    """A random store and the files loaded into it: `step` makes one random change."""
+
+    def __init__(self, path, seed: int, customers: int, contacts: int):
+        self.rng = random.Random(seed)
+        self.dir = path
+        self.con = connect(path / "store.duckdb")
+        self.files = 0
+        self.next_contact = 0
+        self.next_response = 0
+        self.customers = [f"u{i}" for i in range(customers)]
+        self.contacts: list[tuple[str, str, datetime]] = []  # (id, customer, started) loaded so far
+        self.load("customers", "customer_id,tier,region",
+                  [(u, self.rng.choice(TIERS), self.rng.choice(["North", "South"])) for u in self.customers])
+        self.load_contacts([self._when(0, 60) for _ in range(contacts)])
+        self.load_responses(contacts // 3)
+        self.load_outcomes()
+        rollups.ensure_fresh(self.con)
+
+    def _when(self, first_day: int, days: int) -> datetime:
+        seconds = self.rng.choice([0, self.rng.randrange(86_400)])  # whole days and odd seconds
+        return START + timedelta(days=first_day + self.rng.randrange(days), seconds=seconds)
+
+    def latest(self) -> datetime:
+        return self.con.execute("SELECT max(started_at) FROM contacts").fetchone()[0] or START
+
+    def load(self, kind: str, header: str, rows) -> int | None:
+        self.files += 1
+        path = self.dir / f"{kind}{self.files}.csv"
+        lines = [header] + [",".join("" if v is None else str(v) for v in row) for row in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return load_file(self.con, kind, path, ImportOptions(force=True)).import_id
+
+    def load_contacts(self, times: list[datetime], customers: list[str] | None = None) -> int | None:
+        rows = []
+        for i, started in enumerate(times):
+            self.next_contact += 1
+            contact_id = f"k{self.next_contact}"
+            customer = customers[i] if customers else self.rng.choice(self.customers + [""])
+            rows.append((contact_id, customer, started.isoformat(sep=" "), self.rng.choice(CHANNELS),
+                         self.rng.choice(REASONS), self.rng.choice(["true", "false", ""]),
+                         self.rng.choice([0, 1, ""]), self.rng.choice([30, 125.5, ""]),
+                         self.rng.choice(TEAMS), self.rng.choice(["true", "false"])))
+            self.contacts.append((contact_id, customer, started))
+        return self.load("contacts", CONTACT_HEADER, rows)
+
+    def load_responses(self, n: int) -> int | None:
+        rows = []
+        for _ in range(n):
+            self.next_response += 1
+            contact = self.rng.choice(self.contacts) if self.contacts and self.rng.random() < 0.8 else None
+            # none, one that never comes, or one a later load brings (its channel, reason, customer)
+            coming = f"k{self.next_contact + self.rng.randint(1, 4)}"
+            contact_id = contact[0] if contact else self.rng.choice(["", "missing", coming])
+            when = "" if self.rng.random() < 0.1 else self._when(0, 70).isoformat(sep=" ")
+            customer = self.rng.choice(["", contact[1] if contact else "", self.rng.choice(self.customers)])
+            rows.append((f"r{self.next_response}", when, customer, contact_id, "transactional",
+                         self.rng.choice([0, 5, 7, 9, 10, ""]), self.rng.choice([1, 3, 5, ""]),
+                         self.rng.choice([2, 6, ""]), self.rng.choice(["true", "false", ""]),
+                         self.rng.choice(["", "too slow", "great help"])))
+        return self.load("responses", RESPONSE_HEADER, rows)
+
+    def load_outcomes(self) -> int | None:
+        months = ["2025-03-01", "2025-04-01", "2025-05-01"]
+        rows = [(u, m, self.rng.randrange(0, 400) / 4, self.rng.choice(["true", "false", ""]), 1)
+                for u in self.rng.sample(self.customers, len(self.customers) // 2) for m in months]
+        return self.load("outcomes", "customer_id,month,revenue,churned,orders", rows)
+
+    def live_imports(self) -> list[tuple[int, str]]:
+        return self.con.execute(
+            "SELECT import_id, kind FROM imports WHERE deleted_at IS NULL ORDER BY import_id").fetchall()
+
+    def step(self) -> str:
+        choice = self.rng.choice(["back", "forward", "neighbours", "responses", "customers", "outcomes",
+                                  "delete", "delete_latest"])
+        n = self.rng.randint(1, 6)
+        if choice == "back":        # into old days
+            self.load_contacts([self._when(0, 60) for _ in range(n)])
+        elif choice == "forward":   # after the latest contact: the censoring edge moves
+            latest = self.latest()
+            self.load_contacts([latest + timedelta(days=self.rng.randrange(0, 12), seconds=self.rng.randrange(1, 86_400))
+                                for _ in range(n)])
+        elif choice == "neighbours" and self.contacts:  # within a window of a customer's contact
+            picked = [c for c in self.rng.sample(self.contacts, min(n, len(self.contacts))) if c[1]]
+            self.load_contacts([c[2] + timedelta(days=self.rng.choice([-31, -7, -2, 0, 3, 7, 29, 30]),
+                                                 seconds=self.rng.choice([0, 1, -1]))
+                                for c in picked], [c[1] for c in picked])
+        elif choice == "responses":
+            self.load_responses(n)
+        elif choice == "customers":
+            new = [f"u{len(self.customers) + i}" for i in range(n)]
+            self.customers += new
+            self.load("customers", "customer_id,tier,region",
+                      [(u, self.rng.choice(TIERS), "North") for u in new])
+        elif choice == "outcomes":
+            self.load_outcomes()
+        elif choice.startswith("delete"):
+            live = self.live_imports()
+            if choice == "delete_latest":
+                holder = self.con.execute(
+                    "SELECT import_id FROM contacts ORDER BY started_at DESC LIMIT 1").fetchone()
+                live = [(holder[0], "contacts")] if holder else live
+            if len(live) > 1:
+                import_id, kind = self.rng.choice(live)
+                delete_import(self.con, import_id)
+                if kind == "contacts":
+                    gone = {r[0] for r in self.con.execute("SELECT contact_id FROM contacts").fetchall()}
+                    self.contacts = [c for c in self.contacts if c[0] in gone]
+        return choice
+
+
+def _run(tmp_path, seed: int, steps: int, customers: int, contacts: int) -> None:
+    store = Store(tmp_path, seed, customers, contacts)
+    assert_equals_full_rebuild(store.con)
+    for _ in range(steps):
+        choice = store.step()
+        try:
+            assert_equals_full_rebuild(store.con)
+        except AssertionError as problem:
+            raise AssertionError(f"seed {seed}, after {choice}: {problem}") from None
+    store.con.close()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_random_loads_and_deletes_equal_a_full_rebuild(tmp_path, seed):
+    _run(tmp_path, seed, steps=5, customers=12, contacts=40)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3, 13))
+def test_longer_sequences_on_bigger_stores_equal_a_full_rebuild(tmp_path, seed):
+    _run(tmp_path, seed, steps=25, customers=60, contacts=400)
+
+
+def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
+    store = Store(tmp_path, seed=99, customers=10, contacts=30)
+    con = store.con
+    store.load_outcomes()
+    refreshed = rollups.last_refresh(con)
+    # outcomes feed the outcome figures and the follow-up cases (saved detractors) only
+    assert {f for f, r in refreshed.items() if r.how != "skipped"} == {"outcome", "loop"}
+    assert refreshed["metric"][:2] == ("skipped", "it reads no outcomes")
+    store.load_responses(3)
+    refreshed = rollups.last_refresh(con)
+    assert refreshed["path"][0] == "skipped" and refreshed["metric"][0] == "delta"
+    assert "0 contact days" in refreshed["metric"][1]
+    # a day of contacts after the latest: its own day and the censoring edge, not every day
+    store.load_contacts([store.latest() + timedelta(days=1)] * 3)
+    how, detail, _ = rollups.last_refresh(con)["metric"]
+    assert how == "delta"
+    days = int(detail.split(" contact days")[0])
+    first, last = con.execute("SELECT min(started_at)::DATE, max(started_at)::DATE FROM contacts").fetchone()
+    assert 1 <= days < (last - first).days  # the days since the first contact are many more
+    assert_equals_full_rebuild(con)
+    con.close()
+
+
+def test_answers_follow_their_contacts_in_and_out(tmp_path):
+    """An answer about a contact of another customer (or of none of its own) takes the contact's
+    channel and reason (and customer): loading the contact later, and deleting it, change the
+    answer's rows in the metric and story rollups."""
+    store = Store(tmp_path, seed=5, customers=6, contacts=10)
+    rows = [("ra", "2025-03-20 10:00:00", "u1", "klater", "t", 9, 5, 6, "true", "fine"),
+            ("rb", "", "", "klater", "t", 3, 1, 2, "false", "slow")]
+    store.load("responses", RESPONSE_HEADER, rows)
+    assert_equals_full_rebuild(store.con)
+    later = store.load("contacts", CONTACT_HEADER,
+                       [("klater", "u2", "2025-03-19 09:00:00", "chat", "Refund", "true", 0, 30, "Atlas", "false")])
+    assert rollups.last_refresh(store.con)["story"].how == "delta"
+    assert_equals_full_rebuild(store.con)
+    delete_import(store.con, later)
+    assert_equals_full_rebuild(store.con)
+    store.con.close()
+
+
+def test_new_segment_columns_rebuild_every_family(tmp_path):
+    store = Store(tmp_path, seed=7, customers=8, contacts=20)
+    assert "plan" not in rollups.rolled_segments(store.con)
+    store.load("customers", "customer_id,tier,region,plan", [("u900", "Basic", "North", "monthly")])
+    refreshed = rollups.last_refresh(store.con)
+    assert {r[:2] for r in refreshed.values()} == {("full", "the rolled segment columns changed")}
+    assert "plan" in rollups.rolled_segments(store.con)
+    assert_equals_full_rebuild(store.con)
+    store.con.close()
+
+
+def test_stale_rollups_are_left_to_ensure_fresh_and_a_dry_run_changes_nothing(tmp_path):
+    store = Store(tmp_path, seed=3, customers=8, contacts=20)
+    con = store.con
+    before = {t: table_rows(con, t) for t in ROLLUP_TABLES}
+    path = tmp_path / "dry.csv"
+    path.write_text(CONTACT_HEADER + "\nkdry,u1,2025-03-05 10:00:00,phone,Billing,true,0,30,Atlas,false\n")
+    load_file(con, "contacts", path, ImportOptions(force=True, dry_run=True))
+    assert rollups.is_fresh(con) and {t: table_rows(con, t) for t in ROLLUP_TABLES} == before
+    con.execute("DELETE FROM rollup_state")  # as a migration leaves them
+    store.load_contacts([START + timedelta(days=3)])
+    assert not rollups.is_fresh(con)
+    assert rollups.ensure_fresh(con) is True
+    assert {r.how for r in rollups.last_refresh(con).values()} == {"full"}
+    con.close()
+
+
+def test_engagement_touches_no_rollup_and_keeps_them_fresh(tmp_path):
+    store = Store(tmp_path, seed=11, customers=4, contacts=8)
+    engagement = store.load("engagement", "team,month,engagement_score", [("Atlas", "2025-03-01", 71.5)])
+    assert rollups.is_fresh(store.con)
+    assert {r.how for r in rollups.last_refresh(store.con).values()} == {"skipped"}
+    delete_import(store.con, engagement)
+    assert rollups.is_fresh(store.con)
+    store.con.close()
+
+
+def _imports(module: Path) -> set[str]:
+    """Return the cxmetrics modules `module` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+    return found
+
+
+def test_the_rollup_modules_import_in_one_direction():
+    """rollups lists the families; the families (and what they import) never import it back."""
+    package = Path(rollups.__file__).parent
+    graph = {p.stem: _imports(p) for p in package.glob("*.py")}
+    reached, todo = set(), [m for m in graph["rollups"]]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(graph.get(module, ()))
+    assert "rollups" not in reached
+    assert {f.build.__module__.rsplit(".", 1)[1] for f in rollups.BUILDERS} <= reached
