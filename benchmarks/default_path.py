@@ -6,7 +6,7 @@ beside a bare DuckDB load of the same file; and a day's append into a large and 
 
 Each command's wall time runs from the start of the process to its exit (Python and the package
 imported, the file loaded, the rollups rebuilt: every page answers from fresh rollups afterwards);
-its peak resident memory is the child's own (`os.wait4`'s rusage), not this process's.
+its peak resident memory is the command's own (GNU time's maxrss), not this process's.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TIME = "/usr/bin/time"  # GNU time (Debian package "time"): the command's own peak resident memory
 
 
 def default_environment() -> dict[str, str]:
@@ -31,23 +32,25 @@ def default_environment() -> dict[str, str]:
 
 def cli_import(database: Path, kind: str, file: Path) -> dict:
     """Run `python -m cxmetrics import KIND FILE --db DATABASE` with the default settings; return its
-    wall seconds, peak resident bytes and the rows it loaded. Raise when the command fails."""
+    wall seconds, peak resident bytes and the rows it loaded. Raise when the command fails.
+
+    The peak comes from `/usr/bin/time` (GNU time's %M, the command's own maxrss). Not from this
+    process's wait4: Linux carries a process's peak over fork and exec, so a child of a big process
+    (this one, after reading the CSV files with pandas) reports its parent's peak as its own. time
+    is small, and its child starts from that."""
     command = [sys.executable, "-m", "cxmetrics", "import", kind, str(file), "--db", str(database)]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory(prefix="cx-cli-") as scratch:
+        peak_file = Path(scratch) / "peak"
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=default_environment(), stdout=out, stderr=err)
-        # wait4, not wait: it returns the child's own rusage (RUSAGE_CHILDREN is the max over all children).
-        _, status, usage = os.wait4(process.pid, 0)
+        result = subprocess.run([TIME, "-f", "%M", "-o", str(peak_file), *command], cwd=PROJECT_ROOT,
+                                env=default_environment(), capture_output=True, text=True, check=False)
         taken = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        printed, complaint = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
-        last = (complaint.strip().splitlines() or printed.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"python -m cxmetrics import {kind} failed ({process.returncode}): {last}")
-    result = json.loads(printed)
-    return {"seconds": taken, "peak_bytes": usage.ru_maxrss * 1024, "rows": result["rows_loaded"]}
+        peak_kb = int(peak_file.read_text().strip().splitlines()[-1]) if peak_file.is_file() else 0
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"python -m cxmetrics import {kind} failed ({result.returncode}): {last}")
+    loaded = json.loads(result.stdout)
+    return {"seconds": taken, "peak_bytes": peak_kb * 1024, "rows": loaded["rows_loaded"]}
 
 
 def bare_load(work: Path, file: Path) -> float:

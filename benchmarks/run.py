@@ -569,7 +569,7 @@ def default_path_section(figures: dict) -> list[str]:
         "read_csv('contacts.csv')` in a new file with DuckDB's own defaults. Then a day of "
         f"{large['rows']:,} more contacts (`append_contacts.csv`, generated beside the set) imported the same "
         "way into that workspace and into a new empty one: when the command returns, every page answers "
-        "from fresh rollups. Peak resident memory is each command's own process (`os.wait4`).",
+        "from fresh rollups. Peak resident memory is each command's own (GNU `/usr/bin/time`'s maxrss).",
         "",
         _table(["", "seconds", "peak resident", "ratio"], [
             ["bare DuckDB load of contacts.csv", f"{d['bare']:.2f}", "", ""],
@@ -623,6 +623,10 @@ def report(figures: dict) -> str:
         "noise of tens of percent. The targets are those of the performance issue, judged at full scale "
         "(10 M contacts); a run at a smaller scale cannot show them met. How the pages get their speed "
         "(rollup tables, derived facts, the cache) is in docs/rollups.md.",
+        "",
+        f"The command: `{figures.get('command', 'python benchmarks/run.py')}` (the set written first by "
+        f"`python benchmarks/generate.py --out DIR --scale {s['scale']:g} --seed {s['seed']}` when the "
+        "directory does not hold it).",
         "",
         "## Machine",
         "",
@@ -812,6 +816,7 @@ def main(argv: list[str] | None = None) -> dict:
             _, taken = seconds(generate, data, wanted, args.seed)
             print(f"generated the set at scale {wanted:g} in {data} in {taken:.1f} s", file=sys.stderr)
         figures = measure(data, Path(scratch), args.sessions, args.rounds)
+    figures["command"] = " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
     text = report(figures)
     print(text)
     args.report.parent.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,7 @@ def test_report_has_every_section_and_the_machine(tiny_run):
     for page in run.PAGES:
         assert f"| {page.title} |" in text
     assert "| figures equal (to 1e-9) | yes |" in text
+    assert "The command: `python benchmarks/run.py --data " in text  # how to get these figures again
 
 
 def test_the_floor_under_each_import_is_measured_and_reported(tiny_run):
@@ -92,7 +93,10 @@ def test_the_floor_under_each_import_is_measured_and_reported(tiny_run):
     floor = figures["floor"]
     assert set(floor) == set(generate.KINDS)
     for kind in generate.KINDS:
-        assert all(floor[kind][part] > 0 for part in ("text read", "typing", "key groups", "one write"))
+        assert all(floor[kind][part] > 0 for part in ("text read", "key groups", "one write"))
+        # Typing is a difference of two passes (cleaning and typing, less reading as is): at 2,000
+        # rows on a busy machine the second pass can take longer, and the part is then 0.
+        assert floor[kind]["typing"] >= 0
         assert (floor[kind]["derived facts"] > 0) == (kind == "contacts")  # only contacts have derived facts
     assert "### The floor under the ratio" in text
     row = next(line for line in text.splitlines() if line.startswith("| contacts |") and "floor" not in line
