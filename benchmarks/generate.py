@@ -24,6 +24,9 @@ DAYS = 365  # twelve months of contacts
 MONTHS = 12
 KINDS = ("customers", "contacts", "responses", "outcomes")  # in import order: customers before their contacts
 MANIFEST = "manifest.json"
+# The daily load of the freshness measure: a day of contacts appended to the set (run.py, phase "append").
+APPEND_ROWS = 5000
+APPEND_FILE = "append_contacts.csv"
 
 CHANNELS = ["phone", "chat", "email", "social", "web", "app"]
 REASONS = [
@@ -78,6 +81,47 @@ def _started_of(row: str) -> str:
     return f"TIMESTAMP '{FIRST_DAY} 00:00:00' + INTERVAL 1 DAY * {day} + INTERVAL 1 SECOND * {second}"
 
 
+def _contacts_select(started: str) -> str:
+    """Return the query of contact rows $first..$last (their ids are the row numbers), each started at
+    the SQL expression `started` of its row `i`.
+
+    A contact's reason and channel shape how it goes: technical faults and social media resolve less."""
+    return f"""WITH base AS (
+                SELECT i,
+                       {_pick(REASONS, f"pow({_u(5)}, 1.3)")} AS contact_reason,
+                       {_pick(CHANNELS, f"pow({_u(6)}, 1.2)")} AS channel,
+                       {started} AS started_at,
+                       CASE WHEN {_u(1)} < 0.01 THEN NULL ELSE printf('C%08d', {_customer_of("i")}) END AS customer_id
+                FROM range($first, $last + 1) AS t(i)
+            )
+            SELECT printf('K%09d', i) AS contact_id, customer_id,
+                   strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, channel, contact_reason,
+                   {_u(7)} < CASE WHEN contact_reason = 'Technical fault' THEN 0.6
+                                  WHEN channel = 'social' THEN 0.7 ELSE 0.85 END AS resolved,
+                   CAST(floor(pow({_u(8)}, 3) * 4) AS INTEGER) AS transfers,
+                   CAST(60 + floor(pow({_u(9)}, 2) * 1800) AS INTEGER) AS handle_seconds,
+                   'Agent ' || CAST(1 + hash(i, $seed, 15) % 400 AS VARCHAR) AS agent,
+                   {_pick(TEAMS, _u(16))} AS team,
+                   channel IN ('web', 'app') AND {_u(17)} < 0.8 AS self_service
+            FROM base ORDER BY i"""
+
+
+def append_contacts(out: Path, scale: float, seed: int, rows: int = APPEND_ROWS) -> Path:
+    """Write `rows` more contacts of the set at `scale` into `out`/append_contacts.csv and return the path:
+    one more day of contacts (the day after the set's last), numbered after the set's contacts, from
+    the set's customers, as a daily load brings them."""
+    n = counts(scale)
+    path = out / APPEND_FILE
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    started = (f"TIMESTAMP '{FIRST_DAY} 00:00:00' + INTERVAL 1 DAY * {DAYS}"
+               f" + INTERVAL 1 SECOND * floor((7 + 14 * {_u(4)}) * 3600)")
+    params = {"seed": seed, "customers": n["customers"], "first": n["contacts"] + 1, "last": n["contacts"] + rows}
+    con.sql(_contacts_select(started), params=params).write_csv(str(path), header=True, sep=",", quotechar='"')
+    con.close()
+    return path
+
+
 def generate(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, Path]:
     """Write customers.csv, contacts.csv, responses.csv and outcomes.csv into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -100,28 +144,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, Path]:
             FROM range(1, $customers + 1) AS t(i) ORDER BY i""",
         files["customers"], {"seed": seed, "customers": n["customers"]},
     )
-    # A contact's reason and channel shape how it goes: technical faults and social media resolve less.
-    copy(
-        f"""WITH base AS (
-                SELECT i,
-                       {_pick(REASONS, f"pow({_u(5)}, 1.3)")} AS contact_reason,
-                       {_pick(CHANNELS, f"pow({_u(6)}, 1.2)")} AS channel,
-                       {_started_of("i")} AS started_at,
-                       CASE WHEN {_u(1)} < 0.01 THEN NULL ELSE printf('C%08d', {_customer_of("i")}) END AS customer_id
-                FROM range(1, $contacts + 1) AS t(i)
-            )
-            SELECT printf('K%09d', i) AS contact_id, customer_id,
-                   strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, channel, contact_reason,
-                   {_u(7)} < CASE WHEN contact_reason = 'Technical fault' THEN 0.6
-                                  WHEN channel = 'social' THEN 0.7 ELSE 0.85 END AS resolved,
-                   CAST(floor(pow({_u(8)}, 3) * 4) AS INTEGER) AS transfers,
-                   CAST(60 + floor(pow({_u(9)}, 2) * 1800) AS INTEGER) AS handle_seconds,
-                   'Agent ' || CAST(1 + hash(i, $seed, 15) % 400 AS VARCHAR) AS agent,
-                   {_pick(TEAMS, _u(16))} AS team,
-                   channel IN ('web', 'app') AND {_u(17)} < 0.8 AS self_service
-            FROM base ORDER BY i""",
-        files["contacts"], params,
-    )
+    copy(_contacts_select(_started_of("i")), files["contacts"],
+         {"seed": seed, "customers": n["customers"], "first": 1, "last": n["contacts"]})
     # Most responses answer a contact (transactional, a few hours later, same customer); the rest are
     # relationship surveys of a customer. Scores lean on whether the contact was resolved.
     copy(

@@ -156,17 +156,21 @@ def connect(
 
 
 # DuckDB's own default is 80 % of the machine's RAM, which on a laptop running a browser and the
-# dashboard leaves nothing else; a quarter of RAM, at least 256 MB and at most 2 GB, holds there.
-# Work bigger than the limit spills to the temp directory beside the database (`<database>.tmp`).
+# dashboard leaves nothing else; a quarter of RAM, at least 256 MB and at most 800 MB, holds there.
+# The cap keeps the whole process inside 1.5 GB: the limit covers DuckDB's buffers, not the Python
+# process around them (pandas frames, Streamlit's sessions), which at 10 M contacts needs about
+# 300-500 MB more; at a 1 GB limit the import and the dashboard peaked at 1.55 and 1.61 GB
+# (docs/performance.md). Work bigger than the limit spills to the temp directory beside the
+# database (`<database>.tmp`).
 # A 1,000-column file (the column limit, cxmetrics.limits) of 20,000 rows loads under 500 MB.
 MEMORY_FRACTION = 0.25
 MEMORY_FLOOR_MB = 256
-MEMORY_CAP_MB = 2048
+MEMORY_CAP_MB = 800
 
 
 def default_memory_limit(ram_bytes: int | None = None) -> str:
     """Return the memory limit used when $CXMETRICS_MEMORY_LIMIT is unset: MEMORY_FRACTION of RAM,
-    between MEMORY_FLOOR_MB and MEMORY_CAP_MB (e.g. '2048MB' on a 16 GB laptop)."""
+    between MEMORY_FLOOR_MB and MEMORY_CAP_MB (e.g. '800MB' on an 8 GB laptop)."""
     if ram_bytes is None:
         try:
             ram_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

@@ -240,7 +240,7 @@ def test_a_reading_memory_breach_is_said_on_the_data_page(tmp_path, monkeypatch)
 # --- DuckDB's memory limit and temp directory ---------------------------------------------------
 
 
-@pytest.mark.parametrize("ram_gb, expected", [(64, "2048MB"), (16, "2048MB"), (4, "1024MB"), (0.5, "256MB")])
+@pytest.mark.parametrize("ram_gb, expected", [(64, "800MB"), (8, "800MB"), (2, "512MB"), (0.5, "256MB")])
 def test_the_default_memory_limit_is_a_quarter_of_ram_within_bounds(ram_gb, expected):
     assert db.default_memory_limit(int(ram_gb * (1 << 30))) == expected
 
