@@ -168,9 +168,9 @@ def test_the_command_line_accounts_for_every_row_or_exits_2_with_one_line(store,
 
 @pytest.mark.parametrize("name", ["empty.csv", "png_renamed.csv", "unclosed_quote.csv", "utf8_declared_utf16.csv",
                                   "header_only.csv", "html_page.csv"])
-def test_a_real_command_line_process_prints_no_traceback(run_cli, cli_db, corpus, name):
+def test_a_real_command_line_process_prints_no_traceback(run_cli_process, cli_db, corpus, name):
     entry, path = corpus[name]
-    code, out, stderr = run_cli(*_cli_args(entry, path))  # run_cli adds --db
+    code, out, stderr = run_cli_process(*_cli_args(entry, path))  # adds --db
     assert code == 2
     assert_one_line(stderr, entry["reason"])
 

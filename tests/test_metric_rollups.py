@@ -34,8 +34,8 @@ def assert_same(con, by, filters, window, same_reason, grain=None):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("rollups") / "sample.duckdb")
+def sample(tmp_path_factory, copy_sample):
+    con = connect(copy_sample(tmp_path_factory.mktemp("rollups")))
     bootstrap.ensure_data(con)
     yield con
     con.close()
