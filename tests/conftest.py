@@ -7,6 +7,8 @@ from __future__ import annotations
 
 pytest_plugins = ["sql_coverage"]  # fails the run when a file in sql/ was never executed
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -61,26 +63,67 @@ class CliRun(tuple):
     stdout: str
 
 
-def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None) -> CliRun:
-    """Run `python -m cxmetrics *args [--db db]` in `workdir`; CXMETRICS_DB points into `workdir`."""
+def _cli_environment(workdir: Path, env: dict | None) -> dict:
+    """The environment a command runs with: this one, CXMETRICS_DB pointing into `workdir` (never the
+    project's own data/cx.duckdb, even when a test leaves --db out), then the test's own variables."""
+    environment = dict(os.environ)
+    environment["CXMETRICS_DB"] = str(Path(workdir) / "env-default.duckdb")
+    environment.update(env or {})
+    return environment
+
+
+def _cli_result(code: int, stdout: str, stderr: str) -> CliRun:
+    try:
+        payload = json.loads(stdout)
+    except ValueError:
+        payload = None
+    result = CliRun((code, payload, stderr))
+    result.stdout = stdout
+    return result
+
+
+def run_cxmetrics_process(args, db: Path | None, workdir: Path, env: dict | None = None) -> CliRun:
+    """Run `python -m cxmetrics *args [--db db]` as a real process in `workdir`; CXMETRICS_DB points into
+    `workdir`. For the few tests that prove the real process (its exit code, its streams, its environment,
+    a lock held by another process); every other test runs the command in-process (`run_cxmetrics`)."""
     command = [sys.executable, "-m", "cxmetrics", *map(str, args)]
     if db is not None:
         command += ["--db", str(db)]
-    environment = dict(os.environ)
+    environment = _cli_environment(workdir, env)
     environment["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [environment.get("PYTHONPATH")])])
-    # Never the project's own data/cx.duckdb, even when a test leaves --db out.
-    environment["CXMETRICS_DB"] = str(Path(workdir) / "env-default.duckdb")
-    environment.update(env or {})
     done = subprocess.run(
         command, capture_output=True, text=True, encoding="utf-8", cwd=str(workdir), env=environment, timeout=120
     )
+    return _cli_result(done.returncode, done.stdout, done.stderr)
+
+
+def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None) -> CliRun:
+    """Run `cxmetrics.cli.main([*args, --db db])` in this process as `python -m cxmetrics` would run in
+    `workdir` (the same environment as run_cxmetrics_process, the current directory `workdir`, stdout and
+    stderr captured, argparse's exit turned into its code); everything is put back afterwards.
+
+    A process start costs about a second on a loaded 2-core machine; the command's own work is the same.
+    An exception main() does not handle propagates (the real process would print a traceback): the test
+    fails on it, which is stricter than looking for "Traceback" on stderr."""
+    from cxmetrics import cli
+
+    argv = [*map(str, args)] + (["--db", str(db)] if db is not None else [])
+    out, err = io.StringIO(), io.StringIO()
+    saved_environment, saved_directory = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update(_cli_environment(workdir, env))
+    os.chdir(workdir)
     try:
-        payload = json.loads(done.stdout)
-    except ValueError:
-        payload = None
-    result = CliRun((done.returncode, payload, done.stderr))
-    result.stdout = done.stdout
-    return result
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(argv)
+            except SystemExit as exit_:  # argparse's usage errors (and --help) end this way
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        os.chdir(saved_directory)
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    return _cli_result(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +142,28 @@ def sample_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def copy_sample(sample_template):
+    """copy_sample(directory, name="sample.duckdb") -> Path of a new copy of the first-launch store
+    (sample data loaded, rollups built, as `bootstrap.ensure_data` leaves it), for fixtures of any scope:
+    a module's store of the sample costs a file copy instead of a load."""
+
+    def _copy(directory: Path, name: str = "sample.duckdb") -> Path:
+        path = Path(directory) / name
+        shutil.copyfile(sample_template, path)
+        return path
+
+    return _copy
+
+
+@pytest.fixture
+def sample_con(copy_sample, tmp_path):
+    """A connection to this test's own copy of the first-launch store (the sample data, rollups built)."""
+    connection = connect(copy_sample(tmp_path))
+    yield connection
+    connection.close()
+
+
 @pytest.fixture
 def sample_db(sample_template, tmp_path, monkeypatch) -> Path:
     """The path of this test's own copy of the first-launch store: the sample workspace
@@ -112,7 +177,7 @@ def sample_db(sample_template, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def cxmetrics_cli():
-    """run_cxmetrics(args, db, workdir, env=None), for fixtures wider than one test."""
+    """run_cxmetrics(args, db, workdir, env=None), in-process, for fixtures wider than one test."""
     return run_cxmetrics
 
 
@@ -122,17 +187,26 @@ def cli_db(tmp_path) -> Path:
     return tmp_path / "cli.duckdb"
 
 
-@pytest.fixture
-def run_cli(tmp_path, cli_db):
-    """run_cli(*args, db=True, env=None) -> (returncode, stdout JSON or None, stderr).
-
-    Runs `python -m cxmetrics *args --db <tmp>/cli.duckdb` (no --db with db=False, another
-    path with db=PATH). CXMETRICS_DB always points into tmp_path, so a missing --db can never
-    touch the project's own data/cx.duckdb.
-    """
-
+def _cli_runner(tmp_path, cli_db, runner):
     def _run(*args, db=True, env: dict | None = None, cwd: Path | None = None):
         chosen = cli_db if db is True else (db or None)
-        return run_cxmetrics(args, chosen, cwd or tmp_path, env)
+        return runner(args, chosen, cwd or tmp_path, env)
 
     return _run
+
+
+@pytest.fixture
+def run_cli(tmp_path, cli_db):
+    """run_cli(*args, db=True, env=None, cwd=None) -> (returncode, stdout JSON or None, stderr).
+
+    Runs `python -m cxmetrics *args --db <tmp>/cli.duckdb` in-process (run_cxmetrics; no --db with
+    db=False, another path with db=PATH). CXMETRICS_DB always points into tmp_path, so a missing --db
+    can never touch the project's own data/cx.duckdb.
+    """
+    return _cli_runner(tmp_path, cli_db, run_cxmetrics)
+
+
+@pytest.fixture
+def run_cli_process(tmp_path, cli_db):
+    """run_cli as a real `python -m cxmetrics` process: only for the tests that prove the process itself."""
+    return _cli_runner(tmp_path, cli_db, run_cxmetrics_process)

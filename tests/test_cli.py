@@ -1,7 +1,9 @@
-"""Tests for `python -m cxmetrics`, run as a subprocess the way an analyst scripts it.
+"""Tests for `python -m cxmetrics`, the way an analyst scripts it.
 
-`run_cli(*args)` (conftest) appends `--db <tmp>/cli.duckdb` and returns
-(returncode, stdout parsed as JSON or None, stderr).
+`run_cli(*args)` (conftest) appends `--db <tmp>/cli.duckdb`, runs the command in-process and returns
+(returncode, stdout parsed as JSON or None, stderr). The tests under "the real process" run
+`python -m cxmetrics` as a process of its own (`run_cli_process`): its exit code, its streams and
+its environment, which the in-process runs take on trust.
 """
 
 from __future__ import annotations
@@ -233,9 +235,29 @@ def test_an_invalid_date_format_exits_2_with_one_line(run_cli, cli_db, tmp_path,
     assert imports_in(cli_db) == []
 
 
+# =========================================================================== the real process
+
+def test_the_real_process_imports_and_prints_the_result_as_json(run_cli_process, cli_db, files):
+    code, out, stderr = run_cli_process("import", "customers", files["customers"])
+    assert (code, stderr) == (0, "")
+    assert (out["kind"], out["rows_loaded"], out["rows_rejected"]) == ("customers", 2, 0)
+    assert imports_in(cli_db) == [(1, "customers", 2, False)]
+
+
+@pytest.mark.parametrize("args", [["import", "clients", "x.csv"], ["delete-import", "42"]], ids=["usage", "refused"])
+def test_the_real_process_exits_2_with_one_line_and_no_traceback(run_cli_process, args):
+    code, out, stderr = run_cli_process(*args)
+    assert out is None
+    if args[0] == "import":  # argparse's usage error: its usage lines, then the error
+        assert code == 2 and "Traceback" not in stderr and "error:" in stderr
+    else:
+        assert_clean_failure(code, stderr)
+
+
 # =========================================================================== --db and CXMETRICS_DB
 
-def test_db_option_and_environment_are_honoured(run_cli, tmp_path, files):
+def test_db_option_and_environment_are_honoured(run_cli_process, tmp_path, files):
+    run_cli = run_cli_process  # the environment a real process inherits
     by_env = tmp_path / "by-env.duckdb"
     by_option = tmp_path / "by-option.duckdb"
     code, out, stderr = run_cli("import", "customers", files["customers"], db=False, env={"CXMETRICS_DB": str(by_env)})

@@ -57,12 +57,12 @@ def _random_store(tmp_path, seed: int):
 
 
 @pytest.fixture(scope="module", params=["random", "sample"])
-def store(request, tmp_path_factory):
+def store(request, tmp_path_factory, copy_sample):
     tmp_path = tmp_path_factory.mktemp(f"comments-{request.param}")
     if request.param == "random":
         con = _random_store(tmp_path, 3)
     else:
-        con = connect(tmp_path / "sample.duckdb")
+        con = connect(copy_sample(tmp_path))  # the session's first-launch store
         bootstrap.ensure_data(con)
     yield con
     con.close()

@@ -8,6 +8,7 @@ server, uploads queue behind each other (db.writing) and the page says it is wai
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,19 +31,38 @@ def contacts_file(directory: Path, name: str, ids) -> Path:
     return path
 
 
-def hold_in_thread(held: HeldConnection, db: Path, seconds: float) -> threading.Thread:
-    """Start a thread that takes a cursor (as a script run does) and lives for `seconds`."""
-    ready = threading.Event()
+def hold_in_thread(held: HeldConnection, db: Path) -> tuple[threading.Thread, threading.Event]:
+    """Start a thread that takes a cursor (as a script run does) and keeps it until the returned event is set."""
+    ready, release = threading.Event(), threading.Event()
 
     def run():
         held.cursor(str(db), 5).execute("SELECT count(*) FROM imports").fetchall()
         ready.set()
-        time.sleep(seconds)
+        release.wait(120)
 
     thread = threading.Thread(target=run)
     thread.start()
     assert ready.wait(30)
-    return thread
+    return thread, release
+
+
+# The command line as a real process (the lock is another process's), reporting on stderr each time it
+# finds the file locked: the test lets the holder go only once the command is known to be waiting.
+CLI_SAYING_WHEN_IT_WAITS = r"""
+import sys
+from cxmetrics import cli, db
+
+found_locked = db.is_lock_conflict
+
+def saying_so(exc):
+    conflict = found_locked(exc)
+    if conflict:
+        print("waiting for the lock", file=sys.stderr, flush=True)
+    return conflict
+
+db.is_lock_conflict = saying_so
+sys.exit(cli.main(sys.argv[1:]))
+"""
 
 
 @pytest.fixture
@@ -54,31 +74,45 @@ def held(tmp_path):
 
 def test_the_dashboard_connection_is_released_when_the_runs_using_it_end(held, tmp_path):
     db = tmp_path / "held.duckdb"
-    thread = hold_in_thread(held, db, 0.3)
+    thread, release = hold_in_thread(held, db)
     assert held.is_open()
+    release.set()
     thread.join()
-    deadline = time.monotonic() + 10 * REAP_SECONDS + 2
+    deadline = time.monotonic() + 10 * REAP_SECONDS + 30  # polled: the reaper's pace, plus a loaded machine
     while held.is_open() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not held.is_open()
 
 
-def test_the_command_line_waits_for_a_run_to_end_then_imports(held, tmp_path, run_cli, cli_db):
-    thread = hold_in_thread(held, cli_db, 2.0)
-    started = time.monotonic()
-    code, out, stderr = run_cli("import", "contacts", contacts_file(tmp_path, "c.csv", ["a1", "a2"]),
-                                env={"CXMETRICS_LOCK_WAIT": "30"})
-    waited = time.monotonic() - started
-    thread.join()
-    assert (code, stderr) == (0, "")
-    assert out["rows_loaded"] == 2
-    assert waited >= 1.0  # it really waited for the holder, it did not get in beside it
+def test_the_command_line_waits_for_a_run_to_end_then_imports(held, tmp_path, cli_db):
+    thread, release = hold_in_thread(held, cli_db)
+    source = contacts_file(tmp_path, "c.csv", ["a1", "a2"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", CLI_SAYING_WHEN_IT_WAITS, "import", "contacts", str(source), "--db", str(cli_db)],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "CXMETRICS_LOCK_WAIT": "120"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        # It really waited for the holder, it did not get in beside it (or give up).
+        assert child.stderr.readline().strip() == "waiting for the lock"
+    finally:
+        release.set()
+        thread.join()
+        held.clear()
+    out, rest = child.communicate(timeout=120)
+    assert child.returncode == 0, rest
+    assert set(rest.split("\n")) <= {"waiting for the lock", ""}
+    assert json.loads(out)["rows_loaded"] == 2
 
 
-def test_the_command_line_gives_up_with_one_line_naming_the_holder(held, tmp_path, run_cli, cli_db):
-    thread = hold_in_thread(held, cli_db, 6.0)
-    code, out, stderr = run_cli("import", "contacts", contacts_file(tmp_path, "c.csv", ["a1"]),
-                                env={"CXMETRICS_LOCK_WAIT": "1"})
+def test_the_command_line_gives_up_with_one_line_naming_the_holder(held, tmp_path, run_cli_process, cli_db):
+    # A real process: in this one, DuckDB would share the holder's open file instead of finding it locked.
+    thread, release = hold_in_thread(held, cli_db)
+    try:
+        code, out, stderr = run_cli_process("import", "contacts", contacts_file(tmp_path, "c.csv", ["a1"]),
+                                            env={"CXMETRICS_LOCK_WAIT": "1"})
+    finally:
+        release.set()
     assert code == 2 and out is None
     line = stderr.strip()
     assert "\n" not in line and "Traceback" not in line and "IO Error" not in line
@@ -98,12 +132,12 @@ def test_a_dashboard_run_waits_for_a_command_line_import_and_names_it(held, tmp_
     connect(db).close()
     told = []
     script = (
-        "import sys, time; from cxmetrics.db import connect; con = connect(sys.argv[1]); "
-        "print('open', flush=True); time.sleep(1.5); con.close()"
+        "import sys; from cxmetrics.db import connect; con = connect(sys.argv[1]); "
+        "print('open', flush=True); sys.stdin.readline(); con.close()"  # holds the file until told to let go
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(db)], cwd=PROJECT_ROOT,
                              env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-                             stdout=subprocess.PIPE, text=True)
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "open"
         with pytest.raises(DatabaseBusy) as busy:
@@ -111,7 +145,8 @@ def test_a_dashboard_run_waits_for_a_command_line_import_and_names_it(held, tmp_
         assert "is open in another process (PID" in str(busy.value)
         assert busy.value.holder == f"PID {child.pid}: another cxmetrics command"
         assert len(told) == 1
-        cursor = held.cursor(str(db), 30, told.append)  # waits for the child, then opens
+        child.stdin.close()  # the command ends
+        cursor = held.cursor(str(db), 30, told.append)  # waits for the child if need be, then opens
         assert cursor.execute("SELECT count(*) FROM imports").fetchall() == [(0,)]
     finally:
         child.wait(timeout=30)
@@ -193,13 +228,16 @@ def test_two_uploads_of_the_same_ids_at_once_load_them_once(dashboard_con, tmp_p
 def test_a_write_that_waits_too_long_is_refused_in_one_line():
     release = threading.Event()
 
+    taken = threading.Event()
+
     def hog():
         with writing():
+            taken.set()
             release.wait(10)
 
     thread = threading.Thread(target=hog)
     thread.start()
-    time.sleep(0.1)
+    assert taken.wait(30)
     told = []
     try:
         with pytest.raises(DatabaseBusy, match="another upload was still being written after 0.2 s"):

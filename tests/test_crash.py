@@ -22,8 +22,12 @@ import pytest
 from cxmetrics.db import PROJECT_ROOT, connect
 from store_content import store_content
 from cxmetrics.importer import ImportOptions, load_file
+from scale import scaled
 
-ROWS = 300_000
+# A stress run (`slow`): 75,000 rows at the default CXMETRICS_TEST_SCALE of 1, 300,000 (the size before the
+# scale) at 4 (tests/scale.py). Enough at any size for a kill to land inside the write.
+ROWS = scaled(75_000)
+pytestmark = pytest.mark.slow
 CHILD = r"""
 import sys, time
 from pathlib import Path

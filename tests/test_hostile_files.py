@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,15 +53,29 @@ def corpus(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
     return found
 
 
-@pytest.fixture
-def store(tmp_path):
-    """A database holding a small baseline import of customers, contacts and responses."""
-    path = tmp_path / "hostile.duckdb"
+@pytest.fixture(scope="module")
+def baseline_store(tmp_path_factory) -> Path:
+    """A database holding a small baseline import of customers, contacts and responses, built once."""
+    folder = tmp_path_factory.mktemp("hostile_baseline")
+    path = folder / "hostile.duckdb"
     con = connect(path)
-    for kind, text in BASELINE.items():
-        source = tmp_path / f"baseline_{kind}.csv"
-        source.write_text(text, encoding="utf-8")
-        assert load_file(con, kind, source, ImportOptions()).rows_loaded > 0
+    try:
+        for kind, text in BASELINE.items():
+            source = folder / f"baseline_{kind}.csv"
+            source.write_text(text, encoding="utf-8")
+            assert load_file(con, kind, source, ImportOptions()).rows_loaded > 0
+        con.execute("CHECKPOINT")  # all of it in the file, so a copy is the whole store
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def store(baseline_store, tmp_path):
+    """(path, connection) of this test's own copy of the baseline store."""
+    path = tmp_path / "hostile.duckdb"
+    shutil.copyfile(baseline_store, path)
+    con = connect(path)
     yield path, con
     con.close()
 
@@ -168,9 +183,9 @@ def test_the_command_line_accounts_for_every_row_or_exits_2_with_one_line(store,
 
 @pytest.mark.parametrize("name", ["empty.csv", "png_renamed.csv", "unclosed_quote.csv", "utf8_declared_utf16.csv",
                                   "header_only.csv", "html_page.csv"])
-def test_a_real_command_line_process_prints_no_traceback(run_cli, cli_db, corpus, name):
+def test_a_real_command_line_process_prints_no_traceback(run_cli_process, cli_db, corpus, name):
     entry, path = corpus[name]
-    code, out, stderr = run_cli(*_cli_args(entry, path))  # run_cli adds --db
+    code, out, stderr = run_cli_process(*_cli_args(entry, path))  # adds --db
     assert code == 2
     assert_one_line(stderr, entry["reason"])
 

@@ -103,13 +103,13 @@ def randomised(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=["random", "sample"])
-def store(request, tmp_path_factory):
+def store(request, tmp_path_factory, copy_sample):
     """A random store (seed 4) and the bundled sample data, rollups built."""
     tmp_path = tmp_path_factory.mktemp(f"loop-{request.param}")
     if request.param == "random":
         con = _random_store(tmp_path, 4)
     else:
-        con = connect(tmp_path / "sample.duckdb")
+        con = connect(copy_sample(tmp_path))  # the session's first-launch store
         bootstrap.ensure_data(con)
     yield con
     con.close()

@@ -18,6 +18,7 @@ from cxmetrics.dimensions import Filters, dimension_values
 from cxmetrics.importer import ImportOptions, load_file
 
 from rollup_checks import fresh_and_stale
+from scale import scaled
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -34,8 +35,8 @@ def assert_same(con, by, filters, window, same_reason, grain=None):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("rollups") / "sample.duckdb")
+def sample(tmp_path_factory, copy_sample):
+    con = connect(copy_sample(tmp_path_factory.mktemp("rollups")))
     bootstrap.ensure_data(con)
     yield con
     con.close()
@@ -228,7 +229,9 @@ def test_censoring_edge_equals_the_base_tables(tmp_path):
     con.close()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# `slow`: one random store at the default CXMETRICS_TEST_SCALE of 1, four at 4 (tests/scale.py).
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(1, 1 + scaled(1)))
 def test_random_stores_equal_the_base_tables(tmp_path, seed):
     """Random contacts (ties in time, missing customers, channels and reasons, the contact-centre
     columns each sometimes blank), customers with a segment, and responses (some undated, some without a contact) — every request both ways."""

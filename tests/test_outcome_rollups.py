@@ -98,8 +98,8 @@ def _summed(by, filters) -> bool:
 # --- the sample data: every split, window and reason setting, a spread of filters ------------------
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("outcome_rollups") / "sample.duckdb")
+def sample(tmp_path_factory, copy_sample):
+    con = connect(copy_sample(tmp_path_factory.mktemp("outcome_rollups")))
     bootstrap.ensure_data(con)
     yield con
     con.close()
@@ -169,9 +169,8 @@ def test_a_window_beyond_the_rolled_ones_goes_to_the_base_tables(sample):
     assert not outcome_rollups.window_rolled(window) and outcome_rollups.window_rolled(window - 1)
 
 
-def test_public_results_are_the_same_fresh_and_stale(tmp_path):
-    con = connect(tmp_path / "s.duckdb")
-    bootstrap.ensure_data(con)
+def test_public_results_are_the_same_fresh_and_stale(tmp_path, copy_sample):
+    con = connect(copy_sample(tmp_path))  # the sample data, rollups built
     requests = [(by, Filters()) for by in (*BYS, "tier")] + [("nps_group", f) for f in SAMPLE_FILTERS + NOT_SUMMED]
     fresh = [outcomes.outcomes(con, by, 7, False, f) for by, f in requests]
     fresh_monthly = outcomes.monthly_outcomes(con, Filters())

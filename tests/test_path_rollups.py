@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, path_rollups, rollups
+from cxmetrics import path_rollups, rollups
 from cxmetrics.contact_paths import repeat_paths, self_service_failures
 from cxmetrics.db import UnknownColumn, connect, migrate, run, table_columns
 from cxmetrics.dimensions import Filters
@@ -260,10 +260,9 @@ SAMPLE_FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("paths") / "sample.duckdb")
-    bootstrap.load_sample(con)
-    rollups.ensure_fresh(con)
+def sample(tmp_path_factory, copy_sample):
+    con = connect(copy_sample(tmp_path_factory.mktemp("paths")))
+    rollups.ensure_fresh(con)  # the copy holds them built: nothing to do
     yield con
     con.close()
 

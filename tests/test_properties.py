@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -30,11 +31,13 @@ from cxmetrics.db import connect
 from cxmetrics.guesses import MARKERS
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.metrics import metrics
+from scale import scaled
 
 # No example database: nothing is written into the working tree (.hypothesis/).
 FAST = settings(max_examples=60, deadline=None, database=None)
-# Each example of these builds a database and imports into it: fewer examples.
-ENGINE = settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example of these builds a database and imports into it: fewer examples, and the tests are `slow`:
+# 5 examples at the default CXMETRICS_TEST_SCALE of 1 (20, the size before the scale, at 4; tests/scale.py).
+ENGINE = settings(max_examples=scaled(5), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 TOLERANCE = 1e-9
 
 counts = st.integers(min_value=0, max_value=5_000)
@@ -219,6 +222,7 @@ WEIGHTED = {"nps": "nps_n", "csat": "csat_n", "ces": "ces_n", "survey_fcr": "sur
             "repeat_rate": "repeat_n", "fcr": "fcr_n"}
 
 
+@pytest.mark.slow
 @ENGINE
 @given(datasets(complete=True), st.sampled_from(["channel", "contact_reason", "tier"]), st.sampled_from([1, 3, 7]),
        st.booleans())
@@ -257,6 +261,7 @@ def oracle(contacts, window: int, same_reason: bool) -> tuple[int, int, int, int
     return linked, repeats, judged, resolved
 
 
+@pytest.mark.slow
 @ENGINE
 @given(datasets(complete=False), st.sampled_from([1, 2, 7]), st.booleans())
 def test_repeat_and_fcr_follow_their_definitions_and_stay_in_range(data, window, same_reason):
@@ -319,7 +324,8 @@ def _encodable(ch: str, encoding: str) -> bool:
         return False
 
 
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=scaled(10), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(survey_files())
 def test_rows_written_as_csv_in_any_dialect_and_encoding_come_back_unchanged(case):
     rows, delimiter, quoting, line_end, encoding, named = case
@@ -369,6 +375,7 @@ contact_rows = st.lists(
 )
 
 
+@pytest.mark.slow
 @ENGINE
 @given(batches=st.lists(contact_rows, min_size=1, max_size=4), delete=st.integers(min_value=-1, max_value=3),
        lines_per_insert=st.sampled_from([None, 1, 4]))
@@ -496,6 +503,7 @@ def numbered_files(draw):
     return text, expected
 
 
+@pytest.mark.slow
 @ENGINE
 @given(numbered_files())
 def test_rejects_name_the_line_each_record_starts_on(case):

@@ -107,11 +107,11 @@ def test_band(score, expected):
     assert band(score) == expected
 
 
-def test_sample_comments_lean_the_way_their_scores_do(con):
+def test_sample_comments_lean_the_way_their_scores_do(sample_con):
     """On the bundled sample, detractors' comments score negative and promoters' positive on average."""
-    from cxmetrics import bootstrap, themes
+    from cxmetrics import themes
 
-    bootstrap.ensure_data(con)
+    con = sample_con
     themes.ensure_facts(con)
     means = dict(con.execute(
         "SELECT CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' ELSE 'detractor' END, "

@@ -22,20 +22,15 @@ from websockets.exceptions import ConnectionClosedError
 from benchmarks import sessions
 from benchmarks.sessions import (PAGES, PROJECT_ROOT, Problem, Scope, Session, error_summary, filter_scopes, percentile,
                                  raised_at, report_rows, run_async)
-from cxmetrics.bootstrap import load_sample
-from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 
 SESSIONS, ROUNDS = 3, 1
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny(tmp_path_factory, copy_sample):
     """Return (figures, printed table) of the CLI run at 3 sessions × 1 round over the sample data."""
-    database = tmp_path_factory.mktemp("sessions") / "cx.duckdb"
-    con = connect(database)
-    load_sample(con)
-    con.close()
+    database = copy_sample(tmp_path_factory.mktemp("sessions"), "cx.duckdb")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         figures = sessions.main(["--database", str(database), "--sessions", str(SESSIONS), "--rounds", str(ROUNDS)])

@@ -215,10 +215,8 @@ def test_trying_a_pattern_counts_the_comments_it_would_tag(con, load):
         themes.pattern_matches(con, "[unclosed")
 
 
-def test_the_default_dictionary_covers_the_sample_comments(con):
-    from cxmetrics import bootstrap
-
-    bootstrap.ensure_data(con)
+def test_the_default_dictionary_covers_the_sample_comments(sample_con):
+    con = sample_con
     themes.ensure_facts(con)
     comments, untagged = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE response_id NOT IN (SELECT response_id FROM theme_mentions)) "

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, rollups, touchpoint_rollups, touchpoints
+from cxmetrics import rollups, touchpoint_rollups, touchpoints
 from cxmetrics.db import connect, migrate, migration_files, run
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
@@ -81,10 +81,9 @@ SAMPLE_FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("touchpoints") / "sample.duckdb")
-    bootstrap.load_sample(con)
-    rollups.ensure_fresh(con)
+def sample(tmp_path_factory, copy_sample):
+    con = connect(copy_sample(tmp_path_factory.mktemp("touchpoints")))
+    rollups.ensure_fresh(con)  # the copy holds them built: nothing to do
     yield con
     con.close()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.streamlit_server import REPO_ROOT, ServerDidNotStart, streamlit_run
+from cxmetrics import workspaces
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
@@ -57,10 +58,28 @@ def chromium_path() -> str:
     return path
 
 
+# The session's first-launch store (tests/conftest.py's sample_template), once the session knows it.
+_SAMPLE_TEMPLATE: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _first_launch_template(sample_template):
+    _SAMPLE_TEMPLATE[:] = [sample_template]
+
+
 @contextmanager
-def streamlit_server(workdir: Path, extra_env: dict[str, str] | None = None):
+def streamlit_server(workdir: Path, extra_env: dict[str, str] | None = None, sample_from_template: bool = True):
     """Yield the base URL (no trailing slash) of `streamlit run app.py` on a free loopback port,
-    over the database `workdir/cx.duckdb` unless `extra_env` names another; stop it afterwards."""
+    over the database `workdir/cx.duckdb` unless `extra_env` names another; stop it afterwards.
+
+    When that database is not there yet (a fresh clone: the first page opens the sample workspace),
+    the sample workspace beside it starts as a copy of the session's first-launch store, so the server
+    does not load the sample and build its rollups again (seconds each time); `sample_from_template=False`
+    leaves the first launch to the app, for a test of that first launch itself."""
+    database = Path((extra_env or {}).get("CXMETRICS_DB") or workdir / "cx.duckdb")
+    sample = database.parent / f"{workspaces.SAMPLE}{workspaces.SUFFIX}"
+    if sample_from_template and _SAMPLE_TEMPLATE and not database.exists() and not sample.exists():
+        shutil.copyfile(_SAMPLE_TEMPLATE[0], sample)
     with ExitStack() as stack:
         try:
             server = stack.enter_context(streamlit_run(workdir / "cx.duckdb", workdir, extra_env))

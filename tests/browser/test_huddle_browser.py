@@ -98,7 +98,8 @@ def test_huddle_rotates_full_screen_offline_without_personal_data(screen, app_ur
                 arg=seen[-1], timeout=EVERY * 3000, polling=100)
         panel = shown_panel(page)
         seen.append(panel)
-        page.wait_for_timeout(300)  # let the new panel paint before the screenshot
+        # Let the new panel paint before the screenshot: two animation frames, not a fixed time.
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         page.screenshot(path=str(screenshots / f"huddle_{turn + 1}_{panel}.png"))
         assert page.get_by_test_id("stException").count() == 0, panel
         updated.append(page.get_by_test_id("huddle-screen").locator(".hd-foot").inner_text())

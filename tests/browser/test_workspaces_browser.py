@@ -33,7 +33,7 @@ CALLS = ("contact_id,started_at,customer_id,channel,contact_reason\n"
 def fresh_app(chromium_path, tmp_path_factory):
     """(base URL, data folder) of a dashboard started on an empty data folder: a fresh clone."""
     workdir = tmp_path_factory.mktemp("workspaces_app")
-    with streamlit_server(workdir) as base:
+    with streamlit_server(workdir, sample_from_template=False) as base:  # the app's own first launch
         yield base, workdir
 
 
