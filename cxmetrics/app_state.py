@@ -421,10 +421,12 @@ HUDDLE_CACHE_ENTRIES = 32
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=HUDDLE_CACHE_ENTRIES, show_spinner=False)
 def cached_huddle_panel(version: str, panel: str, scope: Scope, days: int, metric: str,
-                        targets: tuple[tuple[str, float], ...]) -> dict:
+                        targets: tuple[tuple, ...]) -> dict:
     from .huddle import panel_data
+    from .status import Target
 
-    return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, dict(targets))
+    plans = {t[0]: Target(*t) for t in targets}  # (metric, target, start, end, baseline)
+    return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, plans)
 
 
 # --- closing the loop, customer story, touchpoint map ------------------------------------------
