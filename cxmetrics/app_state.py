@@ -35,6 +35,7 @@ WORKSPACE_NOTICE = "cx_workspace_notice"
 # opens) and the workspace.
 PAGE_PARAMS = ("customer", WORKSPACE_PARAM)
 LINK_PARAM = "link"  # ?link=1: a link the app made (link_query), whose filters replace the session's
+LINK_FOLLOWED_KEY = "cx_link_followed"
 BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
 
 
@@ -237,14 +238,19 @@ def link_query(of: Scope, reasons: tuple[str, ...] = ()) -> dict[str, str | list
 
 
 def _followed_link() -> bool:
-    """Return True (once) when this run follows a link_query link: its marker is taken out of the URL
-    and the sidebar's widgets forgotten, so they start again from the link's filters."""
+    """Return True (once) when this run follows a link_query link: its marker is taken out of the URL and
+    noted for the sidebar, whose widgets then show the link's filters (see link_followed)."""
     if st.query_params.get(LINK_PARAM) != "1":
         return False
     del st.query_params[LINK_PARAM]
-    for key in [k for k in st.session_state if str(k).startswith("flt_")]:
-        del st.session_state[key]
+    st.session_state[LINK_FOLLOWED_KEY] = True
     return True
+
+
+def link_followed() -> bool:
+    """Return True (once) when the scope was just taken from a followed link: the filters' widgets, which
+    keep their own values, must be set to it."""
+    return bool(st.session_state.pop(LINK_FOLLOWED_KEY, False))
 
 
 def reset_period() -> None:
