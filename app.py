@@ -7,7 +7,7 @@ import streamlit as st
 from cxmetrics.access import pages_folder_problem
 from ui.access import require_loopback_while_sign_in_is_off, require_sign_in
 from ui.filters import sidebar_filters
-from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, opened_by_url
+from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, mark_dashboard_seen, opened_by_url
 from ui.period import period_line
 from ui.privacy import privacy_toggle
 from ui.workspaces import sample_banner, workspace_sidebar
@@ -40,6 +40,7 @@ navigation = st.navigation(
     position="hidden" if opened_by_url() else "sidebar",
 )
 if navigation.title != HUDDLE_TITLE:
+    mark_dashboard_seen()  # a huddle opened after this came from the navigation: it shows a way back
     workspace_sidebar()
     sample_banner(on_data_page=navigation.title == "Data")
 if navigation.title not in ("Data", HUDDLE_TITLE):  # the huddle takes its filters from the URL only

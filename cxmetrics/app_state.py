@@ -36,6 +36,8 @@ WORKSPACE_NOTICE = "cx_workspace_notice"
 # Query parameters kept beside the shared scope: a page's own (the customer a Customer story link
 # opens) and the workspace.
 PAGE_PARAMS = ("customer", WORKSPACE_PARAM)
+LINK_PARAM = "link"  # ?link=1: a link the app made (link_query), whose filters replace the session's
+LINK_FOLLOWED_KEY = "cx_link_followed"
 BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
 
 
@@ -217,13 +219,40 @@ def period_holds_data(period: periods.ShownPeriod) -> bool:
 
 
 def chosen_scope() -> Scope:
-    """Return the scope of this session as chosen: from the URL on first run, then as the filters set it
-    (dates None: none chosen)."""
-    if SCOPE_KEY not in st.session_state:
+    """Return the scope of this session as chosen: from the URL on first run (or when a link the app made
+    was followed, see link_query), then as the filters set it (dates None: none chosen)."""
+    if SCOPE_KEY not in st.session_state or _followed_link():
         params = st.query_params.to_dict() | _lists(st.query_params)
         st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params))
         st.session_state[URL_NOTICES_KEY] = date_notices(params)
     return st.session_state[SCOPE_KEY]
+
+
+def link_query(of: Scope, reasons: tuple[str, ...] = ()) -> dict[str, str | list[str]]:
+    """Return the query parameters of a link (st.page_link) that opens a page with `of`'s filters, its
+    contact reasons replaced by `reasons` when given, in this workspace.
+
+    Within a session the filters live in the session, not the URL; LINK_PARAM tells chosen_scope to
+    take this link's filters (a copied link opens a new session, which reads them anyway)."""
+    if reasons:
+        of = dataclasses.replace(of, filters=dataclasses.replace(of.filters, reasons=tuple(reasons)))
+    return query_from_scope(of) | {WORKSPACE_PARAM: workspace().name, LINK_PARAM: "1"}
+
+
+def _followed_link() -> bool:
+    """Return True (once) when this run follows a link_query link: its marker is taken out of the URL and
+    noted for the sidebar, whose widgets then show the link's filters (see link_followed)."""
+    if st.query_params.get(LINK_PARAM) != "1":
+        return False
+    del st.query_params[LINK_PARAM]
+    st.session_state[LINK_FOLLOWED_KEY] = True
+    return True
+
+
+def link_followed() -> bool:
+    """Return True (once) when the scope was just taken from a followed link: the filters' widgets, which
+    keep their own values, must be set to it."""
+    return bool(st.session_state.pop(LINK_FOLLOWED_KEY, False))
 
 
 def reset_period() -> None:
@@ -374,13 +403,26 @@ def targets() -> dict[str, float]:
     return get_targets(cursor())
 
 
-def save_target(metric: str, value: float | None) -> None:
-    """Store a target and forget cached results that show it (PermissionError unless an analyst is signed in)."""
+def save_target(metric: str, value: float | None, start=None, end=None, of: Scope | None = None) -> None:
+    """Store a target (with `start`, as a sprint to `end` from the figure on the start day, computed with
+    `of`'s repeat settings) and forget cached results that show it. PermissionError unless an analyst is
+    signed in; ValueError when the sprint cannot be (nothing stored)."""
+    from .targets import baseline_on
+
     analyst_name()
     con = cursor()
+    of = of or Scope()
+    baseline = baseline_on(con, metric, start, of.window, of.same_reason) if start and value is not None else None
     with writing():
-        set_target(con, metric, value)
+        set_target(con, metric, value, start, end, baseline)
     data_changed()
+
+
+def target_plans() -> dict:
+    """Return the stored targets as sprints ({metric: status.Target}; read fresh, as targets())."""
+    from .targets import get_target_plans
+
+    return get_target_plans(cursor())
 
 
 # --- the huddle screen -------------------------------------------------------------------------
@@ -392,10 +434,12 @@ HUDDLE_CACHE_ENTRIES = 32
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=HUDDLE_CACHE_ENTRIES, show_spinner=False)
 def cached_huddle_panel(version: str, panel: str, scope: Scope, days: int, metric: str,
-                        targets: tuple[tuple[str, float], ...]) -> dict:
+                        targets: tuple[tuple, ...]) -> dict:
     from .huddle import panel_data
+    from .status import Target
 
-    return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, dict(targets))
+    plans = {t[0]: Target(*t) for t in targets}  # (metric, target, start, end, baseline)
+    return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, plans)
 
 
 # --- closing the loop, customer story, touchpoint map ------------------------------------------
@@ -422,6 +466,28 @@ def cached_follow_up_metrics(version: str, loop: str, by: str, scope: Scope, tar
     from .follow_ups import follow_up_metrics
 
     return follow_up_metrics(cursor(), by, scope.filters, target_hours, now)
+
+
+def next_steps(of: Scope) -> list:
+    """Return what to do next in `of` (cxmetrics.next_steps): at most three actions, each with its page."""
+    from .follow_ups import utc_now
+    from .next_steps import next_steps as steps
+
+    version = data_version()
+    if "contact_reason" in dict(cached_dimensions(version)):
+        drivers = cached_drivers(version, "nps", "contact_reason", of)
+        gaps = cached_gaps(version, "fcr", "contact_reason", of)
+    else:  # a log without reasons has no reason to point at
+        drivers = gaps = None
+    overdue, oldest = cached_overdue(version, loop_version(), of, utc_now().date())
+    return steps(drivers, gaps, overdue, oldest)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_overdue(version: str, loop: str, scope: Scope, today):
+    from .next_steps import overdue_cases
+
+    return overdue_cases(cursor(), scope.filters, today)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -22,13 +22,15 @@ from .periods import Periods, compare_periods, periods_for
 from .presentation import LOWER_IS_BETTER, format_value, kpi_tiles
 from .redaction import ID_TOKEN, mask_names, redact_text
 from .segments import METRICS, driver_impact, estimate, gap_range
+from .status import Target, statuses
 
 PANELS = ("kpi", "reasons", "drivers", "win", "comments")
 DEFAULT_PANELS = ("kpi", "reasons", "drivers", "win")
+# Plain words: what a team reads from across the room, no metric jargon in a title.
 PANEL_TITLES = {
     "kpi": "How are we doing?",
-    "reasons": "FCR and repeats by reason",
-    "drivers": "What costs us most",
+    "reasons": "Solved first time, by reason",
+    "drivers": "Reasons that cost us most",
     "win": "Win of the period",
     "comments": "What customers said",
 }
@@ -100,18 +102,24 @@ def tone(key: str, change: float | None, significant: bool) -> str:
 
 def kpi_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False,
               days: int = DEFAULT_DAYS, targets: dict | None = None) -> dict:
-    """Return {"caption", "figures": [{key, label, value, n, too_few, arrow, tone, change, note, target}]}."""
+    """Return {"caption", "figures": [{key, label, value, n, too_few, arrow, tone, change, note, target,
+    status, status_tone}]}: `tone` colours the change by its significance, `status` (status.py, as on the
+    Overview) judges the figure against its target (`targets`: {metric: Target or a plain number}) or else
+    its previous period, and `target` is the status line."""
     comparison = compare_periods(con, filters, window, same_reason, days)
     periods = comparison["periods"]
     if periods is None:
         return {"caption": period_caption(None), "figures": []}
     tiles = {t.key: t for t in kpi_tiles(comparison["current"], window, same_reason, comparison["changes"],
-                                         targets, periods.days)}
+                                         None, periods.days)}
+    plans = {k: t if isinstance(t, Target) else Target(k, float(t)) for k, t in (targets or {}).items()}
+    judged = statuses(HUDDLE_KPIS, comparison["current"], comparison["changes"], plans, periods.current_to)
     figures = []
     for key in HUDDLE_KPIS:
         tile = tiles[key]
         change = comparison["changes"].get(key, {})
         value = change.get("value")
+        status = judged[key]
         figures.append({
             "key": key,
             "label": tile.label,
@@ -122,7 +130,9 @@ def kpi_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, s
             "tone": tone(key, value, bool(change.get("significant"))),
             "change": _change_text(key, tile.change),
             "note": tile.change_note or f"nothing to compare in the {periods.days} days before",
-            "target": tile.target,
+            "target": status.detail if status.basis == "target" else "",
+            "status": status.word,
+            "status_tone": status.tone,
         })
     return {"caption": _short_caption(periods), "figures": figures}
 
@@ -156,7 +166,7 @@ def reasons_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDO
 
 def drivers_panel(con, metric: str = "nps", filters: Filters = Filters(), window: int = DEFAULT_WINDOW,
                   same_reason: bool = False, days: int = DEFAULT_DAYS, rows: int = DRIVER_ROWS) -> dict:
-    """Return {"caption", "metric", "rows": [{reason, impact, value, rest_value, n, too_few, verdict}]}: the contact
+    """Return {"caption", "metric", "rows": [{reason, impact, value, rest_value, n, too_few, verdict, weight}]}: the contact
     reasons that cost the most `metric` points in the current period (only those that cost anything)."""
     periods = periods_for(con, filters, days)
     if periods is None:
@@ -166,11 +176,11 @@ def drivers_panel(con, metric: str = "nps", filters: Filters = Filters(), window
     found = []
     for _, row in drivers[drivers["impact"] > 0].head(rows).iterrows():
         if row["too_few"]:
-            verdict = f"too few answers (n = {int(row['n'])})"
+            verdict, weight = f"too few answers (n = {int(row['n'])})", "too_few"
         elif row["significant"]:
-            verdict = f"significant · n = {int(row['n'])}"
+            verdict, weight = f"significant · n = {int(row['n'])}", "significant"
         else:
-            verdict = f"could be noise · n = {int(row['n'])}"
+            verdict, weight = f"could be noise · n = {int(row['n'])}", "noise"
         found.append({
             "reason": row["contact_reason"],
             "impact": f"−{row['impact']:.1f} {unit}",
@@ -179,6 +189,7 @@ def drivers_panel(con, metric: str = "nps", filters: Filters = Filters(), window
             "n": int(row["n"]),
             "too_few": bool(row["too_few"]),
             "verdict": verdict,
+            "weight": weight,  # how the screen colours it: only a significant driver in red
         })
     return {"caption": _short_caption(periods, compared=False), "metric": DEFINITIONS[metric].label, "rows": found}
 

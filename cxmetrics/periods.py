@@ -81,10 +81,47 @@ def compare_periods(
         enough = min(n, old_n) >= stats.SMALL_N
         changes[metric] = {"value": diff.value, "low": diff.low, "high": diff.high,
                            "significant": diff.excludes_zero and enough}
+    changes.update(centre_changes(now_row, before_row))
     # Volume has no sampling error to test: its change is reported as a plain difference.
     changes["contacts"] = {"value": float(now_row["contacts"] - before_row["contacts"]), "low": None, "high": None,
                            "significant": False}
     return {"periods": periods, "current": figures(now_row), "previous": figures(before_row), "changes": changes}
+
+
+# The contact-centre measures' counts (metric_counts' columns): (successes, n) of a share, or
+# (sum, sum of squares, n) of a duration summed in whole milliseconds.
+_CENTRE_SHARES = {"abandon_rate": ("abandoned", "answered_known"), "resolved_rate": ("resolved_yes", "resolved_known"),
+                  "transfer_rate": ("transferred", "transfers_known")}
+_CENTRE_SECONDS = {"asa_seconds": ("wait_ms", "wait_ms_sq", "wait_n"),
+                   "aht_seconds": ("handle_ms", "handle_ms_sq", "handle_n")}
+
+
+def centre_changes(now_row, before_row) -> dict:
+    """Return the change of each contact-centre measure between two rows of counts, tested as the
+    headline figures are (95 % interval excludes 0, 30+ observations in both periods)."""
+    changes = {}
+    for key, (hits, n_col) in _CENTRE_SHARES.items():
+        now = (stats.wilson(int(now_row[hits]), int(now_row[n_col])).value,
+               stats.proportion_variance(int(now_row[hits]), int(now_row[n_col])), int(now_row[n_col]))
+        before = (stats.wilson(int(before_row[hits]), int(before_row[n_col])).value,
+                  stats.proportion_variance(int(before_row[hits]), int(before_row[n_col])), int(before_row[n_col]))
+        changes[key] = _change(now, before, stats.gap_bounds(stats.RATE_RANGE))
+    for key, (total, total_sq, n_col) in _CENTRE_SECONDS.items():
+        now, before = (_seconds_estimate(row[total], row[total_sq], int(row[n_col])) for row in (now_row, before_row))
+        changes[key] = _change(now, before, None)
+    return changes
+
+
+def _seconds_estimate(total_ms, total_ms_sq, n: int) -> tuple[float | None, float | None, int]:
+    total, total_sq = float(total_ms) / 1000.0, float(total_ms_sq) / 1_000_000.0
+    return stats.mean(total, n), stats.mean_variance(total, total_sq, n), n
+
+
+def _change(now, before, bounds) -> dict:
+    (value, var, n), (old, old_var, old_n) = now, before
+    diff = stats.difference(value, var, old, old_var, bounds=bounds)
+    enough = min(n, old_n) >= stats.SMALL_N
+    return {"value": diff.value, "low": diff.low, "high": diff.high, "significant": diff.excludes_zero and enough}
 
 
 # --- the one period every page shows -------------------------------------------------------------

@@ -213,7 +213,7 @@ def test_drivers_panel_names_what_costs_points(two_weeks):
     # Delivery scores 0 against Billing's 62.5 (25 − 0 of 40), with 29 of 69 answers: 29/69 × 62.5
     assert panel["rows"] == [{
         "reason": "Delivery", "impact": f"−{29 / 69 * 62.5:.1f} points", "value": "+0", "rest_value": "+62",
-        "n": 29, "too_few": True, "verdict": "too few answers (n = 29)",
+        "n": 29, "too_few": True, "verdict": "too few answers (n = 29)", "weight": "too_few",
     }]
     assert f"{29 / 69 * 62.5:.1f}" == "26.3"
 

@@ -24,6 +24,8 @@ def sidebar_filters() -> Scope:
         st.sidebar.warning(notice)
     version = app_state.data_version()
     dimensions = dict(app_state.cached_dimensions(version))
+    if app_state.link_followed():
+        _show_link(current, dimensions, version)
     f = current.filters
     period = app_state.shown_period()
     _show_period(period)
@@ -81,6 +83,17 @@ def _show_period(period) -> None:
     if st.session_state.get(PERIOD_TAG) != tag:
         st.session_state["flt_from"], st.session_state["flt_to"] = period.date_from, period.date_to
         st.session_state[PERIOD_TAG] = tag
+
+
+def _show_link(scope: Scope, dimensions: dict, version: str) -> None:
+    """Set the widgets to the filters of a link just followed (an action on the Overview): a widget keeps
+    the value the browser last sent unless it is set, and only values the data has can be shown."""
+    f = scope.filters
+    for key, name, chosen in (("flt_channel", "channel", f.channels), ("flt_reason", "contact_reason", f.reasons)):
+        options = app_state.cached_values(version, name) if name in dimensions else []
+        st.session_state[key] = [v for v in chosen if v in options]
+    st.session_state["flt_window"], st.session_state["flt_same_reason"] = scope.window, scope.same_reason
+    st.session_state.pop(PERIOD_TAG, None)  # _show_period puts the link's period into the date inputs
 
 
 def _multi(label: str, name: str, chosen, dimensions: dict, version: str, key: str) -> list[str]:

@@ -21,11 +21,14 @@ from cxmetrics.url_state import Scope
 HUDDLE_TITLE = "Huddle"
 HUDDLE_PATH = "huddle"
 ROTATION_KEY = "huddle_rotation"
+DASHBOARD_SEEN_KEY = "cx_dashboard_seen"  # this session showed a dashboard page: the huddle came from the navigation
+OVERVIEW_PAGE = "views/overview.py"
 
 # Sizes in px: figures never below 48, every other text never below 24 (read from across a room).
 FIGURE_PX, BIG_FIGURE_PX, LABEL_PX, NOTE_PX = 64, 120, 36, 26
 # Colours on black, all with a contrast ratio of at least 7:1 (WCAG AAA for text).
 GOOD, BAD, NEUTRAL, MUTED, ACCENT = "#5ee37a", "#ff7b7b", "#ffffff", "#b3b3b3", "#ffd400"
+WARN = "#ffb347"  # at risk: amber, 11:1 on black
 
 # Only system fonts: the screen must work offline, so no web font is ever fetched.
 HUDDLE_CSS = f"""
@@ -48,12 +51,14 @@ HUDDLE_CSS = f"""
 .hd-figure {{ font-size: {FIGURE_PX}px; font-weight: 800; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .hd-big {{ font-size: {BIG_FIGURE_PX}px; }}
 .hd-good {{ color: {GOOD}; }} .hd-bad {{ color: {BAD}; }} .hd-neutral {{ color: {NEUTRAL}; }}
+.hd-warn {{ color: {WARN}; }}
 .hd-muted {{ color: {MUTED}; }}
 .hd-body {{ flex: 1; min-height: 0; padding: 28px 0; display: flex; flex-direction: column; justify-content: center; }}
 .hd-grid {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 28px 56px; height: 100%; }}
 .hd-card {{ border-left: 8px solid #444; padding: 4px 0 4px 28px; display: flex; flex-direction: column;
   justify-content: center; gap: 2px; min-width: 0; }}
 .hd-card.hd-good {{ border-color: {GOOD}; }} .hd-card.hd-bad {{ border-color: {BAD}; }}
+.hd-card.hd-warn {{ border-color: {WARN}; }}
 .hd-value {{ display: flex; align-items: center; gap: 24px; flex-wrap: nowrap; }}
 .hd-arrow {{ display: inline-block; width: 72px; height: 72px; flex: none; background: currentColor; }}
 .hd-arrow[data-arrow="up"] {{ clip-path: polygon(50% 4%, 96% 90%, 4% 90%); }}
@@ -75,9 +80,13 @@ HUDDLE_CSS = f"""
   border-top: 2px solid #333; padding-top: 16px; font-size: {NOTE_PX}px; color: {MUTED}; }}
 .hd-dots span {{ display: inline-block; width: 24px; height: 24px; border-radius: 50%; background: #444; margin-right: 12px; }}
 .hd-dots span.hd-on {{ background: {ACCENT}; }}
+.st-key-hd_back {{ position: fixed; top: 4px; right: 24px; z-index: 1001; width: auto !important; opacity: 0.75; }}
+.st-key-hd_back a, .st-key-hd_back a * {{ color: {MUTED} !important; background: transparent !important; }}
 """
 
 ARROWS = ("up", "down", "flat")
+# Only a driver whose gap is significant is red; one that could be noise stays white, too few grey.
+DRIVER_COLOURS = {"significant": "hd-bad", "noise": "hd-neutral", "too_few": "hd-muted"}
 
 
 def opened_by_url() -> bool:
@@ -92,6 +101,7 @@ def opened_by_url() -> bool:
 def draw_huddle(settings: HuddleSettings, scope: Scope) -> None:
     """Draw the huddle screen: the CSS once, then the rotating, self-refreshing panel fragment."""
     st.html(f"<style>{HUDDLE_CSS}</style>")
+    back_link()
     for notice in app_state.url_notices():
         st.warning(notice)
     # A full run (opening or reloading the screen) starts at the first panel; the fragment's own
@@ -105,11 +115,27 @@ def draw_huddle(settings: HuddleSettings, scope: Scope) -> None:
         st.session_state[ROTATION_KEY] = (index + 1) % len(settings.panels)
         panel = settings.panels[index]
         version = app_state.data_version()
-        targets = tuple(sorted(app_state.targets().items()))
+        # As plain tuples (metric, target, start, end, baseline): the cache key of the panel.
+        targets = tuple((t.metric, t.value, t.start, t.end, t.baseline)
+                        for _, t in sorted(app_state.target_plans().items()))
         data = app_state.cached_huddle_panel(version, panel, scope, settings.days, settings.metric, targets)
         st.html(screen_html(panel, data, index, settings, datetime.now()))
 
     rotating_panel()
+
+
+def mark_dashboard_seen() -> None:
+    """Note that this session showed a dashboard page (so a huddle opened later came from the navigation)."""
+    st.session_state[DASHBOARD_SEEN_KEY] = True
+
+
+def back_link() -> None:
+    """Draw a small link back to the Overview in the screen's corner, only when the huddle was opened from
+    the navigation: a wall screen opened by its URL shows none (nobody there is meant to leave it)."""
+    if not st.session_state.get(DASHBOARD_SEEN_KEY):
+        return
+    with st.container(key="hd_back"):
+        st.page_link(OVERVIEW_PAGE, label="Back to the dashboard", icon=":material/arrow_back:")
 
 
 def screen_html(panel: str, data: dict, index: int, settings: HuddleSettings, updated: datetime) -> str:
@@ -135,12 +161,15 @@ def kpi_html(data: dict) -> str:
         return '<div class="hd-empty">No data yet</div>'
     cards = []
     for f in data["figures"]:
+        # The card and its status word say good or bad (against the target, else the previous period),
+        # as on the Overview; the arrow and the change keep their own colour: significance.
         colour = "hd-muted" if f["too_few"] else f"hd-{f['tone']}"
+        status = f"hd-{f['status_tone']}"
         n_line = f"too few responses · n = {f['n']:,}" if f["too_few"] else f"n = {f['n']:,}"
         target = f'<div class="hd-note">{_e(f["target"])}</div>' if f["target"] else ""
         cards.append(
-            f'<div class="hd-card {colour}" data-kpi="{f["key"]}">'
-            f'<div class="hd-label">{_e(f["label"])}</div>'
+            f'<div class="hd-card {status}" data-kpi="{f["key"]}" data-status="{_e(f["status"])}">'
+            f'<div class="hd-label">{_e(f["label"])} · <span class="{status}">{_e(f["status"])}</span></div>'
             f'<div class="hd-value"><span class="hd-figure hd-big {"hd-muted" if f["too_few"] else ""}">'
             f'{_e(f["value"])}</span>{arrow_html(f["arrow"], colour)}</div>'
             f'<div class="hd-figure {colour}">{_e(f["change"])}</div>'
@@ -162,8 +191,8 @@ def reasons_html(data: dict) -> str:
             f'<td><span class="hd-figure">{_e(r["contacts"])}</span></td></tr>'
         )
     return (
-        '<table class="hd-table"><thead><tr><th>Contact reason</th><th>Contact FCR</th>'
-        f'<th>Repeat contacts</th><th>Contacts</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        '<table class="hd-table"><thead><tr><th>Contact reason</th><th>Solved first time</th>'
+        f'<th>Came back again</th><th>Contacts</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
 
@@ -175,7 +204,7 @@ def drivers_html(data: dict) -> str:
     for r in data["rows"]:
         rows.append(
             f'<div class="hd-row"><div class="hd-label">{_e(r["reason"])}</div>'
-            f'<div class="hd-figure {"hd-muted" if r["too_few"] else "hd-bad"}">{_e(r["impact"])}</div>'
+            f'<div class="hd-figure {DRIVER_COLOURS[r["weight"]]}" data-weight="{r["weight"]}">{_e(r["impact"])}</div>'
             f'<div class="hd-note">scored {_e(r["value"])} against {_e(r["rest_value"])} for everyone else · '
             f'{_e(r["verdict"])}</div></div>'
         )

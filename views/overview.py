@@ -8,7 +8,9 @@ from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.narrative import driver_metric, driver_sentences, empty_figure_notes, period_caption
 from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
                                     kpi_tiles)
+from cxmetrics.status import statuses
 from ui.access import analysts_only
+from ui.status import next_steps_section, status_line, targets_form
 from ui.widgets import chart, kpi_tile
 
 scope = app_state.scope()
@@ -20,11 +22,17 @@ st.title("How are we doing?")
 st.caption(period_caption(comparison["periods"], undated_rows=any(
     comparison["current"].get(n) for n in ("nps_n", "csat_n", "ces_n", "survey_fcr_n", "contacts"))))
 
-tiles = kpi_tiles(comparison["current"], scope.window, scope.same_reason, comparison["changes"], targets,
+# Good or bad at a glance (ui/status.py): each tile's status against its target's path, else the previous
+# period; the target's distance is in the status line, so the tiles get no target of their own.
+plans = app_state.target_plans()
+last_day = comparison["periods"].current_to if comparison["periods"] else None
+status_of = statuses(KPI_KEYS + CONTACT_CENTRE_KEYS, comparison["current"], comparison["changes"], plans, last_day)
+tiles = kpi_tiles(comparison["current"], scope.window, scope.same_reason, comparison["changes"], None,
                   comparison["periods"].days if comparison["periods"] else None)
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
         kpi_tile(tile)
+        status_line(status_of.get(tile.key))
 # An empty tile says why and what would fill it (no dates on the answers, no customer ids on the log).
 for note in empty_figure_notes(comparison["current"], app_state.cached_undated_answers(version), scope.window):
     st.caption(note)
@@ -46,6 +54,7 @@ if centre:
     for column, tile in zip(st.columns(len(CONTACT_CENTRE_KEYS)), centre):
         with column:
             kpi_tile(tile)
+            status_line(status_of.get(tile.key))
 
 st.subheader("Trend")
 left, right = st.columns([3, 1])
@@ -65,12 +74,6 @@ chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],
 
 with st.expander("Set targets"):
     if analysts_only("setting targets"):
-        with st.form("targets"):
-            inputs = {}
-            for column, key in zip(st.columns(len(KPI_KEYS) - 1), [k for k in KPI_KEYS if k != "contacts"]):
-                inputs[key] = column.number_input(DEFINITIONS[key].label, value=targets.get(key), key=f"target_{key}",
-                                                   placeholder="none", step=1.0)
-            if st.form_submit_button("Save targets"):
-                for key, value in inputs.items():
-                    app_state.save_target(key, value)
-                st.rerun()
+        targets_form([k for k in KPI_KEYS if k != "contacts"] + [t.key for t in centre], scope, last_day)
+
+next_steps_section(scope)

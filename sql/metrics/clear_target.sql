@@ -1,2 +1,0 @@
--- Removes the target of metric $metric, if it has one.
-DELETE FROM targets WHERE metric = $metric
