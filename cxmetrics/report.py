@@ -21,7 +21,8 @@ from datetime import date, datetime
 
 from . import periods as periods_
 from .definitions import DEFINITIONS
-from .dimensions import Filters, available_dimensions, dimension_values
+from .db import quote_ident, run
+from .dimensions import Filters, available_dimensions
 from .follow_ups import DEFAULT_TARGET_HOURS, follow_up_metrics, metric_tiles, utc_now
 from .metrics import DEFAULT_WINDOW, metric_trend, metrics_frame
 from .narrative import period_caption
@@ -161,16 +162,20 @@ def _reasons(con, filters: Filters, window: int, same_reason: bool) -> list[dict
 
 
 def segment_dimension(con) -> str | None:
-    """Return the customers column the report splits by: `tier` when there is one (the Segments page's
-    default), else the customers column with the fewest values between 2 and MAX_SEGMENT_VALUES; None
-    when there is none. A column with more values (a name, an e-mail) is not a segment to print."""
+    """Return the customers column the report splits by: `tier` when it is a segment (the Segments
+    page's default), else the segment column with the fewest values; None when there is none.
+
+    A segment has 2 to MAX_SEGMENT_VALUES values and customers share them: a column whose every value
+    belongs to one customer (an e-mail, a name) or that has more values is not printed in a report."""
     candidates = []
     for dimension in available_dimensions(con):
         if dimension.table != "customers":
             continue
-        count = len(dimension_values(con, dimension.name, limit=MAX_SEGMENT_VALUES + 1))
-        if 2 <= count <= MAX_SEGMENT_VALUES:
-            candidates.append((dimension.name != PREFERRED_SEGMENT, count, dimension.name))
+        counts = run(con, "metrics/dimension_values", {"limit": MAX_SEGMENT_VALUES + 1},
+                     column=quote_ident(dimension.name), table=quote_ident(dimension.table)).fetchall()
+        shared = bool(counts) and counts[0][1] >= 2  # most common first
+        if 2 <= len(counts) <= MAX_SEGMENT_VALUES and shared:
+            candidates.append((dimension.name != PREFERRED_SEGMENT, len(counts), dimension.name))
     return min(candidates)[2] if candidates else None
 
 
