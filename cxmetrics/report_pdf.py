@@ -85,9 +85,15 @@ def _writer(pdf: FPDF, family: str, unicode_font: bool):
     return write
 
 
+HEADING_ROOM_MM = 30  # a heading and its first lines: a heading never ends a page alone
+
+
 def _section(pdf: FPDF, section: Section, pngs: dict[str, bytes], write, family: str, unicode_font: bool) -> None:
     pdf.ln(2)
-    if pdf.will_page_break(30):  # a heading never ends a page alone
+    first_chart = next((pngs[name] for name in section.charts if name in pngs), None)
+    # A section that is a chart keeps its heading with it.
+    needed = HEADING_ROOM_MM + (_chart_size(pdf, first_chart)[1] if first_chart and section.table is None else 0)
+    if pdf.will_page_break(needed):
         pdf.add_page()
     write(section.title, HEADING, bold=True, space=1)
     for line in section.lines:
@@ -116,8 +122,8 @@ def _heading_style(family: str):
     return FontFace(family=family, emphasis="BOLD", fill_color=(242, 244, 247))
 
 
-def _chart(pdf: FPDF, png: bytes) -> None:
-    """Place one chart at most the text width wide; on the next page when it does not fit whole here."""
+def _chart_size(pdf: FPDF, png: bytes) -> tuple[float, float]:
+    """Return (width, height) in mm of a chart drawn at most the text width wide and a page high."""
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
@@ -126,6 +132,12 @@ def _chart(pdf: FPDF, png: bytes) -> None:
     height = width * height_px / width_px
     if height > pdf.eph:  # taller than a page: shrink to the page rather than cut it
         width, height = width * pdf.eph / height, pdf.eph
+    return width, height
+
+
+def _chart(pdf: FPDF, png: bytes) -> None:
+    """Place one chart; on the next page when it does not fit whole on this one."""
+    width, height = _chart_size(pdf, png)
     if pdf.will_page_break(height):
         pdf.add_page()
     pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, h=height)
