@@ -4,6 +4,7 @@ PDF an A4 document with the headline in it, and the `report` command."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from datetime import date, datetime
@@ -212,6 +213,10 @@ def test_imported_labels_are_escaped_and_personal_data_masked(tmp_path):
     # Nothing is fetched: every image is inline, and the page's policy forbids any request.
     assert re.findall(r'src="([a-z]+):', html) and set(re.findall(r'src="([a-z]+):', html)) == {"data"}
     assert "default-src 'none'" in html and "@page { size: A4" in html
+    # The charts name the reasons too: as text in SVG images, which can run nothing.
+    svgs = [base64.b64decode(data).decode("utf-8") for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    assert svgs and any("&lt;script&gt;" in svg for svg in svgs)
+    assert not any("<script" in svg or MAIL in svg for svg in svgs)
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(model))).pages)
     assert MAIL not in pdf_text and "[email]" in pdf_text
 
