@@ -9,8 +9,8 @@ model is plain data (JSON-able): the HTML carries it too, as a machine-readable 
 No personal data: only aggregates are read (no customer id, no comment, no owner's or agent's
 name), and every label that came from imported data (a reason, a segment value) passes
 `redact_text`, so an e-mail or phone number used as a label does not reach the page. Charts are
-Vega-Lite specs from cxmetrics.charts rendered offline by vl-convert (no fetch allowed); see
-report_render.py for the HTML and PDF.
+Vega-Lite specs from cxmetrics.charts rendered offline by vl-convert (no fetch allowed): the
+sections in words are report_sections.py, the files report_html.py and report_pdf.py.
 """
 
 from __future__ import annotations

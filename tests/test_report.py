@@ -264,3 +264,14 @@ def test_the_report_command_writes_html_and_pdf(small_path, tmp_path, monkeypatc
     capsys.readouterr()
     assert cli.main(["report", "--db", db, "--out", str(tmp_path / "meeting.docx")]) == 2
     assert "--out must end in .html or .pdf" in capsys.readouterr().err
+
+
+def test_without_a_unicode_font_the_pdf_falls_back_to_helvetica(small_report, monkeypatch):
+    from cxmetrics import report_pdf
+
+    model, _, _ = small_report
+    monkeypatch.setattr(report_pdf, "FONT_FILES", ())
+    renamed = {**model, "reasons": [{**model["reasons"][0], "contact_reason": "Überweisung → 請求"}]}
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(renamed, {}))).pages)
+    assert "Customer experience report" in text
+    assert "Überweisung -> ??" in text  # Latin-1 kept, the rest "?" (the HTML shows it all)
