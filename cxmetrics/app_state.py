@@ -584,6 +584,14 @@ def cached_journey_paths(version: str, kind: str, scope: Scope):
     return journey_paths(cursor(), kind, scope.filters, scope.window)
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def cached_report_model(version: str, loop: str, scope: Scope, targets: tuple[tuple[str, float], ...], now):
+    """The report of the shown period (cxmetrics.report), keyed by the data and follow-up state."""
+    from .report import report_model
+
+    return report_model(cursor(), scope.filters, scope.window, scope.same_reason, dict(targets), now)
+
+
 # --- the voice of the customer ------------------------------------------------------------------
 # Theme results follow the comments and the theme dictionary: their cache key is voice_version(),
 # which changes with either. The stored mentions and sentiments are brought up to date (a write)

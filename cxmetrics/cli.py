@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     drivers.add_argument("--metric", default="nps", help="nps or csat")
     _add_scope(drivers)
 
+    report = command("report", "write the report of a period (figures, changes, drivers, charts) as HTML or PDF")
+    report.add_argument("--out", metavar="FILE.html|FILE.pdf",
+                        help="the file to write; its ending picks the format (default: report-FROM-TO.html here)")
+    _add_scope(report)
+
     sample = command("sample", "write a realistic sample data set as CSV files")
     sample.add_argument("--out", required=True, help="folder to write the CSV files into")
     sample.add_argument("--customers", type=_positive_int, default=2000)
@@ -303,6 +308,43 @@ def _print_split(args, compute) -> int:
     return EXIT_OK
 
 
+REPORT_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def cmd_report(args) -> int:
+    from .report import report_model, shown_filters
+    from .report_sections import chart_specs
+    from .targets import get_targets
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in REPORT_FORMATS:
+        raise UserError(f"--out must end in .html or .pdf, not {out.name!r}")
+    con = connect(args.db)
+    try:
+        filters = shown_filters(con, _scope(args))
+        model = report_model(con, filters, args.window, args.same_reason, get_targets(con))
+    finally:
+        con.close()
+    if out is None:
+        period = model["period"]
+        out = Path(f"report-{period['current_from']}-{period['current_to']}.html" if period else "report.html")
+    kind = REPORT_FORMATS[out.suffix.lower()]
+    specs = chart_specs(model)
+    if kind == "pdf":
+        from .report_pdf import render_pdf
+
+        out.write_bytes(render_pdf(model, specs))
+    else:
+        from .report_html import render_html
+
+        out.write_text(render_html(model, specs), encoding="utf-8")
+    _print({"out": str(out), "format": kind, "period": model["period"],
+            "headline": {h["key"]: {"value": h["value"], "n": h["n"], "previous": h["previous"],
+                                    "change": h["change"], "significant": h["significant"], "target": h["target"]}
+                         for h in model["headline"]}})
+    return EXIT_OK
+
+
 def cmd_sample(args) -> int:
     from .sample import write_sample
 
@@ -392,6 +434,7 @@ COMMANDS = {
     "outcomes": cmd_outcomes,
     "gaps": cmd_gaps,
     "drivers": cmd_drivers,
+    "report": cmd_report,
     "sample": cmd_sample,
     "serve": cmd_serve,
     "audit": cmd_audit,

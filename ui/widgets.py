@@ -133,3 +133,10 @@ def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: 
             data_table(behind, f"{name}_{kind}_behind", hide_index=True)
     else:
         st.caption(f"Select a row to see the {kind} behind it.")
+
+
+def under_altair_lock(build: Callable, *args):
+    """Return `build(*args)` (something that turns Altair charts into specs) while no other session does
+    the same: see _ALTAIR. For work outside `chart`, e.g. the report's charts rendered on download."""
+    with _ALTAIR:
+        return build(*args)

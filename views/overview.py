@@ -1,5 +1,8 @@
 """Overview: how we are doing, where it is worst, and whether it is getting better."""
 
+from datetime import datetime, timezone
+from functools import partial
+
 import streamlit as st
 
 from cxmetrics import app_state
@@ -11,7 +14,52 @@ from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KE
 from cxmetrics.status import statuses
 from ui.access import analysts_only
 from ui.status import next_steps_section, status_line, targets_form
+from ui import widgets
 from ui.widgets import chart, kpi_tile
+
+REPORT_KEY = "overview_report_for"
+
+
+def _report_file(model: dict, kind: str):
+    """Return the report as HTML text or PDF bytes; run when the download is asked for, outside the page run."""
+    from cxmetrics.report_sections import chart_specs
+
+    specs = widgets.under_altair_lock(chart_specs, model)
+    if kind == "pdf":
+        from cxmetrics.report_pdf import render_pdf
+
+        return render_pdf(model, specs)
+    from cxmetrics.report_html import render_html
+
+    return render_html(model, specs)
+
+
+def report_downloads(scope, version: str, targets: dict) -> None:
+    """Offer the report of the shown period, as HTML and as PDF. Its figures are gathered once asked for
+    (a button), and each file is written only when downloaded: most visits never want one."""
+    st.subheader("Report for the meeting")
+    st.caption("The figures of this period against their targets and the period before, what moved, where it "
+               "hurts most, FCR and repeats by reason, segment gaps, outcomes and follow-ups, with charts: one "
+               "file, printable on A4, without personal data.")
+    wanted = (version, scope)
+    if st.session_state.get(REPORT_KEY) != wanted:
+        if not st.button("Prepare the report", key="overview_report_prepare", icon=":material/description:"):
+            return
+        st.session_state[REPORT_KEY] = wanted
+    now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)  # minute steps keep the cache useful
+    model = app_state.cached_report_model(version, app_state.loop_version(), scope, tuple(sorted(targets.items())),
+                                          now)
+    period = model["period"]
+    name = f"cx-report-{period['current_from']}-{period['current_to']}" if period else "cx-report"
+    html_column, pdf_column = st.columns(2)
+    # on_click="ignore": the download needs no rerun (and a rerun could race the file request).
+    html_column.download_button("Download report (HTML)", partial(_report_file, model, "html"), file_name=f"{name}.html",
+                                mime="text/html", key="overview_report_html", icon=":material/download:",
+                                on_click="ignore")
+    pdf_column.download_button("Download report (PDF)", partial(_report_file, model, "pdf"), file_name=f"{name}.pdf",
+                               mime="application/pdf", key="overview_report_pdf", icon=":material/download:",
+                               on_click="ignore")
+
 
 scope = app_state.scope()
 version = app_state.data_version()
@@ -71,6 +119,8 @@ low, high = INTERVAL_FIELDS[metric]
 chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],
       title=f"{DEFINITIONS[metric].label} by {grain}", y_title=DEFINITIONS[metric].label, target=targets.get(metric),
       shown=trend[["period", metric, low, high, N_FIELD[metric]]], name=f"trend_{metric}_{grain}")
+
+report_downloads(scope, version, targets)
 
 with st.expander("Set targets"):
     if analysts_only("setting targets"):
