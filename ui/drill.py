@@ -58,16 +58,15 @@ def rows_panel(event, drill: Drill, name: str) -> None:
     rows, total = app_state.cached_rows_picked(app_state.data_version(), drill.kind, app_state.scope(), pick,
                                                drill.measure)
     with st.container(border=True, key=f"drill_{name}"):
-        left, right = st.columns([5, 1], vertical_alignment="center")
         counted = f", {COUNTED[drill.measure]}" if drill.measure else ""
         shown = f" (the newest {MAX_ROWS:,} shown)" if total > len(rows) else ""
-        left.markdown(f"**The {total:,} {drill.kind} behind {escape_markdown(pick.describe())}**{counted}{shown}, "
-                      "newest first.")
-        right.button("Clear", key=f"clear_{name}", icon=":material/close:", on_click=clear, args=(name,),
-                     help="Close these rows and unselect the chart")
+        st.markdown(f"**The {total:,} {drill.kind} behind {escape_markdown(pick.describe())}**{counted}{shown}, "
+                    "newest first.")
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
         data_table(readable_rows(masked(rows)), f"{name}_{drill.kind}_behind", label="Download these rows",
                    hide_index=True)
+        st.button("Clear", key=f"clear_{name}", icon=":material/close:", on_click=clear, args=(name,),
+                  help="Close these rows and unselect the chart")
 
 
 def _generation(name: str) -> str:
