@@ -178,6 +178,11 @@ def currency() -> str:
     return os.environ.get(CURRENCY_SETTING, "").strip()[:8]
 
 
+def format_money(value) -> str:
+    """Return an amount in whole units with the currency after it ("1,234 EUR"; "1,234" without one)."""
+    return f"{value:,.0f} {currency()}".strip()
+
+
 def unit_label(label: str, kind: str | None) -> str:
     """Return a column's name with its unit: "Contact FCR %", "Handle time (m:ss)", "Revenue (EUR)"."""
     if kind == PERCENT:
