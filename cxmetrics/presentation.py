@@ -152,6 +152,8 @@ _OTHER_FIGURES = {
     "churn_rate": ("Churn", PERCENT, ("churn_low", "churn_high")),
     "revenue_per_customer": ("Revenue per customer", MONEY,
                              ("revenue_per_customer_low", "revenue_per_customer_high")),
+    "revenue": ("Revenue", MONEY, None),
+    "revenue_at_risk": ("Revenue at risk", MONEY, None),
     "failure_rate": ("Self-service failure", PERCENT, ("failure_low", "failure_high")),
     "escalation_share": ("Escalates", PERCENT, ("escalation_low", "escalation_high")),
     "gap": ("Gap", None, ("gap_low", "gap_high")),
@@ -160,15 +162,15 @@ _OTHER_FIGURES = {
 # Counts and other columns named in words (anything else: its name with spaces, capitalised).
 _PLAIN = {
     "n": ("n", COUNT), "customers": ("Customers", COUNT), "self_service": ("Self-service", None),
-    "judged": ("n judged", COUNT), "repeats": ("Repeats", COUNT), "journeys": ("Journeys", COUNT),
+    "judged": ("n judged", COUNT), "churned_customers": ("Churned customers", COUNT), "repeats": ("Repeats", COUNT), "journeys": ("Journeys", COUNT),
     "engagement": ("Engagement", None), "engagement_months": ("Months", COUNT),
     "period": ("Period", None), "month": ("Month", None), "contact_id": ("Contact", None),
     "response_id": ("Response", None), "customer_id": ("Customer", None), "started_at": ("Started", None),
     "responded_at": ("Answered", None), "contact_reason": ("Contact reason", None),
     "resolved_answer": ("Says resolved", None), "repeat_contact": ("Repeat contact", None),
     "resolved_first_time": ("Resolved first time (contact FCR)", None), "handle_seconds": ("Handle time", SECONDS_KIND),
-    "wait_seconds": ("Speed of answer", SECONDS_KIND), "from_value": ("Previous contact", None),
-    "to_value": ("Repeat contact", None), "nps_group": ("NPS group", None), "csat_group": ("CSAT group", None),
+    "wait_seconds": ("Speed of answer", SECONDS_KIND), "from_value": ("From (the contact before)", None),
+    "to_value": ("To (the repeat)", None), "nps_group": ("NPS group", None), "csat_group": ("CSAT group", None),
 }
 _KIND_OF_UNIT = {"%": PERCENT, "points": POINTS, "score": SCORE, "count": COUNT, "seconds": SECONDS_KIND}
 

@@ -55,8 +55,8 @@ def team_table(teams: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_formats(table: pd.DataFrame) -> dict[str, str]:
-    """Return printf formats for a readable table's numeric columns: counts whole, figures with as
-    many decimals as the column's most precise value was rounded to (at most two)."""
+    """Return printf formats for a table's numeric columns: counts whole; figures readable() rounded
+    with as many decimals as the column's most precise value; figures not rounded yet to one decimal."""
     formats = {}
     for column in table.columns:
         values = table[column]
@@ -65,6 +65,7 @@ def column_formats(table: pd.DataFrame) -> dict[str, str]:
         if pd.api.types.is_integer_dtype(values):
             formats[column] = "%d"
             continue
-        places = [len(f"{v:.{MAX_DECIMALS}f}".rstrip("0").split(".")[1]) for v in values.dropna()]
-        formats[column] = f"%.{max(places, default=0)}f"
+        places = [len(f"{v:.6f}".rstrip("0").split(".")[1]) for v in values.dropna()]
+        widest = max(places, default=0)
+        formats[column] = f"%.{widest}f" if widest <= MAX_DECIMALS else "%.1f"
     return formats

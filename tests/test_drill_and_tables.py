@@ -157,3 +157,29 @@ def test_the_reason_tables_use_the_definitions_labels(sample):
                                    "Repeat contacts %", "NPS", "NPS n", "CSAT %", "CSAT n"]
     centre = contact_centre_table(frame, "contact_reason")
     assert "None" not in safe_csv(centre).decode() and "nan" not in safe_csv(centre).decode()
+
+
+def test_drillable_charts_carry_a_valid_click_selection():
+    from cxmetrics.charts import PICK, gap_chart, heatmap, interval_bar_chart, ranked_bar_chart, trend_chart
+
+    bars = pd.DataFrame({"g": ["a", "b"], "v": [1.0, 2.0], "lo": [0.5, 1.5], "hi": [1.5, 2.5], "n": [40, 50]})
+    cells = pd.DataFrame({"r": ["a", "b"], "c": ["x", "y"], "v": [1.0, 2.0], "n": [40, 50]})
+    weeks = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-01-08"]), "v": [1.0, 2.0],
+                          "lo": [0.5, 1.5], "hi": [1.5, 2.5], "n": [40, 50]})
+    gaps = bars.assign(sig=[True, False], few=[False, False])
+    built = [
+        (ranked_bar_chart(bars, category="g", value="v", low="lo", high="hi", n="n", title="t", x_title="x",
+                          pickable=True), ["g"]),
+        (interval_bar_chart(bars, category="g", value="v", low="lo", high="hi", n="n", title="t", y_title="y",
+                            pickable=True), ["g"]),
+        (heatmap(cells, row="r", column="c", value="v", n="n", title="t", value_title="v", pickable=True), ["r", "c"]),
+        (trend_chart(weeks, value="v", low="lo", high="hi", n="n", title="t", y_title="y", pickable=True),
+         ["period"]),
+        (gap_chart(gaps, category="g", gap="v", low="lo", high="hi", significant="sig", too_few="few", title="t",
+                   x_title="x", pickable=True), ["g"]),
+    ]
+    for chart, fields in built:
+        spec = chart.to_dict(validate=True)  # Vega-Lite's schema accepts it
+        assert [p["select"]["fields"] for p in spec["params"] if p["name"] == PICK] == [fields]
+    plain = ranked_bar_chart(bars, category="g", value="v", low="lo", high="hi", n="n", title="t", x_title="x")
+    assert "params" not in plain.to_dict()

@@ -50,14 +50,20 @@ def _rises(tile: Tile) -> bool:
     return tile.change.startswith("+")
 
 
-def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
-    """Offer the frame as a CSV download (formula-like cells neutralised)."""
+def download(frame: pd.DataFrame, name: str, label: str = "Download CSV", *, readable_first: bool = False) -> None:
+    """Offer the frame as a CSV download (formula-like cells neutralised); `readable_first`: named,
+    rounded and blank as the tables are (presentation.readable), for an engine frame."""
     # Written when clicked, not on every rerun: a page offers up to seven downloads that are
     # rarely taken, and writing them all was a fifth of a warm rerun's CPU. on_click="ignore":
     # a click that also reran the page raced the file request, and the rerun's cleanup could
     # drop the file before the request reached it (no download, in CI once).
-    st.download_button(label, partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
+    write = partial(_readable_csv, frame) if readable_first else partial(safe_csv, frame)
+    st.download_button(label, write, file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
                        icon=":material/download:", on_click="ignore")
+
+
+def _readable_csv(frame: pd.DataFrame) -> bytes:
+    return safe_csv(readable(frame))
 
 
 def data_table(frame: pd.DataFrame | Styler, name: str | None, *, label: str = "Download CSV", **options):
@@ -110,7 +116,7 @@ def chart(builder: Callable[..., alt.LayerChart], *frames: pd.DataFrame, name: s
     else:
         event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode=PICK,
                                    key=chart_key(name), **sizing)
-    download(readable(frames[0] if shown is None else shown), name, "Download chart data")
+    download(frames[0] if shown is None else shown, name, "Download chart data", readable_first=True)
     if clickable:
         rows_panel(event, drill, name)
 

@@ -1,6 +1,7 @@
 """Click to drill in a real headless Chromium, on a store of this module's own: clicking the bar of a
 reason in "First-contact resolution by reason" shows the contacts that figure judged (as many as the
-bar's n), filtered as the page is, downloadable, and cleared by a visible button.
+bar's n), filtered as the page is, downloadable, and cleared by a visible button; clicking a week of
+the Overview trend shows that week's contacts (as many as the point's n).
 
 The store is generated here: three reasons, every contact with a customer, spread over 60 days so
 contact FCR judges all but the last week's contacts.
@@ -27,7 +28,7 @@ from page_runner import fill_store
 
 from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
-from cxmetrics.metrics import metrics_frame
+from cxmetrics.metrics import metric_trend, metrics_frame
 
 from .conftest import streamlit_server
 from .test_dashboard_browser import assert_no_error_boxes, open_path, settle
@@ -52,16 +53,18 @@ def drill_store(chromium_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("drill_app")
     fill_store(workdir / "cx.duckdb", workdir, {"contacts": _contacts()})
     con = connect(workdir / "cx.duckdb")
+    chosen = Filters(START.date(), datetime(2024, 3, 1).date())
     try:
-        by_reason = metrics_frame(con, "contact_reason", Filters(START.date(), datetime(2024, 3, 1).date()))
+        by_reason = metrics_frame(con, "contact_reason", chosen).set_index("contact_reason")
+        by_week = metric_trend(con, "week", chosen).set_index("period")
     finally:
         con.close()
     with streamlit_server(workdir) as base:
-        yield base, by_reason.set_index("contact_reason")
+        yield base, by_reason, by_week
 
 
 def test_clicking_a_bar_shows_the_contacts_behind_it(new_page, drill_store, screenshots, tmp_path):
-    base, by_reason = drill_store
+    base, by_reason, _ = drill_store
     page = new_page()
     open_path(page, base, f"/contact_reasons?{PERIOD}")
     chart = page.get_by_test_id("stVegaLiteChart").filter(has_text="First-contact resolution by reason")
@@ -87,3 +90,22 @@ def test_clicking_a_bar_shows_the_contacts_behind_it(new_page, drill_store, scre
     expect(page.locator(".st-key-drill_fcr_by_reason")).to_have_count(0, timeout=30_000)
     expect(main).to_contain_text("Click a bar, point or cell to see the contacts behind it")
     assert_no_error_boxes(page, "/contact_reasons")
+
+
+def test_clicking_a_week_of_the_trend_shows_that_weeks_contacts(new_page, drill_store, screenshots):
+    base, _, by_week = drill_store
+    page = new_page()
+    open_path(page, base, f"/?{PERIOD}")
+    page.get_by_test_id("stMain").get_by_role("button", name="Contact FCR").click()
+    settle(page, 30_000)
+    chart = page.get_by_test_id("stVegaLiteChart").filter(has_text="Contact FCR by week")
+    points = chart.locator("g.mark-symbol.role-mark path")
+    expect(points.first).to_be_visible(timeout=30_000)
+    points.nth(2).click()
+    panel = page.locator(".st-key-drill_trend_fcr_week")
+    expect(panel).to_contain_text("contacts behind week of", timeout=30_000)
+    heading = panel.locator("strong").first.inner_text()  # "The N contacts behind week of 15 Jan 2024"
+    shown, week = int(heading.split()[1]), datetime.strptime(heading.split("week of ")[1], "%d %b %Y")
+    assert shown == by_week.loc[week, "fcr_n"] > 0
+    page.screenshot(path=str(screenshots / "drill_overview_trend.png"))
+    assert_no_error_boxes(page, "/ after clicking a week")
