@@ -176,9 +176,12 @@ def _text(raw) -> str | None:
 
 
 def _bucket_start(raw) -> date:
-    """Return the date of a clicked time mark: Vega gives epoch milliseconds (UTC), a spec may give text."""
+    """Return the date of a clicked time mark: Vega gives epoch milliseconds, a spec may give text.
+
+    The chart's dates are midnights read in the browser's time zone, so the milliseconds are that
+    midnight in UTC: up to 14 hours either side of the UTC midnight. The nearest one is the day."""
     if isinstance(raw, (int, float)):
-        return datetime.fromtimestamp(raw / 1000, tz=timezone.utc).date()
+        return (datetime.fromtimestamp(raw / 1000, tz=timezone.utc) + timedelta(hours=12)).date()
     try:
         return date.fromisoformat(str(raw)[:10])
     except ValueError as error:

@@ -45,6 +45,10 @@ def test_a_clicked_mark_becomes_drill_filters():
     assert pick == Pick(period=date(2024, 3, 4), grain="week", channel="phone", reason="Billing")
     assert pick.describe() == "week of 04 Mar 2024 · contact reason Billing · channel phone"
     assert Drill.of("responses", "csat", tier="tier").pick({"tier": "Gold"}) == Pick(by="tier", value="Gold")
+    # A browser east of UTC (UTC+2) sends Monday's local midnight as Sunday 22:00 UTC; west (UTC−5), 05:00.
+    for hour, day in ((22, 3), (5, 4)):
+        sent = int(datetime(2024, 3, day, hour, tzinfo=timezone.utc).timestamp() * 1000)
+        assert drill.pick({"period": sent}).period == date(2024, 3, 4)
     with pytest.raises(ValueError, match="no drill filter"):
         drill.pick({"agent": "x"})  # a field the chart did not declare
     with pytest.raises(ValueError):

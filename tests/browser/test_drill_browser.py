@@ -96,7 +96,7 @@ def test_clicking_a_week_of_the_trend_shows_that_weeks_contacts(new_page, drill_
     base, _, by_week = drill_store
     page = new_page()
     open_path(page, base, f"/?{PERIOD}")
-    page.get_by_test_id("stMain").get_by_role("button", name="Contact FCR").click()
+    page.locator(".st-key-overview_metric").get_by_role("radio", name="Contact FCR").click()
     settle(page, 30_000)
     chart = page.get_by_test_id("stVegaLiteChart").filter(has_text="Contact FCR by week")
     points = chart.locator("g.mark-symbol.role-mark path")
@@ -107,5 +107,6 @@ def test_clicking_a_week_of_the_trend_shows_that_weeks_contacts(new_page, drill_
     heading = panel.locator("strong").first.inner_text()  # "The N contacts behind week of 15 Jan 2024"
     shown, week = int(heading.split()[1]), datetime.strptime(heading.split("week of ")[1], "%d %b %Y")
     assert shown == by_week.loc[week, "fcr_n"] > 0
+    panel.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "drill_overview_trend.png"))
     assert_no_error_boxes(page, "/ after clicking a week")
