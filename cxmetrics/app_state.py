@@ -380,7 +380,13 @@ def cached_teams(version: str, scope: Scope):
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_rows_behind(version: str, kind: str, scope: Scope, by: str | None, value):
-    return drill.rows_behind(cursor(), kind, scope.filters, by, value, scope.window)
+    return drill.rows_behind(cursor(), kind, scope.filters, by, value, scope.window,
+                             same_reason=scope.same_reason).drop(columns="rows_in_total")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_rows_picked(version: str, kind: str, scope: Scope, pick: drill.Pick, measure: str | None):
+    return drill.rows_picked(cursor(), kind, pick, scope.filters, measure, scope.window, scope.same_reason)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -142,11 +142,24 @@ def _whiskers(base: alt.Chart, low: str, high: str, title: str, horizontal: bool
     return base.transform_filter(valid).mark_rule(color=INK, strokeWidth=2).encode(**channels)
 
 
+PICK = "pick"  # the name of the click selection a drillable chart carries (ui/drill.py reads it)
+
+
+def _pickable(mark: alt.Chart, fields: list[str], highlight: bool = True) -> alt.Chart:
+    """Return the mark with a click selection on `fields` (what a clicked mark stands for), the
+    others dimmed while one is picked; a double click clears it."""
+    pick = alt.selection_point(name=PICK, fields=fields, on="click", clear="dblclick", toggle=False)
+    mark = mark.add_params(pick)
+    if highlight:
+        mark = mark.encode(fillOpacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)))
+    return mark
+
+
 # --- Builders -----------------------------------------------------------------------------------
 
 def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str | None, n: str, title: str,
                 y_title: str, x: str = "period", target: float | None = None,
-                small_n: int = SMALL_N) -> alt.LayerChart:
+                small_n: int = SMALL_N, pickable: bool = False) -> alt.LayerChart:
     """Return a line of `value` over time with its 95 % interval as a band, points greyed where n < small_n,
     and a dashed target rule when a target is given."""
     guard(frame)
@@ -167,7 +180,7 @@ def trend_chart(frame: pd.DataFrame, *, value: str, low: str | None, high: str |
     layers.append(base.mark_line(color=BLUE, strokeWidth=2.5, invalid="break-paths-filter-domains").encode(y=y))
     points = base.mark_point(filled=True, size=70, invalid="filter").encode(
         y=y, color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
-    layers.append(points)
+    layers.append(_pickable(points, [x], highlight=False) if pickable else points)
     if target is not None:
         layers.extend(_target_layers(target))
     notes = ["band: 95 % interval"] * has_band + [f"grey points: fewer than {small_n} observations"]
@@ -187,7 +200,7 @@ def _target_layers(target: float) -> list[alt.Chart]:
 
 def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str | None, high: str | None,
                      n: str, title: str, x_title: str, small_n: int = SMALL_N,
-                     highlight: str | None = None) -> alt.LayerChart:
+                     highlight: str | None = None, pickable: bool = False) -> alt.LayerChart:
     """Return horizontal bars of `value` per category, sorted by value, with interval whiskers; bars with n < small_n greyed
     and labelled 'too few responses' in the tooltip; `highlight` names a boolean column drawn in the accent colour."""
     guard(frame)
@@ -209,14 +222,14 @@ def ranked_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str
         outline = alt.when(marked).then(alt.value(2)).otherwise(alt.value(0))
     bars = base.mark_bar(height={"band": 0.7}, stroke=INK).encode(
         x=alt.X(f"{value}:Q", axis=_axis(x_title)), color=colour.otherwise(alt.value(BLUE)), strokeWidth=outline)
-    layers = [bars] + ([_whiskers(base, low, high, x_title, horizontal=True)] if has_interval else [])
+    layers = [_pickable(bars, [category]) if pickable else bars] + ([_whiskers(base, low, high, x_title, horizontal=True)] if has_interval else [])
     notes = ["lines show the 95 % interval"] * has_interval + [f"grey: fewer than {small_n} observations"]
     notes += ["orange: highlighted"] * (highlight is not None)
     return _layer(*layers, data=data).properties(title=_title(title, notes), height=_bar_height(len(data)))
 
 
 def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: str, significant: str,
-              too_few: str, title: str, x_title: str, n: str | None = None) -> alt.LayerChart:
+              too_few: str, title: str, x_title: str, n: str | None = None, pickable: bool = False) -> alt.LayerChart:
     """Return each category's gap to the rest as a dot with its interval around a zero rule, ranked by gap;
     significant gaps coloured (above 0 one colour, below another), others grey; too_few ones faded."""
     guard(frame)
@@ -238,6 +251,7 @@ def gap_chart(frame: pd.DataFrame, *, category: str, gap: str, low: str, high: s
                        scale=alt.Scale(domain=[ABOVE, BELOW, UNCLEAR], range=[BLUE, ORANGE, GREY]))
     whiskers = _whiskers(base, low, high, x_title, horizontal=True).encode(color=colour)
     dots = base.mark_point(filled=True, size=110).encode(x=alt.X(f"{gap}:Q", axis=_axis(x_title)), color=colour)
+    dots = _pickable(dots, [category], highlight=False) if pickable else dots
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=INK, strokeWidth=1).encode(x="zero:Q")
     notes = ["0 = same as the rest", "lines show the 95 % interval", "faded: fewer than 30 observations"]
     return _layer(zero, whiskers, dots, data=data).properties(title=_title(title, notes),
@@ -257,7 +271,7 @@ def _direction(gap: float, significant) -> str:
 
 
 def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: str, value_title: str,
-            n: str | None = None, small_n: int = SMALL_N, fmt: str = ".1f") -> alt.LayerChart:
+            n: str | None = None, small_n: int = SMALL_N, fmt: str = ".1f", pickable: bool = False) -> alt.LayerChart:
     """Return a row × column grid coloured by value with the value written in each cell (faded where n < small_n)."""
     guard(frame)
     data = _present(frame, row, column, value)
@@ -277,6 +291,7 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
         tooltip=tooltip, opacity=faded)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues"), legend=_legend(value_title)))
+    cells = _pickable(cells, [row, column], highlight=False) if pickable else cells
     # Dark cells need white text; the midpoint of the values shown is where "blues" turns dark.
     middle = float((data[value].min() + data[value].max()) / 2)
     text = base.mark_text(fontSize=LABEL_SIZE).encode(
@@ -312,7 +327,7 @@ def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left
 
 
 def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: str, high: str, n: str, title: str,
-                       y_title: str, small_n: int = SMALL_N) -> alt.LayerChart:
+                       y_title: str, small_n: int = SMALL_N, pickable: bool = False) -> alt.LayerChart:
     """Return vertical bars per category with interval whiskers (e.g. churn rate by NPS group)."""
     guard(frame)
     data = _present(frame, category, value)
@@ -328,6 +343,7 @@ def interval_bar_chart(frame: pd.DataFrame, *, category: str, value: str, low: s
     bars = base.mark_bar(width={"band": 0.6}).encode(
         y=alt.Y(f"{value}:Q", axis=_axis(y_title)),
         color=_grey_when_few(n, small_n).otherwise(alt.value(BLUE)))
+    bars = _pickable(bars, [category]) if pickable else bars
     notes = ["lines show the 95 % interval", f"grey: fewer than {small_n} observations"]
     return _layer(bars, _whiskers(base, low, high, y_title, horizontal=False), data=data).properties(
         title=_title(title, notes), height=PLOT_HEIGHT)

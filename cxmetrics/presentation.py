@@ -1,8 +1,13 @@
-"""Turning metric results into what a page shows: formatted tiles with interval, n, change and target."""
+"""Turning metric results into what a page shows: formatted tiles with interval, n, change and target,
+and tables (with their CSVs and the charts' CSVs) named, rounded and blank the same way."""
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass
+
+import pandas as pd
 
 from .definitions import DEFINITIONS, help_text
 from .stats import SMALL_N
@@ -130,3 +135,174 @@ def _change(key, change, period_days):
     good = (value < 0) if key in LOWER_IS_BETTER else (value > 0)
     text = f"{value:+,.0f}" if key == "contacts" else f"{value:+.1f}{unit}"
     return (text, note, significant, good if significant else None)
+
+
+# --- Tables people read ------------------------------------------------------------------------
+# One engine for every table, its CSV and a chart's CSV: the same column names (the definitions'
+# labels with their unit), the same rounding (to what the row's 95 % interval supports), seconds
+# as m:ss, revenue in the workspace's currency, and blanks left blank.
+
+CURRENCY_SETTING = "CXMETRICS_CURRENCY"
+PERCENT, POINTS, SCORE, COUNT, SECONDS_KIND, MONEY = "%", "points", "score", "count", "m:ss", "money"
+# Decimals when a row has no interval to judge by: a rate to 0.1 %, NPS in whole points, CES to 0.01.
+DEFAULT_DECIMALS = {PERCENT: 1, POINTS: 0, SCORE: 2, MONEY: 0}
+MAX_DECIMALS = 2
+# Figures outside the definitions that tables and charts carry: key -> (label, kind, (low, high) or None).
+_OTHER_FIGURES = {
+    "churn_rate": ("Churn", PERCENT, ("churn_low", "churn_high")),
+    "revenue_per_customer": ("Revenue per customer", MONEY,
+                             ("revenue_per_customer_low", "revenue_per_customer_high")),
+    "revenue": ("Revenue", MONEY, None),
+    "revenue_at_risk": ("Revenue at risk", MONEY, None),
+    "failure_rate": ("Self-service failure", PERCENT, ("failure_low", "failure_high")),
+    "escalation_share": ("Escalates", PERCENT, ("escalation_low", "escalation_high")),
+    "gap": ("Gap", None, ("gap_low", "gap_high")),
+    "share": ("Share", PERCENT, ("low", "high")),
+}
+# Counts and other columns named in words (anything else: its name with spaces, capitalised).
+_PLAIN = {
+    "n": ("n", COUNT), "customers": ("Customers", COUNT), "self_service": ("Self-service", None),
+    "judged": ("n judged", COUNT), "churned_customers": ("Churned customers", COUNT), "repeats": ("Repeats", COUNT), "journeys": ("Journeys", COUNT),
+    "engagement": ("Engagement", None), "engagement_months": ("Months", COUNT),
+    "period": ("Period", None), "month": ("Month", None), "contact_id": ("Contact", None),
+    "response_id": ("Response", None), "customer_id": ("Customer", None), "started_at": ("Started", None),
+    "responded_at": ("Answered", None), "contact_reason": ("Contact reason", None),
+    "resolved_answer": ("Says resolved", None), "repeat_contact": ("Repeat contact", None),
+    "resolved_first_time": ("Resolved first time (contact FCR)", None), "handle_seconds": ("Handle time", SECONDS_KIND),
+    "wait_seconds": ("Speed of answer", SECONDS_KIND), "from_value": ("From (the contact before)", None),
+    "to_value": ("To (the repeat)", None), "nps_group": ("NPS group", None), "csat_group": ("CSAT group", None),
+}
+_KIND_OF_UNIT = {"%": PERCENT, "points": POINTS, "score": SCORE, "count": COUNT, "seconds": SECONDS_KIND}
+
+
+def currency() -> str:
+    """Return the revenue currency (CXMETRICS_CURRENCY, e.g. EUR or £), or "" when not set."""
+    return os.environ.get(CURRENCY_SETTING, "").strip()[:8]
+
+
+def format_money(value) -> str:
+    """Return an amount in whole units with the currency after it ("1,234 EUR"; "1,234" without one)."""
+    return f"{value:,.0f} {currency()}".strip()
+
+
+def unit_label(label: str, kind: str | None) -> str:
+    """Return a column's name with its unit: "Contact FCR %", "Handle time (m:ss)", "Revenue (EUR)"."""
+    if kind == PERCENT:
+        return f"{label} %"
+    if kind == SECONDS_KIND:
+        return f"{label} (m:ss)"
+    if kind == MONEY:
+        return f"{label} ({currency()})" if currency() else label
+    return label
+
+
+def _figures() -> dict[str, tuple[str, str | None, tuple[str, str] | None]]:
+    """Return every figure a table may carry: key -> (label, kind, its interval's columns or None)."""
+    found = {key: (d.label, _KIND_OF_UNIT.get(d.unit), INTERVAL_FIELDS.get(key)) for key, d in DEFINITIONS.items()}
+    found.update(_OTHER_FIGURES)
+    return found
+
+
+def column_names(columns) -> dict[str, str]:
+    """Return the readable name of each column: a figure's label and unit, its interval's ends as
+    "… low (95 %)" / "… high (95 %)", its n as "… n", other columns in words."""
+    names = {}
+    figures = _figures()
+    ends = {}
+    for key, (label, kind, interval) in figures.items():
+        names[key] = unit_label(label, kind)
+        if interval:
+            ends[interval[0]] = f"{unit_label(label, kind)} low (95 %)"
+            ends[interval[1]] = f"{unit_label(label, kind)} high (95 %)"
+        if key in N_FIELD and N_FIELD[key] != key:
+            ends[N_FIELD[key]] = f"{label} n"
+    for column, (label, kind) in _PLAIN.items():
+        names[column] = unit_label(label, kind)
+    names.update(ends)
+    return {c: names.get(c, str(c).replace("_", " ").capitalize()) for c in columns}
+
+
+def decimals_for(low, high, kind: str | None) -> int:
+    """Return the decimals a figure can honestly carry: the place of the first significant digit of
+    its interval's half-width (two digits when that digit is 1), 0 to 2; the kind's default without one.
+
+    Half-width 22.6 -> 0 (67, not 66.7); 2.3 -> 0; 1.4 -> 1; 0.26 -> 1; 0.04 -> 2."""
+    if low is None or high is None or _blank(low) or _blank(high) or high <= low:
+        return DEFAULT_DECIMALS.get(kind, 1)
+    half = (float(high) - float(low)) / 2
+    place = -math.floor(math.log10(half))
+    leading = half * 10 ** place
+    if leading < 2:  # a leading 1 would lose half its meaning in one digit
+        place += 1
+    return max(0, min(MAX_DECIMALS, place))
+
+
+def mm_ss(seconds) -> str | None:
+    """Return a duration as m:ss (684 -> "11:24", 59.6 -> "1:00", 3725 -> "62:05"); blank stays None."""
+    if _blank(seconds):
+        return None
+    whole = int(round(float(seconds)))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def readable(frame: pd.DataFrame, keep=None) -> pd.DataFrame:
+    """Return the frame as people read it (a table, its CSV, a chart's CSV): figures rounded per row
+    to what their interval supports (the interval's ends alike), counts whole, seconds as m:ss,
+    blanks as missing (shown and written blank), columns named in words; `keep` the columns to keep
+    (rounded with the intervals in the whole frame), in that order."""
+    out = frame.copy()
+    figures = _figures()
+    for key, (_label, kind, interval) in figures.items():
+        if key not in out.columns:
+            continue
+        if kind == SECONDS_KIND:
+            for column in (key, *(interval or ())):
+                if column in out.columns:
+                    out[column] = out[column].map(mm_ss).astype("object")
+            continue
+        if kind == COUNT:
+            out[key] = _whole(out[key])
+            continue
+        has_interval = interval is not None and all(c in out.columns for c in interval)
+        decimals = [decimals_for(*(row if has_interval else (None, None)), kind)
+                    for row in (zip(out[interval[0]], out[interval[1]]) if has_interval else [(None, None)] * len(out))]
+        for column in (key, *(interval if has_interval else ())):
+            out[column] = _rounded(out[column], decimals)
+    for column in out.columns:
+        if column in N_FIELD.values() or _PLAIN.get(column, (None, None))[1] == COUNT:
+            out[column] = _whole(out[column])
+        elif _PLAIN.get(column, (None, None))[1] == SECONDS_KIND:
+            out[column] = out[column].map(mm_ss).astype("object")
+    if keep is not None:
+        out = out[list(keep)]
+    return out.rename(columns=column_names(out.columns))
+
+
+def readable_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return drill-through rows as people read them: columns in words, durations m:ss, blanks blank."""
+    return readable(frame)
+
+
+def _rounded(column: pd.Series, decimals: list[int]) -> pd.Series:
+    """Return each value rounded to its row's decimals; text and blanks untouched (blanks as missing)."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.isna().all() and column.notna().any():
+        return column  # not numbers: leave as it is
+    return pd.Series([None if _blank(v) else round(float(v), d) for v, d in zip(numbers, decimals)],
+                     index=column.index, dtype="Float64")
+
+
+def _whole(column: pd.Series) -> pd.Series:
+    """Return a count column as whole numbers with blanks missing (not 12.0, not NaN)."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.isna().all() and column.notna().any():
+        return column
+    return numbers.round().astype("Int64")
+
+
+def _blank(value) -> bool:
+    """Return whether a cell is empty: None, NaN, NaT or pd.NA."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,66 +1,34 @@
-"""Display tables: engine frames narrowed to the columns a reader needs, named in words, in
-reading order. The first column keeps its dimension name so drill-through can find the value."""
+"""Display tables: engine frames narrowed to the columns a reader needs, in reading order, named,
+rounded and blank as every table and CSV is (presentation.readable). The first column is the
+split-by value, which drill-through reads by position."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-REASON_COLUMNS = {
-    "contacts": "Contacts",
-    "fcr": "FCR %",
-    "fcr_n": "FCR judged",
-    "repeat_rate": "Repeat %",
-    "nps": "NPS",
-    "nps_n": "NPS n",
-    "csat": "CSAT %",
-    "csat_n": "CSAT n",
-}
+from .presentation import MAX_DECIMALS, decimals_for, readable
+
+REASON_COLUMNS = ("contacts", "fcr", "fcr_n", "repeat_rate", "nps", "nps_n", "csat", "csat_n")
 # Contact reasons' contact-centre table: reported resolution (the agent's record) beside contact FCR
 # (the customer's next contact), never one for the other. The n of each figure is in metrics JSON.
-CONTACT_CENTRE_COLUMNS = {
-    "contacts": "Contacts",
-    "resolved_rate": "Reported resolution %",
-    "fcr": "Contact FCR %",
-    "fcr_transferred": "Contact FCR, transferred %",
-    "fcr_not_transferred": "Contact FCR, not transferred %",
-    "transfer_rate": "Transferred %",
-    "aht_seconds": "Handle time (s)",
-    "asa_seconds": "Speed of answer (s)",
-    "abandon_rate": "Abandoned %",
-}
+CONTACT_CENTRE_COLUMNS = ("contacts", "resolved_rate", "fcr", "fcr_transferred", "fcr_not_transferred",
+                          "transfer_rate", "aht_seconds", "asa_seconds", "abandon_rate")
 # The n behind each contact-centre figure: a column is shown only when some row has data for it.
 _CONTACT_CENTRE_N = {"resolved_rate": "resolved_n", "fcr": "fcr_n", "fcr_transferred": "fcr_transferred_n",
                      "fcr_not_transferred": "fcr_not_transferred_n", "transfer_rate": "transfer_n",
                      "aht_seconds": "aht_n", "asa_seconds": "asa_n", "abandon_rate": "abandon_n"}
 # The figures that come from the log's own columns (contact FCR and contacts come from any log).
 LOG_MEASURES = ("resolved_rate", "transfer_rate", "aht_seconds", "asa_seconds", "abandon_rate")
-GAP_COLUMNS = {
-    "value": "Figure",
-    "n": "n",
-    "rest_value": "Everyone else",
-    "gap": "Gap",
-    "gap_low": "Gap low (95 %)",
-    "gap_high": "Gap high (95 %)",
-    "significant": "Significant",
-    "too_few": "Too few",
-}
-TEAM_COLUMNS = {
-    "engagement": "Engagement",
-    "engagement_months": "Months",
-    "contacts": "Contacts",
-    "fcr": "FCR %",
-    "repeat_rate": "Repeat %",
-    "nps": "NPS",
-    "csat": "CSAT %",
-    "csat_n": "CSAT n",
-}
-_COUNTS = {"Contacts", "FCR judged", "NPS n", "CSAT n", "n", "Months"}
+GAP_COLUMNS = ("value", "n", "rest_value", "gap", "gap_low", "gap_high", "significant", "too_few")
+GAP_NAMES = {"value": "Figure", "rest_value": "Everyone else", "gap_low": "Gap low (95 %)",
+             "gap_high": "Gap high (95 %)", "significant": "Significant", "too_few": "Too few"}
+TEAM_COLUMNS = ("engagement", "engagement_months", "contacts", "fcr", "repeat_rate", "nps", "csat", "csat_n")
 
 
 def reason_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Return one row per value of `by` with volume, FCR, repeats, NPS and CSAT, most contacts first."""
-    table = frame[[by, *REASON_COLUMNS]].rename(columns=REASON_COLUMNS)
-    return table.sort_values("Contacts", ascending=False).reset_index(drop=True)
+    table = frame.sort_values("contacts", ascending=False, kind="stable")
+    return readable(table, keep=[by, *REASON_COLUMNS]).reset_index(drop=True)
 
 
 def contact_centre_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -68,25 +36,36 @@ def contact_centre_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     row has data for is left out, not shown as a column of blanks), most contacts first."""
     shown = [key for key in CONTACT_CENTRE_COLUMNS
              if key == "contacts" or (len(frame) and frame[_CONTACT_CENTRE_N[key]].fillna(0).gt(0).any())]
-    table = frame[[by, *shown]].rename(columns=CONTACT_CENTRE_COLUMNS)
-    return table.sort_values("Contacts", ascending=False).reset_index(drop=True)
+    table = frame.sort_values("contacts", ascending=False, kind="stable")
+    return readable(table, keep=[by, *shown]).reset_index(drop=True)
 
 
 def gap_table(gaps: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Return the segment gaps as a reader sees them: figure, n, everyone else, gap and its interval."""
-    return gaps[[by, *GAP_COLUMNS]].rename(columns=GAP_COLUMNS)
+    """Return the segment gaps as a reader sees them: figure, n, everyone else, gap and its interval,
+    the figures rounded as the gap's interval supports."""
+    decimals = [decimals_for(low, high, None) for low, high in zip(gaps["gap_low"], gaps["gap_high"])]
+    shown = gaps.assign(**{column: [None if pd.isna(v) else round(float(v), d) for v, d in zip(gaps[column], decimals)]
+                           for column in ("value", "rest_value")})
+    return readable(shown, keep=[by, *GAP_COLUMNS]).rename(columns=GAP_NAMES)
 
 
 def team_table(teams: pd.DataFrame) -> pd.DataFrame:
     """Return each team's engagement beside its CX figures."""
-    return teams[["team", *TEAM_COLUMNS]].rename(columns=TEAM_COLUMNS)
+    return readable(teams, keep=["team", *TEAM_COLUMNS])
 
 
 def column_formats(table: pd.DataFrame) -> dict[str, str]:
-    """Return printf formats for a display table's numeric columns: counts whole, figures to one decimal."""
+    """Return printf formats for a table's numeric columns: counts whole; figures readable() rounded
+    with as many decimals as the column's most precise value; figures not rounded yet to one decimal."""
     formats = {}
     for column in table.columns:
-        if pd.api.types.is_bool_dtype(table[column]) or not pd.api.types.is_numeric_dtype(table[column]):
+        values = table[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             continue
-        formats[column] = "%d" if column in _COUNTS else "%.1f"
+        if pd.api.types.is_integer_dtype(values):
+            formats[column] = "%d"
+            continue
+        places = [len(f"{v:.6f}".rstrip("0").split(".")[1]) for v in values.dropna()]
+        widest = max(places, default=0)
+        formats[column] = f"%.{widest}f" if widest <= MAX_DECIMALS else "%.1f"
     return formats

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 from cxmetrics.periods import compare_periods, data_span, shown_period
-from cxmetrics.presentation import format_value
+from cxmetrics.presentation import decimals_for, format_value
 from cxmetrics.segments import segment_gaps
 from page_runner import db, open_page  # noqa: F401 (db is a fixture)
 
@@ -85,14 +85,16 @@ def test_segments_page_shows_the_engine_gaps(db):
     period = shown_period(Filters(), data_span(con))  # every page covers the Overview's period
     expected = segment_gaps(con, "nps", "tier", Filters(period.date_from, period.date_to))
     con.close()
-    assert list(shown["tier"]) == list(expected["tier"])
-    assert list(shown["Gap"].round(6)) == list(expected["gap"].round(6))
+    assert list(shown["Tier"]) == list(expected["tier"])
+    # The gaps as the engine gives them, rounded to what each gap's interval supports.
+    assert list(shown["Gap"]) == [round(g, decimals_for(lo, hi, None)) for g, lo, hi in
+                                  zip(expected["gap"], expected["gap_low"], expected["gap_high"])]
     assert list(shown["Significant"]) == list(expected["significant"])
 
 
 def test_contact_reasons_table_has_every_reason(db):
     at = open_page(PAGES[1])
     table = at.dataframe[0].value
-    assert "Technical fault" in set(table["contact_reason"])
-    fault = table[table["contact_reason"] == "Technical fault"].iloc[0]
-    assert fault["FCR %"] < table["FCR %"].median()  # the planted effect is visible
+    assert "Technical fault" in set(table["Contact reason"])
+    fault = table[table["Contact reason"] == "Technical fault"].iloc[0]
+    assert fault["Contact FCR %"] < table["Contact FCR %"].median()  # the planted effect is visible

@@ -87,7 +87,7 @@ def test_data_table_offers_the_neutralised_rows(styled, monkeypatch):
     monkeypatch.setattr(widgets, "download", lambda data, name, label: offered.append((data, name, label)))
     shown = frame.style if styled else frame
     widgets.data_table(shown, "reasons", hide_index=True)
-    assert drawn == [(shown, {"hide_index": True})]  # displayed as stored
+    assert drawn == [(shown, {"hide_index": True, "placeholder": ""})]  # displayed as stored, blanks blank
     [(data, name, label)] = offered
     assert name == "reasons" and label == "Download CSV"
     assert data is frame

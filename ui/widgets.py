@@ -12,12 +12,14 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from cxmetrics import app_state
-from cxmetrics.charts import CHART_BUILDERS
+from cxmetrics.charts import CHART_BUILDERS, PICK
+from cxmetrics.drill import Drill
 from cxmetrics.exports import safe_csv
 from cxmetrics.markdown_text import escape_html, escape_markdown
-from cxmetrics.presentation import Tile
+from cxmetrics.presentation import Tile, readable, readable_rows
 from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
+from ui.drill import chart_key, rows_panel
 from ui.privacy import masked
 
 GREY = "#8a8a8a"
@@ -48,14 +50,20 @@ def _rises(tile: Tile) -> bool:
     return tile.change.startswith("+")
 
 
-def download(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
-    """Offer the frame as a CSV download (formula-like cells neutralised)."""
+def download(frame: pd.DataFrame, name: str, label: str = "Download CSV", *, readable_first: bool = False) -> None:
+    """Offer the frame as a CSV download (formula-like cells neutralised); `readable_first`: named,
+    rounded and blank as the tables are (presentation.readable), for an engine frame."""
     # Written when clicked, not on every rerun: a page offers up to seven downloads that are
     # rarely taken, and writing them all was a fifth of a warm rerun's CPU. on_click="ignore":
     # a click that also reran the page raced the file request, and the rerun's cleanup could
     # drop the file before the request reached it (no download, in CI once).
-    st.download_button(label, partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
+    write = partial(_readable_csv, frame) if readable_first else partial(safe_csv, frame)
+    st.download_button(label, write, file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
                        icon=":material/download:", on_click="ignore")
+
+
+def _readable_csv(frame: pd.DataFrame) -> bytes:
+    return safe_csv(readable(frame))
 
 
 def data_table(frame: pd.DataFrame | Styler, name: str | None, *, label: str = "Download CSV", **options):
@@ -67,6 +75,7 @@ def data_table(frame: pd.DataFrame | Styler, name: str | None, *, label: str = "
     writes cells as they are, so `=HYPERLINK(...)` would run in a spreadsheet. The app's download
     neutralises such cells in the file only, so the table shows every value exactly as stored.
     `name=None` only where the page already offers the same rows, or they are the user's own file."""
+    options.setdefault("placeholder", "")  # a blank cell shows blank, not "None"
     event = st.dataframe(frame, **options)
     if name is not None:
         download(frame.data if isinstance(frame, Styler) else frame, name, label)
@@ -89,18 +98,27 @@ SPECS_KEPT = 256  # chart specs cached per server: a few dozen charts times the 
 
 
 def chart(builder: Callable[..., alt.LayerChart], *frames: pd.DataFrame, name: str,
-          shown: pd.DataFrame | None = None, **options) -> None:
+          shown: pd.DataFrame | None = None, drill: Drill | None = None, **options) -> None:
     """Draw `builder(*frames, **options)` (a cxmetrics.charts builder) full width, with a download of
-    the data behind it: `shown`, or the first frame."""
+    the data behind it: `shown`, or the first frame. With `drill`, a click on a mark shows the rows
+    behind it below the chart (ui/drill.py)."""
+    if drill is not None:
+        options["pickable"] = True
     spec = _spec(builder.__name__, frames, options)
     # With width="stretch" Streamlit sizes the chart itself and squeezes a tall chart; give it
     # the height the builder chose (one row per category) plus room for the title and axis.
     height = spec.get("height")
-    if isinstance(height, int):
-        st.vega_lite_chart(spec, width="stretch", height=height + TITLE_AND_AXIS_PX)
+    sizing = {"height": height + TITLE_AND_AXIS_PX} if isinstance(height, int) else {}
+    # A chart with nothing to draw ("no data") has no marks to click, and so no selection.
+    clickable = drill is not None and any(param.get("name") == PICK for param in spec.get("params", []))
+    if not clickable:
+        st.vega_lite_chart(spec, width="stretch", **sizing)
     else:
-        st.vega_lite_chart(spec, width="stretch")
-    download(frames[0] if shown is None else shown, name, "Download chart data")
+        event = st.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode=PICK,
+                                   key=chart_key(name), **sizing)
+    download(frames[0] if shown is None else shown, name, "Download chart data", readable_first=True)
+    if clickable:
+        rows_panel(event, drill, name)
 
 
 @st.cache_data(max_entries=SPECS_KEPT, show_spinner=False)
@@ -118,19 +136,20 @@ def _spec(builder_name: str, frames: tuple[pd.DataFrame, ...], options: dict) ->
 
 
 def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts") -> None:
-    """Draw a table whose rows can be selected to show the contacts or responses behind them."""
+    """Draw a readable table (cxmetrics.tables) whose rows can be selected to show the contacts or
+    responses behind them; its first column holds the value of `by`."""
     config = {column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(frame).items()}
-    config[by] = st.column_config.TextColumn(by.replace("_", " ").capitalize())
+    config[frame.columns[0]] = st.column_config.TextColumn(frame.columns[0])
     event = data_table(frame, name, hide_index=True, on_select="rerun", selection_mode="single-row",
                        key=f"tbl_{name}", column_config=config)
     rows = event.selection.rows if event and event.selection else []
     if rows:
-        value = frame.iloc[rows[0]][by]
+        value = frame.iloc[rows[0], 0]
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
         behind = masked(app_state.cached_rows_behind(app_state.data_version(), kind, scope, by, value))
         with st.expander(f"The {kind} behind '{escape_markdown(value)}' ({len(behind):,} shown, newest first)",
                          expanded=True):
-            data_table(behind, f"{name}_{kind}_behind", hide_index=True)
+            data_table(readable_rows(behind), f"{name}_{kind}_behind", hide_index=True)
     else:
         st.caption(f"Select a row to see the {kind} behind it.")
 

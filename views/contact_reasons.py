@@ -5,8 +5,9 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS, help_text
+from cxmetrics.drill import Drill
 from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
-from cxmetrics.presentation import N_FIELD
+from cxmetrics.presentation import N_FIELD, column_names
 from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
 from ui.widgets import chart, data_table, drill_table
 
@@ -26,12 +27,13 @@ left, right = st.columns(2)
 with left:
     chart(ranked_bar_chart, by_reason, category="contact_reason", value="fcr", low="fcr_low", high="fcr_high",
           n="fcr_n", title="First-contact resolution by reason", x_title="FCR %",
-          shown=by_reason[["contact_reason", "fcr", "fcr_low", "fcr_high", "fcr_n"]], name="fcr_by_reason")
+          shown=by_reason[["contact_reason", "fcr", "fcr_low", "fcr_high", "fcr_n"]], name="fcr_by_reason",
+          drill=Drill.of("contacts", "fcr", contact_reason="contact_reason"))
 with right:
     chart(ranked_bar_chart, by_reason, category="contact_reason", value="repeat_rate", low="repeat_low",
           high="repeat_high", n="repeat_n", title="Repeat contacts by reason", x_title="Repeat rate %",
           shown=by_reason[["contact_reason", "repeat_rate", "repeat_low", "repeat_high", "repeat_n"]],
-          name="repeats_by_reason")
+          name="repeats_by_reason", drill=Drill.of("contacts", "repeat_rate", contact_reason="contact_reason"))
 
 st.subheader("By reason: volume, resolution and what customers said")
 drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="contact_reason", scope=scope)
@@ -39,11 +41,10 @@ drill_table(reason_table(by_reason, "contact_reason"), name="reasons", by="conta
 st.subheader("Contact-centre measures by reason")
 st.markdown(resolution_sentence(overall_figures))
 centre = contact_centre_table(by_reason, "contact_reason")
-shown = [key for key in CONTACT_CENTRE_COLUMNS if CONTACT_CENTRE_COLUMNS[key] in centre and key != "contacts"]
+shown = [key for key in CONTACT_CENTRE_COLUMNS if column_names([key])[key] in centre and key != "contacts"]
 if any(key in shown for key in LOG_MEASURES):
     # The table above drills through to the same reasons' contacts; this one only reads.
     data_table(centre, "contact_centre", hide_index=True, key="tbl_contact_centre", column_config={
-        "contact_reason": st.column_config.TextColumn("Contact reason"),
         **{column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()}})
     with st.expander("What these figures mean"):
         for key in shown:
@@ -60,7 +61,9 @@ metric = st.segmented_control("Figure", list(MATRIX_LABELS), default=matrix_defa
 matrix = app_state.cached_matrix(version, "contact_reason", "channel", metric, scope)
 chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="n",
       title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric],
-      name=f"{metric}_by_reason_and_channel")
+      name=f"{metric}_by_reason_and_channel",
+      drill=Drill.of("responses" if metric in ("csat", "nps") else "contacts", metric,
+                     contact_reason="contact_reason", channel="channel"))
 
 st.subheader("The path of repeats")
 st.caption(f"Each repeat (a contact within {scope.window} days of the same customer's previous contact) counted by "
@@ -82,6 +85,6 @@ if overall["self_service"]:
     )
     chart(interval_bar_chart, failures["groups"], category="contact_reason", value="failure_rate", low="failure_low",
           high="failure_high", n="self_service", title="Self-service failure rate by reason", y_title="failure %",
-          name="self_service_failures")
+          name="self_service_failures", drill=Drill.of("contacts", "self_service", contact_reason="contact_reason"))
 else:
     st.info("No self-service contacts in this selection.")

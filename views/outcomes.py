@@ -8,6 +8,7 @@ from cxmetrics import app_state
 from cxmetrics.charts import dual_trend_chart, interval_bar_chart
 from cxmetrics.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
 from cxmetrics.outcomes import EXPERIENCE_GROUPS
+from cxmetrics.presentation import MONEY, format_money, unit_label
 from ui.widgets import chart
 
 LABELS = {"nps_group": "NPS group", "csat_group": "CSAT group", "repeat_contact": "repeat contact (yes/no)"}
@@ -33,7 +34,7 @@ if not overall["customers"]:
     st.stop()
 churn_text = "no churn loaded" if overall["churn_rate"] is None else f"churn rate {overall['churn_rate']:.1f} % (any month)"
 revenue_text = ("no revenue loaded" if overall["revenue_per_customer"] is None
-                else f"revenue per customer {overall['revenue_per_customer']:,.0f}")
+                else f"revenue per customer {format_money(overall['revenue_per_customer'])}")
 st.caption(
     f"{overall['customers']:,} customers with outcomes; {churn_text}; {revenue_text}. Each customer counts once, "
     "in the NPS and CSAT group of its latest answer before its deciding month (the month it churned, else its "
@@ -59,7 +60,8 @@ with right:
     if result["loaded"]["revenue"]:
         chart(interval_bar_chart, frame, category=group, value="revenue_per_customer",
               low="revenue_per_customer_low", high="revenue_per_customer_high", n="customers",
-              title=f"Revenue per customer by {LABELS[group]}", y_title="revenue", name=f"revenue_by_{group}")
+              title=f"Revenue per customer by {LABELS[group]}", y_title=unit_label("revenue", MONEY),
+              name=f"revenue_by_{group}")
     else:
         st.info(NO_REVENUE)
 

@@ -8,6 +8,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import trend_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.drill import Drill
 from cxmetrics.narrative import driver_metric, driver_sentences, empty_figure_notes, period_caption
 from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
                                     kpi_tiles)
@@ -118,7 +119,8 @@ trend = app_state.cached_trend(version, grain, scope)
 low, high = INTERVAL_FIELDS[metric]
 chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],
       title=f"{DEFINITIONS[metric].label} by {grain}", y_title=DEFINITIONS[metric].label, target=targets.get(metric),
-      shown=trend[["period", metric, low, high, N_FIELD[metric]]], name=f"trend_{metric}_{grain}")
+      shown=trend[["period", metric, low, high, N_FIELD[metric]]], name=f"trend_{metric}_{grain}",
+      drill=Drill.of("contacts" if metric in ("fcr", "repeat_rate") else "responses", metric, grain, period="period"))
 
 report_downloads(scope, version, targets)
 

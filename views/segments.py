@@ -5,12 +5,15 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import gap_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.drill import MEASURES, Drill
 from cxmetrics.dimensions import MAX_SPLIT_VALUES, MIN_SPLIT_VALUES
 from cxmetrics.narrative import empty_split_note
 from cxmetrics.presentation import N_FIELD
 from cxmetrics.segments import METRICS
 from cxmetrics.tables import gap_table, team_table
 from ui.widgets import chart, drill_table
+
+RESPONSE_METRICS = ("nps", "csat", "ces", "survey_fcr")
 
 scope = app_state.scope()
 version = app_state.data_version()
@@ -38,15 +41,18 @@ if not dimensions:
     st.info(f"No column to split by: segments need a column with {MIN_SPLIT_VALUES} to {MAX_SPLIT_VALUES} values, "
             "on the contacts or the customers (a tier, a plan, a region, an agent). Load one on the Data page.")
 if by:
+    # The log's own measures (handle time, abandonment…) drill to every contact of the group.
+    kind = "responses" if metric in RESPONSE_METRICS else "contacts"
     gaps = app_state.cached_gaps(version, metric, by, scope)
     if note := empty_split_note(metric, by, sources[by], overall, int(gaps["n"].sum()),
                                 app_state.cached_undated_answers(version), scope.window):
         st.info(note)
     chart(gap_chart, gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
           too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
-          x_title=f"gap ({DEFINITIONS[metric].unit})", name=f"gaps_{metric}_by_{by}")
+          x_title=f"gap ({DEFINITIONS[metric].unit})", name=f"gaps_{metric}_by_{by}",
+          drill=Drill.of("responses" if metric in RESPONSE_METRICS else "contacts", metric, **{by: by}))
     drill_table(gap_table(gaps, by), name=f"gaps_{by}", by=by, scope=scope,
-                kind="responses" if metric in ("nps", "csat", "ces", "survey_fcr") else "contacts")
+                kind="responses" if metric in RESPONSE_METRICS else "contacts")
 
 st.subheader("Teams: experience beside engagement")
 st.caption("Employee engagement is the mean score over the months in the date range, from the engagement table.")
@@ -54,7 +60,8 @@ teams = app_state.cached_teams(version, scope)
 if len(teams):
     chart(ranked_bar_chart, teams, category="team", value="csat", low="csat_low", high="csat_high", n="csat_n",
           title="CSAT by team", x_title="CSAT %",
-          shown=teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], name="csat_by_team")
+          shown=teams[["team", "engagement", "csat", "csat_low", "csat_high", "csat_n"]], name="csat_by_team",
+          drill=Drill.of("responses", "csat", team="team"))
     drill_table(team_table(teams), name="teams", by="team", scope=scope)
 else:
     st.info("No teams in the data: load contacts with a team column and an engagement file.")

@@ -1,13 +1,19 @@
 -- One row per contact behind a figure: the contacts in the filters whose split-by value equals
--- $value (all when the slot is NULL), newest first, at most $limit, with its repeat flag for
--- window $window. $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
+-- $value (all when the slot is NULL), newest first, at most $limit, with whether it is a repeat
+-- and whether it was resolved first time (NULL where contact FCR does not judge it: no customer,
+-- or its window has not ended) for window $window and $same_reason, and rows_in_total (the count
+-- before the limit). $measure keeps only the contacts a figure counts: 'fcr' (judged for contact
+-- FCR), 'repeat_rate' (with a customer), 'self_service' (self-service contacts with a customer),
+-- NULL (all). $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
 -- Slots: {{dimension}} (a column of c or cu, or missing.value (NULL)), {{segment}}.
-WITH scoped AS (
+WITH latest AS (
+    SELECT max(started_at) AS last_started FROM contacts
+), scoped AS (
     SELECT
         c.contact_id, c.started_at, c.customer_id, c.channel, c.contact_reason, c.agent, c.team,
         c.self_service,
-        coalesce(c.customer_id IS NOT NULL AND c.prev_any_at >= c.started_at - INTERVAL '1' DAY * $window, FALSE)
-            AS repeat_contact
+        CASE WHEN $same_reason THEN c.prev_same_at ELSE c.prev_any_at END AS prev_at,
+        CASE WHEN $same_reason THEN c.next_same_at ELSE c.next_any_at END AS next_at
     FROM contacts AS c
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
@@ -17,5 +23,20 @@ WITH scoped AS (
       AND ($channels IS NULL OR list_contains($channels, c.channel))
       AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
       AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
+), flagged AS (
+    SELECT
+        contact_id, started_at, customer_id, channel, contact_reason, agent, team, self_service,
+        coalesce(customer_id IS NOT NULL AND prev_at >= started_at - INTERVAL '1' DAY * $window, FALSE)
+            AS repeat_contact,
+        CASE WHEN customer_id IS NOT NULL AND started_at <= last_started - INTERVAL '1' DAY * $window
+             THEN next_at IS NULL OR next_at > started_at + INTERVAL '1' DAY * $window END AS resolved_first_time
+    FROM scoped
+    CROSS JOIN latest
+), counted AS (
+    SELECT * FROM flagged
+    WHERE $measure IS NULL
+       OR ($measure = 'fcr' AND resolved_first_time IS NOT NULL)
+       OR ($measure = 'repeat_rate' AND customer_id IS NOT NULL)
+       OR ($measure = 'self_service' AND self_service AND customer_id IS NOT NULL)
 )
-SELECT * FROM scoped ORDER BY started_at DESC, contact_id LIMIT $limit
+SELECT *, count(*) OVER () AS rows_in_total FROM counted ORDER BY started_at DESC, contact_id LIMIT $limit

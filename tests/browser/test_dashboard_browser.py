@@ -282,7 +282,7 @@ def test_chart_data_download_is_a_csv_of_the_chart(page, app_url, tmp_path):
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     lines = saved.read_text("utf-8-sig").splitlines()
-    assert lines[0].split(",")[:2] == ["period", "nps"], lines[:2]
+    assert lines[0].split(",")[:2] == ["Period", "NPS"], lines[:2]  # named as the table and chart name them
     assert len(lines) > 2, "the trend download holds no rows"
 
 

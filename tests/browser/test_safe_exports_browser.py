@@ -73,5 +73,5 @@ def test_the_table_shows_formulas_as_stored_offers_no_toolbar_download_and_the_a
         page.locator(".st-key-dl_reasons button").click()
     text = open(started.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(text)))
-    written = {row["contact_reason"] for row in rows}
+    written = {row["Contact reason"] for row in rows}
     assert written == {"'" + AT_SUM, "'" + HYPERLINK, "'" + MINUS, PLAIN}
