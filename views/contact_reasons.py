@@ -7,6 +7,7 @@ from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS, help_text
 from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
 from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
+from ui.choices import url_widget
 from ui.widgets import chart, data_table, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
@@ -52,8 +53,8 @@ if note:
     st.caption(note)
 
 st.subheader("Reason × channel")
-metric = st.segmented_control("Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",
-                              format_func=MATRIX_LABELS.get) or "fcr"
+metric = url_widget(st.segmented_control, "Figure", list(MATRIX_LABELS), default="fcr", key="matrix_metric",
+                    format_func=MATRIX_LABELS.get, param="matrix_figure") or "fcr"
 matrix = app_state.cached_matrix(version, "contact_reason", "channel", metric, scope)
 chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="n",
       title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric],
@@ -62,8 +63,8 @@ chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="
 st.subheader("The path of repeats")
 st.caption(f"Each repeat (a contact within {scope.window} days of the same customer's previous contact) counted by "
            "what the previous contact was and what the repeat is: which reason or channel customers come back through.")
-path_by = st.segmented_control("Path by", ["contact_reason", "channel"], default="contact_reason", key="path_by",
-                               format_func=lambda k: k.replace("_", " ")) or "contact_reason"
+path_by = url_widget(st.segmented_control, "Path by", ["contact_reason", "channel"], default="contact_reason",
+                     key="path_by", format_func=lambda k: k.replace("_", " "), param="path_by") or "contact_reason"
 paths = app_state.cached_repeat_paths(version, path_by, scope)
 chart(heatmap, paths, row="from_value", column="to_value", value="repeats",
       title="Repeats: previous contact (rows) → repeat contact (columns)", value_title="repeats", fmt=".0f",

@@ -9,6 +9,7 @@ from cxmetrics.narrative import driver_sentences, empty_figure_notes, period_cap
 from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
                                     kpi_tiles)
 from ui.access import analysts_only
+from ui.choices import url_widget
 from ui.widgets import chart, kpi_tile
 
 scope = app_state.scope()
@@ -48,11 +49,10 @@ if centre:
 
 st.subheader("Trend")
 left, right = st.columns([3, 1])
-metric = left.segmented_control(
-    "Metric", [k for k in KPI_KEYS if k != "contacts"], default="nps",
-    format_func=lambda k: DEFINITIONS[k].label, key="overview_metric",
-) or "nps"
-grain = right.segmented_control("By", ["day", "week", "month"], default="week", key="overview_grain") or "week"
+metric = url_widget(left.segmented_control, "Metric", [k for k in KPI_KEYS if k != "contacts"], default="nps",
+                    format_func=lambda k: DEFINITIONS[k].label, key="overview_metric", param="trend_metric") or "nps"
+grain = url_widget(right.segmented_control, "By", ["day", "week", "month"], default="week", key="overview_grain",
+                   param="trend_by") or "week"
 trend = app_state.cached_trend(version, grain, scope)
 low, high = INTERVAL_FIELDS[metric]
 chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],

@@ -7,6 +7,7 @@ from cxmetrics.charts import gap_chart, ranked_bar_chart
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.segments import METRICS
 from cxmetrics.tables import gap_table, team_table
+from ui.choices import url_widget
 from ui.widgets import chart, drill_table
 
 scope = app_state.scope()
@@ -23,8 +24,10 @@ st.caption(
 )
 left, right = st.columns(2)
 default_dim = "tier" if "tier" in dimensions else (dimensions[0] if dimensions else None)
-by = left.selectbox("Split by", dimensions, index=dimensions.index(default_dim) if default_dim else 0, key="seg_by")
-metric = right.selectbox("Metric", list(METRICS), format_func=lambda k: DEFINITIONS[k].label, key="seg_metric")
+by = url_widget(left.selectbox, "Split by", dimensions, default=default_dim, key="seg_by", param="split_by",
+                workspace_values=True)
+metric = url_widget(right.selectbox, "Metric", list(METRICS), default=next(iter(METRICS)),
+                    format_func=lambda k: DEFINITIONS[k].label, key="seg_metric", param="metric")
 
 if by:
     gaps = app_state.cached_gaps(version, metric, by, scope)

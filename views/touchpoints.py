@@ -5,6 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import journey_flow_chart, ranked_bar_chart
 from cxmetrics.touchpoints import MAX_STEPS, flow_edges, flow_nodes, touchpoint_summary, touchpoint_table
+from ui.choices import url_widget
 from ui.widgets import chart, data_table
 
 KIND_LABELS = {"channel": "channel", "contact_reason": "contact reason"}
@@ -21,8 +22,8 @@ st.caption(
     "contact is assisted (not self-service) and on another channel, e.g. web → phone or chat → phone. "
     "FCR and escalation count contacts whose W-day window has ended."
 )
-kind = st.segmented_control("Touchpoints are", list(KIND_LABELS), default="channel", format_func=KIND_LABELS.get,
-                            key="touchpoint_kind") or "channel"
+kind = url_widget(st.segmented_control, "Touchpoints are", list(KIND_LABELS), default="channel",
+                  format_func=KIND_LABELS.get, key="touchpoint_kind", param="touchpoints") or "channel"
 
 flow = app_state.cached_journey_flow(version, kind, scope)
 if flow.empty:
