@@ -503,10 +503,17 @@ def cached_journey_flow(version: str, kind: str, scope: Scope):
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_journey_paths(version: str, kind: str, scope: Scope):
+def cached_journey_paths(version: str, kind: str, scope: Scope, limit: int = 15):
     from .touchpoints import journey_paths
 
-    return journey_paths(cursor(), kind, scope.filters, scope.window)
+    return journey_paths(cursor(), kind, scope.filters, scope.window, limit=limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_channel_roles(version: str) -> dict[str, str]:
+    from .touchpoints import channel_roles
+
+    return channel_roles(cursor())
 
 
 # --- the voice of the customer ------------------------------------------------------------------

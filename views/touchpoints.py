@@ -3,8 +3,9 @@
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import journey_flow_chart, ranked_bar_chart
-from cxmetrics.touchpoints import MAX_STEPS, flow_edges, flow_nodes, touchpoint_summary, touchpoint_table
+from cxmetrics.charts import journey_list_chart, ranked_bar_chart
+from cxmetrics.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ, TOP_JOURNEYS, journey_steps,
+                                   journey_table, journeys_total, main_journeys, touchpoint_summary, touchpoint_table)
 from ui.choices import url_widget
 from ui.widgets import chart, data_table
 
@@ -29,25 +30,23 @@ flow = app_state.cached_journey_flow(version, kind, scope)
 if flow.empty:
     st.info("No journeys in this selection: no contacts with a customer start in it.")
     st.stop()
-nodes = flow_nodes(flow)
-edges = flow_edges(flow, nodes)
-chart(journey_flow_chart, nodes, edges, title=f"Journeys by {KIND_LABELS[kind]}, step by step",
-      shown=nodes.drop(columns=["rank"]), name=f"touchpoint_map_{kind}")
-st.caption(f"Steps after the {MAX_STEPS}th are counted in the last column; the 12 busiest touchpoints are named, "
-           "the rest are 'Other'. Hover a circle for its figures, a line for how many journeys took it.")
+roles = app_state.cached_channel_roles(version) if kind == "channel" else {}
+paths = app_state.cached_journey_paths(version, kind, scope, PATHS_READ)
+main = main_journeys(paths, journeys_total(flow), roles)
+chart(journey_list_chart, main, journey_steps(main, roles), title=f"The main journeys by {KIND_LABELS[kind]}",
+      shown=journey_table(main), name=f"main_journeys_{kind}")
+st.caption(f"The {TOP_JOURNEYS} most common journeys, by how many took each; every other journey is counted in "
+           f"'{OTHER_JOURNEYS}', so the rows add up to all journeys. A journey is shown for its first {MAX_STEPS} "
+           f"steps ('…': it went on); touchpoints beyond the {MAX_TOUCHPOINTS} busiest are 'Other'."
+           + (" Blue steps are self-service, orange ones assisted contact (the contacts' self-service flag); the "
+              "outlined step is where customers drop from self-service to assisted contact." if kind == "channel"
+              else " Choose channels above to see where customers drop from self-service to assisted contact."))
 
 summary = touchpoint_summary(flow)
-left, right = st.columns(2)
-with left:
-    chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
-          high="escalation_high", n="judged", title="Journeys escalating from each touchpoint",
-          x_title="% of contacts",
-          shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
-          name=f"escalation_by_{kind}")
-with right:
-    paths = app_state.cached_journey_paths(version, kind, scope)
-    chart(ranked_bar_chart, paths, category="path", value="journeys", low=None, high=None, n="journeys",
-          title="The most common journeys", x_title="journeys", name=f"journey_paths_{kind}")
+chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
+      high="escalation_high", n="judged", title="Journeys escalating from each touchpoint", x_title="% of contacts",
+      shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
+      name=f"escalation_by_{kind}")
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)
