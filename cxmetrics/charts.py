@@ -440,8 +440,7 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
     bars = journeys.drop(columns=["steps"]).assign(
         bar_from=bar_from, bar_to=[bar_from + bar_units * j / widest for j in journeys["journeys"]],
         figure=[f"{j:,} · {s:.1f} %" if pd.notna(s) else f"{j:,}" for j, s in zip(journeys["journeys"], journeys["share"])],
-        drops=["drops to assisted contact" if pd.notna(a) else ("" if o else "stays as it started")
-               for a, o in zip(journeys["assisted_step"], journeys["other"])],
+        drops=["drops to assisted contact" if pd.notna(a) else "" for a in journeys["assisted_step"]],
         assisted_step=journeys["assisted_step"].astype("float"))
     last_step = steps.groupby("rank")["step"].transform("max") if len(steps) else pd.Series(dtype=int)
     chips = steps.assign(has_next=steps["step"] < last_step, arrow_x=steps["step"] + 0.5,
@@ -451,8 +450,10 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
     x_axis = _axis(None, values=list(range(1, last + 1)), labelExpr="'step ' + datum.value", orient="top",
                    grid=False, domain=False, ticks=False)
     y = alt.Y("rank:O", axis=None, scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1))
-    roles = ["self-service", "assisted", "not known", "several channels", "more steps"]
-    colour = alt.Color("role:N", scale=alt.Scale(domain=roles, range=[BLUE, ORANGE, "#d9d9d9", "#d9d9d9", "#f0f0f0"]),
+    palette = {"self-service": BLUE, "assisted": ORANGE, "not known": "#d9d9d9", "several channels": "#d9d9d9",
+               "more steps": "#f0f0f0"}
+    present = [role for role in palette if role in set(steps["role"])]  # the legend names only what is drawn
+    colour = alt.Color("role:N", scale=alt.Scale(domain=present, range=[palette[r] for r in present]),
                        legend=_legend("Step", orient="bottom"))
     chip_tips = [alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("step:Q", title="Step"),
                  alt.Tooltip("touchpoint:N", title="Touchpoint"), alt.Tooltip("role:N", title="Contact"),
@@ -475,15 +476,16 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
     bar_base = alt.Chart(bars).encode(y=y)
     bar = bar_base.mark_bar(height={"band": 0.7}, cornerRadiusEnd=3).encode(
         x=alt.X("bar_from:Q", scale=x_scale), x2="bar_to:Q",
-        color=alt.when(alt.datum.other).then(alt.value(GREY)).when(alt.datum.drops != "").then(
-            alt.value(ORANGE)).otherwise(alt.value(BLUE)),
+        # Not blue: blue steps mean self-service, and a bar is a count of journeys, not a kind of contact.
+        color=alt.when(alt.datum.other).then(alt.value("#cfcfcf")).when(alt.datum.drops != "").then(
+            alt.value(ORANGE)).otherwise(alt.value("#8c8c8c")),
         opacity=alt.value(0.85), tooltip=bar_tips)
     figures = bar_base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("bar_to:Q", scale=x_scale), text="figure:N", tooltip=bar_tips)
     others = bar_base.mark_text(align="left", fontSize=LABEL_SIZE, fontStyle="italic", color=INK).encode(
         x=alt.value(4), text="journey:N", tooltip=bar_tips).transform_filter(alt.datum.other)
-    notes = ["one row per journey, most common first", "outlined step: customers drop from self-service to "
-             "assisted contact", "bar: journeys (orange when the journey drops to assisted contact)"]
+    notes = ["most common first", "outlined: where customers drop to assisted contact",
+             "bar: journeys (orange: drops to assisted contact)"]
     height = row_px * len(journeys)
     return _layer(rects, labels, arrows, bar, figures, others, data=chips).properties(
         title=_title(title, notes), height=height)

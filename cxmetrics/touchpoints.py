@@ -244,6 +244,29 @@ def journey_steps(main: pd.DataFrame, roles: dict[str, str] | None = None, max_l
     return pd.DataFrame(rows, columns=["rank", "step", "touchpoint", "label", "role", "drops_here"])
 
 
+def assisted_drop_sentence(paths: pd.DataFrame, total: int, roles: dict[str, str], cut_short: bool) -> str | None:
+    """Return how many of the `total` journeys go from self-service to assisted contact, and through which
+    steps most often, e.g. "36 of 795 journeys (4.5 %) went from self-service to assisted contact, most
+    often web → phone (20)." (None without journeys, or when no channel is known to be self-service).
+    `cut_short`: `paths` holds only the most common paths, so the count is a lower bound."""
+    if not total or SELF_SERVICE not in roles.values():
+        return None
+    moves: dict[str, int] = {}
+    for path, journeys in zip(paths["path"], paths["journeys"]):
+        steps = tuple(path.split(STEP_SEPARATOR))
+        at = assisted_step(steps, roles)
+        if at is not None:
+            move = f"{steps[at - 2]}{STEP_SEPARATOR}{steps[at - 1]}"
+            moves[move] = moves.get(move, 0) + int(journeys)
+    dropped = sum(moves.values())
+    counted = f"At least {dropped:,}" if cut_short else f"{dropped:,}"
+    sentence = f"{counted} of {total:,} journeys ({100.0 * dropped / total:.1f} %) went from self-service to assisted contact"
+    if not moves:
+        return sentence + "."
+    top = sorted(moves.items(), key=lambda item: (-item[1], item[0]))[:3]
+    return sentence + ", most often " + ", ".join(f"{move} ({n:,})" for move, n in top) + "."
+
+
 JOURNEY_TABLE = {"rank": "Rank", "journey": "Journey", "journeys": "Journeys", "share": "% of journeys",
                  "assisted_step": "Drops to assisted contact at step"}
 

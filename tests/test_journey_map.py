@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from cxmetrics.charts import CHART_BUILDERS, NO_DATA, journey_list_chart
-from cxmetrics.touchpoints import (ASSISTED, MIXED, OTHER_JOURNEYS, SELF_SERVICE, UNKNOWN_ROLE, assisted_step,
+from cxmetrics.touchpoints import (ASSISTED, MIXED, OTHER_JOURNEYS, SELF_SERVICE, UNKNOWN_ROLE, assisted_drop_sentence,
+                                   assisted_step,
                                    channel_roles, journey_flow, journey_paths, journey_steps, journey_table,
                                    journeys_total, main_journeys, step_role)
 from tests.test_touchpoints import CONTACTS
@@ -109,3 +110,18 @@ def test_the_picture_is_chips_and_bars(journeys):
     # The bar of the journey that drops to assisted contact (web -> phone) is orange, and its phone step outlined.
     outlined = [c for c in json.loads(json.dumps(spec["datasets"]))[spec["data"]["name"]] if c["drops_here"]]
     assert {(c["touchpoint"], c["step"]) for c in outlined} == {("phone", 2), ("phone", 3)}
+
+
+def test_the_sentence_of_journeys_dropping_to_assisted_contact():
+    found = paths(("web → phone", 20), ("app → phone", 16), ("web → app → chat", 4), ("phone", 60),
+                  ("app → web → phone", 20))
+    # Drops: web → phone 20, app → phone 16, app → chat 4, web → phone 20 (at step 3): 60 of 200.
+    assert assisted_drop_sentence(found, 200, ROLES, cut_short=False) == (
+        "60 of 200 journeys (30.0 %) went from self-service to assisted contact, most often web → phone (40), "
+        "app → phone (16), app → chat (4).")
+    assert assisted_drop_sentence(found, 200, ROLES, cut_short=True).startswith("At least 60 of 200")
+    assert assisted_drop_sentence(paths(("phone", 5)), 5, ROLES, cut_short=False) == (
+        "0 of 5 journeys (0.0 %) went from self-service to assisted contact.")
+    # Without a channel known to be self-service (reasons, or no flag in the log) there is nothing to say.
+    assert assisted_drop_sentence(found, 200, {"phone": ASSISTED}, cut_short=False) is None
+    assert assisted_drop_sentence(paths(), 0, ROLES, cut_short=False) is None

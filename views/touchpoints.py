@@ -4,8 +4,10 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import journey_list_chart, ranked_bar_chart
-from cxmetrics.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ, TOP_JOURNEYS, journey_steps,
-                                   journey_table, journeys_total, main_journeys, touchpoint_summary, touchpoint_table)
+from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ, TOP_JOURNEYS,
+                                   assisted_drop_sentence, journey_steps, journey_table, journeys_total, main_journeys,
+                                   touchpoint_summary, touchpoint_table)
 from ui.choices import url_widget
 from ui.widgets import chart, data_table
 
@@ -32,7 +34,10 @@ if flow.empty:
     st.stop()
 roles = app_state.cached_channel_roles(version) if kind == "channel" else {}
 paths = app_state.cached_journey_paths(version, kind, scope, PATHS_READ)
-main = main_journeys(paths, journeys_total(flow), roles)
+total = journeys_total(flow)
+main = main_journeys(paths, total, roles)
+if drop := assisted_drop_sentence(paths, total, roles, cut_short=len(paths) >= PATHS_READ):
+    st.markdown(f"**{escape_markdown(drop)}**")
 chart(journey_list_chart, main, journey_steps(main, roles), title=f"The main journeys by {KIND_LABELS[kind]}",
       shown=journey_table(main), name=f"main_journeys_{kind}")
 st.caption(f"The {TOP_JOURNEYS} most common journeys, by how many took each; every other journey is counted in "
