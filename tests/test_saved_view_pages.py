@@ -31,6 +31,7 @@ def test_a_saved_view_round_trip(db):
     # Another page, other choices: opening the view brings back its page with every choice and filter.
     at.switch_page("views/overview.py").run()
     at.segmented_control(key="overview_metric").set_value("ces").run()
+    at.number_input(key="flt_window").set_value(21).run()  # the filters change too
     assert "voc_search" not in [w.key for w in at.text_input]
     sidebar_button(at, "Phone complaints \\[EU\\]").click().run()
     assert not at.exception and not at.error

@@ -1,8 +1,9 @@
 """A page's own choices (split by, metric, grouping…) drawn as widgets whose value travels in the URL.
 
-Each choice is one of cxmetrics.url_state.PAGE_CHOICES. On the widget's first draw in a session (or
-after a saved view opens) the link's value is checked and put into the widget; a value the page or
-the workspace does not have is reported above it in plain words, and the page's default is shown.
+Each choice is one of cxmetrics.url_state.PAGE_CHOICES. On the widget's first draw (in a session, or
+after the page was left or a saved view opened: Streamlit forgets the state of widgets a run did not
+draw) the link's value is checked and put into the widget; a value the page or the workspace does not
+have is reported above it in plain words, and the page's default is shown.
 Every later change is written back into the URL, so a copied link opens the page as it is seen.
 """
 
@@ -15,9 +16,6 @@ import streamlit as st
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.url_state import MANY, NUMBER, PAGE_CHOICES, TEXT, choice_query, read_choice
 
-SEEDED_KEY = "cx_choice_keys"  # {widget key: parameter} of every choice drawn in this session
-
-
 def url_widget(draw: Callable, label: str, options=None, *, key: str, param: str, default=None,
                format_func: Callable = str, workspace_values: bool = False, **widget_options):
     """Draw `draw` (st.selectbox, a column's segmented_control, st.multiselect, st.text_input or
@@ -26,8 +24,6 @@ def url_widget(draw: Callable, label: str, options=None, *, key: str, param: str
     `default` is the page's own default (a MANY choice's is no value: all). The widget takes its value
     from the session, so `draw` gets no default of its own."""
     choice = PAGE_CHOICES[param]
-    seeded = st.session_state.setdefault(SEEDED_KEY, {})
-    seeded[key] = param
     if default is None and choice.kind in (MANY, TEXT):
         default = [] if choice.kind == MANY else ""
     if key not in st.session_state:
@@ -46,12 +42,6 @@ def url_widget(draw: Callable, label: str, options=None, *, key: str, param: str
         value = draw(label, options, key=key, format_func=format_func, **widget_options)
     _keep(param, choice_query(choice, value, default))
     return value
-
-
-def forget_choices() -> None:
-    """Forget every page choice drawn in this session, so the next draw reads them from the URL again."""
-    for key in st.session_state.pop(SEEDED_KEY, {}):
-        st.session_state.pop(key, None)
 
 
 def _default_text(choice, default, format_func) -> str:

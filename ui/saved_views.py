@@ -9,7 +9,6 @@ from cxmetrics import app_state
 from cxmetrics.db import PROJECT_ROOT
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.saved_views import MAX_NAME, ViewError
-from ui.choices import forget_choices
 
 FLASH_KEY = "views_flash"
 ERROR_KEY = "views_error"
@@ -59,7 +58,8 @@ def _open(name: str) -> None:
     if target is None:
         st.session_state[ERROR_KEY] = f"The view '{name}' opens a page this dashboard no longer has."
         st.rerun()
-    forget_choices()
+    # The page's own choices need no forgetting: this run stops here, before the page draws them, and
+    # Streamlit drops the state of widgets a run did not draw, so they are read from the view's link.
     app_state.forget_scope()
     st.switch_page(target, query_params={**view.query, app_state.WORKSPACE_PARAM: app_state.workspace().name})
 
