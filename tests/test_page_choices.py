@@ -101,9 +101,11 @@ def test_a_choice_made_on_the_page_is_written_into_the_link(db):
         "chosen.",
         "The link asked for NPS group 'fan', which this page does not offer; showing the other NPS group values "
         "chosen."]),
-    ("views/close_the_loop.py", {"target_hours": "9999"}, [
+    ("views/close_the_loop.py", {"target_hours": "9999", "status": ["lost"]}, [
         "The link asked for the first follow-up target (hours) '9999', which is not a whole number from 1 to 720; "
-        "showing 48."]),
+        "showing 48.",
+        "The link asked for follow-up status 'lost', which this page does not offer; showing 'open' and "
+        "'in progress'."]),
 ], ids=["segments", "overview", "voice", "close_the_loop"])
 def test_a_value_the_page_or_workspace_lacks_is_said_on_the_page(db, page, query, notices):
     at = open_page(page, query)

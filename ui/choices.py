@@ -46,7 +46,7 @@ def url_widget(draw: Callable, label: str, options=None, *, key: str, param: str
 
 def _default_text(choice, default, format_func) -> str:
     if choice.kind == MANY:
-        return "all of them"
+        return " and ".join(f"'{format_func(v)}'" for v in default) if default else "all of them"
     if default is None:
         return "the default"
     return f"'{format_func(default)}'" if choice.kind != NUMBER else str(default)
