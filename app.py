@@ -10,6 +10,7 @@ from ui.filters import sidebar_filters
 from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, mark_dashboard_seen, opened_by_url
 from ui.period import period_line
 from ui.privacy import privacy_toggle
+from ui.saved_views import saved_views_sidebar
 from ui.workspaces import sample_banner, workspace_sidebar
 
 st.set_page_config(page_title="cxmetrics", page_icon="📈", layout="wide")
@@ -47,4 +48,5 @@ if navigation.title not in ("Data", HUDDLE_TITLE):  # the huddle takes its filte
     sidebar_filters()
     period_line(navigation.title)  # the days every figure of the page covers
     privacy_toggle()
+    saved_views_sidebar(navigation.url_path)  # this workspace's views; save this page as one
 navigation.run()

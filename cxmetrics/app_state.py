@@ -25,7 +25,7 @@ from .held_connection import HeldConnection
 from .metrics import metric_matrix, metric_trend, metrics, metrics_frame, undated_answers
 from .targets import get_targets, set_target
 from .touchpoints import customer_contact_span
-from .url_state import Scope, date_notices, query_from_scope, scope_from_query
+from .url_state import PAGE_CHOICES, Scope, date_notices, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
@@ -34,8 +34,8 @@ WORKSPACE_KEY = "cx_workspace"
 WORKSPACE_PARAM = "ws"  # ?ws=cx: the workspace a link shows, by name only (never a path)
 WORKSPACE_NOTICE = "cx_workspace_notice"
 # Query parameters kept beside the shared scope: a page's own (the customer a Customer story link
-# opens) and the workspace.
-PAGE_PARAMS = ("customer", WORKSPACE_PARAM)
+# opens, its choices: url_state.PAGE_CHOICES) and the workspace.
+PAGE_PARAMS = ("customer", WORKSPACE_PARAM, *PAGE_CHOICES)
 LINK_PARAM = "link"  # ?link=1: a link the app made (link_query), whose filters replace the session's
 LINK_FOLLOWED_KEY = "cx_link_followed"
 BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import before giving up
@@ -223,8 +223,9 @@ def chosen_scope() -> Scope:
     was followed, see link_query), then as the filters set it (dates None: none chosen)."""
     if SCOPE_KEY not in st.session_state or _followed_link():
         params = st.query_params.to_dict() | _lists(st.query_params)
-        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params))
-        st.session_state[URL_NOTICES_KEY] = date_notices(params)
+        notices = list(date_notices(params))
+        st.session_state[SCOPE_KEY] = _known_segment(scope_from_query(params), notices)
+        st.session_state[URL_NOTICES_KEY] = tuple(notices)
     return st.session_state[SCOPE_KEY]
 
 
@@ -274,14 +275,18 @@ def url_notices() -> tuple[str, ...]:
     return st.session_state.pop(URL_NOTICES_KEY, ())
 
 
-def _known_segment(found: Scope) -> Scope:
+def _known_segment(found: Scope, notices: list[str]) -> Scope:
     """Return the scope with its segment checked against the real schema: a URL naming a column the
-    data does not have (an old link, or an edited one) opens without a segment instead of failing."""
+    data does not have (an old link, or an edited one) opens without a segment instead of failing,
+    and says so in `notices`."""
     if not found.filters.segment:
         return found
     try:
         name = resolve_dimension(cursor(), found.filters.segment).name
     except UnknownColumn:
+        shown = found.filters.segment if len(found.filters.segment) <= 60 else found.filters.segment[:60] + "…"
+        notices.append(f"The link asked for the segment '{shown}', which this workspace does not have; "
+                       "showing all customers.")
         return dataclasses.replace(found, filters=dataclasses.replace(found.filters, segment=None, segment_values=()))
     return dataclasses.replace(found, filters=dataclasses.replace(found.filters, segment=name))
 
@@ -290,14 +295,17 @@ def set_scope(new: Scope) -> None:
     """Make `new` the session's scope and write it into the URL so a copied link reproduces the view."""
     st.session_state[SCOPE_KEY] = new
     # A page's own parameters (the customer a Customer story link opens) are not the scope's to drop.
-    wanted = query_from_scope(new) | {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    current = st.query_params.to_dict() | _lists(st.query_params)
+    wanted = query_from_scope(new) | {k: current[k] for k in PAGE_PARAMS if k in current}
     wanted[WORKSPACE_PARAM] = workspace().name  # a copied link opens the same workspace
-    if (st.query_params.to_dict() | _lists(st.query_params)) != wanted:
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
 def _lists(params) -> dict:
-    return {k: params.get_all(k) for k in ("channel", "reason", "segment_value") if k in params}
+    # Every parameter that may hold several values: the filters' and the pages' multiple choices.
+    many = ("channel", "reason", "segment_value", *(c.param for c in PAGE_CHOICES.values() if c.kind == "many"))
+    return {k: params.get_all(k) for k in many if k in params}
 
 
 # --- cached reads ------------------------------------------------------------------------------
@@ -584,10 +592,17 @@ def cached_journey_flow(version: str, kind: str, scope: Scope):
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def cached_journey_paths(version: str, kind: str, scope: Scope):
+def cached_journey_paths(version: str, kind: str, scope: Scope, limit: int = 15):
     from .touchpoints import journey_paths
 
-    return journey_paths(cursor(), kind, scope.filters, scope.window)
+    return journey_paths(cursor(), kind, scope.filters, scope.window, limit=limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def cached_channel_roles(version: str) -> dict[str, str]:
+    from .touchpoints import channel_roles
+
+    return channel_roles(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
@@ -788,3 +803,57 @@ def analyst_name() -> str:
     if user is None or not user.is_analyst:
         raise PermissionError("only analysts can change data")
     return user.name
+
+
+# --- saved views (cxmetrics.saved_views): a page and its link, kept in the session's workspace ---
+
+
+def saved_views():
+    """Return this workspace's saved views (read fresh: few, and changed from the sidebar)."""
+    from .saved_views import list_views
+
+    return list_views(cursor())
+
+
+def saved_view(name: str):
+    """Return the saved view called `name` in this workspace (saved_views.ViewError when there is none)."""
+    from .saved_views import get_view
+
+    return get_view(cursor(), name)
+
+
+def save_view(name: str, page: str):
+    """Save this page as it is seen now (its link: filters and the page's choices) as view `name` of this
+    workspace; return it. ViewError says why not (nothing saved)."""
+    from .saved_views import save_view as save
+
+    current = st.query_params.to_dict() | _lists(st.query_params)
+    con = cursor()
+    with writing():
+        return save(con, name, page, current)
+
+
+def rename_view(old: str, new: str) -> str:
+    """Rename saved view `old` to `new`; return the new name (ViewError says why not)."""
+    from .saved_views import rename_view as rename
+
+    con = cursor()
+    with writing():
+        return rename(con, old, new)
+
+
+def delete_view(name: str) -> None:
+    """Delete saved view `name` of this workspace."""
+    from .saved_views import delete_view as delete
+
+    con = cursor()
+    with writing():
+        delete(con, name)
+
+
+def forget_scope() -> None:
+    """Forget the session's filters, so the next run reads them from the URL (a saved view opening)."""
+    st.session_state.pop(SCOPE_KEY, None)
+    st.session_state.pop(URL_NOTICES_KEY, None)
+    for key in [k for k in st.session_state if str(k).startswith("flt_")]:
+        del st.session_state[key]

@@ -440,6 +440,73 @@ def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, 
     return _layer(*layers, data=data).properties(title=_title(title, notes), height=height)
 
 
+def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: str, bar_units: float = 3.5,
+                       row_px: int = 38) -> alt.LayerChart:
+    """Return the main journeys ranked by volume: per row, the journey's steps as chips left to right
+    (blue: self-service, orange: assisted contact, grey: not known or several channels; a dark outline on
+    the step where customers drop from self-service to assisted contact) and a bar of its journeys with
+    the count and share. `journeys` is touchpoints.main_journeys, `steps` touchpoints.journey_steps."""
+    guard(journeys)
+    guard(steps)
+    if journeys.empty:
+        return _no_data(title)
+    last = int(steps["step"].max()) if len(steps) else 1
+    bar_from = last + 0.75
+    widest = max(int(journeys["journeys"].max()), 1)
+    bars = journeys.drop(columns=["steps"]).assign(
+        bar_from=bar_from, bar_to=[bar_from + bar_units * j / widest for j in journeys["journeys"]],
+        figure=[f"{j:,} · {s:.1f} %" if pd.notna(s) else f"{j:,}" for j, s in zip(journeys["journeys"], journeys["share"])],
+        drops=["drops to assisted contact" if pd.notna(a) else "" for a in journeys["assisted_step"]],
+        assisted_step=journeys["assisted_step"].astype("float"))
+    last_step = steps.groupby("rank")["step"].transform("max") if len(steps) else pd.Series(dtype=int)
+    chips = steps.assign(has_next=steps["step"] < last_step, arrow_x=steps["step"] + 0.5,
+                         x0=steps["step"] - 0.44, x1=steps["step"] + 0.44)
+    chips = chips.merge(bars[["rank", "journey", "journeys", "share"]], on="rank")
+    x_scale = alt.Scale(domain=[0.5, bar_from + bar_units + 1.3], nice=False, zero=False)
+    x_axis = _axis(None, values=list(range(1, last + 1)), labelExpr="'step ' + datum.value", orient="top",
+                   grid=False, domain=False, ticks=False)
+    y = alt.Y("rank:O", axis=None, scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1))
+    palette = {"self-service": BLUE, "assisted": ORANGE, "not known": "#d9d9d9", "several channels": "#d9d9d9",
+               "more steps": "#f0f0f0"}
+    present = [role for role in palette if role in set(steps["role"])]  # the legend names only what is drawn
+    colour = alt.Color("role:N", scale=alt.Scale(domain=present, range=[palette[r] for r in present]),
+                       legend=_legend("Step", orient="bottom"))
+    chip_tips = [alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("step:Q", title="Step"),
+                 alt.Tooltip("touchpoint:N", title="Touchpoint"), alt.Tooltip("role:N", title="Contact"),
+                 alt.Tooltip("journeys:Q", title="Journeys", format=","),
+                 alt.Tooltip("share:Q", title="% of journeys", format=".1f")]
+    base = alt.Chart().encode(y=y)
+    rects = base.mark_rect(cornerRadius=6, height={"band": 1}).encode(
+        x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", color=colour,
+        stroke=alt.when(alt.datum.drops_here).then(alt.value(INK)).otherwise(alt.value(None)),
+        strokeWidth=alt.when(alt.datum.drops_here).then(alt.value(3)).otherwise(alt.value(0)), tooltip=chip_tips)
+    text_colour = alt.when(alt.FieldOneOfPredicate("role", ["self-service", "assisted"])).then(
+        alt.value("white")).otherwise(alt.value(INK))
+    labels = base.mark_text(fontSize=LABEL_SIZE, fontWeight="bold").encode(
+        x=alt.X("step:Q", scale=x_scale), text="label:N", color=text_colour, tooltip=chip_tips)
+    arrows = base.mark_text(fontSize=AXIS_TITLE_SIZE, color=INK).encode(
+        x=alt.X("arrow_x:Q", scale=x_scale), text=alt.value("→")).transform_filter(alt.datum.has_next)
+    bar_tips = [alt.Tooltip("journey:N", title="Journey"), alt.Tooltip("journeys:Q", title="Journeys", format=","),
+                alt.Tooltip("share:Q", title="% of journeys", format=".1f"), alt.Tooltip("drops:N", title="Note"),
+                alt.Tooltip("assisted_step:Q", title="Drops to assisted at step")]
+    bar_base = alt.Chart(bars).encode(y=y)
+    bar = bar_base.mark_bar(height={"band": 0.7}, cornerRadiusEnd=3).encode(
+        x=alt.X("bar_from:Q", scale=x_scale), x2="bar_to:Q",
+        # Not blue: blue steps mean self-service, and a bar is a count of journeys, not a kind of contact.
+        color=alt.when(alt.datum.other).then(alt.value("#cfcfcf")).when(alt.datum.drops != "").then(
+            alt.value(ORANGE)).otherwise(alt.value("#8c8c8c")),
+        opacity=alt.value(0.85), tooltip=bar_tips)
+    figures = bar_base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, color=INK).encode(
+        x=alt.X("bar_to:Q", scale=x_scale), text="figure:N", tooltip=bar_tips)
+    others = bar_base.mark_text(align="left", fontSize=LABEL_SIZE, fontStyle="italic", color=INK).encode(
+        x=alt.value(4), text="journey:N", tooltip=bar_tips).transform_filter(alt.datum.other)
+    notes = ["most common first", "outlined: where customers drop to assisted contact",
+             "bar: journeys (orange: drops to assisted contact)"]
+    height = row_px * len(journeys)
+    return _layer(rects, labels, arrows, bar, figures, others, data=chips).properties(
+        title=_title(title, notes), height=height)
+
+
 def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_title: str = "figure",
                        small_n: int = SMALL_N) -> alt.LayerChart:
     """Return, per category, the figure before (grey) and after (blue) a change with their 95 % intervals;
@@ -503,4 +570,4 @@ def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups:
 # The builders a page may ask ui.widgets.chart for, by name (its spec cache is keyed by the name).
 CHART_BUILDERS = {build.__name__: build for build in (
     trend_chart, ranked_bar_chart, gap_chart, heatmap, dual_trend_chart, interval_bar_chart, timeline_chart,
-    journey_flow_chart, before_after_chart, group_share_chart)}
+    journey_flow_chart, journey_list_chart, before_after_chart, group_share_chart)}

@@ -162,3 +162,122 @@ def customer_contact_span(con) -> tuple[int, object, object]:
     workspace: where journeys can be found when the selection has none."""
     contacts, first_day, last_day = run(con, "touchpoints/customer_contact_span").fetchall()[0]
     return int(contacts), first_day, last_day
+
+
+# --- the main journeys, as a manager reads them ------------------------------------------------------
+# The map shows the TOP_JOURNEYS most common journey paths, ranked by volume, each as its steps (chips
+# coloured self-service or assisted) and a bar of journeys; every other journey is folded into one
+# "All other journeys" row, so the rows add up to every journey in the selection. A ranked list is read
+# faster and more exactly than a Sankey's ribbon widths (docs/dashboard.md, "Touchpoint map").
+
+TOP_JOURNEYS = 8
+PATHS_READ = 1000  # distinct paths read to fold (the rest are counted in "other" through the total)
+STEP_SEPARATOR, MORE_STEPS = " → ", "…"
+OTHER_JOURNEYS = "All other journeys"
+SELF_SERVICE, ASSISTED, UNKNOWN_ROLE, MIXED = "self-service", "assisted", "not known", "several channels"
+
+
+def journeys_total(flow: pd.DataFrame) -> int:
+    """Return how many journeys the flow holds: each journey has exactly one first step."""
+    return int(flow.loc[flow["step"] == 1, "contacts"].sum()) if len(flow) else 0
+
+
+def channel_roles(con) -> dict[str, str]:
+    """Return {channel: SELF_SERVICE or ASSISTED}: self-service when most of its contacts that carry the
+    self_service flag are marked so; a channel none of whose contacts carries the flag is left out."""
+    roles = {}
+    for channel, self_service, known in run(con, "touchpoints/channel_roles").fetchall():
+        if known:
+            roles[channel] = SELF_SERVICE if 2 * self_service > known else ASSISTED
+    return roles
+
+
+def step_role(touchpoint: str, roles: dict[str, str]) -> str:
+    """Return whether a journey step is self-service or assisted contact (or not known)."""
+    if touchpoint == OTHER:
+        return MIXED
+    return roles.get(touchpoint, UNKNOWN_ROLE)
+
+
+def assisted_step(steps: tuple[str, ...], roles: dict[str, str]) -> int | None:
+    """Return the step (1 = first) at which the journey goes from self-service to assisted contact for the
+    first time, or None when it never does (all assisted, all self-service, or not known)."""
+    seen_self_service = False
+    for number, touchpoint in enumerate(steps, start=1):
+        role = step_role(touchpoint, roles)
+        if role == ASSISTED and seen_self_service:
+            return number
+        seen_self_service = seen_self_service or role == SELF_SERVICE
+    return None
+
+
+def main_journeys(paths: pd.DataFrame, total: int, roles: dict[str, str] | None = None,
+                  top: int = TOP_JOURNEYS) -> pd.DataFrame:
+    """Return the `top` journey paths by volume (ties by path, as journey_paths orders them) and one row for
+    every other journey: rank, journey (the path, or OTHER_JOURNEYS), steps, journeys, share (% of `total`,
+    every journey in the selection), assisted_step (see assisted_step) and other (True on the folded row).
+
+    The folded row holds `total` minus the top paths' journeys, so the rows always add up to `total`
+    even when `paths` was cut short; it is left out when nothing is left."""
+    roles = roles or {}
+    ranked = paths.sort_values(["journeys", "path"], ascending=[False, True], kind="stable").head(top)
+    rows = []
+    for rank, (path, journeys) in enumerate(zip(ranked["path"], ranked["journeys"]), start=1):
+        steps = tuple(path.split(STEP_SEPARATOR))
+        rows.append({"rank": rank, "journey": path, "steps": steps, "journeys": int(journeys),
+                     "assisted_step": assisted_step(steps, roles), "other": False})
+    rest = int(total) - sum(r["journeys"] for r in rows)
+    if rest > 0:
+        rows.append({"rank": len(rows) + 1, "journey": OTHER_JOURNEYS, "steps": (), "journeys": rest,
+                     "assisted_step": None, "other": True})
+    frame = pd.DataFrame(rows, columns=["rank", "journey", "steps", "journeys", "assisted_step", "other"])
+    frame["share"] = [100.0 * j / total if total else None for j in frame["journeys"]]
+    frame["assisted_step"] = frame["assisted_step"].astype("Int64")
+    return frame[["rank", "journey", "steps", "journeys", "share", "assisted_step", "other"]]
+
+
+def journey_steps(main: pd.DataFrame, roles: dict[str, str] | None = None, max_label: int = 14) -> pd.DataFrame:
+    """Return one row per step of each main journey (the chips of the map): rank, step, touchpoint, label
+    (shortened to `max_label` characters), role and whether customers drop to assisted contact there."""
+    roles = roles or {}
+    rows = []
+    for rank, steps, drop in zip(main["rank"], main["steps"], main["assisted_step"]):
+        for number, touchpoint in enumerate(steps, start=1):
+            role = "more steps" if touchpoint == MORE_STEPS else step_role(touchpoint, roles)
+            label = touchpoint if len(touchpoint) <= max_label else touchpoint[: max_label - 1] + "…"
+            rows.append({"rank": int(rank), "step": number, "touchpoint": touchpoint, "label": label, "role": role,
+                         "drops_here": bool(pd.notna(drop) and number == drop)})
+    return pd.DataFrame(rows, columns=["rank", "step", "touchpoint", "label", "role", "drops_here"])
+
+
+def assisted_drop_sentence(paths: pd.DataFrame, total: int, roles: dict[str, str], cut_short: bool) -> str | None:
+    """Return how many of the `total` journeys go from self-service to assisted contact, and through which
+    steps most often, e.g. "36 of 795 journeys (4.5 %) went from self-service to assisted contact, most
+    often web → phone (20)." (None without journeys, or when no channel is known to be self-service).
+    `cut_short`: `paths` holds only the most common paths, so the count is a lower bound."""
+    if not total or SELF_SERVICE not in roles.values():
+        return None
+    moves: dict[str, int] = {}
+    for path, journeys in zip(paths["path"], paths["journeys"]):
+        steps = tuple(path.split(STEP_SEPARATOR))
+        at = assisted_step(steps, roles)
+        if at is not None:
+            move = f"{steps[at - 2]}{STEP_SEPARATOR}{steps[at - 1]}"
+            moves[move] = moves.get(move, 0) + int(journeys)
+    dropped = sum(moves.values())
+    counted = f"At least {dropped:,}" if cut_short else f"{dropped:,}"
+    sentence = f"{counted} of {total:,} journeys ({100.0 * dropped / total:.1f} %) went from self-service to assisted contact"
+    if not moves:
+        return sentence + "."
+    top = sorted(moves.items(), key=lambda item: (-item[1], item[0]))[:3]
+    return sentence + ", most often " + ", ".join(f"{move} ({n:,})" for move, n in top) + "."
+
+
+JOURNEY_TABLE = {"rank": "Rank", "journey": "Journey", "journeys": "Journeys", "share": "% of journeys",
+                 "assisted_step": "Drops to assisted contact at step"}
+
+
+def journey_table(main: pd.DataFrame) -> pd.DataFrame:
+    """Return the main journeys as a reader sees them (the chart's download): rank, journey, volume, share
+    and the step where customers drop to assisted contact."""
+    return main[list(JOURNEY_TABLE)].rename(columns=JOURNEY_TABLE)

@@ -19,6 +19,8 @@ MAX_WINDOW = 365
 # data outside these years is not real data.
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 MAX_VALUES = 50  # values per multi-select in a URL; more is an edited link, not a real view
+# The parameters of the shared scope (scope_from_query reads them, query_from_scope writes them).
+SCOPE_PARAMS = ("from", "to", "channel", "reason", "segment", "segment_value", "window", "same_reason", "mask")
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,135 @@ def _values(value) -> tuple[str, ...]:
         return ()
     items = value if isinstance(value, (list, tuple)) else [value]
     return tuple(str(v)[:200] for v in items if str(v).strip())[:MAX_VALUES]
+
+
+# --- a page's own choices ------------------------------------------------------------------------
+# Beside the shared scope, each page keeps its own choices (split by, metric, grouping…) in the URL
+# under a parameter of its own, so a shared link or a saved view opens the page as it was seen.
+# Streamlit clears the query parameters when the page changes, so a parameter is only ever read on
+# the page that wrote it. A value the page or the workspace does not have is reported in plain
+# words (choice_notice) and the page shows its default instead: a link never widens the view silently.
+
+ONE, MANY, TEXT, NUMBER = "one", "many", "text", "number"
+MAX_TEXT = 200  # characters of a free-text choice (a search) kept from a link
+ALL = "all"  # a MANY choice with none chosen (all), where the page's default is some
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a page's choices as it travels in a link: its query parameter and how a sentence names it."""
+
+    param: str
+    label: str  # as in "The link asked for {label} 'x'"
+    kind: str = ONE  # ONE of the options, MANY of them, free TEXT, or a whole NUMBER in low..high
+    low: int | None = None
+    high: int | None = None
+
+
+PAGE_CHOICES: dict[str, Choice] = {c.param: c for c in (
+    Choice("trend_metric", "the trend's metric"),
+    Choice("trend_by", "the trend's period"),
+    Choice("matrix_figure", "the reason × channel figure"),
+    Choice("path_by", "the path of repeats by"),
+    Choice("split_by", "split by"),
+    Choice("metric", "metric"),
+    Choice("outcomes_by", "split by"),
+    Choice("touchpoints", "touchpoints by"),
+    Choice("voice_figure", "the theme drivers' figure"),
+    Choice("theme_trend", "the theme trend of"),
+    Choice("search", "the comment search", TEXT),
+    Choice("nps_group", "NPS group", MANY),
+    Choice("csat_band", "CSAT band", MANY),
+    Choice("sentiment", "sentiment", MANY),
+    Choice("theme", "theme"),
+    Choice("target_hours", "the first follow-up target (hours)", NUMBER, 1, 24 * 30),
+    Choice("status", "follow-up status", MANY),
+    Choice("loop_by", "follow-ups by"),
+)}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a link says about one choice: the value to use (None: the link has none usable, the page's
+    default applies) and, when the link asked for something unusable, the words saying so."""
+
+    value: object = None
+    notice: str | None = None
+
+
+def read_choice(params: dict, choice: Choice, options=None, *, default_text: str = "the default",
+                shown=str, workspace_values: bool = False) -> Reading:
+    """Return the link's value for `choice`, checked against `options` (ONE and MANY), its length (TEXT)
+    or its range (NUMBER). `shown` names an option in a sentence; `default_text` is what the page shows
+    instead; `workspace_values` says the options come from the workspace's data (not the page)."""
+    raw = params.get(choice.param)
+    if raw is None or raw == [] or raw == "":
+        return Reading()
+    owner = "this workspace does not have" if workspace_values else "this page does not offer"
+    if choice.kind == MANY:
+        asked = list(_values(raw))
+        if asked == [ALL]:
+            return Reading(())
+        known = [v for v in asked if v in options]
+        unknown = [v for v in asked if v not in options]
+        notice = None
+        if unknown:
+            rest = f"the other {choice.label} values chosen" if known else default_text
+            notice = f"The link asked for {choice.label} {_listed(unknown)}, which {owner}; showing {rest}."
+        return Reading(tuple(known) or None, notice)
+    text = _text(raw)
+    if text is None:
+        return Reading()
+    if choice.kind == TEXT:
+        return Reading(text[:MAX_TEXT])
+    if choice.kind == NUMBER:
+        try:
+            number = int(text)
+        except ValueError:
+            number = None
+        if number is None or not choice.low <= number <= choice.high:
+            return Reading(None, f"The link asked for {choice.label} {_quoted(text)}, which is not a whole number "
+                                 f"from {choice.low} to {choice.high}; showing {default_text}.")
+        return Reading(number)
+    if text in options:
+        return Reading(text)
+    # A link may name an option by what the page shows ("CSAT %") as well as by its key ("csat").
+    by_shown = [o for o in options if str(shown(o)).casefold() == text.casefold()]
+    if by_shown:
+        return Reading(by_shown[0])
+    return Reading(None, f"The link asked for {choice.label} {_quoted(text)}, which {owner}; showing {default_text}.")
+
+
+def choice_query(choice: Choice, value, default) -> str | list[str] | None:
+    """Return the query value that writes `value` into a link (None: leave the parameter out, it is the default)."""
+    if value is None or value == default or (choice.kind == TEXT and not value):
+        return None
+    if choice.kind == MANY and not value:
+        return None if not default else [ALL]  # none chosen is "all", unlike a default of some
+    if choice.kind == MANY:
+        return [str(v) for v in value]
+    return str(value)
+
+
+def filter_notices(asked: tuple[str, ...], options, singular: str, plural: str) -> str | None:
+    """Return the sentence for filter values a link asked for that this workspace does not have, e.g. "The
+    link asked for channel 'Fax', which this workspace does not have; showing all channels." (None: all known)."""
+    unknown = [v for v in asked if v not in options]
+    if not unknown:
+        return None
+    rest = f"the other {plural} chosen" if len(unknown) < len(asked) else f"all {plural}"
+    name = singular if len(unknown) == 1 else plural
+    return f"The link asked for {name} {_listed(unknown)}, which this workspace does not have; showing {rest}."
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """Return a value from a link as a sentence quotes it: shortened, never the whole of an edited link."""
+    text = str(text)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+def _listed(values: list[str], limit: int = 5) -> str:
+    quoted = [_quoted(v) for v in values[:limit]]
+    if len(values) > limit:
+        quoted.append(f"{len(values) - limit} more")
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -11,7 +11,7 @@ from cxmetrics import app_state
 from cxmetrics.dimensions import Filters
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.periods import DEFAULT_DAYS
-from cxmetrics.url_state import MAX_WINDOW, Scope
+from cxmetrics.url_state import MAX_WINDOW, Scope, filter_notices
 
 NO_SEGMENT = "(none)"
 PERIOD_TAG = "flt_period"  # the period the date inputs were last set to
@@ -20,8 +20,9 @@ PERIOD_TAG = "flt_period"  # the period the date inputs were last set to
 def sidebar_filters() -> Scope:
     """Draw the shared filters and return the scope they set (also written into the URL)."""
     current = app_state.chosen_scope()
+    # On the page, above its figures: what the link asked for that this view cannot show.
     for notice in app_state.url_notices():
-        st.sidebar.warning(notice)
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
     version = app_state.data_version()
     dimensions = dict(app_state.cached_dimensions(version))
     if app_state.link_followed():
@@ -29,6 +30,7 @@ def sidebar_filters() -> Scope:
     f = current.filters
     period = app_state.shown_period()
     _show_period(period)
+    unknown: list[str] = []  # what a link asked for that this workspace does not have
     with st.sidebar:
         st.subheader("Filters")
         date_from = st.date_input("From", value=None, key="flt_from", format="YYYY-MM-DD")
@@ -40,8 +42,10 @@ def sidebar_filters() -> Scope:
         if period.chosen:
             st.button(f"Last {DEFAULT_DAYS} days of data", key="flt_default_period", on_click=app_state.reset_period,
                       icon=":material/history:", help="Forget the chosen dates.")
-        channels = _multi("Channel", "channel", f.channels, dimensions, version, "flt_channel")
-        reasons = _multi("Contact reason", "contact_reason", f.reasons, dimensions, version, "flt_reason")
+        channels = _multi("Channel", "channel", f.channels, dimensions, version, "flt_channel",
+                          ("channel", "channels"), unknown)
+        reasons = _multi("Contact reason", "contact_reason", f.reasons, dimensions, version, "flt_reason",
+                         ("contact reason", "contact reasons"), unknown)
         segment_names = [NO_SEGMENT] + [d for d in dimensions if d not in ("channel", "contact_reason")]
         segment = st.selectbox(
             "Segment", segment_names,
@@ -51,7 +55,7 @@ def sidebar_filters() -> Scope:
         segment = None if segment == NO_SEGMENT else segment
         segment_values = (
             _multi(f"{escape_markdown(segment)} is", segment, f.segment_values if segment == f.segment else (),
-                   dimensions, version, f"flt_segment_values_{segment}")
+                   dimensions, version, f"flt_segment_values_{segment}", (f"{segment} value", f"{segment} values"), unknown)
             if segment else ()
         )
         st.subheader("Definitions")
@@ -63,6 +67,8 @@ def sidebar_filters() -> Scope:
             "Same reason only", value=current.same_reason, key="flt_same_reason",
             help="Count a repeat (and judge FCR) only against contacts with the same contact reason.",
         )
+    for notice in unknown:  # said on the page, not in the sidebar where the filter is
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
     if date_from and date_to and date_from > date_to:
         st.sidebar.warning("'From' is after 'To': the dates are left as they were.")
         date_from, date_to = f.date_from, f.date_to
@@ -96,9 +102,14 @@ def _show_link(scope: Scope, dimensions: dict, version: str) -> None:
     st.session_state.pop(PERIOD_TAG, None)  # _show_period puts the link's period into the date inputs
 
 
-def _multi(label: str, name: str, chosen, dimensions: dict, version: str, key: str) -> list[str]:
+def _multi(label: str, name: str, chosen, dimensions: dict, version: str, key: str, words: tuple[str, str],
+           unknown: list[str]) -> list[str]:
+    """Draw one multi-select filter; values chosen (by a link) that the workspace does not have are
+    added to `unknown` to be said on the page, not dropped silently (`words`: the filter's name, one and several)."""
     if name not in dimensions:
         return []
     options = app_state.cached_values(version, name)
     default = [v for v in chosen if v in options]
+    if notice := filter_notices(tuple(chosen), options, *words):
+        unknown.append(notice)
     return st.multiselect(label, options, default=default, key=key, placeholder="All")

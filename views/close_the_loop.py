@@ -15,6 +15,7 @@ from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KIND
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
+from ui.choices import url_widget
 from ui.privacy import masking_on
 from ui.widgets import chart, data_editor, data_table, download, kpi_tile
 
@@ -34,8 +35,8 @@ st.caption("Every detractor answer (NPS 0–6) and every contact logged as unres
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
-target_hours = st.number_input("First follow-up target (hours)", min_value=1, max_value=24 * 30,
-                               value=DEFAULT_TARGET_HOURS, step=1, key="loop_target_hours",
+target_hours = url_widget(st.number_input, "First follow-up target (hours)", min_value=1, max_value=24 * 30,
+                          default=DEFAULT_TARGET_HOURS, step=1, key="loop_target_hours", param="target_hours",
                                help="A case is followed up in time when its first action (in progress or closed) "
                                     "comes at most this many hours after the answer or contact.")
 overall = app_state.cached_follow_up_metrics(version, loop, "owner", scope, float(target_hours), now).iloc[-1].to_dict()
@@ -50,8 +51,8 @@ st.subheader("Follow-up list")
 st.caption("Oldest first. Edit owner, team, due date, status, result or note in the table, then save: "
            "in progress and closed need an owner, closed needs a result, a closed case can be reopened "
            "(it is counted and kept in the history). Default due date: 2 working days after the case opened.")
-statuses = st.multiselect("Status", list(STATUSES), default=list(NOT_HANDLED), format_func=STATUS_LABELS.get,
-                          key="loop_statuses", placeholder="All")
+statuses = url_widget(st.multiselect, "Status", list(STATUSES), default=list(NOT_HANDLED),
+                      format_func=STATUS_LABELS.get, key="loop_statuses", param="status", placeholder="All")
 cases = app_state.cached_follow_up_list(version, loop, scope, tuple(statuses), now.date(), LIST_LIMIT)
 can_edit = analysts_only("editing follow-ups")  # viewers read the list; analysts work it
 if cases.empty:
@@ -124,7 +125,7 @@ else:
 
 # --- how the follow-up goes ------------------------------------------------------------------------------
 st.subheader("How the follow-up goes, by owner or team")
-by = st.segmented_control("By", ["owner", "team"], default="owner", key="loop_by") or "owner"
+by = url_widget(st.segmented_control, "By", ["owner", "team"], default="owner", key="loop_by", param="loop_by") or "owner"
 table = app_state.cached_follow_up_metrics(version, loop, by, scope, float(target_hours), now)
 groups = table.iloc[:-1]
 left, right = st.columns(2)

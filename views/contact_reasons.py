@@ -9,6 +9,7 @@ from cxmetrics.drill import Drill
 from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
 from cxmetrics.presentation import N_FIELD, column_names
 from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
+from ui.choices import url_widget
 from ui.widgets import chart, data_table, drill_table
 
 MATRIX_LABELS = {"fcr": "FCR %", "repeat_rate": "Repeat %", "csat": "CSAT %", "nps": "NPS"}
@@ -56,8 +57,8 @@ if note:
 st.subheader("Reason × channel")
 # The first figure this period holds (CSAT for a call log without customer ids), not an empty FCR grid.
 matrix_default = next((k for k in MATRIX_LABELS if overall_figures.get(N_FIELD[k])), "fcr")
-metric = st.segmented_control("Figure", list(MATRIX_LABELS), default=matrix_default, key="matrix_metric",
-                              format_func=MATRIX_LABELS.get) or matrix_default
+metric = url_widget(st.segmented_control, "Figure", list(MATRIX_LABELS), default=matrix_default, key="matrix_metric",
+                    format_func=MATRIX_LABELS.get, param="matrix_figure") or matrix_default
 matrix = app_state.cached_matrix(version, "contact_reason", "channel", metric, scope)
 chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="n",
       title=f"{MATRIX_LABELS[metric]} by reason and channel", value_title=MATRIX_LABELS[metric],
@@ -68,8 +69,8 @@ chart(heatmap, matrix, row="contact_reason", column="channel", value=metric, n="
 st.subheader("The path of repeats")
 st.caption(f"Each repeat (a contact within {scope.window} days of the same customer's previous contact) counted by "
            "what the previous contact was and what the repeat is: which reason or channel customers come back through.")
-path_by = st.segmented_control("Path by", ["contact_reason", "channel"], default="contact_reason", key="path_by",
-                               format_func=lambda k: k.replace("_", " ")) or "contact_reason"
+path_by = url_widget(st.segmented_control, "Path by", ["contact_reason", "channel"], default="contact_reason",
+                     key="path_by", format_func=lambda k: k.replace("_", " "), param="path_by") or "contact_reason"
 paths = app_state.cached_repeat_paths(version, path_by, scope)
 chart(heatmap, paths, row="from_value", column="to_value", value="repeats",
       title="Repeats: previous contact (rows) → repeat contact (columns)", value_title="repeats", fmt=".0f",

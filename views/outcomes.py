@@ -9,6 +9,7 @@ from cxmetrics.charts import dual_trend_chart, interval_bar_chart
 from cxmetrics.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
 from cxmetrics.outcomes import EXPERIENCE_GROUPS
 from cxmetrics.presentation import MONEY, format_money, unit_label
+from ui.choices import url_widget
 from ui.widgets import chart
 
 LABELS = {"nps_group": "NPS group", "csat_group": "CSAT group", "repeat_contact": "repeat contact (yes/no)"}
@@ -44,8 +45,8 @@ st.caption(
 by_nps = app_state.cached_outcomes(version, "nps_group", scope)
 st.markdown(revenue_at_risk_sentence(by_nps["groups"]))
 
-group = st.segmented_control("Split by", list(EXPERIENCE_GROUPS), default="nps_group", format_func=LABELS.get,
-                             key="outcomes_by") or "nps_group"
+group = url_widget(st.segmented_control, "Split by", list(EXPERIENCE_GROUPS), default="nps_group",
+                   format_func=LABELS.get, key="outcomes_by", param="outcomes_by") or "nps_group"
 result = app_state.cached_outcomes(version, group, scope)
 frame = result["frame"]
 st.markdown(reconciliation_sentence(result["overall"], result["groups"], group, LABELS[group]))

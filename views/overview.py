@@ -16,6 +16,7 @@ from cxmetrics.status import statuses
 from ui.access import analysts_only
 from ui.status import next_steps_section, status_line, targets_form
 from ui import widgets
+from ui.choices import url_widget
 from ui.widgets import chart, kpi_tile
 
 REPORT_KEY = "overview_report_for"
@@ -110,11 +111,10 @@ left, right = st.columns([3, 1])
 trend_keys = [k for k in KPI_KEYS if k != "contacts"]
 # The first figure this period holds (CSAT for a call log rated 1–5), not an empty NPS chart.
 trend_default = next((k for k in trend_keys if comparison["current"].get(N_FIELD[k])), "nps")
-metric = left.segmented_control(
-    "Metric", trend_keys, default=trend_default,
-    format_func=lambda k: DEFINITIONS[k].label, key="overview_metric",
-) or trend_default
-grain = right.segmented_control("By", ["day", "week", "month"], default="week", key="overview_grain") or "week"
+metric = url_widget(left.segmented_control, "Metric", trend_keys, default=trend_default,
+                    format_func=lambda k: DEFINITIONS[k].label, key="overview_metric", param="trend_metric") or trend_default
+grain = url_widget(right.segmented_control, "By", ["day", "week", "month"], default="week", key="overview_grain",
+                   param="trend_by") or "week"
 trend = app_state.cached_trend(version, grain, scope)
 low, high = INTERVAL_FIELDS[metric]
 chart(trend_chart, trend, value=metric, low=low, high=high, n=N_FIELD[metric],

@@ -11,6 +11,7 @@ from cxmetrics.narrative import empty_split_note
 from cxmetrics.presentation import N_FIELD
 from cxmetrics.segments import METRICS
 from cxmetrics.tables import gap_table, team_table
+from ui.choices import url_widget
 from ui.widgets import chart, drill_table
 
 RESPONSE_METRICS = ("nps", "csat", "ces", "survey_fcr")
@@ -34,8 +35,10 @@ st.caption(
 )
 left, right = st.columns(2)
 default_dim = "tier" if "tier" in dimensions else (dimensions[0] if dimensions else None)
-by = left.selectbox("Split by", dimensions, index=dimensions.index(default_dim) if default_dim else 0, key="seg_by")
-metric = right.selectbox("Metric", metric_keys, format_func=lambda k: DEFINITIONS[k].label, key="seg_metric")
+by = url_widget(left.selectbox, "Split by", dimensions, default=default_dim, key="seg_by", param="split_by",
+                workspace_values=True)
+metric = url_widget(right.selectbox, "Metric", metric_keys, default=metric_keys[0],
+                    format_func=lambda k: DEFINITIONS[k].label, key="seg_metric", param="metric")
 
 if not dimensions:
     st.info(f"No column to split by: segments need a column with {MIN_SPLIT_VALUES} to {MAX_SPLIT_VALUES} values, "
@@ -50,7 +53,7 @@ if by:
     chart(gap_chart, gaps, category=by, gap="gap", low="gap_low", high="gap_high", significant="significant",
           too_few="too_few", n="n", title=f"{DEFINITIONS[metric].label}: gap to everyone else by {by}",
           x_title=f"gap ({DEFINITIONS[metric].unit})", name=f"gaps_{metric}_by_{by}",
-          drill=Drill.of("responses" if metric in RESPONSE_METRICS else "contacts", metric, **{by: by}))
+          drill=Drill.of(kind, metric if metric in MEASURES[kind] else None, **{by: by}))
     drill_table(gap_table(gaps, by), name=f"gaps_{by}", by=by, scope=scope,
                 kind="responses" if metric in RESPONSE_METRICS else "contacts")
 

@@ -5,10 +5,14 @@ from datetime import timedelta
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import journey_flow_chart, ranked_bar_chart
+from cxmetrics.charts import journey_list_chart, ranked_bar_chart
+from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.narrative import no_journeys_note
 from cxmetrics.periods import DEFAULT_DAYS, span_text
-from cxmetrics.touchpoints import MAX_STEPS, flow_edges, flow_nodes, touchpoint_summary, touchpoint_table
+from cxmetrics.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ, TOP_JOURNEYS,
+                                   assisted_drop_sentence, journey_steps, journey_table, journeys_total, main_journeys,
+                                   touchpoint_summary, touchpoint_table)
+from ui.choices import url_widget
 from ui.widgets import chart, data_table
 
 KIND_LABELS = {"channel": "channel", "contact_reason": "contact reason"}
@@ -25,8 +29,8 @@ st.caption(
     "contact is assisted (not self-service) and on another channel, e.g. web → phone or chat → phone. "
     "FCR and escalation count contacts whose W-day window has ended."
 )
-kind = st.segmented_control("Touchpoints are", list(KIND_LABELS), default="channel", format_func=KIND_LABELS.get,
-                            key="touchpoint_kind") or "channel"
+kind = url_widget(st.segmented_control, "Touchpoints are", list(KIND_LABELS), default="channel",
+                  format_func=KIND_LABELS.get, key="touchpoint_kind", param="touchpoints") or "channel"
 
 flow = app_state.cached_journey_flow(version, kind, scope)
 if flow.empty:
@@ -40,25 +44,26 @@ if flow.empty:
         st.button(f"Show the last {DEFAULT_DAYS} days of contacts with a customer id ({span_text(start, last_day)})",
                   key="touchpoints_go", on_click=app_state.go_to_period, args=(start, last_day), type="primary")
     st.stop()
-nodes = flow_nodes(flow)
-edges = flow_edges(flow, nodes)
-chart(journey_flow_chart, nodes, edges, title=f"Journeys by {KIND_LABELS[kind]}, step by step",
-      shown=nodes.drop(columns=["rank"]), name=f"touchpoint_map_{kind}")
-st.caption(f"Steps after the {MAX_STEPS}th are counted in the last column; the 12 busiest touchpoints are named, "
-           "the rest are 'Other'. Hover a circle for its figures, a line for how many journeys took it.")
+roles = app_state.cached_channel_roles(version) if kind == "channel" else {}
+paths = app_state.cached_journey_paths(version, kind, scope, PATHS_READ)
+total = journeys_total(flow)
+main = main_journeys(paths, total, roles)
+if drop := assisted_drop_sentence(paths, total, roles, cut_short=len(paths) >= PATHS_READ):
+    st.markdown(f"**{escape_markdown(drop)}**")
+chart(journey_list_chart, main, journey_steps(main, roles), title=f"The main journeys by {KIND_LABELS[kind]}",
+      shown=journey_table(main), name=f"main_journeys_{kind}")
+st.caption(f"The {TOP_JOURNEYS} most common journeys, by how many took each; every other journey is counted in "
+           f"'{OTHER_JOURNEYS}', so the rows add up to all journeys. A journey is shown for its first {MAX_STEPS} "
+           f"steps ('…': it went on); touchpoints beyond the {MAX_TOUCHPOINTS} busiest are 'Other'."
+           + (" Blue steps are self-service, orange ones assisted contact (the contacts' self-service flag); the "
+              "outlined step is where customers drop from self-service to assisted contact." if kind == "channel"
+              else " Choose channels above to see where customers drop from self-service to assisted contact."))
 
 summary = touchpoint_summary(flow)
-left, right = st.columns(2)
-with left:
-    chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
-          high="escalation_high", n="judged", title="Journeys escalating from each touchpoint",
-          x_title="% of contacts",
-          shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
-          name=f"escalation_by_{kind}")
-with right:
-    paths = app_state.cached_journey_paths(version, kind, scope)
-    chart(ranked_bar_chart, paths, category="path", value="journeys", low=None, high=None, n="journeys",
-          title="The most common journeys", x_title="journeys", name=f"journey_paths_{kind}")
+chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
+      high="escalation_high", n="judged", title="Journeys escalating from each touchpoint", x_title="% of contacts",
+      shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
+      name=f"escalation_by_{kind}")
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)

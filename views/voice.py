@@ -13,6 +13,7 @@ from cxmetrics.themes import ThemeError
 from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_BANDS, CommentQuery, comment_table,
                              driver_sentences, group_shares, theme_table)
 from ui.access import analysts_only
+from ui.choices import url_widget
 from ui.privacy import masked, masking_on
 from ui.widgets import chart, data_editor, data_table, download
 
@@ -68,8 +69,8 @@ else:
     st.caption("Select a theme to see the comments behind it.")
 
 st.subheader("Which themes drive detractors")
-metric = st.segmented_control("Figure", list(DRIVER_METRICS), default="nps", key="voc_metric",
-                              format_func=lambda k: DEFINITIONS[k].label) or "nps"
+metric = url_widget(st.segmented_control, "Figure", list(DRIVER_METRICS), default="nps", key="voc_metric",
+                    format_func=lambda k: DEFINITIONS[k].label, param="voice_figure") or "nps"
 st.caption(f"As in the driver view: the {DEFINITIONS[metric].label} points all customers who commented would gain "
            "if those mentioning the theme scored like those who did not, share × (rest − theme), with its 95 % "
            "interval. Themes overlap, so impacts do not add up.")
@@ -91,7 +92,8 @@ chart(heatmap, trend_present, row="theme", column="month", value="share", n="com
       name="theme_shares_by_month")
 names = list(present["theme"])
 if names:
-    pick = st.selectbox("Trend of one theme", names, key="voc_trend_theme")
+    pick = url_widget(st.selectbox, "Trend of one theme", names, default=names[0], key="voc_trend_theme",
+                      param="theme_trend", workspace_values=True)
     one = trend_present[trend_present["theme"] == pick]
     chart(trend_chart, one, value="share", low="share_low", high="share_high", n="comments",
           title=f"'{pick}': share of comments by month", y_title="% of comments", name="theme_trend")
@@ -99,13 +101,17 @@ if names:
 st.subheader("Comments")
 st.caption("Search is case- and accent-insensitive: every word must appear (\"délai\" finds \"DELAI\"); put a "
            "phrase in double quotes. The sidebar filters apply too.")
-search = st.text_input("Search the comments", key="voc_search", placeholder='e.g. refund, "call back", délai')
+search = url_widget(st.text_input, "Search the comments", key="voc_search", param="search",
+                    placeholder='e.g. refund, "call back", délai')
 left, middle, right, last = st.columns(4)
-groups = left.multiselect("NPS group", NPS_GROUPS, key="voc_nps_groups", placeholder="All")
-bands = middle.multiselect("CSAT band", CSAT_BANDS, key="voc_csat_bands", placeholder="All",
-                           help="dissatisfied = 1–2, neutral = 3, satisfied = 4–5")
-moods = right.multiselect("Sentiment", SENTIMENT_BANDS, key="voc_sentiments", placeholder="All")
-theme_filter = last.selectbox("Theme", ["(any)", *summary["theme"]], key="voc_theme")
+groups = url_widget(left.multiselect, "NPS group", NPS_GROUPS, key="voc_nps_groups", param="nps_group",
+                    placeholder="All")
+bands = url_widget(middle.multiselect, "CSAT band", CSAT_BANDS, key="voc_csat_bands", param="csat_band",
+                   placeholder="All", help="dissatisfied = 1–2, neutral = 3, satisfied = 4–5")
+moods = url_widget(right.multiselect, "Sentiment", SENTIMENT_BANDS, key="voc_sentiments", param="sentiment",
+                   placeholder="All")
+theme_filter = url_widget(last.selectbox, "Theme", ["(any)", *summary["theme"]], default="(any)", key="voc_theme",
+                          param="theme", workspace_values=True)
 query = CommentQuery(search=search, nps_groups=tuple(groups), csat_bands=tuple(bands), sentiments=tuple(moods),
                      theme=None if theme_filter == "(any)" else theme_filter)
 found = app_state.cached_comments(version, scope, query, COMMENT_LIMIT)

@@ -147,6 +147,6 @@ def test_a_customer_link_opens_the_story_and_exports_it(page, app_url, tmp_path)
 def test_the_touchpoint_map_switches_to_reasons(page, app_url):
     open_path(page, app_url, "/touchpoints")
     page.get_by_test_id("stButtonGroup").get_by_text("contact reason", exact=True).click()
-    expect(page.get_by_text("Journeys by contact reason, step by step")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("The main journeys by contact reason")).to_be_visible(timeout=30_000)
     settle(page)
     assert_no_error_boxes(page, "Touchpoint map by reason")
