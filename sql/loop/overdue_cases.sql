@@ -1,8 +1,8 @@
 -- One row: how many follow-up cases are overdue (not closed, their due day before $today) and the
 -- earliest due day among them (NULL when none is). Cases as in cases.sql: $today (DATE), $date_from,
 -- $date_to (DATE or NULL; when the case opened, whole days), $channels, $reasons, $segment_values
--- (VARCHAR[] or NULL). Slots: {{cases}} (loop_case_rollup or the loop_cases view), {{segment}},
--- {{segment_join}} (the join bringing it in).
+-- (VARCHAR[] or NULL). Slots: {{cases}} (loop_case_rollup or the loop_cases view), {{segment}} (or
+-- missing.value, NULL), {{segment_join}} (the join bringing it in).
 WITH scoped AS (
     SELECT
         COALESCE(f.due_date, k.default_due) AS due_date,
@@ -10,6 +10,7 @@ WITH scoped AS (
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
     {{segment_join}}
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, k.channel))
