@@ -31,6 +31,8 @@ from .presentation import INTERVAL_FIELDS, KPI_KEYS, LOWER_IS_BETTER, N_FIELD, f
 from .redaction import redact_text
 from .segments import driver_impact, segment_gaps
 from .stats import SMALL_N
+from .status import Target, statuses
+from .targets import get_target_plans
 
 REPORT_DAYS = periods_.DEFAULT_DAYS  # the period the Overview compares: 28 days and the 28 before
 TOP_DRIVERS = 3
@@ -65,7 +67,13 @@ def report_model(con, filters: Filters = Filters(), window: int = DEFAULT_WINDOW
     now = now or utc_now()
     comparison = periods_.compare_periods(con, filters, window, same_reason, REPORT_DAYS)
     found = comparison["periods"]
-    headline = _headline(comparison, window, same_reason, targets or {})
+    # Judged as the Overview judges them: against the target's path on the period's last day, else
+    # against the previous period (cxmetrics.status).
+    plans = get_target_plans(con)
+    plans = {key: plans.get(key) or Target(key, float(value)) for key, value in targets.items()} if targets else plans
+    judged = statuses(KPI_KEYS, comparison["current"], comparison["changes"], plans,
+                      found.current_to if found else None)
+    headline = _headline(comparison, window, same_reason, targets or {}, judged)
     return {
         "title": "Customer experience report",
         "generated_at": now.replace(microsecond=0).isoformat(sep=" "),
@@ -101,9 +109,10 @@ def _settings(filters: Filters, window: int, same_reason: bool) -> dict:
             "segment": filters.segment, "segment_values": [label(v) for v in filters.segment_values]}
 
 
-def _headline(comparison: dict, window: int, same_reason: bool, targets: dict) -> list[dict]:
+def _headline(comparison: dict, window: int, same_reason: bool, targets: dict, judged: dict) -> list[dict]:
     """Return one entry per headline figure: its value, interval and n, the previous period's value,
-    the change with its interval and significance, and the target with how far off it is."""
+    the change with its interval and significance, the target with how far off it is, and its status
+    (`judged`: {metric: status.Status}; none for a volume)."""
     found = comparison["periods"]
     tiles = kpi_tiles(comparison["current"], window, same_reason, comparison["changes"], targets,
                       found.days if found else None)
@@ -134,6 +143,8 @@ def _headline(comparison: dict, window: int, same_reason: bool, targets: dict) -
             "change_shown": tile.change or "–",
             "target_shown": tile.target,
             "help": tile.help,
+            "status": judged[key].word if key in judged else None,
+            "status_detail": judged[key].detail if key in judged else None,
         })
     return rows
 

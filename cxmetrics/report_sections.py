@@ -63,11 +63,13 @@ def _headline(model: dict) -> Section:
         change = h["change_shown"]
         if h["change"] is not None and h["key"] != "contacts":
             change += " (significant)" if h["significant"] else " (not significant)"
-        rows.append((h["label"], value, h["interval"] or MISSING, f"{h['n']:,}", h["previous_shown"], change,
-                     h["target_shown"] or "no target set"))
+        rows.append((h["label"], h.get("status") or MISSING, value, h["interval"] or MISSING, f"{h['n']:,}",
+                     h["previous_shown"], change, h["target_shown"] or "no target set"))
     return Section("headline", "Headline figures",
-                   ("This period against its target and against the period before.",),
-                   Table(("Figure", "This period", "Interval", "n", "Previous period", "Change", "Target"),
+                   ("This period against its target and against the period before. Status: against the target's "
+                    "path where a target is set (on track, at risk, off track), else against the previous period "
+                    "(better or worse only when the change is significant).",),
+                   Table(("Figure", "Status", "This period", "Interval", "n", "Previous period", "Change", "Target"),
                          tuple(rows)))
 
 

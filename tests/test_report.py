@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime
 
 import pytest
+
+from cxmetrics.presentation import KPI_KEYS
 from pypdf import PdfReader
 
 from cxmetrics import cli
@@ -138,7 +140,7 @@ def test_html_shows_the_hand_checked_figures_and_carries_the_model(small_report)
     model, html, _ = small_report
     assert figures_from_html(html) == model  # every figure also as data, for a machine to read
     assert "1 Mar 2025 – 28 Mar 2025 (28 days), compared with the 28 days before" in html
-    assert "<td>NPS</td><td>+25 (too few)</td>" in html
+    assert f"<td>NPS</td><td>{_headline(model)['nps']['status']}</td><td>+25 (too few)</td>" in html
     assert "<td>target +30 · 5.0 points to go</td>" in html
     assert "<td>Billing</td><td>2</td><td>50.0 (" in html
 
@@ -156,7 +158,8 @@ def test_the_report_figures_equal_the_engines_on_the_sample(sample_db):
             assert h["previous"] == comparison["previous"][h["key"]] if h["key"] != "contacts" else True
             assert h["change"] == comparison["changes"][h["key"]]["value"]
             assert h["significant"] == comparison["changes"][h["key"]]["significant"]
-        assert [h["key"] for h in model["moved"]] == [k for k, c in comparison["changes"].items() if c["significant"]]
+        # What moved among the headline figures (the contact-centre measures have changes too, not in the headline).
+        assert [h["key"] for h in model["moved"]] == [k for k in KPI_KEYS if comparison["changes"][k]["significant"]]
 
         drivers = driver_impact(con, "nps", "contact_reason", filters)
         costly = drivers[drivers["impact"] > 0].head(3)
@@ -232,7 +235,7 @@ def test_the_pdf_is_a4_with_the_headline_and_flows_over_pages(small_report):
     nps = _headline(model)["nps"]
     assert "Customer experience report" in first
     assert model["caption"].split(" (")[0] in first
-    assert re.search(rf"NPS {re.escape(nps['shown'])} ", first), first
+    assert re.search(rf"NPS {re.escape(nps['status'])} {re.escape(nps['shown'])} ", first), first
 
 
 def test_the_report_command_writes_html_and_pdf(small_path, tmp_path, monkeypatch, capsys):
@@ -275,3 +278,18 @@ def test_without_a_unicode_font_the_pdf_falls_back_to_helvetica(small_report, mo
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(renamed, {}))).pages)
     assert "Customer experience report" in text
     assert "Überweisung -> ??" in text  # Latin-1 kept, the rest "?" (the HTML shows it all)
+
+
+def test_each_headline_figure_carries_the_overviews_status(small, small_report):
+    from cxmetrics.periods import compare_periods
+    from cxmetrics.presentation import KPI_KEYS
+    from cxmetrics.status import Target, statuses
+
+    model, html, _ = small_report
+    comparison = compare_periods(small, shown_filters(small, Filters()), 7, False, 28)
+    expected = statuses(KPI_KEYS, comparison["current"], comparison["changes"], {"nps": Target("nps", 30.0)},
+                        comparison["periods"].current_to)
+    head = _headline(model)
+    assert {k: h["status"] for k, h in head.items() if h["status"]} == {k: s.word for k, s in expected.items()}
+    assert head["contacts"]["status"] is None  # a volume is not judged
+    assert f"<td>{head['csat']['status']}</td>" in html
