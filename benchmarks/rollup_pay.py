@@ -1,10 +1,10 @@
 """Does each rollup family pay? Time the pages it serves from its rollup tables and from the base
 tables, side by side, on the same connection.
 
-A page reads a family's tables only while `rollups.is_fresh` (or `rollups.status`) says they reflect
+A page reads a family's tables only while `rollup_state.is_fresh` (or `.status`) says they reflect
 the data. To send one family to the base tables and leave every other family as it is, the modules
 that ask that question for the family (its readers) are given, for the measurement only, a view of
-`cxmetrics.rollups` that answers "stale": exactly what they do after an import whose rollup build
+`cxmetrics.rollup_state` that answers "stale": exactly what they do after an import whose rollup build
 has not run, so the base path timed is the product's own. Nothing is written to the store.
 
 A family pays when, without it, a page it serves would miss the warm budget (150 ms) and the
@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cxmetrics import rollups
+from cxmetrics import rollup_state
 
 PAYS_RATIO = 3.0  # "at least a few times" the page's time
 WARM_BUDGET_SECONDS = 0.150
@@ -50,10 +50,10 @@ def present_families() -> tuple[Family, ...]:
 
 
 class _StaleRollups:
-    """`cxmetrics.rollups` as a module sees it after an import whose rollup build did not run."""
+    """`cxmetrics.rollup_state` as a module sees it after an import whose rollup build did not run."""
 
     def __getattr__(self, name):
-        return getattr(rollups, name)
+        return getattr(rollup_state, name)
 
     @staticmethod
     def is_fresh(con) -> bool:
@@ -61,21 +61,21 @@ class _StaleRollups:
 
     @staticmethod
     def status(con):
-        return False, rollups.status(con)[1]
+        return False, rollup_state.status(con)[1]
 
 
 @contextmanager
 def base_path(family: Family):
     """Within the block, `family`'s readers answer from the base tables; every other family is unchanged."""
     modules = [importlib.import_module(f"cxmetrics.{name}") for name in family.readers]
-    saved = [module.rollups for module in modules]
+    saved = [module.rollup_state for module in modules]
     for module in modules:
-        module.rollups = _StaleRollups()
+        module.rollup_state = _StaleRollups()
     try:
         yield
     finally:
         for module, original in zip(modules, saved):
-            module.rollups = original
+            module.rollup_state = original
 
 
 def warm_seconds(con, calls) -> float:

@@ -189,12 +189,12 @@ def test_the_base_path_reads_the_base_tables_and_only_for_its_family(tiny_run, t
     con.execute("DELETE FROM repeat_path_rollup")
     assert len(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7)) == 0
     path_family = next(f for f in rollup_pay.FAMILIES if f.name == "path_rollups")
-    from cxmetrics import metric_rollups, path_rollups
+    from cxmetrics import metric_rollups, path_rollups, rollup_state
 
     with rollup_pay.base_path(path_family):
         pd.testing.assert_frame_equal(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7), before)
-        assert not path_rollups.rollups.is_fresh(con) and metric_rollups.rollups.is_fresh(con)
-    assert path_rollups.rollups is rollups and len(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7)) == 0
+        assert not path_rollups.rollup_state.is_fresh(con) and metric_rollups.rollup_state.is_fresh(con)
+    assert path_rollups.rollup_state is rollup_state and len(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7)) == 0
     con.close()
 
 

@@ -36,9 +36,10 @@ def test_contacts_without_customer_ids_say_fcr_needs_them():
 
 
 def test_undated_answers_counts_each_score_without_a_date(con, load):
-    load("responses", "r.csv", "response_id,responded_at,nps,csat,ces\n"
-                               "r1,,9,,\nr2,,3,4,\nr3,2024-01-02,10,5,6\nr4,,,,\n")
-    assert undated_answers(con) == {"nps": 2, "csat": 1, "ces": 0, "survey_fcr": 0}
+    load("responses", "r.csv", "response_id,responded_at,nps,csat,ces,comment\n"
+                               "r1,,9,,,great\nr2,,3,4,, \nr3,2024-01-02,10,5,6,fine\nr4,,,,,slow\n")
+    # Comments: r1's and r4's (r2's is blank, r3's is dated).
+    assert undated_answers(con) == {"nps": 2, "csat": 1, "ces": 0, "survey_fcr": 0, "comments": 2}
 
 
 def test_the_overview_says_why_its_tiles_are_empty(db, tmp_path):
