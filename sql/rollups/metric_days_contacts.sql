@@ -11,29 +11,36 @@
 -- reason and customer come from the contact), and whether one of them has no date.
 WITH changed AS (
     SELECT contact_id, customer_id, started_at FROM cx_changed_rows
+), changed_days AS (
+    -- One row per customer and day changed, not per contact: a customer with thousands of contacts
+    -- on one day (an account, a bot) would otherwise join each of them to every neighbour.
+    SELECT DISTINCT customer_id, CAST(started_at AS DATE) AS day FROM changed WHERE customer_id IS NOT NULL
 ), neighbours AS (
-    SELECT c.started_at
+    -- The whole changed day widens each contact's reach by under a day: a superset of the days that
+    -- can change, so at most a few more days are recounted, never one too few.
+    SELECT DISTINCT CAST(c.started_at AS DATE) AS day
     FROM contacts AS c
-    JOIN changed AS k ON k.customer_id = c.customer_id
-    WHERE c.started_at BETWEEN k.started_at - to_days($reach) AND k.started_at + to_days($reach)
+    JOIN changed_days AS k ON k.customer_id = c.customer_id
+    WHERE c.started_at >= CAST(k.day AS TIMESTAMP) - to_days($reach)
+      AND c.started_at < CAST(k.day AS TIMESTAMP) + to_days($reach + 1)
 ), edge AS (
     SELECT unnest(generate_series(
         CAST(CAST(CAST($edge_from AS TIMESTAMP) - to_days($reach) AS DATE) AS TIMESTAMP),
         CAST(CAST(CAST($edge_to AS TIMESTAMP) AS DATE) AS TIMESTAMP),
         INTERVAL 1 DAY)) AS started_at
 ), touched AS (
-    SELECT started_at FROM changed
+    SELECT CAST(started_at AS DATE) AS day FROM changed
     UNION ALL
-    SELECT started_at FROM neighbours
+    SELECT day FROM neighbours
     UNION ALL
-    SELECT started_at FROM edge
+    SELECT CAST(started_at AS DATE) AS day FROM edge
 ), answered AS (
     SELECT r.responded_at
     FROM responses AS r
     WHERE r.contact_id IN (SELECT contact_id FROM changed)
 )
 SELECT
-    (SELECT coalesce(list_sort(list_distinct(list(CAST(started_at AS DATE)))), CAST([] AS DATE[])) FROM touched)
+    (SELECT coalesce(list_sort(list_distinct(list(day))), CAST([] AS DATE[])) FROM touched)
         AS contact_days,
     (SELECT coalesce(list_sort(list_distinct(list(CAST(responded_at AS DATE)))), CAST([] AS DATE[])) FROM answered)
         AS response_days,
