@@ -55,6 +55,7 @@ UNCONVERTED_SQL = {
     "rollups/touchpoint_flow_rows.sql",
     "rollups/touchpoint_path_rows.sql",
     "loop/cases.sql",  # {{cases}}, {{segment_join}}: loop_rollups.case_slots
+    "loop/overdue_cases.sql",  # {{cases}}, {{segment_join}}: loop_rollups.case_slots, as cases.sql
     "loop/follow_up_metrics.sql",
     "voice/comments.sql",  # {{comments}}, {{segment_join}}: comment_rollups.comment_slots
     "voice/theme_counts.sql",
