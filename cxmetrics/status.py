@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .presentation import INTERVAL_FIELDS, N_FIELD
+from .presentation import INTERVAL_FIELDS, N_FIELD, format_value
 from .stats import SMALL_N
 
 DEFAULT_WEEKS = 12
@@ -177,24 +177,13 @@ def _target_detail(metric: str, value: float, path: float, ahead: float, target:
     left = (value - target.value) if lower else (target.value - value)
     to_go = "target reached" if left <= 0 else f"{_amount(metric, left)} to go"
     if not target.has_path:
-        return f"target {_figure(metric, target.value)} · {to_go}"
-    by = f"target {_figure(metric, target.value)} by {_day(target.end)}"
+        return f"target {format_value(metric, target.value)} · {to_go}"
+    by = f"target {format_value(metric, target.value)} by {_day(target.end)}"
     if day < target.start:
-        return f"{by} · starts {_day(target.start)} from {_figure(metric, target.baseline)} · {to_go}"
+        return f"{by} · starts {_day(target.start)} from {format_value(metric, target.baseline)} · {to_go}"
     where = "on the path" if abs(ahead) < 0.05 else \
         f"{_amount(metric, abs(ahead))} {'ahead of' if ahead > 0 else 'behind'} the path"
-    return f"{by} · path {_figure(metric, path)} on {_day(day)} · {where} · {to_go}"
-
-
-def _figure(metric: str, value: float) -> str:
-    """Return a figure as tiles show it (NPS signed, CES to 2 decimals, rates in %, durations in s)."""
-    if metric == "nps":
-        return f"{value:+.0f}"
-    if metric == "ces":
-        return f"{value:.2f}"
-    if metric in SECONDS:
-        return f"{value:,.0f} s"
-    return f"{value:.1f} %"
+    return f"{by} · path {format_value(metric, path)} on {_day(day)} · {where} · {to_go}"
 
 
 def _amount(metric: str, value: float, signed: bool = False) -> str:
