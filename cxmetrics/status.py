@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .presentation import INTERVAL_FIELDS, N_FIELD, format_value
+from .presentation import INTERVAL_FIELDS, N_FIELD, SECONDS, format_value
 from .stats import SMALL_N
 
 DEFAULT_WEEKS = 12
@@ -43,7 +43,6 @@ TONES = {ON_TRACK: GOOD, BETTER: GOOD, AT_RISK: WARN, OFF_TRACK: BAD, WORSE: BAD
 LOWER_IS_BETTER = frozenset({"repeat_rate", "abandon_rate", "asa_seconds", "aht_seconds"})
 # Figures with no better direction are never judged (volume is not good or bad in itself).
 UNJUDGED = frozenset({"contacts"})
-SECONDS = frozenset({"asa_seconds", "aht_seconds"})
 
 
 @dataclass(frozen=True)
