@@ -1,4 +1,7 @@
-"""A pytest plugin that fails the run when a file in sql/ was never executed by any test."""
+"""A pytest plugin that fails the run when a file in sql/ was never executed by any test.
+
+Under pytest-xdist each worker records what its own tests ran and hands the names to the controller
+(`workeroutput`), which judges the whole run: no single worker has run every test."""
 
 import pytest
 
@@ -6,6 +9,7 @@ from cxmetrics import db
 
 _executed: set[str] = set()
 _original_query = db.query
+_WORKER_KEY = "sql_files_executed"
 
 
 def _recording_query(name, **slots):
@@ -17,7 +21,17 @@ def pytest_configure(config):
     db.query = _recording_query
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """On the xdist controller: add what a finished worker executed."""
+    _executed.update(getattr(node, "workeroutput", {}).get(_WORKER_KEY, ()))
+
+
 def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller judges the run
+        workeroutput[_WORKER_KEY] = sorted(_executed)
+        return
     # Only a full run can judge coverage; a run of selected tests says nothing about the rest.
     if session.config.option.keyword or session.config.args != [] and session.config.args != ["tests"]:
         return
