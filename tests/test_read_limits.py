@@ -218,8 +218,8 @@ def test_the_upload_is_read_by_another_process(store, monkeypatch):
         assert upload.commit_upload(store, "customers", held, options).rows_loaded == 2
 
 
-def test_a_reading_memory_breach_is_said_on_the_data_page(tmp_path, monkeypatch):
-    monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "page.duckdb"))
+def test_a_reading_memory_breach_is_said_on_the_data_page(sample_db, monkeypatch):
+    # sample_db: the app finds a copy of the first-launch store, so the page run loads no sample.
     at = AppTest.from_file(str(PROJECT_ROOT / "views" / "data.py"), default_timeout=120)
     at.run()
     try:

@@ -61,6 +61,9 @@ def test_a_fresh_start_shows_the_sample_then_an_upload_switches_to_the_users_wor
     expect(page.get_by_text("A file you load here goes into your own workspace, cx")).to_be_visible()
     page.get_by_role("combobox", name="What the file holds").click()
     page.get_by_role("option", name="contacts", exact=True).click()
+    # The kind's rerun draws the uploader anew (a file given to the old one is lost): wait for it.
+    expect(page.get_by_text("One row per contact with the organisation")).to_be_visible(timeout=FIRST_LOAD_MS)
+    settle(page)
     calls = tmp_path / "calls.csv"
     calls.write_text(CALLS, encoding="utf-8")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(calls))
