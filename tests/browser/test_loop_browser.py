@@ -47,13 +47,15 @@ def test_page_opens_and_draws(page, app_url, screenshots, slug, path, heading):
 def row_cells(page: Page, row: int) -> list[str]:
     """The texts of one data row of the follow-up table (glide's accessible copy of the canvas)."""
     page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)  # glide fills its accessible copy only for rows on screen
-    return page.evaluate("""row => {
+    cells = """row => {
         const table = document.querySelector('[data-testid="stDataFrame"]');
         if (!table) return [];
         return Array.from(table.querySelectorAll('[id^="glide-cell-"]'))
             .filter(cell => cell.id.endsWith('-' + row)).map(cell => cell.textContent.trim());
-    }""", row)
+    }"""
+    # Glide fills its accessible copy only for rows on screen: wait until the row's cells hold text.
+    page.wait_for_function(f"row => ({cells})(row).some(text => text !== '')", arg=row, timeout=30_000)
+    return page.evaluate(cells, row)
 
 
 def edit_cell(page: Page, row: int, column: int, text: str) -> None:
