@@ -9,6 +9,7 @@ BIN = $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/python -m cxmetrics serve
 
+# pytest.ini adds -n auto (pytest-xdist: every core) and --durations (the slowest tests, in the log).
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 

@@ -90,7 +90,8 @@ def streamlit_server(workdir: Path, extra_env: dict[str, str] | None = None, sam
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path, tmp_path_factory) -> str:
-    """Base URL (no trailing slash) of the dashboard over a temporary database, for the whole session."""
+    """Base URL (no trailing slash) of the dashboard over a temporary database, for the whole session
+    (under pytest-xdist: one per worker, each on its own free port and folder)."""
     with streamlit_server(tmp_path_factory.mktemp("browser_app")) as base:
         yield base
 
