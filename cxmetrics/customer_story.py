@@ -20,6 +20,7 @@ from .db import run
 from .follow_ups import RESULT_LABELS, STATUS_LABELS, case_history, follow_up_list
 from .loop_rollups import ROLLED_CASES, cases_source
 from .metrics import DEFAULT_WINDOW
+from .presentation import readable_rows
 from .story_rollups import contacts_source, rolled
 
 MAX_ID = 200
@@ -234,9 +235,11 @@ REPEAT_BACKGROUND = "#fff1e0"
 
 
 def highlight_repeats(contacts: pd.DataFrame):
-    """Return the contacts table styled for the page: repeat contacts on a light orange background."""
-    return contacts.style.apply(
-        lambda row: [f"background-color: {REPEAT_BACKGROUND}" if row["repeat_contact"] else "" for _ in row], axis=1)
+    """Return the contacts table as people read it (presentation.readable_rows), styled for the page:
+    repeat contacts on a light orange background."""
+    repeats = contacts["repeat_contact"]
+    return readable_rows(contacts).style.apply(
+        lambda row: [f"background-color: {REPEAT_BACKGROUND}" if repeats.loc[row.name] else "" for _ in row], axis=1)
 
 
 def _table(frame: pd.DataFrame, highlight: pd.Series | None = None) -> str:
