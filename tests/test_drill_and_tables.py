@@ -8,6 +8,7 @@ Tables: presentation.readable names, rounds and blanks columns by hand-computed 
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import date, datetime, timezone
 
@@ -188,3 +189,21 @@ def test_drillable_charts_carry_a_valid_click_selection():
         assert [p["select"]["fields"] for p in spec["params"] if p["name"] == PICK] == [fields]
     plain = ranked_bar_chart(bars, category="g", value="v", low="lo", high="hi", n="n", title="t", x_title="x")
     assert "params" not in plain.to_dict()
+
+
+def test_each_reasons_figure_is_one_text_in_table_table_csv_and_chart_csv(sample):
+    """The Contact reasons page's three writers of a reason's figures (the table, its download, the chart's
+    download of `shown`) give each figure the same characters; Chromium's drawing of the table is checked
+    against them in tests/browser/test_drill_browser.py."""
+    frame = metrics_frame(sample, "contact_reason", PERIOD)
+    table = reason_table(frame, "contact_reason")
+    table_csv = pd.read_csv(io.BytesIO(safe_csv(table)), dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    for key, columns in (("fcr", ["fcr", "fcr_low", "fcr_high", "fcr_n"]),
+                         ("repeat_rate", ["repeat_rate", "repeat_low", "repeat_high", "repeat_n"])):
+        chart = readable(frame[["contact_reason", *columns]])
+        chart_csv = pd.read_csv(io.BytesIO(safe_csv(chart)), dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        label = column_names([key])[key]
+        shown = [figure_text(v) for v in table[label]]
+        assert list(table_csv[label]) == shown
+        assert dict(zip(chart_csv["Contact reason"], chart_csv[label])) == dict(zip(table["Contact reason"], shown))
+        assert all(text == "" or "." not in text or not text.endswith("0") for text in shown)  # no "67.0"
