@@ -20,7 +20,7 @@ from .db import run
 from .follow_ups import RESULT_LABELS, STATUS_LABELS, case_history, follow_up_list
 from .loop_rollups import ROLLED_CASES, cases_source
 from .metrics import DEFAULT_WINDOW
-from .presentation import readable_rows
+from .presentation import figure_text, readable_rows
 from .story_rollups import contacts_source, rolled
 
 MAX_ID = 200
@@ -226,7 +226,8 @@ def story_html(story: Story, window: int, same_reason: bool, generated_at: datet
         for column in {text_column, "note", "comment"} & set(shown.columns):
             shown[column] = shown[column].map(lambda v: mask_text(v) if isinstance(v, str) else v)
         highlight = shown["repeat_contact"].astype(bool) if "repeat_contact" in shown.columns else None
-        parts += [f"<h2>{html.escape(title)}</h2>", _table(shown, highlight=highlight)]
+        # Named, rounded and blank as the page's tables (presentation.readable_rows).
+        parts += [f"<h2>{html.escape(title)}</h2>", _table(readable_rows(shown), highlight=highlight)]
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 
@@ -259,5 +260,5 @@ def _cell(value) -> str:
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return figure_text(value)  # as the page's table and its CSV write it
     return str(value)

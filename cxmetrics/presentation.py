@@ -224,6 +224,11 @@ _PLAIN = {
     "action_id": ("Action", None), "subject": ("Cause", None), "started_on": ("Starts", None),
     "label": ("Figure", None), "before_n": ("n before", COUNT), "after_n": ("n after", COUNT),
     "verdict": ("Verdict", None),
+    # the import history (Data page)
+    "import_id": ("Import", None), "kind": ("Kind", None), "file_name": ("File", None),
+    "imported_at": ("When (UTC)", None), "imported_by": ("By", None), "rows_loaded": ("Rows loaded", COUNT),
+    "rows_rejected": ("Rows rejected", COUNT), "deleted": ("Deleted", None), "deleted_at": ("Deleted at (UTC)", None),
+    "deleted_by": ("Deleted by", None),
     # a customer's outcome months
     "churned": ("Churned", None), "orders": ("Orders", COUNT),
 }

@@ -88,7 +88,7 @@ def test_a_viewer_reads_but_cannot_set_targets_load_or_delete(passwords):
     assert "Analysts only: deleting an import needs an analyst sign-in." in texts(at.caption)
     assert not [b for b in at.button if b.key == "data_delete"]
     history = at.dataframe[0].value
-    assert set(history["imported_by"]) == {SAMPLE_ACTOR}
+    assert set(history["By"]) == {SAMPLE_ACTOR}
 
 
 def test_a_viewer_reads_the_follow_ups_and_themes_but_cannot_change_them(passwords):
