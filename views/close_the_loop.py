@@ -82,7 +82,7 @@ else:
                 "opened_at": st.column_config.DatetimeColumn("Opened", format="YYYY-MM-DD HH:mm"),
                 "contact_reason": st.column_config.TextColumn("Reason"),
                 "channel": st.column_config.TextColumn("Channel"),
-                "nps": st.column_config.NumberColumn("NPS", format="%d"),
+                "nps": st.column_config.NumberColumn("NPS answer (0–10)", format="%d"),  # as the download names it
                 "comment": st.column_config.TextColumn("Comment", width="medium"),
                 "owner": st.column_config.TextColumn("Owner", max_chars=100),
                 "team": st.column_config.TextColumn("Team", max_chars=100),
