@@ -824,31 +824,36 @@ def saved_view(name: str):
 
 def save_view(name: str, page: str):
     """Save this page as it is seen now (its link: filters and the page's choices) as view `name` of this
-    workspace; return it. ViewError says why not (nothing saved)."""
+    workspace; return it. ViewError says why not (nothing saved); PermissionError unless an analyst is
+    signed in (viewers open views, analysts make them)."""
     from .saved_views import save_view as save
 
+    actor = analyst_name()
     current = st.query_params.to_dict() | _lists(st.query_params)
     con = cursor()
     with writing():
-        return save(con, name, page, current)
+        return save(con, name, page, current, actor)
 
 
 def rename_view(old: str, new: str) -> str:
-    """Rename saved view `old` to `new`; return the new name (ViewError says why not)."""
+    """Rename saved view `old` to `new`; return the new name (ViewError says why not; PermissionError
+    unless an analyst is signed in)."""
     from .saved_views import rename_view as rename
 
+    actor = analyst_name()
     con = cursor()
     with writing():
-        return rename(con, old, new)
+        return rename(con, old, new, actor)
 
 
 def delete_view(name: str) -> None:
-    """Delete saved view `name` of this workspace."""
+    """Delete saved view `name` of this workspace (PermissionError unless an analyst is signed in)."""
     from .saved_views import delete_view as delete
 
+    actor = analyst_name()
     con = cursor()
     with writing():
-        delete(con, name)
+        delete(con, name, actor)
 
 
 def forget_scope() -> None:

@@ -1,6 +1,6 @@
-"""The audit log: who imported or deleted what, and when.
+"""The audit log: who imported or deleted what, who saved, renamed or deleted a named view, and when.
 
-`record` writes inside the caller's transaction (the importer's), so an import or delete and its
+`record` writes inside the caller's transaction (the importer's, saved_views'), so a change and its
 entry land together or not at all. Who is named: the signed-in user in the app ("local" when
 sign-in is off), the operating-system user for the command line.
 """
@@ -13,7 +13,7 @@ import os
 
 from .db import run
 
-ACTIONS = ("import", "delete-import")
+ACTIONS = ("import", "delete-import", "save-view", "rename-view", "delete-view")
 UNATTRIBUTED = "unattributed"  # a library call that named no one (tests, scripts)
 ENTRIES_SHOWN = 200
 

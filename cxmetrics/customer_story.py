@@ -20,6 +20,7 @@ from .db import run
 from .follow_ups import RESULT_LABELS, STATUS_LABELS, case_history, follow_up_list
 from .loop_rollups import ROLLED_CASES, cases_source
 from .metrics import DEFAULT_WINDOW
+from .presentation import figure_text, readable_rows
 from .story_rollups import contacts_source, rolled
 
 MAX_ID = 200
@@ -225,7 +226,8 @@ def story_html(story: Story, window: int, same_reason: bool, generated_at: datet
         for column in {text_column, "note", "comment"} & set(shown.columns):
             shown[column] = shown[column].map(lambda v: mask_text(v) if isinstance(v, str) else v)
         highlight = shown["repeat_contact"].astype(bool) if "repeat_contact" in shown.columns else None
-        parts += [f"<h2>{html.escape(title)}</h2>", _table(shown, highlight=highlight)]
+        # Named, rounded and blank as the page's tables (presentation.readable_rows).
+        parts += [f"<h2>{html.escape(title)}</h2>", _table(readable_rows(shown), highlight=highlight)]
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 
@@ -234,9 +236,11 @@ REPEAT_BACKGROUND = "#fff1e0"
 
 
 def highlight_repeats(contacts: pd.DataFrame):
-    """Return the contacts table styled for the page: repeat contacts on a light orange background."""
-    return contacts.style.apply(
-        lambda row: [f"background-color: {REPEAT_BACKGROUND}" if row["repeat_contact"] else "" for _ in row], axis=1)
+    """Return the contacts table as people read it (presentation.readable_rows), styled for the page:
+    repeat contacts on a light orange background."""
+    repeats = contacts["repeat_contact"]
+    return readable_rows(contacts).style.apply(
+        lambda row: [f"background-color: {REPEAT_BACKGROUND}" if repeats.loc[row.name] else "" for _ in row], axis=1)
 
 
 def _table(frame: pd.DataFrame, highlight: pd.Series | None = None) -> str:
@@ -256,5 +260,5 @@ def _cell(value) -> str:
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return figure_text(value)  # as the page's table and its CSV write it
     return str(value)

@@ -25,6 +25,7 @@ from . import loop_rollups, stats
 from .db import run
 from .dimensions import Filters
 from .loop_rollups import case_slots, cases_source
+from .presentation import readable
 
 OPEN, IN_PROGRESS, CLOSED = "open", "in_progress", "closed"
 STATUSES = (OPEN, IN_PROGRESS, CLOSED)
@@ -392,18 +393,15 @@ def empty_figure_notes(overall: dict, target_hours: float) -> list[str]:
     return notes
 
 
-FOLLOW_UP_TABLE = {
-    "cases": "Cases", "closed": "Closed", "acted": "Acted on", "median_hours_to_first": "Median hours to first",
-    "first_within_target": "Within target %", "first_judged": "n (target)",
-    "closed_by_due": "Closed by due %", "close_judged": "n (due)",
-    "saved_rate": "Saved %", "saved": "Saved", "followed_judged": "Followed up (outcome known)",
-    "saved_judged": "n (saved)", "retained_rate": "Kept, followed up or not %",
-}
+FOLLOW_UP_COLUMNS = ("cases", "closed", "acted", "median_hours_to_first", "first_within_target", "first_judged",
+                     "closed_by_due", "close_judged", "saved_rate", "saved", "followed_judged", "saved_judged",
+                     "retained_rate")
 
 
 def follow_up_table(metrics: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Return the follow-up figures by owner or team as a reader sees them, the overall row last."""
-    return metrics[[by, *FOLLOW_UP_TABLE]].rename(columns=FOLLOW_UP_TABLE)
+    """Return the follow-up figures by owner or team as a reader sees them (presentation.readable), the
+    overall row last."""
+    return readable(metrics, keep=[by, *FOLLOW_UP_COLUMNS])
 
 
 def mask_cases(cases: pd.DataFrame, mask_id, mask_text) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from .dimensions import Filters
 from .follow_ups import MAX_NAME, MAX_NOTE, utc_now
 from .metrics import DEFAULT_WINDOW, figures, metric_counts
 from .periods import latest_day
+from .presentation import readable
 from .segments import estimate
 
 SUBJECT_KINDS = ("contact_reason", "theme")
@@ -225,16 +226,12 @@ def effects_chart_frame(effects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["action", "period", "value", "low", "high", "n"])
 
 
-EFFECT_TABLE = {
-    "action_id": "Action", "subject": "Cause", "team": "Team", "status": "Status", "started_on": "Starts",
-    "label": "Figure", "before": "Before", "before_n": "n before", "after": "After", "after_n": "n after",
-    "change": "Change", "change_low": "Change low (95 %)", "change_high": "Change high (95 %)",
-    "verdict": "Verdict",
-}
+EFFECT_TABLE = ("action_id", "subject", "team", "status", "started_on", "label", "before", "before_n", "after",
+                "after_n", "change", "change_low", "change_high", "verdict")
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
-    """Return the effects as a reader sees them: cause, team, figure before and after with n, change, verdict."""
-    table = effects[list(EFFECT_TABLE)].rename(columns=EFFECT_TABLE)
-    table["Status"] = table["Status"].map(lambda s: STATUS_LABELS.get(s, s))
-    return table
+    """Return the effects as a reader sees them (presentation.readable): cause, team, figure before and
+    after with n, change with its interval, verdict."""
+    shown = effects.assign(status=effects["status"].map(lambda s: STATUS_LABELS.get(s, s)))
+    return readable(shown, keep=EFFECT_TABLE)

@@ -144,10 +144,13 @@ def _change(key, change, period_days):
 
 CURRENCY_SETTING = "CXMETRICS_CURRENCY"
 PERCENT, POINTS, SCORE, COUNT, SECONDS_KIND, MONEY = "%", "points", "score", "count", "m:ss", "money"
-# Decimals when a row has no interval to judge by: a rate to 0.1 %, NPS in whole points, CES to 0.01.
-DEFAULT_DECIMALS = {PERCENT: 1, POINTS: 0, SCORE: 2, MONEY: 0}
+P_VALUE = "p"
+# Decimals when a row has no interval to judge by: a rate to 0.1 %, NPS in whole points, CES to 0.01;
+# any other number (a mean of hours, an engagement score) to 0.1.
+DEFAULT_DECIMALS = {PERCENT: 1, POINTS: 0, SCORE: 2, MONEY: 0, P_VALUE: 3}
 MAX_DECIMALS = 2
 # Figures outside the definitions that tables and charts carry: key -> (label, kind, (low, high) or None).
+# A figure without a named interval is rounded by `<key>_low`/`<key>_high` when the frame has them.
 _OTHER_FIGURES = {
     "churn_rate": ("Churn", PERCENT, ("churn_low", "churn_high")),
     "revenue_per_customer": ("Revenue per customer", MONEY,
@@ -157,8 +160,28 @@ _OTHER_FIGURES = {
     "failure_rate": ("Self-service failure", PERCENT, ("failure_low", "failure_high")),
     "escalation_share": ("Escalates", PERCENT, ("escalation_low", "escalation_high")),
     "gap": ("Gap", None, ("gap_low", "gap_high")),
+    "impact": ("Impact", None, ("impact_low", "impact_high")),
+    "change": ("Change", None, ("change_low", "change_high")),
+    "before": ("Before", None, None),
+    "after": ("After", None, None),
     "share": ("Share", PERCENT, ("low", "high")),
+    "journey_share": ("Share of journeys", PERCENT, None),
+    "detractor_share": ("Detractors mentioning", PERCENT, ("detractor_low", "detractor_high")),
+    "passive_share": ("Passives mentioning", PERCENT, ("passive_low", "passive_high")),
+    "promoter_share": ("Promoters mentioning", PERCENT, ("promoter_low", "promoter_high")),
+    "comment_share": ("Share of comments", PERCENT, ("share_low", "share_high")),
+    "sentiment": ("Sentiment", SCORE, None),
+    "mean_sentiment": ("Mean sentiment", SCORE, None),
+    "first_within_target": ("First follow-up within target", PERCENT, ("first_within_low", "first_within_high")),
+    "closed_by_due": ("Closed by the due date", PERCENT, ("closed_by_due_low", "closed_by_due_high")),
+    "saved_rate": ("Detractors saved", PERCENT, ("saved_low", "saved_high")),
+    "retained_rate": ("Kept, followed up or not", PERCENT, None),
+    "median_hours_to_first": ("Median hours to first follow-up", None, None),
+    "p_value": ("p-value", P_VALUE, None),
 }
+# Columns rounded with another figure's decimals (the first of those present): a segment's figure and
+# everyone else's are as precise as the gap between them.
+_COMPANIONS = {"value": ("gap", "impact"), "rest_value": ("gap", "impact")}
 # Counts and other columns named in words (anything else: its name with spaces, capitalised).
 _PLAIN = {
     "n": ("n", COUNT), "customers": ("Customers", COUNT), "self_service": ("Self-service", None),
@@ -171,7 +194,46 @@ _PLAIN = {
     "resolved_first_time": ("Resolved first time (contact FCR)", None), "handle_seconds": ("Handle time", SECONDS_KIND),
     "wait_seconds": ("Speed of answer", SECONDS_KIND), "from_value": ("From (the contact before)", None),
     "to_value": ("To (the repeat)", None), "nps_group": ("NPS group", None), "csat_group": ("CSAT group", None),
+    # segment gaps and drivers
+    "value": ("Figure", None), "rest_value": ("Everyone else", None), "rest_n": ("Everyone else n", COUNT),
+    "significant": ("Significant", None), "too_few": ("Too few", None), "excludes_zero": ("Interval excludes 0", None),
+    # the touchpoint map
+    "touchpoint": ("Touchpoint", None), "journeys_started": ("Journeys started here", COUNT),
+    "rank": ("Rank", COUNT), "journey": ("Journey", None),
+    "assisted_step": ("Drops to assisted contact at step", COUNT),
+    # the voice of the customer
+    "theme": ("Theme", None), "comments": ("Comments", COUNT), "mentions": ("Mentions", COUNT),
+    "comment": ("Comment", None), "themes": ("Themes", None), "pattern": ("Keyword or pattern", None),
+    "language": ("Language", None), "survey": ("Survey", None),
+    # a response's own answers (drill-through rows, a customer's story): scores, not figures
+    "nps_answer": ("NPS answer (0–10)", COUNT), "csat_answer": ("CSAT answer (1–5)", COUNT),
+    "ces_answer": ("CES answer", None),
+    # contacts as rows
+    "resolved": ("Resolved (agent's record)", None), "came_back": ("Came back", None), "agent": ("Agent", None),
+    "team": ("Team", None), "transfers": ("Transfers", COUNT), "channel": ("Channel", None),
+    # follow-ups and the outer loop
+    "owner": ("Owner", None), "cases": ("Cases", COUNT), "detractor_cases": ("Detractor cases", COUNT),
+    "closed": ("Closed", COUNT), "acted": ("Acted on", COUNT), "first_judged": ("First follow-up n", COUNT),
+    "close_judged": ("Closed by the due date n", COUNT), "saved": ("Saved", COUNT),
+    "saved_judged": ("Detractors saved n", COUNT), "followed_judged": ("Followed up (outcome known)", COUNT),
+    "case_id": ("Case", None), "case_kind": ("Kind", None), "opened_at": ("Opened", None),
+    "due_date": ("Due", None), "status": ("Status", None), "result": ("Result", None), "note": ("Note", None),
+    "reopened": ("Reopened", COUNT), "first_action_at": ("First action", None), "closed_at": ("Closed at", None),
+    "saved_state": ("Saved?", None), "overdue": ("Overdue", None), "changed_at": ("Changed", None),
+    "from_status": ("From status", None), "to_status": ("To status", None), "is_reopen": ("Reopens", None),
+    "action_id": ("Action", None), "subject": ("Cause", None), "started_on": ("Starts", None),
+    "label": ("Figure", None), "before_n": ("n before", COUNT), "after_n": ("n after", COUNT),
+    "verdict": ("Verdict", None),
+    # the import history (Data page)
+    "import_id": ("Import", None), "kind": ("Kind", None), "file_name": ("File", None),
+    "imported_at": ("When (UTC)", None), "imported_by": ("By", None), "rows_loaded": ("Rows loaded", COUNT),
+    "rows_rejected": ("Rows rejected", COUNT), "deleted": ("Deleted", None), "deleted_at": ("Deleted at (UTC)", None),
+    "deleted_by": ("Deleted by", None),
+    # a customer's outcome months
+    "churned": ("Churned", None), "orders": ("Orders", COUNT),
 }
+# A response's scores keep their own names in rows: "csat" there is an answer 1–5, not CSAT %.
+ANSWER_COLUMNS = {"nps": "nps_answer", "csat": "csat_answer", "ces": "ces_answer"}
 _KIND_OF_UNIT = {"%": PERCENT, "points": POINTS, "score": SCORE, "count": COUNT, "seconds": SECONDS_KIND}
 
 
@@ -219,7 +281,14 @@ def column_names(columns) -> dict[str, str]:
     for column, (label, kind) in _PLAIN.items():
         names[column] = unit_label(label, kind)
     names.update(ends)
-    return {c: names.get(c, str(c).replace("_", " ").capitalize()) for c in columns}
+    return {c: names.get(c, _in_words(c)) for c in columns}
+
+
+def _in_words(column) -> str:
+    """Return a column no rule names in words: "rows_in_total" -> "Rows in total" (a name already in
+    words, such as "Contact FCR %", is kept as it is)."""
+    text = str(column).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def decimals_for(low, high, kind: str | None) -> int:
@@ -247,40 +316,72 @@ def mm_ss(seconds) -> str | None:
 
 def readable(frame: pd.DataFrame, keep=None) -> pd.DataFrame:
     """Return the frame as people read it (a table, its CSV, a chart's CSV): figures rounded per row
-    to what their interval supports (the interval's ends alike), counts whole, seconds as m:ss,
-    blanks as missing (shown and written blank), columns named in words; `keep` the columns to keep
-    (rounded with the intervals in the whole frame), in that order."""
+    to what their interval supports (the interval's ends alike), counts whole, seconds as m:ss, any
+    other number to DEFAULT_DECIMALS, blanks as missing (shown and written blank), columns named in
+    words; `keep` the columns to keep (rounded with the intervals in the whole frame), in that order."""
     out = frame.copy()
     figures = _figures()
+    decimals_of: dict[str, list[int]] = {}  # each rounded figure's decimals per row
+    settled: set = set()
     for key, (_label, kind, interval) in figures.items():
         if key not in out.columns:
             continue
+        if interval is None or not all(c in out.columns for c in interval):
+            interval = (f"{key}_low", f"{key}_high")
+        has_interval = all(c in out.columns for c in interval)
         if kind == SECONDS_KIND:
-            for column in (key, *(interval or ())):
-                if column in out.columns:
-                    out[column] = out[column].map(mm_ss).astype("object")
+            for column in (key, *(interval if has_interval else ())):
+                out[column] = out[column].map(mm_ss).astype("object")
+                settled.add(column)
             continue
         if kind == COUNT:
             out[key] = _whole(out[key])
+            settled.add(key)
             continue
-        has_interval = interval is not None and all(c in out.columns for c in interval)
         decimals = [decimals_for(*(row if has_interval else (None, None)), kind)
                     for row in (zip(out[interval[0]], out[interval[1]]) if has_interval else [(None, None)] * len(out))]
+        decimals_of[key] = decimals
         for column in (key, *(interval if has_interval else ())):
             out[column] = _rounded(out[column], decimals)
+            settled.add(column)
+    for column, leaders in _COMPANIONS.items():
+        leader = next((k for k in leaders if k in decimals_of), None)
+        if column in out.columns and leader is not None:
+            out[column] = _rounded(out[column], decimals_of[leader])
+            settled.add(column)
     for column in out.columns:
-        if column in N_FIELD.values() or _PLAIN.get(column, (None, None))[1] == COUNT:
+        if column in settled:
+            continue
+        kind = _PLAIN.get(column, (None, None))[1]
+        if column in N_FIELD.values() or kind == COUNT:
             out[column] = _whole(out[column])
-        elif _PLAIN.get(column, (None, None))[1] == SECONDS_KIND:
+        elif kind == SECONDS_KIND:
             out[column] = out[column].map(mm_ss).astype("object")
+        elif pd.api.types.is_float_dtype(out[column]):  # a number no rule names: no 66.66666666666666
+            out[column] = _rounded(out[column], [DEFAULT_DECIMALS.get(None, 1)] * len(out))
     if keep is not None:
         out = out[list(keep)]
     return out.rename(columns=column_names(out.columns))
 
 
 def readable_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return drill-through rows as people read them: columns in words, durations m:ss, blanks blank."""
-    return readable(frame)
+    """Return rows (contacts, responses, cases, drill-through) as people read them: columns in words,
+    a response's scores named as answers, durations m:ss, blanks blank."""
+    return readable(frame.rename(columns=ANSWER_COLUMNS))
+
+
+def figure_text(value) -> str:
+    """Return a cell as a table, its CSV and a chart's CSV write it: a rounded figure with no trailing
+    zeros ("67", not "67.0"; "4.5"), a blank as "". Streamlit's table draws a number the same way (up to
+    four decimals, trailing zeros trimmed), and readable() leaves at most two, so the three agree."""
+    if _blank(value):
+        return ""
+    if isinstance(value, (bool, str)) or not isinstance(value, (int, float)):
+        return str(value)
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return repr(number)
 
 
 def _rounded(column: pd.Series, decimals: list[int]) -> pd.Series:
@@ -288,7 +389,8 @@ def _rounded(column: pd.Series, decimals: list[int]) -> pd.Series:
     numbers = pd.to_numeric(column, errors="coerce")
     if numbers.isna().all() and column.notna().any():
         return column  # not numbers: leave as it is
-    return pd.Series([None if _blank(v) else round(float(v), d) for v, d in zip(numbers, decimals)],
+    # + 0.0: a rounded -0.04 is 0, not "-0".
+    return pd.Series([None if _blank(v) else round(float(v), d) + 0.0 for v, d in zip(numbers, decimals)],
                      index=column.index, dtype="Float64")
 
 

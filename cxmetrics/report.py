@@ -29,7 +29,7 @@ from .narrative import period_caption
 from .outcomes import outcomes
 from .presentation import INTERVAL_FIELDS, KPI_KEYS, LOWER_IS_BETTER, N_FIELD, format_value, kpi_tiles
 from .redaction import redact_text
-from .segments import driver_impact, segment_gaps
+from .segments import METRICS as GAP_METRICS, driver_impact, segment_gaps_by_metric
 from .stats import SMALL_N
 from .status import Target, statuses
 from .targets import get_target_plans
@@ -37,12 +37,14 @@ from .targets import get_target_plans
 REPORT_DAYS = periods_.DEFAULT_DAYS  # the period the Overview compares: 28 days and the 28 before
 TOP_DRIVERS = 3
 DRIVER_METRIC, DRIVER_BY = "nps", "contact_reason"  # as the Overview's "Where it hurts most"
-SEGMENT_METRIC = "nps"
+# The headline figures a segment can differ on (every headline figure but the volume), in the headline's order.
+SEGMENT_METRICS = tuple(key for key in KPI_KEYS if key in GAP_METRICS)
 PREFERRED_SEGMENT = "tier"  # the Segments page's default split
 MAX_SEGMENT_VALUES = 20  # a customers column with more values is no segment (a name, an e-mail…)
+MAX_SEGMENT_GAPS = 12  # listed, most certain first: with its heading and notes the section fits half an A4 page
 REASON_FIELDS = ("contact_reason", "contacts", "fcr", "fcr_low", "fcr_high", "fcr_n",
                  "repeat_rate", "repeat_low", "repeat_high", "repeat_n")
-GAP_FIELDS = ("value", "n", "rest_value", "rest_n", "gap", "gap_low", "gap_high", "significant", "too_few")
+GAP_FIELDS = ("value", "n", "rest_value", "rest_n", "gap", "gap_low", "gap_high", "p_value", "significant", "too_few")
 DRIVER_FIELDS = ("share", "value", "rest_value", "n", "impact", "impact_low", "impact_high", "significant",
                  "too_few")
 OUTCOME_FIELDS = ("customers", "churn_rate", "churn_low", "churn_high", "revenue", "revenue_per_customer",
@@ -172,9 +174,9 @@ def _reasons(con, filters: Filters, window: int, same_reason: bool) -> list[dict
             for row in frame.to_dict("records")]
 
 
-def segment_dimension(con) -> str | None:
-    """Return the customers column the report splits by: `tier` when it is a segment (the Segments
-    page's default), else the segment column with the fewest values; None when there is none.
+def segment_dimensions(con) -> list[str]:
+    """Return the customers columns the report compares segments by: `tier` first when it is a segment
+    (the Segments page's default), then the others by fewest values; [] when there is none.
 
     A segment has 2 to MAX_SEGMENT_VALUES values and customers share them: a column whose every value
     belongs to one customer (an e-mail, a name) or that has more values is not printed in a report."""
@@ -187,16 +189,36 @@ def segment_dimension(con) -> str | None:
         shared = bool(counts) and counts[0][1] >= 2  # most common first
         if 2 <= len(counts) <= MAX_SEGMENT_VALUES and shared:
             candidates.append((dimension.name != PREFERRED_SEGMENT, len(counts), dimension.name))
-    return min(candidates)[2] if candidates else None
+    return [name for *_, name in sorted(candidates)]
+
+
+def segment_dimension(con) -> str | None:
+    """Return the first of segment_dimensions (None when there is none)."""
+    return next(iter(segment_dimensions(con)), None)
 
 
 def _segments(con, filters: Filters, window: int, same_reason: bool) -> dict:
-    by = segment_dimension(con)
-    result = {"by": by, "metric": SEGMENT_METRIC, "metric_label": DEFINITIONS[SEGMENT_METRIC].label, "rows": []}
-    if by is None:
-        return result
-    frame = segment_gaps(con, SEGMENT_METRIC, by, filters, window, same_reason)
-    result["rows"] = [{"group": label(row[by]), **_fields(row, GAP_FIELDS)} for row in frame.to_dict("records")]
+    """Return the significant segment gaps of every headline figure by every segment dimension, each
+    exactly as the Segments page shows it for that figure and dimension (segment_gaps: the gap's interval,
+    and significance after Benjamini–Hochberg across that dimension's values), most certain first
+    (smallest p-value), at most MAX_SEGMENT_GAPS; `significant` counts them all, `compared` every
+    (figure, dimension) pair with the groups it had."""
+    dimensions = segment_dimensions(con)
+    result = {"dimensions": dimensions, "metrics": list(SEGMENT_METRICS),
+              "metric_labels": [DEFINITIONS[m].label for m in SEGMENT_METRICS], "compared": [], "significant": 0,
+              "rows": []}
+    found = []
+    for by in dimensions:
+        by_metric = segment_gaps_by_metric(con, SEGMENT_METRICS, by, filters, window, same_reason)
+        for metric, frame in by_metric.items():
+            result["compared"].append({"metric": metric, "by": by, "groups": len(frame)})
+            for row in frame[frame["significant"].astype(bool)].to_dict("records"):
+                found.append({"metric": metric, "metric_label": DEFINITIONS[metric].label, "by": by,
+                              "group": label(row[by]), **_fields(row, GAP_FIELDS)})
+    found.sort(key=lambda r: (r["p_value"], SEGMENT_METRICS.index(r["metric"]), dimensions.index(r["by"]),
+                              -abs(r["gap"]), r["group"]))
+    result["significant"] = len(found)
+    result["rows"] = found[:MAX_SEGMENT_GAPS]
     return result
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from .charts import gap_chart, interval_bar_chart, ranked_bar_chart, trend_chart
+from .charts import interval_bar_chart, ranked_bar_chart, trend_chart
 from .narrative import GROUP_NOUNS
 from .presentation import format_value
 
@@ -123,17 +123,25 @@ def _reasons(model: dict) -> Section:
 
 def _segments(model: dict) -> Section:
     seg = model["segments"]
-    if seg["by"] is None:
+    if not seg["dimensions"]:
         return Section("segments", "Segment gaps", ("No customer attribute to compare segments by "
                                                     "(load customers with a tier, region or plan column).",))
-    rows = tuple((r["group"], _figure(seg["metric"], r["value"]), f"{r['n']:,}", _figure(seg["metric"], r["rest_value"]),
-                  _gap(r), "yes" if r["significant"] else ("too few" if r["too_few"] else "no"))
+    figures = _listing(seg["metric_labels"])
+    attributes = _listing([by.replace("_", " ") for by in seg["dimensions"]])
+    lines = [f"{figures} of each {attributes} against all other customers. Listed where the gap is significant "
+             "as on the Segments page (its 95 % interval, then the Benjamini–Hochberg correction across the values "
+             "of one attribute for one figure), most certain first."]
+    if not seg["rows"]:
+        lines.append(f"No segment's {figures} differs significantly from everyone else's in this period.")
+    elif seg["significant"] > len(seg["rows"]):
+        lines.append(f"{seg['significant'] - len(seg['rows'])} more significant gaps are not listed here: see the "
+                     "Segments page.")
+    rows = tuple((r["metric_label"], f"{r['by'].replace('_', ' ')}: {r['group']}", _figure(r["metric"], r["value"]),
+                  f"{r['n']:,}", _figure(r["metric"], r["rest_value"]), _gap(r))
                  for r in seg["rows"])
-    lines = (f"{seg['metric_label']} of each {seg['by'].replace('_', ' ')} against all other customers. Significant: "
-             "the gap survives the Benjamini–Hochberg correction (false-discovery rate 5 %).",)
-    return Section("segments", f"Segment gaps: {seg['metric_label']} by {seg['by'].replace('_', ' ')}", lines,
-                   Table((seg["by"].replace("_", " ").capitalize(), seg["metric_label"], "n", "Everyone else",
-                          "Gap (interval)", "Significant"), rows), charts=("segment_gaps",) if rows else ())
+    return Section("segments", "Segment gaps", tuple(lines),
+                   Table(("Figure", "Segment", "Its figure", "n", "Everyone else", "Gap (interval)"), rows)
+                   if rows else None)
 
 
 def _outcomes(model: dict) -> Section:
@@ -190,6 +198,12 @@ def _gap(row: dict) -> str:
     return f"{row['gap']:+.1f} ({row['gap_low']:+.1f} to {row['gap_high']:+.1f})"
 
 
+def _listing(items) -> str:
+    """Return ["NPS", "CSAT", "CES"] as "NPS, CSAT and CES"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _money(value) -> str:
     return MISSING if value is None else f"{value:,.0f}"
 
@@ -213,13 +227,6 @@ def chart_specs(model: dict) -> dict[str, dict]:
         built["repeats_by_reason"] = ranked_bar_chart(reasons, category="contact_reason", value="repeat_rate",
                                                       low="repeat_low", high="repeat_high", n="repeat_n",
                                                       title="Repeat contacts by reason", x_title="Repeat rate %")
-    seg = model["segments"]
-    if seg["rows"]:
-        built["segment_gaps"] = gap_chart(pd.DataFrame(seg["rows"]), category="group", gap="gap", low="gap_low",
-                                          high="gap_high", significant="significant", too_few="too_few", n="n",
-                                          title=f"{seg['metric_label']}: gap to everyone else by "
-                                                f"{seg['by'].replace('_', ' ')}",
-                                          x_title=f"gap ({seg['metric_label']} points)")
     groups = model["outcomes"]["groups"]
     if groups and model["outcomes"]["loaded"]["churn"]:
         built["churn_by_nps_group"] = interval_bar_chart(pd.DataFrame(groups), category="group", value="churn_rate",

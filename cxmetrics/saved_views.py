@@ -4,6 +4,9 @@ workspace they were saved in (table saved_views, sql/schema/016_saved_views.sql)
 A view stores only what a link would carry, and only the parameters the dashboard knows
 (url_state.SCOPE_PARAMS, url_state.PAGE_CHOICES, a customer): opening one is opening that link, so
 its values are checked the same way and anything the workspace no longer has is said on the page.
+
+Saving, renaming and deleting a view are changes to the workspace: the app lets only analysts make
+them (app_state checks the role), and each lands with its audit entry in one transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+from . import audit
 from .db import run
 from .url_state import MAX_VALUES, PAGE_CHOICES, SCOPE_PARAMS
 
@@ -79,9 +83,10 @@ def get_view(con, name: str) -> SavedView:
     return SavedView(rows[0][0], rows[0][1], _loads(rows[0][2]))
 
 
-def save_view(con, name: str, page: str, query: dict) -> SavedView:
-    """Save the link `query` of `page` as a new view called `name`; return it. ViewError when the name is not
-    usable or already taken, or the workspace holds MAX_VIEWS views; nothing is saved then."""
+def save_view(con, name: str, page: str, query: dict, actor: str | None = None) -> SavedView:
+    """Save the link `query` of `page` as a new view called `name`, recorded in the audit log as done by
+    `actor`; return it. ViewError when the name is not usable or already taken, or the workspace holds
+    MAX_VIEWS views; nothing is saved (or logged) then."""
     name = check_name(name)
     if not isinstance(page, str) or PAGE_PATTERN.fullmatch(page) is None:
         raise ViewError("This page cannot be saved as a view.")
@@ -92,6 +97,7 @@ def save_view(con, name: str, page: str, query: dict) -> SavedView:
         if run(con, "views/count").fetchall()[0][0] >= MAX_VIEWS:
             raise ViewError(f"This workspace already holds {MAX_VIEWS} saved views: delete one first.")
         run(con, "views/insert", {"name": name, "page": page, "query": json.dumps(kept, sort_keys=True)})
+        audit.record(con, actor, "save-view", None, {"name": name, "page": page})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -99,8 +105,9 @@ def save_view(con, name: str, page: str, query: dict) -> SavedView:
     return SavedView(name, page, kept)
 
 
-def rename_view(con, old: str, new: str) -> str:
-    """Rename view `old` to `new`; return the new name (ViewError: not usable, taken, or no view `old`)."""
+def rename_view(con, old: str, new: str, actor: str | None = None) -> str:
+    """Rename view `old` to `new` (logged as done by `actor`); return the new name (ViewError: not usable,
+    taken, or no view `old`)."""
     new = check_name(new)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -108,6 +115,7 @@ def rename_view(con, old: str, new: str) -> str:
         if new.lower() != old.lower():
             _name_free(con, new)
         run(con, "views/rename", {"old": old, "new": new})
+        audit.record(con, actor, "rename-view", None, {"name": new, "was": old})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -115,9 +123,22 @@ def rename_view(con, old: str, new: str) -> str:
     return new
 
 
-def delete_view(con, name: str) -> None:
-    """Delete the view called `name` (nothing happens when it is already gone)."""
-    run(con, "views/delete", {"name": name})
+def delete_view(con, name: str, actor: str | None = None) -> bool:
+    """Delete the view called `name` (logged as done by `actor`); return False, and log nothing, when it
+    is already gone."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        found = run(con, "views/named", {"name": name}).fetchall()
+        # views/named matches whatever the case; only the view of exactly this name is deleted.
+        gone = not found or found[0][0] != name
+        if not gone:
+            run(con, "views/delete", {"name": name})
+            audit.record(con, actor, "delete-view", None, {"name": name, "page": found[0][1]})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return not gone
 
 
 def _name_free(con, name: str) -> None:

@@ -69,6 +69,15 @@ def segment_gaps(
     return _gaps(metric_counts(con, by, filters, window, same_reason), metric, by)
 
 
+def segment_gaps_by_metric(
+    con, metrics, by: str, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False
+) -> dict[str, pd.DataFrame]:
+    """Return {metric: segment_gaps(con, metric, by, ...)} for several metrics from one query (the
+    counts of every metric come split by `by` together)."""
+    counts = metric_counts(con, by, filters, window, same_reason)
+    return {metric: _gaps(counts, metric, by) for metric in metrics}
+
+
 def _gaps(counts: pd.DataFrame, metric: str, by: str) -> pd.DataFrame:
     """Return segment_gaps' frame from metric_counts' rows split by `by` (groups and the overall row)."""
     overall = counts[counts["is_overall"] == 1].iloc[0]

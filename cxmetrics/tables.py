@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .presentation import MAX_DECIMALS, decimals_for, readable
+from .presentation import readable
 
 REASON_COLUMNS = ("contacts", "fcr", "fcr_n", "repeat_rate", "nps", "nps_n", "csat", "csat_n")
 # Contact reasons' contact-centre table: reported resolution (the agent's record) beside contact FCR
@@ -20,8 +20,6 @@ _CONTACT_CENTRE_N = {"resolved_rate": "resolved_n", "fcr": "fcr_n", "fcr_transfe
 # The figures that come from the log's own columns (contact FCR and contacts come from any log).
 LOG_MEASURES = ("resolved_rate", "transfer_rate", "aht_seconds", "asa_seconds", "abandon_rate")
 GAP_COLUMNS = ("value", "n", "rest_value", "gap", "gap_low", "gap_high", "significant", "too_few")
-GAP_NAMES = {"value": "Figure", "rest_value": "Everyone else", "gap_low": "Gap low (95 %)",
-             "gap_high": "Gap high (95 %)", "significant": "Significant", "too_few": "Too few"}
 TEAM_COLUMNS = ("engagement", "engagement_months", "contacts", "fcr", "repeat_rate", "nps", "csat", "csat_n")
 
 
@@ -43,29 +41,9 @@ def contact_centre_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 def gap_table(gaps: pd.DataFrame, by: str) -> pd.DataFrame:
     """Return the segment gaps as a reader sees them: figure, n, everyone else, gap and its interval,
     the figures rounded as the gap's interval supports."""
-    decimals = [decimals_for(low, high, None) for low, high in zip(gaps["gap_low"], gaps["gap_high"])]
-    shown = gaps.assign(**{column: [None if pd.isna(v) else round(float(v), d) for v, d in zip(gaps[column], decimals)]
-                           for column in ("value", "rest_value")})
-    return readable(shown, keep=[by, *GAP_COLUMNS]).rename(columns=GAP_NAMES)
+    return readable(gaps, keep=[by, *GAP_COLUMNS])
 
 
 def team_table(teams: pd.DataFrame) -> pd.DataFrame:
     """Return each team's engagement beside its CX figures."""
     return readable(teams, keep=["team", *TEAM_COLUMNS])
-
-
-def column_formats(table: pd.DataFrame) -> dict[str, str]:
-    """Return printf formats for a table's numeric columns: counts whole; figures readable() rounded
-    with as many decimals as the column's most precise value; figures not rounded yet to one decimal."""
-    formats = {}
-    for column in table.columns:
-        values = table[column]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            continue
-        if pd.api.types.is_integer_dtype(values):
-            formats[column] = "%d"
-            continue
-        places = [len(f"{v:.6f}".rstrip("0").split(".")[1]) for v in values.dropna()]
-        widest = max(places, default=0)
-        formats[column] = f"%.{widest}f" if widest <= MAX_DECIMALS else "%.1f"
-    return formats

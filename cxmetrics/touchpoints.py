@@ -25,6 +25,7 @@ from . import stats, touchpoint_rollups
 from .db import Identifier, qualified, run
 from .dimensions import Filters
 from .metrics import DEFAULT_WINDOW
+from .presentation import readable
 
 KINDS = ("channel", "contact_reason")
 MAX_STEPS = 5  # drawn layers; the last one holds every later step as well
@@ -144,17 +145,14 @@ def journey_paths(con, kind: str = "channel", filters: Filters = Filters(), wind
     return frame
 
 
-TOUCHPOINT_TABLE = {
-    "touchpoint": "Touchpoint", "contacts": "Contacts", "journeys_started": "Journeys started here",
-    "fcr": "FCR %", "judged": "FCR / escalation judged", "escalation_share": "Escalates %",
-    "escalation_low": "Escalates low (95 %)", "escalation_high": "Escalates high (95 %)",
-    "nps": "NPS", "nps_n": "NPS n", "csat": "CSAT %", "csat_n": "CSAT n",
-}
+TOUCHPOINT_COLUMNS = ("touchpoint", "contacts", "journeys_started", "fcr", "judged", "escalation_share",
+                      "escalation_low", "escalation_high", "nps", "nps_n", "csat", "csat_n")
 
 
 def touchpoint_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Return the touchpoint summary as a reader sees it: volume, journeys started, FCR, escalation, NPS, CSAT."""
-    return summary[list(TOUCHPOINT_TABLE)].rename(columns=TOUCHPOINT_TABLE)
+    """Return the touchpoint summary as a reader sees it (presentation.readable): volume, journeys started,
+    FCR, escalation with its interval, NPS and CSAT with their n, each rounded as its interval supports."""
+    return readable(summary, keep=TOUCHPOINT_COLUMNS)
 
 
 def customer_contact_span(con) -> tuple[int, object, object]:
@@ -273,11 +271,10 @@ def assisted_drop_sentence(paths: pd.DataFrame, total: int, roles: dict[str, str
     return sentence + ", most often " + ", ".join(f"{move} ({n:,})" for move, n in top) + "."
 
 
-JOURNEY_TABLE = {"rank": "Rank", "journey": "Journey", "journeys": "Journeys", "share": "% of journeys",
-                 "assisted_step": "Drops to assisted contact at step"}
+JOURNEY_COLUMNS = ("rank", "journey", "journeys", "journey_share", "assisted_step")
 
 
 def journey_table(main: pd.DataFrame) -> pd.DataFrame:
-    """Return the main journeys as a reader sees them (the chart's download): rank, journey, volume, share
-    and the step where customers drop to assisted contact."""
-    return main[list(JOURNEY_TABLE)].rename(columns=JOURNEY_TABLE)
+    """Return the main journeys' columns a reader needs (the chart's download, named and rounded there by
+    presentation.readable): rank, journey, volume, share and the step where customers drop to assisted contact."""
+    return main.rename(columns={"share": "journey_share"})[list(JOURNEY_COLUMNS)]

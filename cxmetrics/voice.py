@@ -18,6 +18,7 @@ from .comment_rollups import comment_slots
 from .db import run
 from .dimensions import Filters
 from .markdown_text import escape_markdown
+from .presentation import readable, readable_rows
 from .segments import estimate
 from .sentiment import NEUTRAL_BAND
 from .themes import ensure_facts
@@ -210,40 +211,24 @@ def group_shares(summary: pd.DataFrame, groups: tuple[str, ...] = ("detractor", 
 
 # --- display tables -----------------------------------------------------------------------------
 
-THEME_COLUMNS = {
-    "theme": "theme",
-    "comments": "Comments",
-    "share": "Share of comments %",
-    "detractor_share": "Detractors mentioning %",
-    "promoter_share": "Promoters mentioning %",
-    "gap": "Gap (points)",
-    "gap_low": "Gap low (95 %)",
-    "gap_high": "Gap high (95 %)",
-    "significant": "Significant",
-    "nps": "NPS of these comments",
-    "sentiment": "Mean sentiment",
-}
-COMMENT_COLUMNS = {  # the comment first after its date: it is what the reader came for
-    "responded_at": "Answered",
-    "comment": "comment",
-    "nps": "NPS",
-    "csat": "CSAT",
-    "themes": "Themes",
-    "sentiment": "Sentiment",
-    "channel": "Channel",
-    "contact_reason": "Contact reason",
-    "customer_id": "customer_id",
-}
+THEME_COLUMNS = ("theme", "comments", "comment_share", "detractor_share", "promoter_share", "gap", "gap_low", "gap_high",
+                 "significant", "nps", "mean_sentiment")
+# The comment first after its date: it is what the reader came for.
+COMMENT_COLUMNS = ("responded_at", "comment", "nps", "csat", "themes", "sentiment", "channel", "contact_reason",
+                   "customer_id")
 
 
 def theme_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Return the theme summary as a reader sees it; the first column keeps the name `theme` for drill-through."""
-    return summary[list(THEME_COLUMNS)].rename(columns=THEME_COLUMNS)
+    """Return the theme summary as a reader sees it (presentation.readable), the theme first (drill-through
+    reads it by position); each share rounded as its interval supports, the mean sentiment to 0.01."""
+    return readable(summary.rename(columns={"share": "comment_share", "sentiment": "mean_sentiment"}),
+                    keep=THEME_COLUMNS)
 
 
 def comment_table(found: pd.DataFrame) -> pd.DataFrame:
-    """Return comments as a reader sees them; `customer_id` and `comment` keep their names so masking finds them."""
-    return found[list(COMMENT_COLUMNS)].rename(columns=COMMENT_COLUMNS)
+    """Return comments as a reader sees them (presentation.readable_rows: the scores named as answers);
+    mask them before, while the id and comment columns still have the names masking looks for."""
+    return readable_rows(found[list(COMMENT_COLUMNS)])
 
 
 def driver_sentences(drivers: pd.DataFrame, metric: str, top: int = 3) -> list[str]:

@@ -161,6 +161,9 @@ def test_the_export_is_one_escaped_html_page(story_db):
     assert "http" not in page and "src=" not in page  # nothing fetched: works offline
     for heading in ("In short", "Timeline", "Contacts", "Survey answers", "Follow-up cases", "Outcomes"):
         assert f"<h2>{heading}</h2>" in page
+    # The tables are named as the page's (presentation.readable_rows), not by their columns.
+    assert "<th>Contact reason</th>" in page and "<th>NPS answer (0–10)</th>" in page
+    assert "<th>contact reason</th>" not in page and "<th>nps</th>" not in page
 
 
 def test_the_export_masks_ids_and_comments_when_asked(story_db):

@@ -8,6 +8,7 @@ Tables: presentation.readable names, rounds and blanks columns by hand-computed 
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import date, datetime, timezone
 
@@ -19,9 +20,9 @@ from cxmetrics.dimensions import Filters
 from cxmetrics.drill import Drill, Pick, bucket_end, narrowed, pick_from_selection, rows_picked
 from cxmetrics.exports import safe_csv
 from cxmetrics.metrics import metric_matrix, metric_trend, metrics_frame
-from cxmetrics.presentation import column_names, decimals_for, mm_ss, readable
+from cxmetrics.presentation import column_names, decimals_for, figure_text, mm_ss, readable
 from cxmetrics.segments import segment_gaps
-from cxmetrics.tables import column_formats, contact_centre_table, reason_table
+from cxmetrics.tables import contact_centre_table, reason_table
 from cxmetrics.teams import team_scores
 
 PERIOD = Filters(date(2026, 4, 1), date(2026, 9, 30))  # within the sample (Nov 2025 – Oct 2026)
@@ -142,9 +143,10 @@ def test_a_table_its_csv_and_a_charts_csv_read_the_same(monkeypatch):
     assert first["Handle time (m:ss)"] == "11:24" and first["Contacts"] == 3
     assert list(table["CSAT %"]) == [81.2, 80]  # per row: half-widths 0.35 and 8.9
     text = safe_csv(table).decode("utf-8-sig")
-    assert text.splitlines()[1] == "Billing,3,67.0,44.0,90.0,30,11:24,81.2,80.9,81.6"
-    assert text.splitlines()[2] == "Login,,,,,,,80.0,70.0,88.0"  # blanks blank: no None, no nan
-    assert column_formats(table)["Contact FCR %"] == "%.0f" and column_formats(table)["CSAT %"] == "%.1f"
+    # Written as the table draws them: no trailing ".0" on a figure rounded to whole points.
+    assert text.splitlines()[1] == "Billing,3,67,44,90,30,11:24,81.2,80.9,81.6"
+    assert text.splitlines()[2] == "Login,,,,,,,80,70,88"  # blanks blank: no None, no nan
+    assert [figure_text(v) for v in table["CSAT %"]] == ["81.2", "80"]
 
 
 def test_revenue_is_named_in_the_chosen_currency(monkeypatch):
@@ -187,3 +189,21 @@ def test_drillable_charts_carry_a_valid_click_selection():
         assert [p["select"]["fields"] for p in spec["params"] if p["name"] == PICK] == [fields]
     plain = ranked_bar_chart(bars, category="g", value="v", low="lo", high="hi", n="n", title="t", x_title="x")
     assert "params" not in plain.to_dict()
+
+
+def test_each_reasons_figure_is_one_text_in_table_table_csv_and_chart_csv(sample):
+    """The Contact reasons page's three writers of a reason's figures (the table, its download, the chart's
+    download of `shown`) give each figure the same characters; Chromium's drawing of the table is checked
+    against them in tests/browser/test_drill_browser.py."""
+    frame = metrics_frame(sample, "contact_reason", PERIOD)
+    table = reason_table(frame, "contact_reason")
+    table_csv = pd.read_csv(io.BytesIO(safe_csv(table)), dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    for key, columns in (("fcr", ["fcr", "fcr_low", "fcr_high", "fcr_n"]),
+                         ("repeat_rate", ["repeat_rate", "repeat_low", "repeat_high", "repeat_n"])):
+        chart = readable(frame[["contact_reason", *columns]])
+        chart_csv = pd.read_csv(io.BytesIO(safe_csv(chart)), dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        label = column_names([key])[key]
+        shown = [figure_text(v) for v in table[label]]
+        assert list(table_csv[label]) == shown
+        assert dict(zip(chart_csv["Contact reason"], chart_csv[label])) == dict(zip(table["Contact reason"], shown))
+        assert all(text == "" or "." not in text or not text.endswith("0") for text in shown)  # no "67.0"

@@ -344,7 +344,7 @@ def test_tiles_show_the_figures_with_n_and_grey_small_n(handled):
     assert tiles["first_within"].value == "40.0 %" and tiles["first_within"].label == "Followed up in 48 h"
     assert all(t.too_few for k, t in tiles.items() if k != "open_cases")  # n < 30 everywhere here
     table = follow_up_table(follow_up_metrics(handled, "team", MARCH, 48, NOW), "team")
-    assert list(table["team"])[-1] == "All" and "Within target %" in table.columns
+    assert list(table["Team"])[-1] == "All" and "First follow-up within target %" in table.columns
 
 
 # --- the editable table ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def page(sample_db):
 
 
 def history(at):
-    return next(df.value for df in at.dataframe if "import_id" in df.value.columns)
+    return next(df.value for df in at.dataframe if "Import" in df.value.columns and "By" in df.value.columns)
 
 
 def mapping_box(at, target):
@@ -49,8 +49,8 @@ def test_the_page_renders_and_lists_the_sample_imports(page):
     assert page.title[0].value == "Data"
     assert [e.value for e in page.error] == []
     frame = history(page)
-    assert frame["kind"].tolist() == SAMPLE_KINDS
-    assert not frame["deleted"].any()
+    assert frame["Kind"].tolist() == SAMPLE_KINDS
+    assert not frame["Deleted"].any()
     assert page.selectbox(key="data_history_import").options[0].startswith("#5 · engagement · engagement.csv")
     assert page.button(key="data_delete").label == "Delete import #5…"
 
@@ -60,14 +60,14 @@ def test_delete_asks_for_confirmation_and_can_be_cancelled(page):
     assert f"Delete import #5 ({escape_markdown('engagement.csv')})?" in page.warning[0].value
     page.button(key="data_delete_cancel").click().run()
     assert not page.warning
-    assert not history(page)["deleted"].any()
+    assert not history(page)["Deleted"].any()
 
     page.button(key="data_delete").click().run()
     page.button(key="data_delete_yes").click().run()
     assert not page.exception, page.exception
     assert page.success[0].value.startswith("Deleted import #5:")
     frame = history(page)
-    assert frame.loc[frame["import_id"] == 5, "deleted"].item()
+    assert frame.loc[frame["Import"] == 5, "Deleted"].item()
     assert "deleted" in page.caption.values[-1]
     assert not [b for b in page.button if b.key == "data_delete"]  # a deleted import offers no delete
 
@@ -100,7 +100,7 @@ def test_an_upload_is_mapped_checked_and_loaded(page):
                                        "line 3: Opened = 'not a date'"]]
     rejects = next(df.value for df in page.dataframe if "line" in df.value.columns and "reason" in df.value.columns)
     assert rejects[["line", "column", "value"]].values.tolist() == [[3, "Opened", "not a date"]]
-    assert history(page)["import_id"].max() == 5  # the check wrote nothing
+    assert history(page)["Import"].max() == 5  # the check wrote nothing
 
     page.button(key="data_load").click().run()
     assert not page.exception, page.exception
@@ -108,7 +108,7 @@ def test_an_upload_is_mapped_checked_and_loaded(page):
     assert page.success[0].value.startswith("Loaded 2 rows into contacts from calls\\.csv as import #")  # the name escaped
     frame = history(page)
     newest = frame.iloc[0]
-    assert (newest["kind"], newest["file_name"], newest["rows_loaded"], newest["rows_rejected"]) == (
+    assert (newest["Kind"], newest["File"], newest["Rows loaded"], newest["Rows rejected"]) == (
         "contacts", "calls.csv", 2, 1
     )
     assert len(page.file_uploader) == 1 and not page.metric  # the uploader starts afresh

@@ -5,6 +5,8 @@ table's placeholder is empty, no "None" or "nan" text), revenue in the currency 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
 
 from page_runner import db, open_page  # noqa: F401 (db is a fixture)
 
@@ -37,3 +39,29 @@ def test_revenue_carries_the_currency_setting(db, monkeypatch):
     monkeypatch.setenv("CXMETRICS_CURRENCY", "EUR")
     at = open_page("views/outcomes.py")
     assert any("revenue per customer" in c.value and c.value.count("EUR") for c in at.caption)
+
+
+# Every read-only table of each page (an editor's columns are labelled by its own column_config).
+PAGES = {
+    "views/touchpoints.py": None,
+    "views/voice.py": None,
+    "views/close_the_loop.py": None,
+    "views/customer_story.py": {"customer": "C01515"},
+    "views/segments.py": None,
+    "views/data.py": None,
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_table_of_a_page_is_named_in_words_rounded_and_blank(db, page):
+    at = open_page(page, PAGES[page])
+    tables = [t for t in at.dataframe if t.proto.editing_mode == DataframeProto.EditingMode.READ_ONLY]
+    assert tables, f"{page} drew no table"
+    for table in tables:
+        frame = table.value
+        # "n" and "n judged" are the one lower-case start: the statistician's n.
+        raw = [c for c in frame.columns
+               if "_" in str(c) or (str(c)[:1].islower() and str(c) != "n" and not str(c).startswith("n "))]
+        assert not raw, f"{page}: columns named as stored: {raw}"
+        assert table.proto.placeholder == ""
+        _cells_are_readable(frame)

@@ -21,10 +21,10 @@ from cxmetrics.follow_ups import follow_up_metrics
 from cxmetrics.metrics import metric_trend, metrics, metrics_frame
 from cxmetrics.outcomes import outcomes
 from cxmetrics.periods import compare_periods
-from cxmetrics.report import report_model, segment_dimension, shown_filters
+from cxmetrics.report import MAX_SEGMENT_GAPS, report_model, segment_dimension, shown_filters
 from cxmetrics.report_html import figures_from_html, render_html
 from cxmetrics.report_pdf import render_pdf
-from cxmetrics.report_sections import chart_specs
+from cxmetrics.report_sections import chart_specs, sections
 from cxmetrics.segments import driver_impact, segment_gaps
 from page_runner import fill_store
 
@@ -129,10 +129,12 @@ def test_the_model_on_a_small_store_hand_checked(small):
     assert list(reasons) == ["Billing", "Tech"]  # busiest first, then by name
     assert (reasons["Billing"]["contacts"], reasons["Billing"]["fcr"], reasons["Billing"]["fcr_n"]) == (2, 50.0, 2)
     assert (reasons["Tech"]["contacts"], reasons["Tech"]["fcr"], reasons["Tech"]["fcr_n"]) == (2, 100.0, 1)
-    assert model["segments"]["by"] == "tier"
-    gold = next(r for r in model["segments"]["rows"] if r["group"] == "gold")
-    # gold: c1 10, c2 10, c5 8, c7 6 → P 2, D 1 of 4 = 25; silver: 10, 9, 7, 0 → 2, 1 of 4 = 25
-    assert (gold["value"], gold["n"], gold["rest_value"], gold["gap"]) == (25.0, 4, 25.0, 0.0)
+    segments = model["segments"]
+    assert segments["dimensions"] == ["tier"] and segments["metrics"] == ["nps", "csat", "ces", "fcr", "repeat_rate"]
+    # gold: c1 10, c2 10, c5 8, c7 6 → P 2, D 1 of 4 = 25; silver: 10, 9, 7, 0 → 2, 1 of 4 = 25: no gap, and
+    # four answers a side are too few to test, so nothing is listed.
+    assert (segments["significant"], segments["rows"]) == (0, [])
+    assert {(c["metric"], c["by"]) for c in segments["compared"]} == {(m, "tier") for m in segments["metrics"]}
     assert model["follow_ups"]["cases"] == 2  # the two detractor answers (c7 6, c8 0) of March
 
 
@@ -173,10 +175,25 @@ def test_the_report_figures_equal_the_engines_on_the_sample(sample_db):
                 engine["contacts"], engine["fcr"], engine["fcr_n"], engine["repeat_rate"])
         assert len(model["reasons"]) == len(by_reason)
 
-        by = segment_dimension(con)
-        gaps = segment_gaps(con, "nps", by, filters)
-        assert [(r["group"], r["gap"], r["significant"]) for r in model["segments"]["rows"]] == [
-            (str(g[by]), g["gap"], bool(g["significant"])) for g in gaps.to_dict("records")]
+        # Segment gaps: every significant gap the Segments page shows, for each headline figure by each
+        # customer attribute, with the page's figures (segment_gaps, what the page calls).
+        segments = model["segments"]
+        assert segments["dimensions"][0] == segment_dimension(con) == "tier"
+        assert set(segments["dimensions"]) == {"tier", "region", "plan", "tenure_band", "acquisition_channel"}
+        engine = {}
+        for metric in ("nps", "csat", "ces", "fcr", "repeat_rate"):
+            for by in segments["dimensions"]:
+                gaps = segment_gaps(con, metric, by, filters)
+                for g in gaps[gaps["significant"].astype(bool)].to_dict("records"):
+                    engine[(metric, by, str(g[by]))] = g
+        assert segments["significant"] == len(engine) >= 1  # the sample's last 28 days have some
+        listed = {(r["metric"], r["by"], r["group"]): r for r in segments["rows"]}
+        assert set(listed) == set(engine) and len(engine) <= MAX_SEGMENT_GAPS
+        for key, row in listed.items():
+            assert (row["value"], row["n"], row["rest_value"], row["gap"], row["gap_low"], row["gap_high"]) == (
+                engine[key]["value"], engine[key]["n"], engine[key]["rest_value"], engine[key]["gap"],
+                engine[key]["gap_low"], engine[key]["gap_high"])
+        assert [r["p_value"] for r in segments["rows"]] == sorted(r["p_value"] for r in segments["rows"])
 
         by_nps = outcomes(con, "nps_group", 7, False, filters)
         assert model["outcomes"]["overall"]["churn_rate"] == by_nps["overall"]["churn_rate"]
@@ -293,3 +310,22 @@ def test_each_headline_figure_carries_the_overviews_status(small, small_report):
     assert {k: h["status"] for k, h in head.items() if h["status"]} == {k: s.word for k, s in expected.items()}
     assert head["contacts"]["status"] is None  # a volume is not judged
     assert f"<td>{head['csat']['status']}</td>" in html
+
+
+def test_segment_gaps_are_capped_most_certain_first_and_the_rest_counted(sample_db, monkeypatch):
+    from cxmetrics import report
+
+    con = connect(sample_db)
+    try:
+        filters = shown_filters(con, Filters())
+        everything = report_model(con, filters, 7, False, None, NOW)["segments"]
+        monkeypatch.setattr(report, "MAX_SEGMENT_GAPS", 1)
+        capped = report_model(con, filters, 7, False, None, NOW)
+    finally:
+        con.close()
+    assert everything["significant"] >= 2  # else the cap proves nothing
+    assert capped["segments"]["rows"] == everything["rows"][:1]
+    section = next(s for s in sections(capped) if s.key == "segments")
+    assert f"{everything['significant'] - 1} more significant gaps are not listed here" in " ".join(section.lines)
+    first = everything["rows"][0]
+    assert section.table.rows[0][:2] == (first["metric_label"], f"{first['by'].replace('_', ' ')}: {first['group']}")

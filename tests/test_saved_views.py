@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cxmetrics import audit
 from cxmetrics.bootstrap import ensure_data
 from cxmetrics.db import run
 from cxmetrics.saved_views import (MAX_NAME, MAX_VIEWS, ViewError, check_name, clean_query, delete_view, get_view,
@@ -85,3 +86,27 @@ def test_a_stored_query_that_cannot_be_read_opens_bare(store):
     run(store, "views/insert", {"name": "broken", "page": "", "query": "not json"})
     run(store, "views/insert", {"name": "listed", "page": "", "query": "[1, 2]"})
     assert {v.name: v.query for v in list_views(store)} == {"broken": {}, "listed": {}}
+
+
+def test_saving_renaming_and_deleting_are_in_the_audit_log(store):
+    save_view(store, "Phone gaps", "segments", {"split_by": "channel"}, actor="Ana (analyst password)")
+    rename_view(store, "Phone gaps", "Phone: gaps", actor="Ana (analyst password)")
+    assert delete_view(store, "Phone: gaps", actor="Bo") is True
+    logged = [(e["actor"], e["action"], e["import_id"], e["detail"]) for e in reversed(audit.entries(store))]
+    assert logged == [
+        ("Ana (analyst password)", "save-view", None, {"name": "Phone gaps", "page": "segments"}),
+        ("Ana (analyst password)", "rename-view", None, {"name": "Phone: gaps", "was": "Phone gaps"}),
+        ("Bo", "delete-view", None, {"name": "Phone: gaps", "page": "segments"}),
+    ]
+
+
+def test_a_change_that_does_not_happen_is_not_logged(store):
+    save_view(store, "Weekly", "", {}, actor="Ana")
+    with pytest.raises(ViewError):
+        save_view(store, "weekly", "", {}, actor="Ana")  # taken
+    with pytest.raises(ViewError):
+        rename_view(store, "Monthly", "Other", actor="Ana")  # no such view
+    assert delete_view(store, "Monthly", actor="Ana") is False  # already gone
+    assert delete_view(store, "WEEKLY", actor="Ana") is False  # another case is another name: kept
+    assert [v.name for v in list_views(store)] == ["Weekly"]
+    assert [e["action"] for e in audit.entries(store)] == ["save-view"]

@@ -168,4 +168,4 @@ def test_the_picture_is_a_node_link_chart(journeys):
 
 def test_the_reader_table(journeys):
     table = touchpoint_table(touchpoint_summary(journey_flow(journeys, "channel")))
-    assert list(table.columns[:4]) == ["Touchpoint", "Contacts", "Journeys started here", "FCR %"]
+    assert list(table.columns[:4]) == ["Touchpoint", "Contacts", "Journeys started here", "Contact FCR %"]

@@ -256,7 +256,8 @@ def test_safe_csv_leaves_numbers_plain_text_and_missing_values_alone():
     frame = pd.DataFrame({"line": [-3, 4], "value": ["12 = twelve", None], "score": [-1.5, 2.0]})
     text = safe_csv(frame)
     assert text.startswith(b"\xef\xbb\xbf")  # Excel reads accents only with a BOM
-    assert text.decode("utf-8-sig").splitlines() == ["line,value,score", "-3,12 = twelve,-1.5", "4,,2.0"]
+    # A number is written as the tables show it (presentation.figure_text: 2, not 2.0), never quoted.
+    assert text.decode("utf-8-sig").splitlines() == ["line,value,score", "-3,12 = twelve,-1.5", "4,,2"]
 
 
 @pytest.mark.parametrize(

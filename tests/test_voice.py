@@ -230,11 +230,14 @@ def test_driver_sentences_name_the_costliest_themes(small):
     assert voice.driver_sentences(drivers.iloc[0:0], "nps") == ["No theme drags NPS below the rest of the comments."]
 
 
-def test_display_tables_keep_the_names_drill_through_and_masking_need(small):
+def test_display_tables_are_named_in_words_the_theme_first(small):
     summary, _ = voice.theme_summary(small)
-    assert list(voice.theme_table(summary).columns)[0] == "theme"
+    themes = voice.theme_table(summary)
+    assert list(themes.columns)[:3] == ["Theme", "Comments", "Share of comments %"]  # drill-through reads column 0
+    assert list(themes["Theme"]) == list(summary["theme"])
     table = voice.comment_table(voice.comments(small))
-    assert {"customer_id", "comment"} <= set(table.columns)
+    assert list(table.columns) == ["Answered", "Comment", "NPS answer (0–10)", "CSAT answer (1–5)", "Themes",
+                                   "Sentiment", "Channel", "Contact reason", "Customer"]
     assert "matching" not in table.columns
 
 
@@ -244,7 +247,7 @@ VOICE = "views/voice.py"
 
 
 def comments_table(at: AppTest):
-    return next(d.value for d in at.dataframe if "comment" in d.value.columns and "Answered" in d.value.columns)
+    return next(d.value for d in at.dataframe if "Comment" in d.value.columns and "Answered" in d.value.columns)
 
 
 def matching_line(at: AppTest) -> str:
@@ -267,8 +270,8 @@ def test_searching_narrows_the_comments(db):
     assert not at.exception
     expected = on_database(db, lambda con: voice.comments(con, shown_filters(con), CommentQuery(search='"call back"')))
     assert matching_line(at).startswith(f"**{len(expected):,}** comments match")
-    assert list(comments_table(at)["comment"]) == list(expected["comment"])
-    assert all("call back" in c.lower() for c in comments_table(at)["comment"])
+    assert list(comments_table(at)["Comment"]) == list(expected["comment"])
+    assert all("call back" in c.lower() for c in comments_table(at)["Comment"])
 
 
 def test_the_shared_filters_apply(db):
@@ -280,11 +283,11 @@ def test_the_shared_filters_apply(db):
 
 def test_masking_from_the_link(db):
     plain = comments_table(open_page(VOICE))
-    assert plain["customer_id"].str.startswith("C").all()
+    assert plain["Customer"].str.startswith("C").all()
     at = open_page(VOICE, {"mask": "1"})
     masked = comments_table(at)
-    assert list(masked["customer_id"]) == [mask_customer_id(c) for c in plain["customer_id"]]
-    assert not any("Jürgen" in str(c) for c in masked["comment"])  # agents' names are people too
+    assert list(masked["Customer"]) == [mask_customer_id(c) for c in plain["Customer"]]
+    assert not any("Jürgen" in str(c) for c in masked["Comment"])  # agents' names are people too
     assert any("Jürgen" in str(c) for c in on_database(db, lambda con: voice.comments(con, limit=5000))["comment"])
     assert at.query_params["mask"] in ("1", ["1"])
 

@@ -1,5 +1,6 @@
 """The sidebar's saved views: open one (its page with every filter and choice it was saved with),
-save the page as it is seen, rename or delete one. Views belong to the session's workspace."""
+save the page as it is seen, rename or delete one. Views belong to the session's workspace; everyone
+opens them, only analysts save, rename or delete them (as they load files and set targets)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from cxmetrics import app_state
 from cxmetrics.db import PROJECT_ROOT
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.saved_views import MAX_NAME, ViewError
+from ui.access import analysts_only
 
 FLASH_KEY = "views_flash"
 ERROR_KEY = "views_error"
@@ -37,6 +39,8 @@ def saved_views_sidebar(page: str) -> None:
             if st.button(escape_markdown(view.name), key=f"view_open_{index}", icon=":material/bookmark:",
                          width="stretch"):
                 _open(view.name)
+        if not analysts_only("saving, renaming or deleting a view"):
+            return
         with st.form("view_save", clear_on_submit=True, border=False):
             name = st.text_input("Save this page as", max_chars=MAX_NAME, key="view_new_name",
                                  placeholder="e.g. Weekly huddle: phone",
@@ -73,6 +77,9 @@ def _save(name: str, page: str) -> None:
     except ViewError as problem:
         st.error(escape_markdown(str(problem)))
         return
+    except PermissionError as problem:  # the role changed since the form was drawn
+        st.error(f"Nothing was saved: {escape_markdown(str(problem))}")
+        return
     st.session_state[FLASH_KEY] = f"Saved the view '{escape_markdown(saved.name)}'."
     st.rerun()
 
@@ -88,10 +95,16 @@ def _manage(names: list[str]) -> None:
                 renamed = app_state.rename_view(picked, new)
             except ViewError as problem:
                 st.error(escape_markdown(str(problem)))
+            except PermissionError as problem:
+                st.error(f"Nothing was renamed: {escape_markdown(str(problem))}")
             else:
                 st.session_state[FLASH_KEY] = f"Renamed to '{escape_markdown(renamed)}'."
                 st.rerun()
         if right.button("Delete", key="view_delete", type="primary"):
-            app_state.delete_view(picked)
-            st.session_state[FLASH_KEY] = f"Deleted the view '{escape_markdown(picked)}'."
-            st.rerun()
+            try:
+                app_state.delete_view(picked)
+            except PermissionError as problem:
+                st.error(f"Nothing was deleted: {escape_markdown(str(problem))}")
+            else:
+                st.session_state[FLASH_KEY] = f"Deleted the view '{escape_markdown(picked)}'."
+                st.rerun()

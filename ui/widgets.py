@@ -17,7 +17,6 @@ from cxmetrics.drill import Drill
 from cxmetrics.exports import safe_csv
 from cxmetrics.markdown_text import escape_html, escape_markdown
 from cxmetrics.presentation import Tile, readable, readable_rows
-from cxmetrics.tables import column_formats
 from cxmetrics.url_state import Scope
 from ui.drill import chart_key, rows_panel
 from ui.privacy import masked
@@ -50,20 +49,27 @@ def _rises(tile: Tile) -> bool:
     return tile.change.startswith("+")
 
 
-def download(frame: pd.DataFrame, name: str, label: str = "Download CSV", *, readable_first: bool = False) -> None:
+def download(frame: pd.DataFrame, name: str, label: str = "Download CSV", *, readable_first: bool = False,
+             rows: bool = False) -> None:
     """Offer the frame as a CSV download (formula-like cells neutralised); `readable_first`: named,
-    rounded and blank as the tables are (presentation.readable), for an engine frame."""
+    rounded and blank as the tables are (presentation.readable), for an engine frame of figures;
+    `rows`: the same for rows (presentation.readable_rows: a response's scores named as answers)."""
     # Written when clicked, not on every rerun: a page offers up to seven downloads that are
     # rarely taken, and writing them all was a fifth of a warm rerun's CPU. on_click="ignore":
     # a click that also reran the page raced the file request, and the rerun's cleanup could
     # drop the file before the request reached it (no download, in CI once).
-    write = partial(_readable_csv, frame) if readable_first else partial(safe_csv, frame)
+    if rows:
+        write = partial(_csv_of, readable_rows, frame)
+    elif readable_first:
+        write = partial(_csv_of, readable, frame)
+    else:
+        write = partial(safe_csv, frame)
     st.download_button(label, write, file_name=f"{name}.csv", mime="text/csv", key=f"dl_{name}",
                        icon=":material/download:", on_click="ignore")
 
 
-def _readable_csv(frame: pd.DataFrame) -> bytes:
-    return safe_csv(readable(frame))
+def _csv_of(as_read: Callable[[pd.DataFrame], pd.DataFrame], frame: pd.DataFrame) -> bytes:
+    return safe_csv(as_read(frame))
 
 
 def data_table(frame: pd.DataFrame | Styler, name: str | None, *, label: str = "Download CSV", **options):
@@ -138,8 +144,9 @@ def _spec(builder_name: str, frames: tuple[pd.DataFrame, ...], options: dict) ->
 def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts") -> None:
     """Draw a readable table (cxmetrics.tables) whose rows can be selected to show the contacts or
     responses behind them; its first column holds the value of `by`."""
-    config = {column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(frame).items()}
-    config[frame.columns[0]] = st.column_config.TextColumn(frame.columns[0])
+    # Numbers get no format of their own: Streamlit draws a rounded figure as its CSVs write it
+    # (presentation.figure_text); the first column is text even when its values look like numbers.
+    config = {frame.columns[0]: st.column_config.TextColumn(frame.columns[0])}
     event = data_table(frame, name, hide_index=True, on_select="rerun", selection_mode="single-row",
                        key=f"tbl_{name}", column_config=config)
     rows = event.selection.rows if event and event.selection else []

@@ -13,6 +13,7 @@ from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABE
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
                                     ActionError, effects_chart_frame, effects_table)
 from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.presentation import readable_rows
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
 from ui.choices import url_widget
@@ -81,7 +82,7 @@ else:
                 "opened_at": st.column_config.DatetimeColumn("Opened", format="YYYY-MM-DD HH:mm"),
                 "contact_reason": st.column_config.TextColumn("Reason"),
                 "channel": st.column_config.TextColumn("Channel"),
-                "nps": st.column_config.NumberColumn("NPS", format="%d"),
+                "nps": st.column_config.NumberColumn("NPS answer (0–10)", format="%d"),  # as the download names it
                 "comment": st.column_config.TextColumn("Comment", width="medium"),
                 "owner": st.column_config.TextColumn("Owner", max_chars=100),
                 "team": st.column_config.TextColumn("Team", max_chars=100),
@@ -108,7 +109,7 @@ else:
             else:
                 st.session_state[FLASH] = f"Saved {saved} case{'s' if saved != 1 else ''}."
                 st.rerun()
-    download(cases, "follow_up_list", "Download the list")
+    download(cases, "follow_up_list", "Download the list", rows=True)
 
     with st.expander("History of a case"):
         case = st.selectbox("Case", cases["case_id"].tolist(), key="loop_history_case")
@@ -116,8 +117,8 @@ else:
         if history.empty:
             st.caption("Nobody has changed this case yet.")
         else:
-            data_table(mask_cases(history, mask_customer_id, mask_comment) if mask else history, f"case_history_{loop}",
-                       hide_index=True)
+            data_table(readable_rows(mask_cases(history, mask_customer_id, mask_comment) if mask else history),
+                       f"case_history_{loop}", hide_index=True)
         if not mask:  # a link carries the real id in its URL
             customer = cases.loc[cases["case_id"] == case, "customer_id"].iloc[0]
             st.page_link("views/customer_story.py", label="Open this customer's story", icon=":material/person:",
@@ -142,9 +143,7 @@ with right:
           shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "followed_judged", "saved_judged"]],
           name=f"saved_by_{by}")
 shown_table = follow_up_table(table, by)
-data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True, column_config={
-           c: st.column_config.NumberColumn(format="%.1f")
-           for c in ("Median hours to first", "Within target %", "Closed by due %", "Saved %")})
+data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True)
 
 # --- the outer loop ------------------------------------------------------------------------------------
 st.subheader("Outer loop: causes, owners and actions")

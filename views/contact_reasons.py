@@ -8,7 +8,7 @@ from cxmetrics.definitions import DEFINITIONS, help_text
 from cxmetrics.drill import Drill
 from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
 from cxmetrics.presentation import N_FIELD, column_names
-from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, column_formats, contact_centre_table, reason_table
+from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, contact_centre_table, reason_table
 from ui.choices import url_widget
 from ui.widgets import chart, data_table, drill_table
 
@@ -45,8 +45,7 @@ centre = contact_centre_table(by_reason, "contact_reason")
 shown = [key for key in CONTACT_CENTRE_COLUMNS if column_names([key])[key] in centre and key != "contacts"]
 if any(key in shown for key in LOG_MEASURES):
     # The table above drills through to the same reasons' contacts; this one only reads.
-    data_table(centre, "contact_centre", hide_index=True, key="tbl_contact_centre", column_config={
-        **{column: st.column_config.NumberColumn(column, format=fmt) for column, fmt in column_formats(centre).items()}})
+    data_table(centre, "contact_centre", hide_index=True, key="tbl_contact_centre")
     with st.expander("What these figures mean"):
         for key in shown:
             st.markdown(f"**{DEFINITIONS[key].label}**: {help_text(key, scope.window, scope.same_reason)}")

@@ -10,6 +10,7 @@ from cxmetrics.customer_story import (LANES, StoryError, clean_id, highlight_rep
                                       timeline)
 from cxmetrics.follow_ups import mask_cases
 from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.presentation import readable_rows
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.privacy import masking_on
 from ui.widgets import chart, data_table
@@ -93,22 +94,23 @@ data_table(highlight_repeats(story.contacts), "customer_story_contacts", hide_in
 
 st.subheader("Survey answers")
 responses = mask_cases(story.responses, show_id, show_text)
-data_table(responses, "customer_story_responses", hide_index=True)
+data_table(readable_rows(responses), "customer_story_responses", hide_index=True)
 
 st.subheader("Follow-ups")
 if story.cases.empty:
     st.caption("No follow-up cases: no detractor answer or unresolved contact.")
 else:
-    data_table(mask_cases(story.cases.drop(columns=["customer_id"]), show_id, show_text), "customer_story_cases",
-               hide_index=True)
+    data_table(readable_rows(mask_cases(story.cases.drop(columns=["customer_id"]), show_id, show_text)),
+               "customer_story_cases", hide_index=True)
     if not story.history.empty:
         st.caption("What was done, change by change:")
-        data_table(mask_cases(story.history, show_id, show_text), "customer_story_case_history", hide_index=True)
+        data_table(readable_rows(mask_cases(story.history, show_id, show_text)), "customer_story_case_history",
+                   hide_index=True)
     st.page_link("views/close_the_loop.py", label="Edit the cases on Close the loop", icon=":material/task_alt:")
 
 st.subheader("Outcomes")
 if story.outcomes.empty:
     st.caption("No outcome months for this customer.")
 else:
-    data_table(story.outcomes, "customer_story_outcomes", hide_index=True,
-               column_config={"month": st.column_config.DateColumn("month", format="YYYY-MM")})
+    data_table(readable_rows(story.outcomes), "customer_story_outcomes", hide_index=True,
+               column_config={"Month": st.column_config.DateColumn("Month", format="YYYY-MM")})

@@ -18,6 +18,7 @@ from cxmetrics import app_state, upload  # noqa: E402
 from cxmetrics.importer import ImportRefused  # noqa: E402
 from cxmetrics.mapping import MappingError  # noqa: E402
 from cxmetrics.markdown_text import escape_markdown  # noqa: E402
+from cxmetrics.presentation import readable  # noqa: E402
 from cxmetrics.schema import KINDS  # noqa: E402
 from cxmetrics.textfile import FileFormatError  # noqa: E402
 from ui.access import analysts_only, is_analyst  # noqa: E402
@@ -332,21 +333,15 @@ def history_section() -> None:
     if history.empty:
         st.info("Nothing has been imported yet.")
         return
-    data_table(
-        history,
+    data_table(  # named as its CSV is (presentation.readable)
+        readable(history),
         "import_history",
         hide_index=True,
         column_config={
-            "import_id": st.column_config.NumberColumn("Import", format="#%d"),
-            "kind": "Kind",
-            "file_name": "File",
-            "imported_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-            "imported_by": "By",
-            "rows_loaded": st.column_config.NumberColumn("Rows loaded"),
-            "rows_rejected": st.column_config.NumberColumn("Rows rejected"),
-            "deleted": st.column_config.CheckboxColumn("Deleted"),
-            "deleted_at": st.column_config.DatetimeColumn("Deleted at (UTC)", format="YYYY-MM-DD HH:mm"),
-            "deleted_by": "Deleted by",
+            "Import": st.column_config.NumberColumn("Import", format="#%d"),
+            "When (UTC)": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "Deleted": st.column_config.CheckboxColumn("Deleted"),
+            "Deleted at (UTC)": st.column_config.DatetimeColumn("Deleted at (UTC)", format="YYYY-MM-DD HH:mm"),
         },
     )
     records = upload.import_records(history)

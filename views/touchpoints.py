@@ -67,7 +67,4 @@ chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share"
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)
-data_table(table, f"touchpoints_{kind}", label="Download the table", hide_index=True,
-           column_config={c: st.column_config.NumberColumn(format="%.1f")
-                          for c in ("FCR %", "Escalates %", "Escalates low (95 %)", "Escalates high (95 %)", "NPS",
-                                    "CSAT %")})
+data_table(table, f"touchpoints_{kind}", label="Download the table", hide_index=True)

@@ -7,8 +7,8 @@ from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend
 from cxmetrics.definitions import DEFINITIONS
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.narrative import no_comments_note
+from cxmetrics.presentation import readable, readable_rows
 from cxmetrics.sentiment import NEUTRAL_BAND
-from cxmetrics.tables import column_formats
 from cxmetrics.themes import ThemeError
 from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_BANDS, CommentQuery, comment_table,
                              driver_sentences, group_shares, theme_table)
@@ -51,16 +51,13 @@ chart(group_share_chart, shares, category="theme", group="group", groups=["Detra
       title="Themes mentioned by detractors and by promoters", name="theme_shares_by_group")
 
 table = theme_table(summary)
-config = {column: st.column_config.NumberColumn(column, format=fmt)
-          for column, fmt in column_formats(table).items() if column != "Comments"}
-config["Mean sentiment"] = st.column_config.NumberColumn("Mean sentiment", format="%.2f")
 event = data_table(table, "themes", hide_index=True, on_select="rerun", selection_mode="single-row",
-                   key="voc_themes", column_config=config)
+                   key="voc_themes")
 chosen_rows = event.selection.rows if event and event.selection else []
 if chosen_rows:
-    theme = table.iloc[chosen_rows[0]]["theme"]
+    theme = table.iloc[chosen_rows[0], 0]  # the theme is the first column
     behind = app_state.cached_comments(version, scope, CommentQuery(theme=theme), COMMENT_LIMIT)
-    shown = masked(comment_table(behind))
+    shown = comment_table(masked(behind))
     total = int(behind["matching"].iloc[0]) if len(behind) else 0
     with st.expander(f"The comments behind '{escape_markdown(theme)}' ({total:,}; newest {len(shown):,} shown)",
                      expanded=True):
@@ -117,10 +114,9 @@ query = CommentQuery(search=search, nps_groups=tuple(groups), csat_bands=tuple(b
 found = app_state.cached_comments(version, scope, query, COMMENT_LIMIT)
 total = int(found["matching"].iloc[0]) if len(found) else 0
 st.markdown(f"**{total:,}** comments match" + (f"; the newest {len(found):,} are shown." if total > len(found) else "."))
-shown = masked(comment_table(found))
+shown = comment_table(masked(found))
 data_table(shown, "comments", hide_index=True, key="voc_comments",
-           column_config={"Sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
-                          "comment": st.column_config.TextColumn("Comment", width="large")})
+           column_config={"Comment": st.column_config.TextColumn("Comment", width="large")})
 
 st.subheader("Theme dictionary")
 editable = analysts_only("Editing the theme dictionary")
@@ -136,7 +132,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         st.success(notice)
     current = app_state.theme_dictionary()
     if not editable:
-        data_table(current, "theme_dictionary", label="Download the dictionary", hide_index=True)
+        data_table(readable(current), "theme_dictionary", label="Download the dictionary", hide_index=True)
         st.stop()
     edited = data_editor(
         current, num_rows="dynamic", hide_index=True, key=f"voc_dictionary_{version}",
@@ -151,7 +147,7 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         else:
             st.session_state["voc_notice"] = f"Saved {stored:,} keywords; themes are matched again."
             st.rerun()
-    download(current, "theme_dictionary", "Download the dictionary")
+    download(current, "theme_dictionary", "Download the dictionary", readable_first=True)
 
     with st.form("voc_add", clear_on_submit=False, border=False):
         st.markdown("**Add a keyword**")
@@ -179,4 +175,4 @@ with st.expander("Add, edit or remove themes and their keywords" if editable els
         else:
             count = int(hits["matching"].iloc[0]) if len(hits) else 0
             st.markdown(f"**{count:,}** comments would be tagged.")
-            data_table(masked(hits.drop(columns="matching")), "theme_test_hits", hide_index=True)
+            data_table(readable_rows(masked(hits.drop(columns="matching"))), "theme_test_hits", hide_index=True)

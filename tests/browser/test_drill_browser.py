@@ -110,3 +110,38 @@ def test_clicking_a_week_of_the_trend_shows_that_weeks_contacts(new_page, drill_
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "drill_overview_trend.png"))
     assert_no_error_boxes(page, "/ after clicking a week")
+
+
+def _csv_rows(page, key: str) -> list[dict]:
+    """Download the app's CSV behind the button of `key` and return its rows."""
+    with page.expect_download() as caught:
+        page.locator(f".st-key-{key} button").click()
+    return list(csv.DictReader(io.StringIO(caught.value.path().read_bytes().decode("utf-8-sig"))))
+
+
+def test_a_figure_reads_the_same_in_the_table_its_csv_and_the_charts_csv(new_page, drill_store):
+    """One rule for the three (issue 18 item 4): the text Chromium draws in the reasons table's cell, the
+    table's download and the FCR chart's download are the same characters for each reason's contact FCR."""
+    from cxmetrics.presentation import figure_text
+    from cxmetrics.tables import reason_table
+
+    base, by_reason, _ = drill_store
+    table = reason_table(by_reason.reset_index(), "contact_reason")
+    column = "Contact FCR %"
+    page = new_page()
+    open_path(page, base, f"/contact_reasons?{PERIOD}")
+    grid = page.locator(".st-key-tbl_reasons")
+    grid.scroll_into_view_if_needed()
+    # Glide's accessible copy of the canvas: column 0 is the row selector, then the table's columns.
+    first = grid.get_by_test_id(f"glide-cell-{list(table.columns).index(column) + 1}-0")
+    expect(first).not_to_have_text("", timeout=30_000)
+    drawn = {}
+    for row, reason in enumerate(table["Contact reason"]):
+        cell = grid.get_by_test_id(f"glide-cell-{list(table.columns).index(column) + 1}-{row}")
+        drawn[reason] = cell.inner_text().strip()
+    table_csv = {r["Contact reason"]: r[column] for r in _csv_rows(page, "dl_reasons")}
+    chart_csv = {r["Contact reason"]: r[column] for r in _csv_rows(page, "dl_fcr_by_reason")}
+    expected = {reason: figure_text(value) for reason, value in zip(table["Contact reason"], table[column])}
+    assert drawn == table_csv == chart_csv == expected
+    assert not any(text.endswith(".0") for text in expected.values())
+    assert_no_error_boxes(page, "/contact_reasons")

@@ -66,7 +66,8 @@ def test_the_gate_the_viewer_and_signing_out(page, protected_url, screenshots):
     sign_in(page, protected_url, "viewer-pw", "Mia")
     expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD_MS)
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_text("Mia (viewer password)")).to_be_visible()
+    # exact: the saved views' "Analysts only" notice names the viewer too.
+    expect(sidebar.get_by_text("Mia (viewer password)", exact=True)).to_be_visible()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Data").click()
     expect(page.get_by_text("Analysts only: loading a file needs an analyst sign-in.", exact=False)).to_be_visible(
         timeout=LOAD_MS)

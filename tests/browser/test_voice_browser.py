@@ -82,7 +82,7 @@ def test_voice_page_opens_searches_and_drills_through(page, app_url, screenshots
 
 
 def downloaded_ids(page: Page, tmp_path, name: str) -> list[str]:
-    """Download the comments table as CSV and return its customer_id column."""
+    """Download the comments table as CSV and return its Customer column."""
     import csv
 
     with page.expect_download() as caught:
@@ -90,7 +90,7 @@ def downloaded_ids(page: Page, tmp_path, name: str) -> list[str]:
     saved = tmp_path / name
     caught.value.save_as(saved)
     with open(saved, encoding="utf-8-sig", newline="") as fh:
-        return [row["customer_id"] for row in csv.DictReader(fh)]
+        return [row["Customer"] for row in csv.DictReader(fh)]
 
 
 def test_mask_personal_data_masks_ids_and_stays_in_the_link(new_page, app_url, tmp_path):
