@@ -517,9 +517,11 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
 
 
 def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_title: str = "figure",
-                       small_n: int = SMALL_N) -> alt.LayerChart:
+                       small_n: int = SMALL_N, pickable: bool = False, pick_fields: tuple[str, ...] = ()
+                       ) -> alt.LayerChart:
     """Return, per category, the figure before (grey) and after (blue) a change with their 95 % intervals;
-    `frame` is long: category, period ('before' / 'after'), value, low, high, n."""
+    `frame` is long: category, period ('before' / 'after'), value, low, high, n. `pickable`: a click
+    selects the dot's `pick_fields` (columns of the frame saying what its figure counted)."""
     guard(frame)
     data = _present(frame, category, "value")
     if data.empty:
@@ -537,6 +539,7 @@ def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_titl
     dots = base.mark_point(filled=True, size=110).encode(
         x=alt.X("value:Q", axis=_axis(x_title)), color=colour,
         opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
+    dots = _pickable(dots, list(pick_fields) or [category, "period"], highlight=False) if pickable else dots
     notes = ["grey: before the start", "blue: from the start", "lines: 95 % interval",
              f"faded: fewer than {small_n} observations"]
     return _layer(whiskers, dots, data=data).properties(title=_title(title, notes),

@@ -8,7 +8,9 @@ wanted, so the rows shown are the ones the figure counted.
 Kinds: contacts and responses (sql/drill/), comments (the Voice page's own comment query, by
 theme), customers (sql/drill/customers.sql: the outcome customers a churn or revenue bar counts),
 journeys (sql/drill/journeys.sql: the Touchpoint map's contacts, by touchpoint or journey path),
-cases (sql/drill/cases.sql: the follow-up cases an owner's or a team's figure judged).
+cases (sql/drill/cases.sql: the follow-up cases an owner's or a team's figure judged), and effects
+(an outer-loop action's figure before or after its start: the contacts, answers or comments of its
+own window, see effect_kind).
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 from .metrics import DEFAULT_WINDOW
 
 MAX_ROWS = 5000
-KINDS = ("contacts", "responses", "comments", "customers", "journeys", "cases")
+KINDS = ("contacts", "responses", "comments", "customers", "journeys", "cases", "effects")
 # The rows each figure counts (sql/drill/*.sql): a drill on FCR shows the contacts FCR judged; a
 # repeat path's cell the repeats (any reason, as contact_paths.repeat_paths counts them); a theme's
 # impact on NPS or CSAT the comments mentioning it that carry that score.
 MEASURES = {"contacts": ("fcr", "repeat_rate", "self_service", "repeat_path"),
             "responses": ("nps", "csat", "ces", "survey_fcr"), "comments": ("nps", "csat"), "customers": (),
-            "journeys": ("escalation", "journeys"), "cases": ("first_within", "saved")}
+            "journeys": ("escalation", "journeys"), "cases": ("first_within", "saved"), "effects": ()}
+# An action's figure (loop_actions) and the rows it counts: a reason's contacts or answers, or the
+# NPS answers of detractors mentioning a theme (the share's numerator: its n is every NPS answer).
+EFFECT_KINDS = {"fcr": "contacts", "repeat_rate": "contacts", "nps": "responses", "themed_detractor_share": "comments"}
 GRAINS = ("day", "week", "month")
 # NPS groups as the outcomes page and the voice page name them: the answers' score range.
 NPS_GROUPS = {"Detractor": (0, 6), "Passive": (7, 8), "Promoter": (9, 10)}
@@ -42,6 +47,8 @@ PERIOD, NPS_GROUP, THEME, PREVIOUS = "period", "nps_group", "theme", "previous_"
 TOUCHPOINTS, TOUCHPOINT, JOURNEY = "touchpoints", "touchpoint", "journey"
 # A follow-up figure is judged against a target (hours) as of a moment: both given by the page.
 TARGET_HOURS, AS_OF = "target_hours", "as_of"
+# An outer-loop action's dot: its figure and the window (first and last day) it was worked out over.
+FIGURE, SPAN_FROM, SPAN_TO = "figure", "span_from", "span_to"
 
 
 @dataclass(frozen=True)
@@ -102,12 +109,17 @@ class Pick:
     journey: str | None = None
     target_hours: float | None = None  # follow-up cases: the first follow-up target, and judged as of when
     as_of: datetime | None = None
+    figure: str | None = None  # an outer-loop action's figure (EFFECT_KINDS) and its window's days
+    span_from: date | None = None
+    span_to: date | None = None
 
     def describe(self) -> str:
         """Return the pick in words, e.g. "contact reason Billing · channel phone"."""
         parts = []
         if self.period is not None:
             parts.append(f"{self.grain} of {self.period:%d %b %Y}")
+        if self.span_from is not None and self.span_to is not None:
+            parts.append(f"{self.span_from:%d %b %Y} – {self.span_to:%d %b %Y}")
         for label, value in (("contact reason", self.reason), ("channel", self.channel),
                              ((self.by or "").replace("_", " "), self.value), ("NPS group", self.nps_group),
                              ("theme", self.theme), ((self.touchpoints or "").replace("_", " "), self.touchpoint),
@@ -148,6 +160,12 @@ def pick_from_selection(point: dict, fields: dict[str, str], grain: str | None =
             pick = replace(pick, target_hours=float(value))
         elif target == AS_OF:
             pick = replace(pick, as_of=datetime.fromisoformat(value))
+        elif target == FIGURE:
+            if value not in EFFECT_KINDS:
+                raise ValueError(f"no action figure {value!r}")
+            pick = replace(pick, figure=value)
+        elif target in (SPAN_FROM, SPAN_TO):
+            pick = replace(pick, **{target: date.fromisoformat(value)})
         elif target.startswith(PREVIOUS):
             if target[len(PREVIOUS):] not in PATH_COLUMNS:
                 raise ValueError(f"a repeat path's previous contact goes by {' or '.join(PATH_COLUMNS)}")
@@ -209,6 +227,8 @@ def rows_picked(con, kind: str, pick: Pick, filters: Filters = Filters(), measur
         raise ValueError(f"no drill of {kind} for the figure {measure!r}")
     if pick.nps_group is not None and kind not in ("responses", "comments"):
         raise ValueError("an NPS group picks responses or comments, not contacts")
+    if kind == "effects":
+        return effect_rows(con, pick, window, same_reason, limit)
     if pick.theme is not None and kind != "comments":
         raise ValueError("a theme picks comments")
     if pick.previous is not None and kind != "contacts":
@@ -227,6 +247,25 @@ def rows_picked(con, kind: str, pick: Pick, filters: Filters = Filters(), measur
                             previous_by=pick.previous_by, previous=pick.previous)
     total = int(frame["rows_in_total"].iloc[0]) if len(frame) else 0
     return frame.drop(columns="rows_in_total"), total
+
+
+def effect_kind(pick: Pick) -> str:
+    """Return what an outer-loop action's dot counts: contacts, responses or comments."""
+    if pick.figure not in EFFECT_KINDS or pick.span_from is None or pick.span_to is None:
+        raise ValueError("an action's dot is picked by its figure and its window")
+    return EFFECT_KINDS[pick.figure]
+
+
+def effect_rows(con, pick: Pick, window: int = DEFAULT_WINDOW, same_reason: bool = False,
+                limit: int = MAX_ROWS) -> tuple[pd.DataFrame, int]:
+    """Return (rows, how many in all) behind an outer-loop action's dot: over the action's own window,
+    whatever the filters (as loop_actions.action_effects works it out), the reason's contacts or
+    answers its figure counts, or a theme's detractors' comments (the numerator of its share)."""
+    kind = effect_kind(pick)
+    span = Filters(date_from=pick.span_from, date_to=pick.span_to, reasons=(pick.reason,) if pick.reason else ())
+    if kind == "comments":
+        return comments_picked(con, Pick(theme=pick.theme, nps_group="Detractor"), span, None, limit)
+    return rows_picked(con, kind, Pick(), span, pick.figure, window, same_reason, limit)
 
 
 def comments_picked(con, pick: Pick, filters: Filters = Filters(), measure: str | None = None,

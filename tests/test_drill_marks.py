@@ -160,3 +160,25 @@ def test_a_pick_says_what_it_picked_and_refuses_what_a_kind_cannot_pick():
         Drill.of("contacts", "repeat_path", from_value="previous_agent").pick({"from_value": "x"})
     with pytest.raises(ValueError, match="a theme picks comments"):
         rows_picked(None, "contacts", Pick(theme="Waiting time"))
+
+
+def test_an_actions_dots_hold_what_their_figures_counted_over_the_actions_own_windows(sample):
+    from cxmetrics.loop_actions import Action, action_effects, add_action, effects_chart_frame
+
+    add_action(sample, Action("contact_reason", "Technical fault", "Network", "Fix the outage alerts", "done",
+                              date(2026, 7, 1)))
+    add_action(sample, Action("theme", "Waiting time", "Contact centre", "More staff at peak", "done", date(2026, 7, 1)))
+    long = effects_chart_frame(action_effects(sample))
+    drill = Drill.of("effects", reason="contact_reason", theme="theme", figure="figure", span_from="span_from",
+                     span_to="span_to")
+    assert set(long["figure"]) == {"fcr", "repeat_rate", "nps", "themed_detractor_share"}
+    for dot in long[long["n"] > 0].itertuples():
+        point = {field: getattr(dot, field) for field in ("reason", "theme", "figure", "span_from", "span_to")}
+        # The dots' windows are the action's own: the page's filters (here a narrow one) do not move them.
+        rows, total = rows_picked(sample, "effects", drill.pick(point), Filters(date(2026, 1, 1), date(2026, 1, 2)))
+        assert len(rows) == min(total, 5000)
+        if dot.figure == "themed_detractor_share":
+            assert 100.0 * total / dot.n == pytest.approx(dot.value)  # the detractors mentioning it, of n answers
+            assert set(rows["nps_group"]) == {"detractor"}
+        else:
+            assert total == dot.n

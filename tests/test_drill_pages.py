@@ -17,6 +17,7 @@ from cxmetrics.contact_paths import repeat_paths
 from cxmetrics.db import PROJECT_ROOT
 from cxmetrics.dimensions import Filters
 from cxmetrics.follow_ups import follow_up_metrics
+from cxmetrics.loop_actions import EFFECT_MARK, Action, action_effects, add_action, effects_chart_frame
 from cxmetrics.outcomes import outcomes
 from cxmetrics.touchpoints import journey_flow, touchpoint_summary
 from cxmetrics.voice import group_shares, theme_summary
@@ -93,15 +94,23 @@ def test_a_touchpoints_escalation_bar_shows_the_contacts_it_judged(db):
     _closes(at, "escalation_by_channel")
 
 
-def test_a_follow_up_bar_shows_the_cases_it_judged(db):
+def test_a_follow_up_bar_and_an_actions_dot_show_what_they_counted(db):
+    action = Action("contact_reason", "Technical fault", "Network", "Fix the outage alerts", "done", date(2026, 7, 1))
+    on_database(db, lambda con: add_action(con, action))
     at = open_page("views/close_the_loop.py", PERIOD)
-    assert len(_hints(at)) == 2
+    assert len(_hints(at)) == 3  # first follow-up, saved, and the actions' before and after
     # Saved is judged on detractors whose outcome is known, which does not move with the clock.
     table = on_database(db, lambda con: follow_up_metrics(con, "owner", CHOSEN, 48.0, datetime.now()))
     bar = table.iloc[0]
     _click(at, "saved_by_owner", {"owner": bar["owner"]})
     assert _shown_count(at) == bar["saved_judged"] > 0
     _closes(at, "saved_by_owner")
+    dots = on_database(db, lambda con: effects_chart_frame(action_effects(con)))
+    after = dots[(dots["figure"] == "fcr") & (dots["period"] == "after")].iloc[0]
+    _click(at, "actions_before_after", {field: after[field] for field in EFFECT_MARK})
+    assert _shown_count(at) == after["n"] > 0
+    assert _behind(at)[0].startswith(f"**The {after['n']:,} contacts behind ")
+    _closes(at, "actions_before_after")
 
 
 def test_the_huddle_shows_no_rows_and_links_a_reason_to_its_page(db):

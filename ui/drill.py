@@ -12,7 +12,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import PICK
-from cxmetrics.drill import MAX_ROWS, Drill
+from cxmetrics.drill import MAX_ROWS, Drill, effect_kind
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.presentation import readable_rows
 from ui.privacy import masked
@@ -64,11 +64,13 @@ def rows_panel(event, drill: Drill, name: str) -> None:
     from ui.widgets import data_table  # ui.widgets draws the chart and calls this: imported late
 
     point = selected_point(event)
-    noun = NOUNS.get((drill.kind, drill.measure), drill.kind)
     if point is None:
-        st.caption(HINT.format(kind=noun))
+        # An action's dots count contacts, answers or comments: the hint names none of them.
+        st.caption(HINT.format(kind="rows" if drill.kind == "effects" else NOUNS.get((drill.kind, drill.measure),
+                                                                                    drill.kind)))
         return
     pick = drill.pick(point)
+    noun = effect_kind(pick) if drill.kind == "effects" else NOUNS.get((drill.kind, drill.measure), drill.kind)
     # A chart over every date (the page says so) drills over every date too.
     scope = app_state.all_dates(app_state.scope()) if drill.all_dates else app_state.scope()
     rows, total = app_state.cached_rows_picked(app_state.data_version(), drill.kind, scope, pick, drill.measure)
@@ -78,7 +80,7 @@ def rows_panel(event, drill: Drill, name: str) -> None:
         st.markdown(f"**The {total:,} {noun} behind {escape_markdown(pick.describe())}**{counted}{shown}, "
                     f"{ORDER.get(drill.kind, 'newest first')}.")
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
-        data_table(readable_rows(masked(rows)), f"{name}_{drill.kind}_behind", label="Download these rows",
+        data_table(readable_rows(masked(rows)), f"{name}_{noun}_behind", label="Download these rows",
                    hide_index=True)
         st.button("Clear", key=f"clear_{name}", icon=":material/close:", on_click=clear, args=(name,),
                   help="Close these rows and unselect the chart")
@@ -88,6 +90,8 @@ def _counted(drill: Drill, pick) -> str | None:
     """Return which of the mark's rows are shown, in words (None: all of them)."""
     if drill.kind == "comments":
         return COUNTED_COMMENTS[drill.measure] if drill.measure else (COUNTED_KIND["comments"] if pick.theme else None)
+    if drill.kind == "effects":  # over the action's own window, whatever the filters
+        return COUNTED.get(pick.figure, "the detractors' answers mentioning it (the share's numerator)")
     if drill.measure:
         return COUNTED[drill.measure]
     return COUNTED_KIND.get(drill.kind)

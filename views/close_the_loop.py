@@ -12,7 +12,7 @@ from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABE
                                   FollowUpError, changes_from_edits, editor_frame, empty_figure_notes,
                                   follow_up_table, mask_cases, metric_tiles)
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
-                                    ActionError, effects_chart_frame, effects_table)
+                                    EFFECT_MARK, ActionError, effects_chart_frame, effects_table)
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
@@ -162,7 +162,9 @@ if effects.empty:
 else:
     long = effects_chart_frame(effects)
     chart(before_after_chart, long, category="action", title="Before and after each action", x_title="figure",
-          name="actions_before_after")
+          name="actions_before_after", shown=long.drop(columns=list(EFFECT_MARK)), pick_fields=EFFECT_MARK,
+          drill=Drill.of("effects", reason="contact_reason", theme="theme", figure="figure", span_from="span_from",
+                         span_to="span_to"))
     shown_effects = effects_table(effects)
     data_table(shown_effects, "actions_before_after_table", label="Download the table", hide_index=True)
 
