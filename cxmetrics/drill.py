@@ -1,9 +1,10 @@
-"""Drill-through: the contacts, responses, comments or customers behind a figure, at most 5,000 rows.
+"""Drill-through: the contacts, answers, comments, customers or cases behind a figure, at most 5,000 rows.
 
 A table row drills by one split-by value; a chart click (ui/drill.py) by what the clicked mark
 stands for: a `Pick` of date bucket, channel, reason, one other dimension's value, an NPS group,
-the previous contact's value (a repeat path), a comment theme, and the measure whose rows are
-wanted, so the rows shown are the ones the figure counted.
+the previous contact's value (a repeat path), a comment theme, a touchpoint or journey, an
+action's figure and window, and the measure whose rows are wanted, so the rows shown are the ones
+the figure counted.
 
 Kinds: contacts and responses (sql/drill/), comments (the Voice page's own comment query, by
 theme), customers (sql/drill/customers.sql: the outcome customers a churn or revenue bar counts),
@@ -85,8 +86,9 @@ class Drill:
             # An outcome bar's field is the customers' group (nps_group, csat_group, repeat_contact
             # or a customers column), never the NPS group of an answer.
             return _group_pick(point, dict(self.fields))
+        # The given values last: a selection (sent by the browser) cannot replace them.
         given = {f"given:{target}": value for target, value in self.given}
-        return pick_from_selection({**given, **point}, dict(self.fields) | {f"given:{t}": t for t, _ in self.given},
+        return pick_from_selection({**point, **given}, dict(self.fields) | {f"given:{t}": t for t, _ in self.given},
                                    self.grain)
 
 
@@ -220,9 +222,9 @@ def narrowed(filters: Filters, pick: Pick) -> Filters:
 def rows_picked(con, kind: str, pick: Pick, filters: Filters = Filters(), measure: str | None = None,
                 window: int = DEFAULT_WINDOW, same_reason: bool = False, limit: int = MAX_ROWS
                 ) -> tuple[pd.DataFrame, int]:
-    """Return (rows, how many there are in all) behind a clicked mark: the contacts, responses,
-    comments or customers in the filters narrowed to the pick that `measure` counts, newest first,
-    at most `limit`."""
+    """Return (rows, how many there are in all) behind a clicked mark: the rows of `kind` (KINDS) in
+    the filters narrowed to the pick that `measure` counts, newest first (customers: most revenue
+    first), at most `limit`."""
     if measure is not None and measure not in MEASURES.get(kind, ()):
         raise ValueError(f"no drill of {kind} for the figure {measure!r}")
     if pick.nps_group is not None and kind not in ("responses", "comments"):
@@ -357,7 +359,8 @@ def rows_behind(
         if previous_by is not None and previous_by not in PATH_COLUMNS:
             raise ValueError(f"a repeat path's previous contact goes by {' or '.join(PATH_COLUMNS)}")
         params.update(same_reason=bool(same_reason), previous=None if previous is None else str(previous))
-        slots["previous"] = qualified("p", previous_by) if previous_by else NO_DIMENSION
+        # Without a previous value the slot names a column every store has (it is compared with NULL).
+        slots["previous"] = qualified("p", previous_by or "contact_id")
     else:
         low, high = NPS_GROUPS[nps_group] if nps_group is not None else (None, None)
         params.update(nps_low=low, nps_high=high)

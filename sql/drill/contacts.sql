@@ -9,7 +9,7 @@
 -- value, for a cell of the repeat paths. $date_from, $date_to, $channels, $reasons,
 -- $segment_values as in the metrics.
 -- Slots: {{dimension}} (a column of c or cu, or missing.value (NULL)), {{previous}} (a column of p,
--- the previous contact, or missing.value), {{segment}}.
+-- the previous contact; any column of p when $previous is NULL), {{segment}}.
 WITH latest AS (
     SELECT max(started_at) AS last_started FROM contacts
 ), scoped AS (
@@ -20,10 +20,12 @@ WITH latest AS (
         CASE WHEN $same_reason THEN c.next_same_at ELSE c.next_any_at END AS next_at
     FROM contacts AS c
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
-    LEFT JOIN contacts AS p ON p.contact_id = c.prev_any_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($value IS NULL OR CAST({{dimension}} AS VARCHAR) = $value)
-      AND ($previous IS NULL OR CAST({{previous}} AS VARCHAR) = $previous)
+      -- A semi-join, not a join: a drill without $previous then reads one column of contacts again,
+      -- instead of joining every contact to its previous one.
+      AND ($previous IS NULL OR c.prev_any_id IN (
+          SELECT p.contact_id FROM contacts AS p WHERE CAST({{previous}} AS VARCHAR) = $previous))
       AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
       AND ($channels IS NULL OR list_contains($channels, c.channel))
