@@ -303,8 +303,9 @@ def heatmap(frame: pd.DataFrame, *, row: str, column: str, value: str, title: st
 
 
 def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left_title: str, right_title: str,
-                     title: str) -> alt.LayerChart:
-    """Return two lines over time with independent y axes (e.g. monthly NPS against monthly churn rate)."""
+                     title: str, pickable: bool = False) -> alt.LayerChart:
+    """Return two lines over time with independent y axes (e.g. monthly NPS against monthly churn rate);
+    `pickable`: the left line's points can be clicked (a selection lives on one mark only)."""
     guard(frame)
     if frame.empty or frame[[left, right]].isna().all().all():
         return _no_data(title)
@@ -314,14 +315,21 @@ def dual_trend_chart(frame: pd.DataFrame, *, x: str, left: str, right: str, left
                alt.Tooltip(f"{right}:Q", title=right_title, format=".1f")]
     base = alt.Chart().encode(x=alt.X(f"{x}:T", axis=_axis(None)), tooltip=tooltip)
     # Colour alone must not tell the lines apart: the right one is also dashed, and each axis is titled.
+    left_y = alt.Y(f"{left}:Q", scale=alt.Scale(zero=False), axis=_axis(f"{left_title} (solid)", titleColor=BLUE))
     left_line = base.mark_line(color=BLUE, strokeWidth=2.5, invalid="break-paths-filter-domains",
-                               point=alt.OverlayMarkDef(filled=True, size=50, color=BLUE)).encode(
-        y=alt.Y(f"{left}:Q", scale=alt.Scale(zero=False), axis=_axis(f"{left_title} (solid)", titleColor=BLUE)))
+                               point=False if pickable else alt.OverlayMarkDef(filled=True, size=50, color=BLUE)
+                               ).encode(y=left_y)
     right_line = base.mark_line(color=ORANGE, strokeWidth=2.5, strokeDash=[6, 3], invalid="break-paths-filter-domains",
                                 point=alt.OverlayMarkDef(filled=True, size=50, color=ORANGE)).encode(
         y=alt.Y(f"{right}:Q", scale=alt.Scale(zero=True),
                 axis=_axis(f"{right_title} (dashed)", titleColor=ORANGE, orient="right")))
     notes = [f"solid blue: {left_title} (left axis)", f"dashed orange: {right_title} (right axis)"]
+    if pickable:
+        # The left line's points drawn as a mark of their own, so a click on one selects its month.
+        left_points = _pickable(base.mark_point(filled=True, size=70, color=BLUE, invalid="filter").encode(y=left_y),
+                                [x], highlight=False)
+        return _layer(alt.layer(left_line, left_points), right_line, data=data).resolve_scale(
+            y="independent").properties(title=_title(title, notes), height=PLOT_HEIGHT)
     return _layer(left_line, right_line, data=data).resolve_scale(y="independent").properties(
         title=_title(title, notes), height=PLOT_HEIGHT)
 
@@ -441,7 +449,7 @@ def journey_flow_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, 
 
 
 def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: str, bar_units: float = 3.5,
-                       row_px: int = 38) -> alt.LayerChart:
+                       row_px: int = 38, pickable: bool = False) -> alt.LayerChart:
     """Return the main journeys ranked by volume: per row, the journey's steps as chips left to right
     (blue: self-service, orange: assisted contact, grey: not known or several channels; a dark outline on
     the step where customers drop from self-service to assisted contact) and a bar of its journeys with
@@ -496,6 +504,7 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
         color=alt.when(alt.datum.other).then(alt.value("#cfcfcf")).when(alt.datum.drops != "").then(
             alt.value(ORANGE)).otherwise(alt.value("#8c8c8c")),
         opacity=alt.value(0.85), tooltip=bar_tips)
+    bar = _pickable(bar, ["journey"], highlight=False) if pickable else bar  # a bar's journeys
     figures = bar_base.mark_text(align="left", dx=6, fontSize=LABEL_SIZE, color=INK).encode(
         x=alt.X("bar_to:Q", scale=x_scale), text="figure:N", tooltip=bar_tips)
     others = bar_base.mark_text(align="left", fontSize=LABEL_SIZE, fontStyle="italic", color=INK).encode(
@@ -508,9 +517,11 @@ def journey_list_chart(journeys: pd.DataFrame, steps: pd.DataFrame, *, title: st
 
 
 def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_title: str = "figure",
-                       small_n: int = SMALL_N) -> alt.LayerChart:
+                       small_n: int = SMALL_N, pickable: bool = False, pick_fields: tuple[str, ...] = ()
+                       ) -> alt.LayerChart:
     """Return, per category, the figure before (grey) and after (blue) a change with their 95 % intervals;
-    `frame` is long: category, period ('before' / 'after'), value, low, high, n."""
+    `frame` is long: category, period ('before' / 'after'), value, low, high, n. `pickable`: a click
+    selects the dot's `pick_fields` (columns of the frame saying what its figure counted)."""
     guard(frame)
     data = _present(frame, category, "value")
     if data.empty:
@@ -528,6 +539,7 @@ def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_titl
     dots = base.mark_point(filled=True, size=110).encode(
         x=alt.X("value:Q", axis=_axis(x_title)), color=colour,
         opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
+    dots = _pickable(dots, list(pick_fields) or [category, "period"], highlight=False) if pickable else dots
     notes = ["grey: before the start", "blue: from the start", "lines: 95 % interval",
              f"faded: fewer than {small_n} observations"]
     return _layer(whiskers, dots, data=data).properties(title=_title(title, notes),
@@ -537,7 +549,8 @@ def before_after_chart(frame: pd.DataFrame, *, category: str, title: str, x_titl
 # --- Voice of the customer ------------------------------------------------------------------------
 
 def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups: list[str], title: str,
-                      x_title: str = "share of the group's comments %", small_n: int = SMALL_N) -> alt.LayerChart:
+                      x_title: str = "share of the group's comments %", small_n: int = SMALL_N,
+                      pickable: bool = False) -> alt.LayerChart:
     """Return, per category (e.g. a theme), one dot per group (e.g. detractors, promoters) at its share with
     the 95 % interval; `frame` is long: category, group, share, low, high, n. The first group is orange,
     the second blue, a third grey; categories keep the frame's order; groups on fewer than small_n are faded."""
@@ -561,6 +574,7 @@ def group_share_chart(frame: pd.DataFrame, *, category: str, group: str, groups:
         shape=alt.Shape(f"{group}:N", scale=alt.Scale(domain=groups, range=["triangle-down", "triangle-up",
                                                                               "square"][:len(groups)]), legend=None),
         opacity=alt.when(alt.datum.n < small_n).then(alt.value(FADED)).otherwise(alt.value(1.0)))
+    dots = _pickable(dots, [category, group], highlight=False) if pickable else dots
     notes = [f"{groups[0]}: orange ▼", f"{groups[1]}: blue ▲" if len(groups) > 1 else "",
              "lines: 95 % interval", f"faded: fewer than {small_n} comments in the group"]
     return _layer(whiskers, dots, data=data).properties(title=_title(title, [n for n in notes if n]),

@@ -139,8 +139,8 @@ def kpi_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, s
 
 def reasons_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDOW, same_reason: bool = False,
                   days: int = DEFAULT_DAYS, rows: int = REASON_ROWS) -> dict:
-    """Return {"caption", "rows": [{reason, contacts, fcr, fcr_n, fcr_too_few, repeat_rate, repeat_n, repeat_too_few}]},
-    the `rows` busiest contact reasons of the current period, busiest first."""
+    """Return {"caption", "current": (first day, last day), "rows": [{reason, contacts, fcr, fcr_n, fcr_too_few,
+    repeat_rate, repeat_n, repeat_too_few}]}, the `rows` busiest contact reasons of the current period, busiest first."""
     periods = periods_for(con, filters, days)
     if periods is None:
         return {"caption": period_caption(None), "rows": []}
@@ -148,6 +148,7 @@ def reasons_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDO
     frame = frame.sort_values(["contacts", "contact_reason"], ascending=[False, True]).head(rows)
     return {
         "caption": _short_caption(periods, compared=False),
+        "current": (periods.current_from, periods.current_to),  # what a reason's link to the dashboard shows
         "rows": [
             {
                 "reason": row["contact_reason"],
@@ -166,8 +167,9 @@ def reasons_panel(con, filters: Filters = Filters(), window: int = DEFAULT_WINDO
 
 def drivers_panel(con, metric: str = "nps", filters: Filters = Filters(), window: int = DEFAULT_WINDOW,
                   same_reason: bool = False, days: int = DEFAULT_DAYS, rows: int = DRIVER_ROWS) -> dict:
-    """Return {"caption", "metric", "rows": [{reason, impact, value, rest_value, n, too_few, verdict, weight}]}: the contact
-    reasons that cost the most `metric` points in the current period (only those that cost anything)."""
+    """Return {"caption", "current": (first day, last day), "metric", "rows": [{reason, impact, value, rest_value, n,
+    too_few, verdict, weight}]}: the contact reasons that cost the most `metric` points in the current period (only
+    those that cost anything)."""
     periods = periods_for(con, filters, days)
     if periods is None:
         return {"caption": period_caption(None), "metric": DEFINITIONS[metric].label, "rows": []}
@@ -191,7 +193,8 @@ def drivers_panel(con, metric: str = "nps", filters: Filters = Filters(), window
             "verdict": verdict,
             "weight": weight,  # how the screen colours it: only a significant driver in red
         })
-    return {"caption": _short_caption(periods, compared=False), "metric": DEFINITIONS[metric].label, "rows": found}
+    return {"caption": _short_caption(periods, compared=False), "current": (periods.current_from, periods.current_to),
+            "metric": DEFINITIONS[metric].label, "rows": found}
 
 
 @dataclass(frozen=True)

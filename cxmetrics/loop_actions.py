@@ -216,14 +216,27 @@ def _action_label(row) -> str:
     return f"#{row['action_id']} {row['subject']}: {row['label']}"
 
 
+EFFECT_MARK = ("reason", "theme", "figure", "span_from", "span_to")
+
+
 def effects_chart_frame(effects: pd.DataFrame) -> pd.DataFrame:
-    """Return the effects in long form for the before/after chart: action, period, value, low, high, n."""
+    """Return the effects in long form for the before/after chart: action, period, value, low, high, n,
+    and what each dot counted (EFFECT_MARK: the reason or theme, the figure, the window's first and last
+    day as text), which a click on it drills by."""
     rows = []
     for _, row in effects.iterrows():
+        reason = row["subject"] if row["subject_kind"] == "contact_reason" else None
         for period in ("before", "after"):
+            first, last = row[f"{period}_from"], row[f"{period}_to"]
             rows.append({"action": _action_label(row), "period": period, "value": row[period],
-                         "low": row[f"{period}_low"], "high": row[f"{period}_high"], "n": int(row[f"{period}_n"])})
-    return pd.DataFrame(rows, columns=["action", "period", "value", "low", "high", "n"])
+                         "low": row[f"{period}_low"], "high": row[f"{period}_high"], "n": int(row[f"{period}_n"]),
+                         "reason": reason, "theme": None if reason is not None else row["subject"],
+                         "figure": row["metric"], "span_from": _iso(first), "span_to": _iso(last)})
+    return pd.DataFrame(rows, columns=["action", "period", "value", "low", "high", "n", *EFFECT_MARK])
+
+
+def _iso(day) -> str | None:
+    return None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
 
 
 EFFECT_TABLE = ("action_id", "subject", "team", "status", "started_on", "label", "before", "before_n", "after",

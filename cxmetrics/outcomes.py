@@ -55,7 +55,7 @@ def outcome_counts(
     Fresh rollups answer from outcome_summary when they can, else row by row from the rolled
     outcome_spans and outcome_repeaters (`table_counts`); stale ones leave it to the base tables.
     All give the same figures."""
-    group, column = _group(con, by)
+    group, column = group_slot(con, by)
     params, slots = scope_params(con, filters)
     fresh, rolled = rollup_state.status(con)
     if fresh:
@@ -72,7 +72,7 @@ def table_counts(
     """Return outcome_counts' frame worked out outcome row by outcome row: each month's experience
     from the rolled outcome_spans and outcome_repeaters (`from_spans`, only while the rollups are
     fresh) or from responses and contacts (the base query)."""
-    group, _ = _group(con, by)
+    group, _ = group_slot(con, by)
     params, slots = scope_params(con, filters)
     return _table_counts(con, group, params, slots, window, same_reason, from_spans)
 
@@ -86,7 +86,7 @@ def _table_counts(con, group, params, slots, window, same_reason, from_spans: bo
     return run(con, "outcomes/outcome_counts", params, group=group, **slots).df()
 
 
-def _group(con, by: str | None) -> tuple[Identifier, str | None]:
+def group_slot(con, by: str | None) -> tuple[Identifier, str | None]:
     """Return the {{group}} of outcome_counts.sql for `by`, and the customers column's real name
     when `by` is one; raise UnknownColumn for anything else."""
     if by is None:

@@ -68,7 +68,7 @@ def assert_three_ways(con, by, window, same_reason, filters, exact, summed_expec
     """Assert the summed, experience and base answers agree; return the summed one (or None)."""
     fresh, rolled = rollups.status(con)
     assert fresh
-    column = outcomes._group(con, by)[1]
+    column = outcomes.group_slot(con, by)[1]
     summed = outcome_rollups.counts(con, column or by, window, same_reason, filters, rolled)
     assert (summed is not None) == summed_expected, (by, window, same_reason, filters)
     spans = outcomes.table_counts(con, by, window, same_reason, filters, from_spans=True)

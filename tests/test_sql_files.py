@@ -57,6 +57,7 @@ UNCONVERTED_SQL = {
     "loop/cases.sql",  # {{cases}}, {{segment_join}}: loop_rollups.case_slots
     "loop/overdue_cases.sql",  # {{cases}}, {{segment_join}}: loop_rollups.case_slots, as cases.sql
     "loop/follow_up_metrics.sql",
+    "drill/cases.sql",  # {{cases}}, {{segment_join}}: loop_rollups.case_slots, as follow_up_metrics.sql
     "voice/comments.sql",  # {{comments}}, {{segment_join}}: comment_rollups.comment_slots
     "voice/theme_counts.sql",
     "voice/theme_months.sql",

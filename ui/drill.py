@@ -12,7 +12,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import PICK
-from cxmetrics.drill import MAX_ROWS, Drill
+from cxmetrics.drill import MAX_ROWS, Drill, effect_kind
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.presentation import readable_rows
 from ui.privacy import masked
@@ -22,7 +22,20 @@ COUNTED = {"fcr": "the contacts contact FCR judged (with a customer, window ende
            "repeat_rate": "the contacts with a customer, repeats marked",
            "self_service": "the self-service contacts with a customer",
            "nps": "the answers with an NPS score", "csat": "the answers with a CSAT score",
-           "ces": "the answers with a CES score", "survey_fcr": "the answers to the resolved question"}
+           "ces": "the answers with a CES score", "survey_fcr": "the answers to the resolved question",
+           "repeat_path": "the repeats (a previous contact, any reason, within the window)",
+           "escalation": "the contacts whose window has ended (escalation judged)",
+           "journeys": "each journey's first contact",
+           "first_within": "the cases acted on or past their target time",
+           "saved": "the detractors whose outcome is known"}
+# What each kind of rows is when no figure narrows them further.
+COUNTED_KIND = {"comments": "the comments mentioning it (the share's numerator)",
+                "customers": "each in the group of its deciding month, as the figure counts them"}
+COUNTED_COMMENTS = {"nps": "the comments mentioning it with an NPS score",
+                    "csat": "the comments mentioning it with a CSAT score"}
+# The rows' noun where the kind does not say it: a touchpoint's escalation is judged on contacts.
+NOUNS = {("journeys", "escalation"): "contacts"}
+ORDER = {"customers": "most revenue first"}
 HINT = "Click a bar, point or cell to see the {kind} behind it; double-click or 'Clear' to close."
 
 
@@ -52,21 +65,36 @@ def rows_panel(event, drill: Drill, name: str) -> None:
 
     point = selected_point(event)
     if point is None:
-        st.caption(HINT.format(kind=drill.kind))
+        # An action's dots count contacts, answers or comments: the hint names none of them.
+        st.caption(HINT.format(kind="rows" if drill.kind == "effects" else NOUNS.get((drill.kind, drill.measure),
+                                                                                    drill.kind)))
         return
     pick = drill.pick(point)
-    rows, total = app_state.cached_rows_picked(app_state.data_version(), drill.kind, app_state.scope(), pick,
-                                               drill.measure)
+    noun = effect_kind(pick) if drill.kind == "effects" else NOUNS.get((drill.kind, drill.measure), drill.kind)
+    # A chart over every date (the page says so) drills over every date too.
+    scope = app_state.all_dates(app_state.scope()) if drill.all_dates else app_state.scope()
+    rows, total = app_state.cached_rows_picked(app_state.data_version(), drill.kind, scope, pick, drill.measure)
     with st.container(border=True, key=f"drill_{name}"):
-        counted = f", {COUNTED[drill.measure]}" if drill.measure else ""
+        counted = f", {_counted(drill, pick)}" if _counted(drill, pick) else ""
         shown = f" (the newest {MAX_ROWS:,} shown)" if total > len(rows) else ""
-        st.markdown(f"**The {total:,} {drill.kind} behind {escape_markdown(pick.describe())}**{counted}{shown}, "
-                    "newest first.")
+        st.markdown(f"**The {total:,} {noun} behind {escape_markdown(pick.describe())}**{counted}{shown}, "
+                    f"{ORDER.get(drill.kind, 'newest first')}.")
         # Drill-through is where customer ids and comments appear: the privacy setting masks them.
-        data_table(readable_rows(masked(rows)), f"{name}_{drill.kind}_behind", label="Download these rows",
+        data_table(readable_rows(masked(rows)), f"{name}_{noun}_behind", label="Download these rows",
                    hide_index=True)
         st.button("Clear", key=f"clear_{name}", icon=":material/close:", on_click=clear, args=(name,),
                   help="Close these rows and unselect the chart")
+
+
+def _counted(drill: Drill, pick) -> str | None:
+    """Return which of the mark's rows are shown, in words (None: all of them)."""
+    if drill.kind == "comments":
+        return COUNTED_COMMENTS[drill.measure] if drill.measure else (COUNTED_KIND["comments"] if pick.theme else None)
+    if drill.kind == "effects":  # over the action's own window, whatever the filters
+        return COUNTED.get(pick.figure, "the detractors' answers mentioning it (the share's numerator)")
+    if drill.measure:
+        return COUNTED[drill.measure]
+    return COUNTED_KIND.get(drill.kind)
 
 
 def _generation(name: str) -> str:

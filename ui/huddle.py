@@ -8,9 +8,11 @@ draws one panel from the bounded, version-keyed cache. Nothing else is kept in t
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from datetime import datetime
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from datetime import date, datetime
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -23,6 +25,7 @@ HUDDLE_PATH = "huddle"
 ROTATION_KEY = "huddle_rotation"
 DASHBOARD_SEEN_KEY = "cx_dashboard_seen"  # this session showed a dashboard page: the huddle came from the navigation
 OVERVIEW_PAGE = "views/overview.py"
+REASONS_PATH = "contact_reasons"  # the Contact reasons page's URL path (app.py names it by its file)
 
 # Sizes in px: figures never below 48, every other text never below 24 (read from across a room).
 FIGURE_PX, BIG_FIGURE_PX, LABEL_PX, NOTE_PX = 64, 120, 36, 26
@@ -80,6 +83,8 @@ HUDDLE_CSS = f"""
   border-top: 2px solid #333; padding-top: 16px; font-size: {NOTE_PX}px; color: {MUTED}; }}
 .hd-dots span {{ display: inline-block; width: 24px; height: 24px; border-radius: 50%; background: #444; margin-right: 12px; }}
 .hd-dots span.hd-on {{ background: {ACCENT}; }}
+.hd-link {{ color: inherit; text-decoration: underline dotted #666; text-decoration-thickness: 2px;
+  text-underline-offset: 10px; }}
 .st-key-hd_back {{ position: fixed; top: 4px; right: 24px; z-index: 1001; width: auto !important; opacity: 0.75; }}
 .st-key-hd_back a, .st-key-hd_back a * {{ color: {MUTED} !important; background: transparent !important; }}
 """
@@ -119,7 +124,7 @@ def draw_huddle(settings: HuddleSettings, scope: Scope) -> None:
         targets = tuple((t.metric, t.value, t.start, t.end, t.baseline)
                         for _, t in sorted(app_state.target_plans().items()))
         data = app_state.cached_huddle_panel(version, panel, scope, settings.days, settings.metric, targets)
-        st.html(screen_html(panel, data, index, settings, datetime.now()))
+        st.html(screen_html(panel, data, index, settings, datetime.now(), reason_link(scope, data)))
 
     rotating_panel()
 
@@ -138,11 +143,34 @@ def back_link() -> None:
         st.page_link(OVERVIEW_PAGE, label="Back to the dashboard", icon=":material/arrow_back:")
 
 
-def screen_html(panel: str, data: dict, index: int, settings: HuddleSettings, updated: datetime) -> str:
-    """Return the whole screen for one panel: title and period, the panel's body, position and clock."""
+def reason_link(scope: Scope, data: dict) -> Callable[[str], str] | None:
+    """Return what a contact reason's name links to: the Contact reasons page filtered to it over the
+    panel's days, where its contacts can be drilled into; None for a panel without days.
+
+    The huddle is a shared screen, so a click there never shows a row; the link leaves it instead.
+    Unlike back_link it is drawn on a wall screen too: a dotted underline clutters nothing on a
+    screen nobody clicks, and someone following the huddle on a laptop can open the reason."""
+    if not data.get("current"):
+        return None
+    first, last = data["current"]
+    return lambda reason: reasons_href(scope, first, last, reason)
+
+
+def reasons_href(scope: Scope, first: date, last: date, reason: str) -> str:
+    """Return the relative URL of the Contact reasons page showing `reason` from `first` to `last`,
+    with the scope's other filters (app_state.link_query: the link's filters replace the session's)."""
+    days = dataclasses.replace(scope, filters=dataclasses.replace(scope.filters, date_from=first, date_to=last))
+    return f"{REASONS_PATH}?{urlencode(app_state.link_query(days, (reason,)), doseq=True)}"
+
+
+def screen_html(panel: str, data: dict, index: int, settings: HuddleSettings, updated: datetime,
+                link: Callable[[str], str] | None = None) -> str:
+    """Return the whole screen for one panel: title and period, the panel's body, position and clock;
+    `link`: where a contact reason's name leads (see reason_link), else the names are plain text."""
     title = data.get("title") or PANEL_TITLES[panel]
-    body = {"kpi": kpi_html, "reasons": reasons_html, "drivers": drivers_html, "win": win_html,
-            "comments": comments_html}[panel](data)
+    builder = {"kpi": kpi_html, "reasons": reasons_html, "drivers": drivers_html, "win": win_html,
+               "comments": comments_html}[panel]
+    body = builder(data, link) if panel in ("reasons", "drivers") else builder(data)
     dots = "".join(f'<span class="{"hd-on" if i == index else ""}"></span>' for i in range(len(settings.panels)))
     return (
         f'<div class="hd-screen" data-testid="huddle-screen" data-panel="{panel}" data-index="{index}">'
@@ -178,14 +206,14 @@ def kpi_html(data: dict) -> str:
     return f'<div class="hd-grid">{"".join(cards)}</div>'
 
 
-def reasons_html(data: dict) -> str:
-    """Return the busiest contact reasons with their FCR, repeat rate and volume."""
+def reasons_html(data: dict, link: Callable[[str], str] | None = None) -> str:
+    """Return the busiest contact reasons with their FCR, repeat rate and volume (each name a link with `link`)."""
     if not data["rows"]:
         return '<div class="hd-empty">No contacts in this period</div>'
     rows = []
     for r in data["rows"]:
         rows.append(
-            f'<tr><td class="hd-label">{_e(r["reason"])}</td>'
+            f'<tr><td class="hd-label">{_reason(r["reason"], link)}</td>'
             f'{_figure_cell(r["fcr"], r["fcr_n"], r["fcr_too_few"])}'
             f'{_figure_cell(r["repeat_rate"], r["repeat_n"], r["repeat_too_few"])}'
             f'<td><span class="hd-figure">{_e(r["contacts"])}</span></td></tr>'
@@ -196,14 +224,14 @@ def reasons_html(data: dict) -> str:
     )
 
 
-def drivers_html(data: dict) -> str:
-    """Return the contact reasons that cost the most points, biggest first."""
+def drivers_html(data: dict, link: Callable[[str], str] | None = None) -> str:
+    """Return the contact reasons that cost the most points, biggest first (each name a link with `link`)."""
     if not data["rows"]:
         return f'<div class="hd-empty">No contact reason drags {_e(data["metric"])} below the rest</div>'
     rows = []
     for r in data["rows"]:
         rows.append(
-            f'<div class="hd-row"><div class="hd-label">{_e(r["reason"])}</div>'
+            f'<div class="hd-row"><div class="hd-label">{_reason(r["reason"], link)}</div>'
             f'<div class="hd-figure {DRIVER_COLOURS[r["weight"]]}" data-weight="{r["weight"]}">{_e(r["impact"])}</div>'
             f'<div class="hd-note">scored {_e(r["value"])} against {_e(r["rest_value"])} for everyone else · '
             f'{_e(r["verdict"])}</div></div>'
@@ -246,6 +274,14 @@ def _figure_cell(value: str, n: int, too_few: bool) -> str:
     muted = " hd-muted" if too_few else ""
     note = f"too few · n = {n:,}" if too_few else f"n = {n:,}"
     return f'<td><span class="hd-figure{muted}">{_e(value)}</span><span class="hd-note">{note}</span></td>'
+
+
+def _reason(reason: str, link: Callable[[str], str] | None) -> str:
+    """Return a contact reason's name as markup: a discreet link to its dashboard page with `link`."""
+    if link is None:
+        return _e(reason)
+    return (f'<a class="hd-link" href="{_e(link(reason))}" title="Open {_e(reason)} on the dashboard">'
+            f'{_e(reason)}</a>')
 
 
 def _e(text) -> str:

@@ -7,11 +7,12 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import before_after_chart, ranked_bar_chart
+from cxmetrics.drill import Drill
 from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABELS, STATUS_LABELS, STATUSES,
                                   FollowUpError, changes_from_edits, editor_frame, empty_figure_notes,
                                   follow_up_table, mask_cases, metric_tiles)
 from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
-                                    ActionError, effects_chart_frame, effects_table)
+                                    EFFECT_MARK, ActionError, effects_chart_frame, effects_table)
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.presentation import readable_rows
 from cxmetrics.privacy import mask_comment, mask_customer_id
@@ -129,19 +130,21 @@ st.subheader("How the follow-up goes, by owner or team")
 by = url_widget(st.segmented_control, "By", ["owner", "team"], default="owner", key="loop_by", param="loop_by") or "owner"
 table = app_state.cached_follow_up_metrics(version, loop, by, scope, float(target_hours), now)
 groups = table.iloc[:-1]
+# A bar's cases, judged as its figure judges them: against this target, as of this minute.
+judged_as = {"target_hours": str(float(target_hours)), "as_of": now.isoformat()}
 left, right = st.columns(2)
 with left:
     chart(ranked_bar_chart, groups, category=by, value="first_within_target", low="first_within_low",
           high="first_within_high", n="first_judged", title=f"First follow-up within {target_hours:g} h, by {by}",
           x_title="% of cases",
           shown=groups[[by, "first_within_target", "first_within_low", "first_within_high", "first_judged"]],
-          name=f"first_follow_up_by_{by}")
+          name=f"first_follow_up_by_{by}", drill=Drill.of("cases", "first_within", given=judged_as, **{by: by}))
 with right:
     chart(ranked_bar_chart, groups, category=by, value="saved_rate", low="saved_low", high="saved_high",
           n="saved_judged", title=f"Detractors saved after follow-up, by {by}",
           x_title="% of detractors with a known outcome",
           shown=groups[[by, "saved_rate", "saved_low", "saved_high", "saved", "followed_judged", "saved_judged"]],
-          name=f"saved_by_{by}")
+          name=f"saved_by_{by}", drill=Drill.of("cases", "saved", **{by: by}))
 shown_table = follow_up_table(table, by)
 data_table(shown_table, f"follow_up_by_{by}", label="Download the table", hide_index=True)
 
@@ -158,7 +161,9 @@ if effects.empty:
 else:
     long = effects_chart_frame(effects)
     chart(before_after_chart, long, category="action", title="Before and after each action", x_title="figure",
-          name="actions_before_after")
+          name="actions_before_after", shown=long.drop(columns=list(EFFECT_MARK)), pick_fields=EFFECT_MARK,
+          drill=Drill.of("effects", reason="contact_reason", theme="theme", figure="figure", span_from="span_from",
+                         span_to="span_to"))
     shown_effects = effects_table(effects)
     data_table(shown_effects, "actions_before_after_table", label="Download the table", hide_index=True)
 

@@ -73,7 +73,8 @@ path_by = url_widget(st.segmented_control, "Path by", ["contact_reason", "channe
 paths = app_state.cached_repeat_paths(version, path_by, scope)
 chart(heatmap, paths, row="from_value", column="to_value", value="repeats",
       title="Repeats: previous contact (rows) → repeat contact (columns)", value_title="repeats", fmt=".0f",
-      name=f"repeat_paths_by_{path_by}")
+      name=f"repeat_paths_by_{path_by}",
+      drill=Drill.of("contacts", "repeat_path", from_value=f"previous_{path_by}", to_value=path_by))
 
 st.subheader("Self-service failures")
 failures = app_state.cached_self_service(version, "contact_reason", scope)

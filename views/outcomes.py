@@ -6,6 +6,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import dual_trend_chart, interval_bar_chart
+from cxmetrics.drill import Drill
 from cxmetrics.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
 from cxmetrics.outcomes import EXPERIENCE_GROUPS
 from cxmetrics.presentation import MONEY, format_money, unit_label
@@ -49,12 +50,14 @@ group = url_widget(st.segmented_control, "Split by", list(EXPERIENCE_GROUPS), de
                    format_func=LABELS.get, key="outcomes_by", param="outcomes_by") or "nps_group"
 result = app_state.cached_outcomes(version, group, scope)
 frame = result["frame"]
+customers = Drill.of("customers", **{group: group})  # a bar's customers, in the group of their deciding month
 st.markdown(reconciliation_sentence(result["overall"], result["groups"], group, LABELS[group]))
 left, right = st.columns(2)
 with left:
     if result["loaded"]["churn"]:
         chart(interval_bar_chart, frame, category=group, value="churn_rate", low="churn_low", high="churn_high",
-              n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %", name=f"churn_by_{group}")
+              n="customers", title=f"Churn rate by {LABELS[group]}", y_title="churn %", name=f"churn_by_{group}",
+              drill=customers)
     else:
         st.info(NO_CHURN)
 with right:
@@ -62,7 +65,7 @@ with right:
         chart(interval_bar_chart, frame, category=group, value="revenue_per_customer",
               low="revenue_per_customer_low", high="revenue_per_customer_high", n="customers",
               title=f"Revenue per customer by {LABELS[group]}", y_title=unit_label("revenue", MONEY),
-              name=f"revenue_by_{group}")
+              name=f"revenue_by_{group}", drill=customers)
     else:
         st.info(NO_REVENUE)
 
@@ -71,6 +74,6 @@ st.caption("Every month of the data, whatever the date range (the other filters 
            "months than a period usually holds.")
 chart(dual_trend_chart, trend, x="month", left="nps", right="churn_rate", left_title="NPS",
       right_title="churn % (customers leaving that month)", title="Monthly NPS against monthly churn",
-      name="nps_and_churn_by_month")
+      name="nps_and_churn_by_month", drill=Drill.of("responses", "nps", "month", all_dates=True, month="period"))
 if not result["loaded"]["churn"]:
     st.caption(NO_CHURN)

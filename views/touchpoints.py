@@ -6,6 +6,7 @@ import streamlit as st
 
 from cxmetrics import app_state
 from cxmetrics.charts import journey_list_chart, ranked_bar_chart
+from cxmetrics.drill import Drill
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.narrative import no_journeys_note
 from cxmetrics.periods import DEFAULT_DAYS, span_text
@@ -51,7 +52,8 @@ main = main_journeys(paths, total, roles)
 if drop := assisted_drop_sentence(paths, total, roles, cut_short=len(paths) >= PATHS_READ):
     st.markdown(f"**{escape_markdown(drop)}**")
 chart(journey_list_chart, main, journey_steps(main, roles), title=f"The main journeys by {KIND_LABELS[kind]}",
-      shown=journey_table(main), name=f"main_journeys_{kind}")
+      shown=journey_table(main), name=f"main_journeys_{kind}",
+      drill=Drill.of("journeys", "journeys", given={"touchpoints": kind}, journey="journey"))
 st.caption(f"The {TOP_JOURNEYS} most common journeys, by how many took each; every other journey is counted in "
            f"'{OTHER_JOURNEYS}', so the rows add up to all journeys. A journey is shown for its first {MAX_STEPS} "
            f"steps ('…': it went on); touchpoints beyond the {MAX_TOUCHPOINTS} busiest are 'Other'."
@@ -63,7 +65,8 @@ summary = touchpoint_summary(flow)
 chart(ranked_bar_chart, summary, category="touchpoint", value="escalation_share", low="escalation_low",
       high="escalation_high", n="judged", title="Journeys escalating from each touchpoint", x_title="% of contacts",
       shown=summary[["touchpoint", "escalation_share", "escalation_low", "escalation_high", "judged"]],
-      name=f"escalation_by_{kind}")
+      name=f"escalation_by_{kind}",
+      drill=Drill.of("journeys", "escalation", given={"touchpoints": kind}, touchpoint="touchpoint"))
 
 st.subheader("Each touchpoint over all steps")
 table = touchpoint_table(summary)

@@ -5,6 +5,7 @@ import streamlit as st
 from cxmetrics import app_state
 from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
 from cxmetrics.definitions import DEFINITIONS
+from cxmetrics.drill import Drill
 from cxmetrics.markdown_text import escape_markdown
 from cxmetrics.narrative import no_comments_note
 from cxmetrics.presentation import readable, readable_rows
@@ -48,7 +49,8 @@ st.caption("Share of each group's comments that mention the theme, with its 95 %
            "Benjamini–Hochberg correction across themes.")
 shares = group_shares(present)
 chart(group_share_chart, shares, category="theme", group="group", groups=["Detractors (0–6)", "Promoters (9–10)"],
-      title="Themes mentioned by detractors and by promoters", name="theme_shares_by_group")
+      title="Themes mentioned by detractors and by promoters", name="theme_shares_by_group",
+      drill=Drill.of("comments", theme="theme", group="nps_group"))
 
 table = theme_table(summary)
 event = data_table(table, "themes", hide_index=True, on_select="rerun", selection_mode="single-row",
@@ -77,7 +79,7 @@ for sentence in driver_sentences(drivers, metric):
 ranked = drivers[drivers["n"] > 0]
 chart(ranked_bar_chart, ranked, category="theme", value="impact", low="impact_low", high="impact_high", n="n",
       title=f"{DEFINITIONS[metric].label} points lost to each theme", x_title="impact (points)",
-      name=f"theme_drivers_{metric}")
+      name=f"theme_drivers_{metric}", drill=Drill.of("comments", metric, theme="theme"))
 
 st.subheader("Themes month by month")
 st.caption("Every month of the data, whatever the date range (the other filters apply): a trend needs more "
@@ -86,14 +88,16 @@ trend = app_state.cached_theme_trend(version, app_state.all_dates(scope))
 trend_present = trend[trend["theme"].isin(present["theme"])]
 chart(heatmap, trend_present, row="theme", column="month", value="share", n="comments",
       title="Share of the month's comments that mention each theme (%)", value_title="% of comments",
-      name="theme_shares_by_month")
+      name="theme_shares_by_month",
+      drill=Drill.of("comments", None, "month", all_dates=True, theme="theme", month="period"))
 names = list(present["theme"])
 if names:
     pick = url_widget(st.selectbox, "Trend of one theme", names, default=names[0], key="voc_trend_theme",
                       param="theme_trend", workspace_values=True)
     one = trend_present[trend_present["theme"] == pick]
     chart(trend_chart, one, value="share", low="share_low", high="share_high", n="comments",
-          title=f"'{pick}': share of comments by month", y_title="% of comments", name="theme_trend")
+          title=f"'{pick}': share of comments by month", y_title="% of comments", name="theme_trend",
+          drill=Drill.of("comments", None, "month", all_dates=True, given={"theme": pick}, period="period"))
 
 st.subheader("Comments")
 st.caption("Search is case- and accent-insensitive: every word must appear (\"délai\" finds \"DELAI\"); put a "
