@@ -16,6 +16,8 @@ from .db import Identifier, query, run, table_columns
 from .dimensions import Filters
 
 ROLLED_COMMENTS = Identifier("comment_rollup")
+# The column a change of each table finds its comment rows by (comment_rollup's and cx_changed_rows').
+_KEYS = {"responses": Identifier("response_id"), "contacts": Identifier("contact_id")}
 
 
 def _rows() -> Identifier:
@@ -28,6 +30,16 @@ def build(con, segments: dict[str, str]) -> None:
     first, and the date filters skip row groups that way). Segments are joined at read time."""
     run(con, "rollups/comments_clear")
     run(con, "rollups/comments_build", rows=_rows())
+
+
+def refresh_comments(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Rewrite the comment rows `change` (its rows in cx_changed_rows) can alter: those of the
+    responses added or removed, or, after a change of contacts, of the responses naming a contact
+    added or removed (their channel, reason and customer are the contact's). Return which."""
+    key = _KEYS[change.kind]
+    run(con, "rollups/comments_clear_changed", key=key)
+    run(con, "rollups/comments_add", rows=_rows(), key=key)
+    return f"the comments of the {change.kind} added or removed"
 
 
 def comments_source(con) -> Identifier:

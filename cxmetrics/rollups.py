@@ -68,11 +68,13 @@ BUILDERS: tuple[Family, ...] = (
            metric_rollups.refresh_days),
     Family("outcome", frozenset({"contacts", "responses", "customers", "outcomes"}), outcome_rollups.build,
            outcome_rollups.refresh_customers),
-    Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build),
+    Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build,
+           loop_rollups.refresh_customers),
     Family("story", frozenset({"contacts", "responses"}), story_rollups.build, story_rollups.refresh_customers),
-    Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build),
-    Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build),
-    Family("path", frozenset({"contacts", "customers"}), path_rollups.build),
+    Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build, comment_rollups.refresh_comments),
+    Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build,
+           touchpoint_rollups.refresh_journeys),
+    Family("path", frozenset({"contacts", "customers"}), path_rollups.build, path_rollups.refresh_days),
 )
 
 
