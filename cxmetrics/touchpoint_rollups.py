@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from . import rollup_state
-from .db import Identifier, run
+from .db import Identifier, quote_ident, run
 from .dimensions import Filters
 
 # The windows touchpoint_stage.sql computes journeys for (its _w7 and _w30 columns); a test keeps
@@ -111,7 +111,8 @@ def _count(con, contacts: Identifier, keyed: bool) -> None:
     for shift, window in enumerate(TOUCHPOINT_WINDOWS):
         suffix = Identifier(f"w{window}")
         if keyed:
-            run(con, "rollups/touchpoint_keep_keys", {"window": window}, suffix=suffix)
+            columns = {name: quote_ident(f"{name}_w{window}") for name in ("start_day", "start_cr", "step")}
+            run(con, "rollups/touchpoint_keep_keys", {"window": window}, **columns)
         for kind in _KINDS:
             params = {"window": window, "kind": kind, "shift": 4 * shift}
             run(con, "rollups/touchpoint_flow_rows", params, suffix=suffix)
