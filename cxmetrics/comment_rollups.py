@@ -1,7 +1,8 @@
 """The survey comments kept as a rollup: `comment_rollup` holds the rows of sql/voice/comment_rows.sql
-(one per response with a comment, with its customer and its contact's channel and reason), written
-once per data change, so the Voice of the customer queries scope a hundred thousand comments
-instead of joining every answer to ten million contacts on every visit.
+(one per response with a comment, with its customer and its contact's channel and reason), built
+whole, and after an import or delete rewritten for the answers it touches (`refresh_comments`), so
+the Voice of the customer queries scope a hundred thousand comments instead of joining every answer
+to ten million contacts on every visit.
 
 The theme mentions and sentiments are joined at read time: they have their own build
 (cxmetrics/themes.py), which follows the dictionary as well as the data. A query reads the rollup

@@ -1,7 +1,8 @@
 """The follow-up cases kept as a rollup: `loop_case_rollup` holds the rows of the `loop_cases` view
 (a detractor answer or an unresolved complaint per row, with its default due date and whether a
-detractor was saved), written once per data change so Close the loop and Customer story read a
-table instead of joining millions of answers and contacts on every visit.
+detractor was saved), kept up to date with the data (built whole, or after an import or delete
+rewritten for the customers it touches: `refresh_customers`) so Close the loop and Customer story
+read a table instead of joining millions of answers and contacts on every visit.
 
 The cases follow the data alone: their handling state lives in `follow_ups`, which the queries
 join at read time, so a saved edit shows at once and never makes the rollup stale. A query reads

@@ -9,6 +9,9 @@ column holds them again). A request is answerable when the rollups are fresh, it
 days, channels, reasons and at most one rolled segment, asks for a window the rollup kept, and
 splits by what the rollup kept; the answering functions return None for anything else and the
 caller asks the base tables, which give the same figures, slower.
+
+Built whole by `rollups.refresh`; after an import or delete of contacts (or of customers, when a
+customers column is rolled), `refresh_days` counts again only the days the change can alter.
 """
 
 from __future__ import annotations

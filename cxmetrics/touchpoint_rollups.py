@@ -9,6 +9,10 @@ Both keep raw touchpoints: the answer folds the rare ones into "Other" after sum
 answerable when the rollups are fresh, it filters by whole days, channels and reasons (no
 segment), asks for a window the rollup kept and at most MAX_STEPS steps; the answering functions
 return None for anything else and the caller asks the base tables, which give the same rows.
+
+Built whole by `rollups.refresh`; after an import or delete of contacts or responses,
+`refresh_journeys` counts again only the journey keys the change can alter (docs/rollups.md,
+"Incremental refresh").
 """
 
 from __future__ import annotations
