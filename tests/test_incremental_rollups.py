@@ -201,13 +201,16 @@ def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
     refreshed = rollups.last_refresh(con)
     # outcomes feed the outcome figures and the follow-up cases (saved detractors) only
     assert {f for f, r in refreshed.items() if r.how != "skipped"} == {"outcome", "loop"}
+    assert refreshed["loop"].how == "delta"
     assert refreshed["metric"][:2] == ("skipped", "it reads no outcomes")
     store.load_responses(3)
     refreshed = rollups.last_refresh(con)
     assert refreshed["path"][0] == "skipped" and refreshed["metric"][0] == "delta"
     assert "0 contact days" in refreshed["metric"][1]
+    assert refreshed["touchpoint"][0] == "delta" and refreshed["comments"][0] == "delta"
     # a day of contacts after the latest: its own day and the censoring edge, not every day
     store.load_contacts([store.latest() + timedelta(days=1)] * 3)
+    assert {f: r.how for f, r in rollups.last_refresh(con).items()} == {f.name: "delta" for f in rollups.BUILDERS}
     how, detail, _ = rollups.last_refresh(con)["metric"]
     assert how == "delta"
     days = int(detail.split(" contact days")[0])
