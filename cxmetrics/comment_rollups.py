@@ -1,7 +1,8 @@
 """The survey comments kept as a rollup: `comment_rollup` holds the rows of sql/voice/comment_rows.sql
-(one per response with a comment, with its customer and its contact's channel and reason), written
-once per data change, so the Voice of the customer queries scope a hundred thousand comments
-instead of joining every answer to ten million contacts on every visit.
+(one per response with a comment, with its customer and its contact's channel and reason), built
+whole, and after an import or delete rewritten for the answers it touches (`refresh_comments`), so
+the Voice of the customer queries scope a hundred thousand comments instead of joining every answer
+to ten million contacts on every visit.
 
 The theme mentions and sentiments are joined at read time: they have their own build
 (cxmetrics/themes.py), which follows the dictionary as well as the data. A query reads the rollup
@@ -16,6 +17,8 @@ from .db import Identifier, query, run, table_columns
 from .dimensions import Filters
 
 ROLLED_COMMENTS = Identifier("comment_rollup")
+# The column a change of each table finds its comment rows by (comment_rollup's and cx_changed_rows').
+_KEYS = {"responses": Identifier("response_id"), "contacts": Identifier("contact_id")}
 
 
 def _rows() -> Identifier:
@@ -28,6 +31,16 @@ def build(con, segments: dict[str, str]) -> None:
     first, and the date filters skip row groups that way). Segments are joined at read time."""
     run(con, "rollups/comments_clear")
     run(con, "rollups/comments_build", rows=_rows())
+
+
+def refresh_comments(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Rewrite the comment rows `change` (its rows in cx_changed_rows) can alter: those of the
+    responses added or removed, or, after a change of contacts, of the responses naming a contact
+    added or removed (their channel, reason and customer are the contact's). Return which."""
+    key = _KEYS[change.kind]
+    run(con, "rollups/comments_clear_changed", key=key)
+    run(con, "rollups/comments_add", rows=_rows(), key=key)
+    return f"the comments of the {change.kind} added or removed"
 
 
 def comments_source(con) -> Identifier:

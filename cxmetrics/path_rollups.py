@@ -9,6 +9,9 @@ column holds them again). A request is answerable when the rollups are fresh, it
 days, channels, reasons and at most one rolled segment, asks for a window the rollup kept, and
 splits by what the rollup kept; the answering functions return None for anything else and the
 caller asks the base tables, which give the same figures, slower.
+
+Built whole by `rollups.refresh`; after an import or delete of contacts (or of customers, when a
+customers column is rolled), `refresh_days` counts again only the days the change can alter.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ _ALIAS = {"contacts": "c", "customers": "cu"}
 _CODES = Identifier("cx_path_codes")
 _REPEATS = Identifier("cx_path_repeats")
 _SELF_SERVICE = Identifier("cx_path_self_service")
+_TABLES = (Identifier("repeat_path_rollup"), Identifier("self_service_rollup"))
 _FROM_CODES = {"contact_reason": Identifier("prev_reason_code"), "channel": Identifier("prev_channel_code")}
 _KEPT = {"contact_reason": Identifier("r.contact_reason"), "channel": Identifier("r.channel")}
 _SEGMENT_GROUP = Identifier("r.seg_value")
@@ -41,6 +45,32 @@ def build(con, segments: dict[str, str]) -> None:
     GROUPING SETS with every copy's set was tried and took more than twice as long at ten million
     contacts. Channels and reasons are grouped as integer codes, turned back into text as each copy
     is written (docs/rollups.md)."""
+    for table in _TABLES:
+        run(con, "rollups/path_clear", table=table)
+    _count_days(con, segments, None)
+
+
+def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
+    only the days it can alter; return how many. A row is a contact's, by its own day, and reads
+    only its previous contact (a repeat within the longest window) and its next one (a
+    self-service failure within a day): so the days of the contacts added or removed and of their
+    customers' contacts less than PATH_WINDOWS' longest and a day away (metric_days_contacts.sql,
+    without the censoring edge, which no count here reads); after a change of customers, the days
+    of their contacts, when a customers column is rolled (its value is the customer's)."""
+    if change.kind == "customers" and "customers" not in segments.values():
+        return "no customers column is rolled"
+    params = {"reach": max(PATH_WINDOWS) + 1, "edge_from": None, "edge_to": None}
+    days = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0][0]
+    if days:
+        for table in _TABLES:
+            run(con, "rollups/path_clear_days", {"days": days}, table=table)
+        _count_days(con, segments, days)
+    return f"{len(days)} days"
+
+
+def _count_days(con, segments: dict[str, str], days) -> None:
+    """Add both tables' rows of `days` (every day when None), every path and segment copy."""
     temps = (_CODES, _REPEATS, _SELF_SERVICE)
     for table in temps:
         run(con, "rollups/drop_stage", table=table)
@@ -51,16 +81,14 @@ def build(con, segments: dict[str, str]) -> None:
     copies = list(enumerate(["", *segments]))
     run(con, "rollups/path_codes")
 
-    run(con, "rollups/path_clear", table=Identifier("repeat_path_rollup"))
-    run(con, "rollups/path_repeat_stage", segment_values=Identifier(", ".join(values)))
+    run(con, "rollups/path_repeat_stage", {"days": days}, segment_values=Identifier(", ".join(values)))
     for path_by, from_code in _FROM_CODES.items():
         for i, name in copies:
             run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name},
                 seg_value=Identifier(f"seg_{i}"), from_code=from_code)
     run(con, "rollups/drop_stage", table=_REPEATS)
 
-    run(con, "rollups/path_clear", table=Identifier("self_service_rollup"))
-    run(con, "rollups/path_self_service_stage", segment_values=Identifier(", ".join(values)))
+    run(con, "rollups/path_self_service_stage", {"days": days}, segment_values=Identifier(", ".join(values)))
     for i, name in copies:
         run(con, "rollups/path_self_service_rows", {"seg_name": name}, seg_value=Identifier(f"seg_{i}"))
     for table in temps:

@@ -8,10 +8,11 @@ build and (for some) an incremental refresh. Two ways keep them up to date:
   `begin_change` before their rows change and `finish_change` before they commit, so an import or
   a deleted import and its rollups land together or not at all. Only when the rollups were fresh
   before the change: each family that reads the changed table either recounts just the keys the
-  change can alter (`Family.delta`: the metric rollups recount the days of the contacts and
+  change can alter (`Family.delta`: e.g. the metric rollups recount the days of the contacts and
   responses added or removed, of their customers' neighbouring contacts, and the censoring edge
-  when the latest contact moves) or, when it has no delta, is rebuilt whole; a family that reads
-  none of it is left alone. When the rolled segment columns change, every family is rebuilt.
+  when the latest contact moves; the touchpoint rollups the journeys around them) or, when it has
+  no delta, is rebuilt whole (every family has one; a delta may still rebuild whole where no
+  narrower refresh is exact); a family that reads none of it is left alone. When the rolled segment columns change, every family is rebuilt.
 - **Whole, by `ensure_fresh`**, when the rollups are stale anyway (never built, a migration, an
   import while they were stale): `cxmetrics import`, the dashboard's upload and the first launch
   call it after their own transaction commits; it runs `refresh` in a transaction of its own.
@@ -68,11 +69,13 @@ BUILDERS: tuple[Family, ...] = (
            metric_rollups.refresh_days),
     Family("outcome", frozenset({"contacts", "responses", "customers", "outcomes"}), outcome_rollups.build,
            outcome_rollups.refresh_customers),
-    Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build),
+    Family("loop", frozenset({"contacts", "responses", "outcomes"}), loop_rollups.build,
+           loop_rollups.refresh_customers),
     Family("story", frozenset({"contacts", "responses"}), story_rollups.build, story_rollups.refresh_customers),
-    Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build),
-    Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build),
-    Family("path", frozenset({"contacts", "customers"}), path_rollups.build),
+    Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build, comment_rollups.refresh_comments),
+    Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build,
+           touchpoint_rollups.refresh_journeys),
+    Family("path", frozenset({"contacts", "customers"}), path_rollups.build, path_rollups.refresh_days),
 )
 
 

@@ -9,6 +9,10 @@ Both keep raw touchpoints: the answer folds the rare ones into "Other" after sum
 answerable when the rollups are fresh, it filters by whole days, channels and reasons (no
 segment), asks for a window the rollup kept and at most MAX_STEPS steps; the answering functions
 return None for anything else and the caller asks the base tables, which give the same rows.
+
+Built whole by `rollups.refresh`; after an import or delete of contacts or responses,
+`refresh_journeys` counts again only the journey keys the change can alter (docs/rollups.md,
+"Incremental refresh").
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from . import rollup_state
-from .db import Identifier, run
+from .db import Identifier, quote_ident, run
 from .dimensions import Filters
 
 # The windows touchpoint_stage.sql computes journeys for (its _w7 and _w30 columns); a test keeps
@@ -29,6 +33,14 @@ ROLLUP_STEPS = 5
 _KINDS = ("channel", "contact_reason")
 _TABLES = ("journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup")
 _STAGE = Identifier("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
+_CONTACTS = Identifier("contacts")
+# An incremental refresh's temp tables: made by rollups/touchpoint_touched_*.sql, touchpoint_keys.sql,
+# touchpoint_scope.sql and touchpoint_diff_start.sql.
+_KEYS = Identifier("cx_touchpoint_keys")
+_SCOPE = Identifier("cx_touchpoint_scope")
+_DIFFS = ((Identifier("cx_touchpoint_flow_diff"), Identifier("journey_flow_rollup")),
+          (Identifier("cx_touchpoint_path_diff"), Identifier("journey_path_rollup")))
+_DELTA_STAGES = (Identifier("cx_touchpoint_touched"), _KEYS, _SCOPE, *(diff for diff, _table in _DIFFS))
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -42,16 +54,87 @@ def build(con, segments: dict[str, str]) -> None:
     for table in _TABLES:
         run(con, "rollups/touchpoint_clear", table=Identifier(table))
     run(con, "rollups/touchpoint_codes")
-    run(con, "rollups/touchpoint_stage")
+    _count(con, _CONTACTS, keyed=False)
+
+
+def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
+    only the journeys it can alter; return how many keys that was.
+
+    The rows are keyed by the journey's first contact (window, day, channel and reason), summed
+    over customers, so a key is counted again whole: its by-day rows are removed and every journey
+    starting there is followed again (touchpoint_scope.sql: each such customer's contacts from that
+    start on). touchpoint_keys.sql says which keys, a superset of those that change: the journeys
+    around each changed contact (or answered contact), and, when the latest contact moves, those of
+    the contacts whose "judged" flag flips. The every-day rows take the difference of the by-day
+    rows (whole numbers, so exact). A channel or reason value that comes or goes renumbers the
+    touchpoint codes every row is keyed by: then, as when the store had or has no contacts, the
+    tables are rebuilt whole."""
+    if change.kind == "contacts":
+        if None in (change.latest_before, change.latest_after):
+            build(con, segments)
+            return "every journey (the store had or has no contacts)"
+        if run(con, "rollups/touchpoint_codes_changed").fetchall()[0][0]:
+            build(con, segments)
+            return "every journey (a channel or contact reason came or went: the touchpoint codes changed)"
+    for table in _DELTA_STAGES:
+        run(con, "rollups/drop_stage", table=table)
+    if change.kind == "contacts":
+        moved = change.latest_before != change.latest_after
+        edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
+        run(con, "rollups/touchpoint_touched_contacts", {"edge_from": edges[0], "edge_to": edges[1]})
+    else:
+        run(con, "rollups/touchpoint_touched_responses")
+    run(con, "rollups/touchpoint_keys")
+    keys = _rows(con, _KEYS)
+    contacts = 0
+    if keys:
+        for diff, table in _DIFFS:
+            run(con, "rollups/touchpoint_diff_start", diff=diff, table=table)
+        _diff(con, -1)
+        for _diff_table, table in _DIFFS:
+            run(con, "rollups/touchpoint_clear_keys", table=table)
+        run(con, "rollups/touchpoint_scope")
+        contacts = _rows(con, _SCOPE)
+        _count(con, _SCOPE, keyed=True)
+        _diff(con, 1)
+        for part in ("flow", "path"):
+            for step in ("old", "clear", "add"):
+                run(con, f"rollups/touchpoint_{part}_totals_{step}")
+    for table in _DELTA_STAGES:
+        run(con, "rollups/drop_stage", table=table)
+    return f"{keys} journey keys (window × first day × channel × reason), {contacts} contacts followed"
+
+
+def _count(con, contacts: Identifier, keyed: bool) -> None:
+    """Stage the journeys of `contacts` (touchpoint_stage.sql) and add their by-day rows; when
+    `keyed`, only those of the keys in cx_touchpoint_keys (the every-day rows are then the caller's),
+    else every journey's, and the every-day rows summed from them."""
+    run(con, "rollups/drop_stage", table=_STAGE)
+    run(con, "rollups/touchpoint_stage", contacts=contacts)
     for shift, window in enumerate(TOUCHPOINT_WINDOWS):
         suffix = Identifier(f"w{window}")
+        if keyed:
+            columns = {name: quote_ident(f"{name}_w{window}") for name in ("start_day", "start_cr", "step")}
+            run(con, "rollups/touchpoint_keep_keys", {"window": window}, **columns)
         for kind in _KINDS:
             params = {"window": window, "kind": kind, "shift": 4 * shift}
             run(con, "rollups/touchpoint_flow_rows", params, suffix=suffix)
-            run(con, "rollups/touchpoint_flow_totals", params)
             run(con, "rollups/touchpoint_path_rows", params, suffix=suffix)
-            run(con, "rollups/touchpoint_path_totals", params)
+            if not keyed:
+                run(con, "rollups/touchpoint_flow_totals", params)
+                run(con, "rollups/touchpoint_path_totals", params)
     run(con, "rollups/drop_stage", table=_STAGE)
+
+
+def _diff(con, sign: int) -> None:
+    """Add the keyed by-day rows of both tables, times `sign`, to their every-day diffs."""
+    run(con, "rollups/touchpoint_flow_diff", {"sign": sign})
+    run(con, "rollups/touchpoint_path_diff", {"sign": sign})
+
+
+def _rows(con, table: Identifier) -> int:
+    return run(con, "rollups/stage_rows", table=table).fetchall()[0][0]
 
 
 def answerable(con, filters: Filters, window: int, max_steps: int) -> bool:

@@ -201,13 +201,16 @@ def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
     refreshed = rollups.last_refresh(con)
     # outcomes feed the outcome figures and the follow-up cases (saved detractors) only
     assert {f for f, r in refreshed.items() if r.how != "skipped"} == {"outcome", "loop"}
+    assert refreshed["loop"].how == "delta"
     assert refreshed["metric"][:2] == ("skipped", "it reads no outcomes")
     store.load_responses(3)
     refreshed = rollups.last_refresh(con)
     assert refreshed["path"][0] == "skipped" and refreshed["metric"][0] == "delta"
     assert "0 contact days" in refreshed["metric"][1]
+    assert refreshed["touchpoint"][0] == "delta" and refreshed["comments"][0] == "delta"
     # a day of contacts after the latest: its own day and the censoring edge, not every day
     store.load_contacts([store.latest() + timedelta(days=1)] * 3)
+    assert {f: r.how for f, r in rollups.last_refresh(con).items()} == {f.name: "delta" for f in rollups.BUILDERS}
     how, detail, _ = rollups.last_refresh(con)["metric"]
     assert how == "delta"
     days = int(detail.split(" contact days")[0])
@@ -293,3 +296,108 @@ def test_the_rollup_modules_import_in_one_direction():
             todo.extend(graph.get(module, ()))
     assert "rollups" not in reached
     assert {f.build.__module__.rsplit(".", 1)[1] for f in rollups.BUILDERS} <= reached
+
+
+def _contact(contact_id: str, customer: str, started: datetime, channel: str = "phone", reason: str = "Billing",
+             self_service: str = "false") -> tuple:
+    return (contact_id, customer, started.isoformat(sep=" "), channel, reason, "false", 0, 30, "Atlas", self_service)
+
+
+def _journeys(con, window: int) -> int:
+    """Return how many journeys of `window` days the every-day path rows hold."""
+    return con.execute("SELECT coalesce(sum(journeys), 0) FROM journey_path_rollup "
+                       "WHERE win = ? AND kind = 'channel' AND all_days", [window]).fetchone()[0]
+
+
+def _refreshed(store, family: str, how: str = "delta") -> str:
+    """Assert `family` was refreshed `how` by the latest change and equals a full rebuild; return its detail."""
+    refreshed = rollups.last_refresh(store.con)[family]
+    assert refreshed.how == how, refreshed
+    assert_equals_full_rebuild(store.con)
+    return refreshed.detail
+
+
+def test_journeys_joined_split_and_at_their_edges_equal_a_full_rebuild(tmp_path):
+    """A contact exactly W days from both its neighbours joins their two journeys into one; deleting
+    it splits them again; a second further it starts a journey the next contact joins. Contacts at
+    the same instant, a contact without a customer, and a new channel (every touchpoint code moves:
+    rebuilt whole) as well."""
+    store = Store(tmp_path, seed=21, customers=6, contacts=30)
+    day = START + timedelta(days=100)
+    store.load("contacts", CONTACT_HEADER, [_contact("ja", "u1", day), _contact("jb", "u1", day + timedelta(days=14), "chat"),
+                                             _contact("jc", "u2", day + timedelta(days=2))])
+    _refreshed(store, "touchpoint")
+    apart = _journeys(store.con, 7)
+    joining = store.load("contacts", CONTACT_HEADER, [_contact("jm", "u1", day + timedelta(days=7), "email")])
+    _refreshed(store, "touchpoint")
+    assert _journeys(store.con, 7) == apart - 1  # ja, jm, jb: one journey of three contacts
+    delete_import(store.con, joining)
+    _refreshed(store, "touchpoint")
+    assert _journeys(store.con, 7) == apart
+    store.load("contacts", CONTACT_HEADER, [_contact("jn", "u1", day + timedelta(days=7, seconds=1), "email")])
+    _refreshed(store, "touchpoint")
+    assert _journeys(store.con, 7) == apart  # ja alone; jn, jb together
+    # the same instant as jc, ordered before it and after it by contact id
+    store.load("contacts", CONTACT_HEADER, [_contact("jb0", "u2", day + timedelta(days=2), "chat", "Refund"),
+                                             _contact("jd", "u2", day + timedelta(days=2), "email", "")])
+    _refreshed(store, "touchpoint")
+    store.load("contacts", CONTACT_HEADER, [_contact("jz", "", day + timedelta(days=3))])
+    _refreshed(store, "touchpoint")
+    store.load("contacts", CONTACT_HEADER, [_contact("js", "u2", day + timedelta(days=4), "sms")])
+    assert "codes changed" in _refreshed(store, "touchpoint")
+    store.con.close()
+
+
+def test_the_censoring_edge_moves_both_ways_for_journeys(tmp_path):
+    """A load after the latest contact judges the contacts a window older than it (their journeys'
+    rows change wherever those start); deleting it takes that back."""
+    store = Store(tmp_path, seed=22, customers=8, contacts=40)
+    later = store.load_contacts([store.latest() + timedelta(days=9, seconds=5)], ["u3"])
+    detail = _refreshed(store, "touchpoint")
+    assert not detail.startswith("0 journey keys")
+    delete_import(store.con, later)
+    _refreshed(store, "touchpoint")
+    store.con.close()
+
+
+def test_repeat_paths_and_self_service_failures_at_their_edges(tmp_path):
+    """A repeat exactly 30 days after its previous contact counts, a second more does not; an
+    assisted contact exactly a day after a self-service one makes it a failure. Each refreshed by
+    its days, and deleted again."""
+    store = Store(tmp_path, seed=23, customers=6, contacts=30)
+    day = START + timedelta(days=20, hours=9)
+    store.load("contacts", CONTACT_HEADER, [_contact("pa", "u1", day), _contact("pb", "u2", day),
+                                             _contact("ps", "u3", day, self_service="true")])
+    _refreshed(store, "path")
+    edges = store.load("contacts", CONTACT_HEADER, [
+        _contact("pa2", "u1", day + timedelta(days=30), "chat"),
+        _contact("pb2", "u2", day + timedelta(days=30, seconds=1), "chat"),
+        _contact("ps2", "u3", day + timedelta(days=1), "phone")])
+    assert _refreshed(store, "path").endswith("days")
+    delete_import(store.con, edges)
+    _refreshed(store, "path")
+    store.con.close()
+
+
+def test_cases_follow_outcomes_answers_and_contacts_per_customer(tmp_path):
+    """A detractor is saved or lost by their customer's later answers and outcome months; each change
+    rewrites that customer's cases and the case counts of their days, and the comment rows of the
+    answers it touches."""
+    store = Store(tmp_path, seed=24, customers=6, contacts=30)
+    store.load("contacts", CONTACT_HEADER, [_contact("lc", "u4", START + timedelta(days=10))])
+    assert _refreshed(store, "loop").startswith("1 customers")
+    answer = store.load("responses", RESPONSE_HEADER, [
+        ("lr1", "2025-03-15 10:00:00", "", "lc", "t", 2, 1, 2, "false", "never again")])
+    _refreshed(store, "loop")
+    _refreshed(store, "comments")
+    good = store.load("responses", RESPONSE_HEADER, [
+        ("lr2", "2025-04-02 10:00:00", "u4", "", "t", 9, 5, 6, "true", "")])
+    _refreshed(store, "loop")
+    assert store.con.execute("SELECT saved_state FROM loop_case_rollup WHERE source_id = 'lr1'").fetchone() == ("saved",)
+    churned = store.load("outcomes", "customer_id,month,revenue,churned,orders", [("u4", "2025-04-01", 10, "true", 1)])
+    _refreshed(store, "loop")
+    assert store.con.execute("SELECT saved_state FROM loop_case_rollup WHERE source_id = 'lr1'").fetchone() == ("churned",)
+    for import_id in (churned, good, answer):
+        delete_import(store.con, import_id)
+        _refreshed(store, "loop")
+    store.con.close()

@@ -9,6 +9,8 @@
 -- censoring edge: a contact is judged once it is a window older than the latest contact).
 -- response_days, undated: the days of the responses about the changed contacts (their channel,
 -- reason and customer come from the contact), and whether one of them has no date.
+-- The path rollups (path_rollups.refresh_days) read contact_days too, with the edge NULL: their
+-- rows read a contact's previous and next contact, never the latest one.
 WITH changed AS (
     SELECT contact_id, customer_id, started_at FROM cx_changed_rows
 ), changed_days AS (

@@ -2,7 +2,8 @@
 -- (the customer rows added or removed are in cx_changed_rows): a rolled customers column gives its
 -- value to the customer's contacts, and to the responses of that customer (their own customer, else
 -- their contact's), wherever those are in time. undated: whether one of those responses has no date.
--- Takes no $params.
+-- The path rollups read contact_days too (a rolled customers column gives its value to the
+-- customer's repeats and self-service contacts). Takes no $params.
 WITH changed AS (
     SELECT DISTINCT customer_id FROM cx_changed_rows WHERE customer_id IS NOT NULL
 ), answered AS (

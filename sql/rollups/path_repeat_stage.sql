@@ -3,7 +3,8 @@
 -- sql/paths/repeat_paths.sql joins it: its value of each rolled segment as text, its day, the
 -- codes (cx_path_codes) of its channel and reason and of the previous contact's, and the shortest
 -- rollup window that still counts it as a repeat (each window tested as the base query tests it).
--- A temp table that path_repeat_rows.sql reads once per segment and path. Takes no $params.
+-- A temp table that path_repeat_rows.sql reads once per segment and path.
+-- $days (DATE[]: only the repeats of these days, for an incremental refresh; NULL: every day).
 -- Slots: {{segment_values}} ("CAST(NULL AS VARCHAR) AS seg_0" for the every-row copy, then
 -- "CAST(c."col" AS VARCHAR) AS seg_1, CAST(cu."col" AS VARCHAR) AS seg_2 ...").
 CREATE TEMP TABLE cx_path_repeats AS
@@ -26,3 +27,4 @@ LEFT JOIN cx_path_codes AS reason_code ON reason_code.value = c.contact_reason
 LEFT JOIN cx_path_codes AS prev_channel_code ON prev_channel_code.value = p.channel
 LEFT JOIN cx_path_codes AS prev_reason_code ON prev_reason_code.value = p.contact_reason
 WHERE c.prev_any_at >= c.started_at - INTERVAL '1' DAY * 30
+  AND ($days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(c.started_at AS DATE)))

@@ -2,7 +2,8 @@
 -- joins it: its value of each rolled segment as text, its day, the codes (cx_path_codes) of its
 -- channel and reason, and whether it failed (the customer's next contact is assisted and starts
 -- within 24 hours: the base query's test). A temp table that path_self_service_rows.sql reads once
--- per segment. Takes no $params. Slots: {{segment_values}} (as in path_repeat_stage.sql).
+-- per segment. $days (DATE[]: only the contacts of these days, for an incremental refresh; NULL:
+-- every day). Slots: {{segment_values}} (as in path_repeat_stage.sql).
 CREATE TEMP TABLE cx_path_self_service AS
 SELECT
     {{segment_values}},
@@ -17,3 +18,4 @@ LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
 LEFT JOIN cx_path_codes AS channel_code ON channel_code.value = c.channel
 LEFT JOIN cx_path_codes AS reason_code ON reason_code.value = c.contact_reason
 WHERE c.self_service AND c.customer_id IS NOT NULL
+  AND ($days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(c.started_at AS DATE)))

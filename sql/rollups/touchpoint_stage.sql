@@ -3,6 +3,8 @@
 -- each customer's contacts in (started_at, contact_id) order: sql/touchpoints/journeys.sql's
 -- journeys without filters, for both windows at once. A temp table that touchpoint_flow_rows.sql
 -- and touchpoint_path_rows.sql read once per window and kind. Takes no $params.
+-- Slot: {{contacts}}: the contacts table, or cx_touchpoint_scope (touchpoint_scope.sql) to count
+-- again the journeys an incremental refresh chose; the latest contact is read from contacts either way.
 --
 -- A contact's channel and reason travel as one number, cr = channel code * k + reason code
 -- (codes of journey_touchpoint_codes, 0 for NULL; k = the number of codes + 1); the window
@@ -53,7 +55,7 @@ WITH latest AS (
         + 16 * CAST(c.next_any_at IS NULL OR c.next_any_at > c.started_at + INTERVAL '1' DAY * 30 AS INTEGER)
         + 32 * CAST(c.next_same_at IS NULL OR c.next_same_at > c.started_at + INTERVAL '1' DAY * 30 AS INTEGER)
             AS flags
-    FROM contacts AS c
+    FROM {{contacts}} AS c
     CROSS JOIN latest
     CROSS JOIN codes
     LEFT JOIN journey_touchpoint_codes AS ch ON ch.value = c.channel

@@ -1,0 +1,11 @@
+-- Removes journey_flow_rollup's every-day rows of the groups in cx_touchpoint_flow_diff (copied
+-- into it first by touchpoint_flow_totals_old.sql). Takes no $params.
+DELETE FROM journey_flow_rollup AS r
+WHERE r.all_days
+  AND EXISTS (
+      SELECT 1
+      FROM cx_touchpoint_flow_diff AS d
+      WHERE d.win = r.win AND d.kind = r.kind AND d.channel IS NOT DISTINCT FROM r.channel
+        AND d.contact_reason IS NOT DISTINCT FROM r.contact_reason AND d.step = r.step
+        AND d.touchpoint = r.touchpoint AND d.next_touchpoint IS NOT DISTINCT FROM r.next_touchpoint
+  )
