@@ -111,6 +111,21 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", "restore a backup made by export into a new or empty database")
     restore.add_argument("--from", dest="source", required=True, metavar="DIR", help="the folder export wrote")
 
+    lake = commands.add_parser("lake", help="a lake of Parquet files and its rollups, on DuckDB or Spark (docs/scale.md)",
+                               description="a lake of Parquet files and its rollups, on DuckDB or Spark (docs/scale.md)")
+    lake_commands = lake.add_subparsers(dest="lake_command", required=True, metavar="LAKE_COMMAND")
+    lake_export = lake_commands.add_parser("export", help="write the workspace's canonical tables as Parquet, "
+                                           "one folder per table, by month where it has a date")
+    lake_export.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder (the lake)")
+    lake_export.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+    lake_build = lake_commands.add_parser("build", help="compute the derived contact facts and every rollup table "
+                                          "from a lake's Parquet files into DIR/rollups/")
+    lake_build.add_argument("--lake", required=True, metavar="DIR", help="the folder `lake export` wrote")
+    lake_build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    where = lake_build.add_mutually_exclusive_group()
+    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default local[2])")
+    where.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to build on")
+
     command("hash-password", "print the hash of a sign-in password (read from standard input) for secrets.toml")
     return parser
 
@@ -397,6 +412,29 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_lake(args) -> int:
+    from .lake.build import LakeError, build
+    from .lake.export import ExportError, export
+
+    if args.lake_command == "export":
+        con = connect(args.db, read_only=True)
+        try:
+            written = export(con, args.to)
+        except ExportError as exc:
+            raise UserError(str(exc)) from exc
+        finally:
+            con.close()
+        _print({"to": str(Path(args.to)), "tables": written})
+        return EXIT_OK
+    if args.engine == "duckdb" and (args.master or args.spark_remote):
+        raise UserError("--master and --spark-remote are for --engine spark")
+    try:
+        _print(build(args.lake, args.engine, master=args.master, remote=args.spark_remote))
+    except LakeError as exc:
+        raise UserError(str(exc)) from exc
+    return EXIT_OK
+
+
 def cmd_restore(args) -> int:
     from .backup import BackupError, restore_database
     from .db import db_path
@@ -440,5 +478,6 @@ COMMANDS = {
     "audit": cmd_audit,
     "export": cmd_export,
     "restore": cmd_restore,
+    "lake": cmd_lake,
     "hash-password": cmd_hash_password,
 }

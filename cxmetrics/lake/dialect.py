@@ -18,6 +18,15 @@ the same meaning that sqlglot does not produce by itself, it is rewritten here:
   written out at each use: Spark applies a frame of a window defined on another to every window
   function named after the first (LEAD then fails: "Cannot specify window frame");
 - a frame on LEAD, LAG or a ranking function, which DuckDB ignores and Spark refuses, is dropped;
+- GROUPING of several columns is Spark's grouping_id (the same bits, the first column highest);
+  Spark's grouping takes one column;
+- `list[i]` counts from 1 in DuckDB and from 0 in Spark; sqlglot shifts a constant index only, so
+  every index is written as Spark's try_element_at, which counts from 1 and gives NULL past the
+  end, as DuckDB does;
+- several unnest() in one SELECT without FROM (DuckDB zips them) become one row per position of
+  the longest list, each list read at that position: Spark allows one generator per SELECT;
+- any_value skips NULLs in DuckDB; sqlglot writes that as IGNORE NULLS after the function, where
+  Spark's grammar has no place for it before a FILTER, so it is any_value's own flag instead;
 - `typeof(x)` answers with DuckDB's type names (VARCHAR, BIGINT, ...) in the SQL of `sql/`; Spark's
   typeof answers 'string', 'bigint', ..., so its answer is mapped back to DuckDB's names.
 
@@ -84,6 +93,7 @@ def _to_spark(text: str) -> str:
         raise UntranslatedSQL(f"date parts whose meaning differs in Spark: {', '.join(parts)}")
     for select in list(tree.find_all(exp.Select)):
         _inline_windows(select)
+        _zip_unnests(select)
     tree = tree.transform(_rewrite)
     return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
 
@@ -98,6 +108,17 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.DayOfWeekIso) or (isinstance(node, exp.Extract) and _part(node) == "ISODOW"):
             return iso
         return exp.Paren(this=exp.Mod(this=iso, expression=exp.Literal.number(7)))
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and not node.expressions[0].is_string:
+        index = node.expressions[0].copy()
+        if index.is_int:  # sqlglot reads a constant index counting from 0 already
+            index = exp.Literal.number(int(index.name) + 1)
+        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this.copy(), index])
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        node = node.this
+    if isinstance(node, exp.AnyValue):
+        return exp.Anonymous(this="ANY_VALUE", expressions=[node.this.copy(), exp.true()])
+    if isinstance(node, exp.Grouping) and len(node.expressions) > 1:
+        return exp.Anonymous(this="GROUPING_ID", expressions=[e.copy() for e in node.expressions])
     if isinstance(node, exp.Window) and isinstance(node.this, _FRAMELESS) and node.args.get("spec"):
         node.set("spec", None)
         return node
@@ -143,3 +164,29 @@ def _inline_windows(select: exp.Select) -> None:
             use.set(key, value.copy() if isinstance(value, exp.Expression) else [v.copy() for v in value])
         use.set("alias", None)
     select.set("windows", None)
+
+
+def _zip_unnests(select: exp.Select) -> None:
+    """Turn `SELECT unnest(a) AS x, unnest(b) AS y` (no FROM) into one row per position i of the
+    longest list: `SELECT a[i] AS x, b[i] AS y FROM (SELECT unnest(positions) AS i)`, in DuckDB's
+    terms, so that the indexing rewrite makes it Spark's."""
+    projections = select.expressions
+    if select.args.get("from") or len(projections) < 2 or not all(
+            isinstance(p, exp.Alias) and isinstance(p.this, exp.Explode) for p in projections):
+        return
+    lists = [p.this.this for p in projections]
+    longest = exp.Greatest(this=_size(lists[0]), expressions=[_size(x) for x in lists[1:]])
+    # sequence(1, n + 1) sliced to n items: [] for n = 0, where sequence(1, 0) would count down.
+    positions = exp.Anonymous(this="SLICE", expressions=[
+        exp.Anonymous(this="SEQUENCE", expressions=[exp.Literal.number(1), exp.Add(this=longest, expression=exp.Literal.number(1))]),
+        exp.Literal.number(1), longest.copy()])
+    index = exp.column("cx_position")
+    select.set("expressions", [
+        exp.alias_(exp.Bracket(this=x.copy(), expressions=[index.copy()]), p.alias) for x, p in zip(lists, projections)
+    ])
+    select.from_(exp.Subquery(this=exp.select(exp.alias_(exp.Explode(this=positions), "cx_position")),
+                              alias=exp.TableAlias(this=exp.to_identifier("cx_positions"))), copy=False)
+
+
+def _size(values: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="SIZE", expressions=[values.copy()])

@@ -36,7 +36,9 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
         builder = (builder.master(master or "local[2]")
                    .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="cxmetrics-spark-warehouse-"))
                    .config("spark.ui.enabled", "false")
-                   .config("spark.sql.shuffle.partitions", str(shuffle_partitions or 4)))
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.shuffle.partitions", str(shuffle_partitions or 4))
+                   .config("spark.driver.memory", "2g"))
     spark = builder.getOrCreate()
     if not remote:
         spark.sparkContext.setLogLevel("ERROR")  # a failing statement is raised; the JVM's log repeats it
@@ -68,7 +70,12 @@ class SparkConnection:
 
     def execute(self, text: str, params: dict | None = None) -> SparkResult:
         statement = to_spark(text)
-        frame = self.spark.sql(statement, args={k: _argument(v) for k, v in (params or {}).items()} or None)
+        params = dict(params or {})
+        holding_nulls = {k: v for k, v in params.items() if isinstance(v, (list, tuple)) and None in v}
+        if holding_nulls:
+            statement = _with_null_lists(statement, holding_nulls)
+            params = {k: v for k, v in params.items() if k not in holding_nulls}
+        frame = self.spark.sql(statement, args={k: _argument(v) for k, v in params.items()} or None)
         view = _created_view(statement)
         if view is not None:
             self.spark.catalog.cacheTable(view)
@@ -87,6 +94,24 @@ def _argument(value):
 
         return functions.array(*(functions.lit(item) for item in value))
     return value
+
+
+def _with_null_lists(statement: str, lists: dict) -> str:
+    """Return `statement` with each `:name` of `lists` written as an array literal. Spark takes no
+    parameter array holding a NULL (the outcome builds' same_flags do), so such a list of numbers
+    or booleans, which the builders compute themselves, is written into the statement; a list
+    holding text is refused rather than written into SQL."""
+    for name, values in lists.items():
+        if not all(value is None or isinstance(value, (bool, int, float)) for value in values):
+            raise ValueError(f"parameter {name!r}: a list holding NULL and text cannot be passed to Spark")
+    tree = sqlglot.parse_one(statement, read="spark")
+
+    def literal(node):
+        if isinstance(node, exp.Placeholder) and node.name in lists:
+            return exp.Array(expressions=[exp.convert(value) for value in lists[node.name]])
+        return node
+
+    return tree.transform(literal).sql(dialect="spark")
 
 
 def _created_view(statement: str) -> str | None:
