@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     lake_build.add_argument("--lake", required=True, metavar="DIR", help="the folder `lake export` wrote")
     lake_build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     where = lake_build.add_mutually_exclusive_group()
-    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default local[2])")
+    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default: Spark's own, local[*])")
     where.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to build on")
 
     command("hash-password", "print the hash of a sign-in password (read from standard input) for secrets.toml")

@@ -18,8 +18,9 @@ the same meaning that sqlglot does not produce by itself, it is rewritten here:
   written out at each use: Spark applies a frame of a window defined on another to every window
   function named after the first (LEAD then fails: "Cannot specify window frame");
 - a frame on LEAD, LAG or a ranking function, which DuckDB ignores and Spark refuses, is dropped;
-- GROUPING of several columns is Spark's grouping_id (the same bits, the first column highest);
-  Spark's grouping takes one column;
+- GROUPING of several columns (a bit per column, the first the highest) is written as the sum of
+  each column's GROUPING times its bit: Spark's grouping takes one column, and its grouping_id
+  only every grouping column at once;
 - `list[i]` counts from 1 in DuckDB and from 0 in Spark; sqlglot shifts a constant index only, so
   every index is written as Spark's try_element_at, which counts from 1 and gives NULL past the
   end, as DuckDB does;
@@ -94,7 +95,15 @@ def _to_spark(text: str) -> str:
     for select in list(tree.find_all(exp.Select)):
         _inline_windows(select)
         _zip_unnests(select)
-    tree = tree.transform(_rewrite)
+    # Children before their parents, so that a rewrite copying its arguments (list[list[i]])
+    # copies them rewritten.
+    for node in reversed(list(tree.walk())):
+        rewritten = _rewrite(node)
+        if rewritten is not node:
+            if node is tree:
+                tree = rewritten
+            else:
+                node.replace(rewritten)
     return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
 
 
@@ -112,18 +121,28 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         index = node.expressions[0].copy()
         if index.is_int:  # sqlglot reads a constant index counting from 0 already
             index = exp.Literal.number(int(index.name) + 1)
+        else:  # Spark's index is an INT, where DuckDB takes any whole number
+            index = exp.cast(index, exp.DataType.Type.INT)
         return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this.copy(), index])
-    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
-        node = node.this
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.Anonymous) and node.this.name == "ANY_VALUE":
+        return node.this  # rewritten below, children first: the flag says it already
     if isinstance(node, exp.AnyValue):
         return exp.Anonymous(this="ANY_VALUE", expressions=[node.this.copy(), exp.true()])
     if isinstance(node, exp.Grouping) and len(node.expressions) > 1:
-        return exp.Anonymous(this="GROUPING_ID", expressions=[e.copy() for e in node.expressions])
+        columns = node.expressions
+        bits = [
+            exp.Mul(this=exp.cast(exp.Grouping(expressions=[column.copy()]), exp.DataType.Type.BIGINT),
+                    expression=exp.Literal.number(1 << (len(columns) - 1 - i)))
+            for i, column in enumerate(columns)
+        ]
+        total = bits[0]
+        for bit in bits[1:]:
+            total = exp.Add(this=total, expression=bit)
+        return exp.Paren(this=total)
     if isinstance(node, exp.Window) and isinstance(node.this, _FRAMELESS) and node.args.get("spec"):
         node.set("spec", None)
         return node
     if isinstance(node, exp.Create) and node.kind == "VIEW" and not node.find(exp.TemporaryProperty):
-        # Changed in place: a node returned in its stead would not be visited further down.
         properties = node.args.get("properties") or exp.Properties(expressions=[])
         properties.append("expressions", exp.TemporaryProperty())
         node.set("properties", properties)

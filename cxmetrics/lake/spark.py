@@ -25,19 +25,21 @@ SESSION_SETTINGS = {
 
 
 def session(master: str | None = None, remote: str | None = None, shuffle_partitions: int | None = None):
-    """Return a SparkSession: on Spark Connect at `remote` (sc://host:port), else a local one on
-    `master` (default local[2]) whose managed tables live in a temporary folder."""
+    """Return a SparkSession: on Spark Connect at `remote` (sc://host:port), else a local or
+    submitted one on `master` (default: Spark's own, local[*] or spark-submit's --master), whose
+    managed tables live in a temporary folder unless the session exists already."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("cxmetrics lake build")
     if remote:
         builder = builder.remote(remote)
     else:
-        builder = (builder.master(master or "local[2]")
+        if master:
+            builder = builder.master(master)
+        builder = (builder
                    .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="cxmetrics-spark-warehouse-"))
                    .config("spark.ui.enabled", "false")
                    .config("spark.ui.showConsoleProgress", "false")
-                   .config("spark.sql.shuffle.partitions", str(shuffle_partitions or 4))
                    .config("spark.driver.memory", "2g"))
     spark = builder.getOrCreate()
     if not remote:
