@@ -413,10 +413,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_lake(args) -> int:
-    from .lake.build import LakeError, build
-    from .lake.export import ExportError, export
+    if args.lake_command == "export":  # needs only the runtime requirements; a build needs sqlglot too
+        from .lake.export import ExportError, export
 
-    if args.lake_command == "export":
         con = connect(args.db, read_only=True)
         try:
             written = export(con, args.to)
@@ -426,6 +425,8 @@ def cmd_lake(args) -> int:
             con.close()
         _print({"to": str(Path(args.to)), "tables": written})
         return EXIT_OK
+    from .lake.build import LakeError, build
+
     if args.engine == "duckdb" and (args.master or args.spark_remote):
         raise UserError("--master and --spark-remote are for --engine spark")
     try:

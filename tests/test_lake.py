@@ -7,6 +7,7 @@ PySpark or Java is missing; under CI (CI=1, as .ci/run sets it) they must run.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import shutil
@@ -28,7 +29,7 @@ FACT_COLUMNS = ("contact_id", "prev_any_at", "next_any_at", "prev_same_at", "nex
 
 def _require_spark() -> None:
     if os.environ.get("CI"):
-        import pyspark  # noqa: F401  (CI installs it: requirements-lake.txt)
+        importlib.import_module("pyspark")  # CI installs it (requirements-lake.txt): fail, never skip
         assert shutil.which("java"), "CI installs Java (.ci/run); the lake tests need it"
         return
     pytest.importorskip("pyspark")

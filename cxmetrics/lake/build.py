@@ -51,6 +51,8 @@ RAW_CONTACTS = "lake_contacts"
 ENGINES = ("duckdb", "spark")
 # Characters DuckDB's Parquet reader takes as a file pattern: a local lake folder may not hold them.
 _PATTERN = re.compile(r"[*?\[\]{}]")
+# A lake on a cluster's storage (s3a://, abfss://, hdfs://), which only Spark reads.
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://")
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -94,6 +96,14 @@ def run_plan(runner) -> dict[str, str]:
     return segments
 
 
+def _check_folders(lake: str) -> None:
+    """Raise LakeError unless the local folder `lake` holds a folder per canonical table."""
+    for table in TABLES:
+        if not (Path(lake) / table).is_dir():
+            raise LakeError(f"{Path(lake) / table} is missing: a lake holds one folder per table "
+                            "(`cxmetrics lake export` writes them)")
+
+
 def _view_name(table: str) -> str:
     return RAW_CONTACTS if table == "contacts" else table
 
@@ -111,10 +121,7 @@ class DuckDBEngine:
         if _PATTERN.search(str(lake)):
             raise LakeError(f"the lake folder {lake} holds a character DuckDB reads as a file pattern (* ? [ ] {{ }})")
         self.lake = Path(lake)
-        for table in TABLES:
-            if not (self.lake / table).is_dir():
-                raise LakeError(f"{self.lake / table} is missing: a lake holds one folder per table "
-                                "(`cxmetrics lake export` writes them)")
+        _check_folders(str(lake))
         self.con = db.connect(":memory:")
         for table in TABLES:
             run(self.con, "lake/drop_table", table=quote_ident(table))
@@ -141,10 +148,15 @@ class SparkEngine:
     """A Spark session (local, or Spark Connect) reading the lake through temporary views."""
 
     def __init__(self, lake: str, master: str | None, remote: str | None, shuffle_partitions: int | None):
-        from . import spark
-
+        try:
+            from . import spark
+            self.session = spark.session(master, remote, shuffle_partitions)
+        except ImportError as missing:
+            raise LakeError(f"Spark is not installed ({missing}): pip install -r requirements-lake.txt "
+                            "(for --spark-remote, pyspark[connect] of the same version)") from None
+        if not _URL.match(str(lake)):
+            _check_folders(str(lake))
         self.lake = str(lake).rstrip("/")
-        self.session = spark.session(master, remote, shuffle_partitions)
         self.con = spark.SparkConnection(self.session)
         # The workspace schema, for the rollup tables' column types and the views of the migrations.
         self._schema = db.connect(":memory:")
@@ -178,8 +190,14 @@ class SparkEngine:
         return frame.count()
 
     def close(self) -> None:
+        """Drop the rollup tables and the temporary views this build made, so that the session
+        (which may go on: spark-submit's, a test's) can build again."""
         for table in ROLLUP_TABLES:
             run(self.con, "lake/drop_table", table=quote_ident(table))
+        views = {*(_view_name(t) for t in TABLES), "contacts", FACTS_TABLE,
+                 *(sqlglot.parse_one(s, read="duckdb").this.name for s in schema_views())}
+        for view in views:
+            self.session.catalog.dropTempView(view)
         self._schema.close()
 
 

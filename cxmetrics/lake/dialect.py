@@ -147,13 +147,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         properties.append("expressions", exp.TemporaryProperty())
         node.set("properties", properties)
         return node
-    if isinstance(node, exp.Typeof) and not node.meta.get("lake_mapped"):
-        spark_name = node.copy()
-        spark_name.meta["lake_mapped"] = True
-        case = exp.Case(this=spark_name, ifs=[
+    if isinstance(node, exp.Typeof):
+        return exp.Case(this=node.copy(), ifs=[
             exp.If(this=exp.Literal.string(spark), true=exp.Literal.string(duck)) for spark, duck in _TYPE_NAMES.items()
-        ], default=exp.Upper(this=spark_name.copy()))
-        return case
+        ], default=exp.Upper(this=node.copy()))
     return node
 
 

@@ -36,8 +36,9 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
     else:
         if master:
             builder = builder.master(master)
+        if SparkSession.getActiveSession() is None:  # the folder is fixed when the session starts
+            builder = builder.config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="cxmetrics-spark-warehouse-"))
         builder = (builder
-                   .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="cxmetrics-spark-warehouse-"))
                    .config("spark.ui.enabled", "false")
                    .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.memory", "2g"))
