@@ -35,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cxmetrics", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, lake: bool = False) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+        store = sub.add_mutually_exclusive_group() if lake else sub
+        store.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+        if lake:
+            store.add_argument("--lake", metavar="DIR", help="answer from a built lake folder instead (docs/scale.md)")
         return sub
 
     imp = command("import", "load a CSV, Excel or Parquet file into one of the tables")
@@ -67,24 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("imports", "list the imports, newest first")
 
-    met = command("metrics", "print NPS, CSAT, CES, FCR and repeat figures, overall and by a dimension")
+    met = command("metrics", "print NPS, CSAT, CES, FCR and repeat figures, overall and by a dimension", lake=True)
     met.add_argument("--by", metavar="DIMENSION", help="a column of contacts or customers")
     _add_scope(met)
 
-    out = command("outcomes", "print churn and revenue, overall and by a dimension or experience group")
+    out = command("outcomes", "print churn and revenue, overall and by a dimension or experience group", lake=True)
     out.add_argument("--by", metavar="DIMENSION",
                      help="a customers column, nps_group, csat_group or repeat_contact")
     out.add_argument("--window", type=_positive_int, default=7, help="repeat window W in days (default 7)")
     out.add_argument("--same-reason", action="store_true", help="repeats count only with an equal contact reason")
 
-    gaps = command("gaps", "print each value's gap to all other customers, with significance")
+    gaps = command("gaps", "print each value's gap to all other customers, with significance", lake=True)
     gaps.add_argument("--by", metavar="DIMENSION", required=True)
     gaps.add_argument("--metric", default="nps",
                       help="nps, csat, ces, survey_fcr, repeat_rate, fcr, or one of the contact log's own measures: "
                            "resolved_rate, abandon_rate, transfer_rate, asa_seconds, aht_seconds")
     _add_scope(gaps)
 
-    drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT")
+    drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT", lake=True)
     drivers.add_argument("--by", metavar="DIMENSION", default="contact_reason")
     drivers.add_argument("--metric", default="nps", help="nps or csat")
     _add_scope(drivers)
@@ -274,10 +277,23 @@ def cmd_imports(args) -> int:
     return EXIT_OK
 
 
+def _reader(args):
+    """Return a connection to what a reading command answers from: the lake folder of `--lake`
+    (lake.workspace), else the database of `--db`."""
+    if getattr(args, "lake", None) is None:
+        return connect(args.db)
+    from .lake.workspace import LakeWorkspaceError, open_lake
+
+    try:
+        return open_lake(args.lake)
+    except LakeWorkspaceError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def cmd_metrics(args) -> int:
     from .metrics import metrics
 
-    con = connect(args.db)
+    con = _reader(args)
     try:
         _print(metrics(con, args.by, _scope(args), args.window, args.same_reason))
     finally:
@@ -288,7 +304,7 @@ def cmd_metrics(args) -> int:
 def cmd_outcomes(args) -> int:
     from .outcomes import outcomes
 
-    con = connect(args.db)
+    con = _reader(args)
     try:
         result = outcomes(con, args.by, args.window, args.same_reason)
         _print({"overall": result["overall"], "groups": result["groups"]})
@@ -312,7 +328,7 @@ def cmd_drivers(args) -> int:
 def _print_split(args, compute) -> int:
     """Print `compute(con, metric, by, filters, window, same_reason)`'s frame (segment gaps or driver
     impact) as JSON records; an unknown metric or column is the user's error."""
-    con = connect(args.db)
+    con = _reader(args)
     try:
         frame = compute(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
     except ValueError as exc:

@@ -29,23 +29,9 @@ from sqlglot import exp
 from .. import db, rollups
 from ..db import quote_ident, run
 from ..schema import TABLES
+# What a build writes under <lake>/rollups/ (lake.layout: the lake workspace reads it too).
+from .layout import FACTS_TABLE, OUTPUT_TABLES, ROLLUP_TABLES, ROLLUPS_FOLDER  # noqa: F401
 
-# What a build writes under <lake>/rollups/: the derived facts, then the tables the families of
-# rollups.BUILDERS fill (tests/test_lake.py keeps this list equal to the tables their statements
-# insert into) and the segment columns they were built with.
-FACTS_TABLE = "contact_facts"
-ROLLUP_TABLES = (
-    "rollup_segments",
-    "contact_rollup", "response_rollup",
-    "outcome_spans", "outcome_repeaters", "outcome_summary", "outcome_monthly",
-    "loop_case_rollup", "detractor_customer_rollup", "loop_case_counts",
-    "story_contact_rollup", "story_answer_rollup",
-    "comment_rollup",
-    "journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup",
-    "repeat_path_rollup", "self_service_rollup",
-)
-OUTPUT_TABLES = (FACTS_TABLE, *ROLLUP_TABLES)
-ROLLUPS_FOLDER = "rollups"
 # The lake's contacts as read, before lake/contacts.sql derives their facts into `contacts`.
 RAW_CONTACTS = "lake_contacts"
 ENGINES = ("duckdb", "spark")
