@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--customers", type=_positive_int, default=2000)
     sample.add_argument("--seed", type=int, default=7)
 
-    serve = command("serve", "start the dashboard (same as streamlit run app.py)")
+    serve = command("serve", "start the dashboard (same as streamlit run app.py)", lake=True)
     serve.add_argument("--port", type=_positive_int, default=None)
 
     log = command("audit", "list who imported or deleted what, and when, newest first")
@@ -398,6 +398,14 @@ def cmd_serve(args) -> int:
     env = dict(os.environ)
     if args.db:
         env["CXMETRICS_DB"] = str(Path(args.db).resolve())
+    if args.lake:
+        from .lake.workspace import LakeWorkspaceError, lake_folder
+        from .workspaces import LAKE_VARIABLE
+
+        try:
+            env[LAKE_VARIABLE] = str(lake_folder(args.lake))  # refused here, not on the first page
+        except LakeWorkspaceError as exc:
+            raise UserError(str(exc)) from exc
     return subprocess.call(command, env=env)
 
 

@@ -37,6 +37,9 @@ def saved_views_sidebar(page: str) -> None:
             if st.button(escape_markdown(view.name), key=f"view_open_{index}", icon=":material/bookmark:",
                          width="stretch"):
                 _open(view.name)
+        if app_state.workspace().lake:
+            st.caption("A lake workspace is read-only: views are saved in a workspace of your own.")
+            return
         with st.form("view_save", clear_on_submit=True, border=False):
             name = st.text_input("Save this page as", max_chars=MAX_NAME, key="view_new_name",
                                  placeholder="e.g. Weekly huddle: phone",
@@ -70,7 +73,7 @@ def _save(name: str, page: str) -> None:
         return
     try:
         saved = app_state.save_view(name, page)
-    except ViewError as problem:
+    except (ViewError, PermissionError) as problem:
         st.error(escape_markdown(str(problem)))
         return
     st.session_state[FLASH_KEY] = f"Saved the view '{escape_markdown(saved.name)}'."
