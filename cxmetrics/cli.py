@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     lake_build.add_argument("--lake", required=True, metavar="DIR", help="the folder `lake export` wrote")
     lake_build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     where = lake_build.add_mutually_exclusive_group()
-    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default: Spark's own, local[*])")
+    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default local[*]: every core of this machine)")
     where.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to build on")
 
     command("hash-password", "print the hash of a sign-in password (read from standard input) for secrets.toml")
@@ -454,7 +454,8 @@ def cmd_lake(args) -> int:
     if args.engine == "duckdb" and (args.master or args.spark_remote):
         raise UserError("--master and --spark-remote are for --engine spark")
     try:
-        _print(build(args.lake, args.engine, master=args.master, remote=args.spark_remote))
+        master = args.master or (None if args.spark_remote or args.engine == "duckdb" else "local[*]")
+        _print(build(args.lake, args.engine, master=master, remote=args.spark_remote))
     except LakeError as exc:
         raise UserError(str(exc)) from exc
     return EXIT_OK
