@@ -43,9 +43,8 @@ BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import be
 
 
 def _open_store(path: str):
-    lake = workspaces.lake_workspace()
-    if lake is not None and path == str(lake.path):
-        return _open_lake(lake)
+    if _is_lake(path):
+        return _open_lake(workspaces.lake_workspace())
     con = connect(path, wait=0)
     try:
         # Only the sample workspace is ever filled with the sample data: a user's workspace starts empty.
@@ -71,7 +70,12 @@ def _open_lake(lake: workspaces.Workspace):
     return con
 
 
-_connection = HeldConnection(_open_store)
+def _is_lake(path: str) -> bool:
+    lake = workspaces.lake_workspace()
+    return lake is not None and path == str(lake.path)
+
+
+_connection = HeldConnection(_open_store, keep_open=_is_lake)
 
 
 @contextmanager
