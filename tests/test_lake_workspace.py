@@ -61,7 +61,7 @@ def spark_lake(duckdb_lake, spark_session, tmp_path_factory):
     """(the sample workspace, its lake built by Spark in local mode)."""
     db, lake = duckdb_lake
     folder = _spark_copy(lake, tmp_path_factory.mktemp("lake-workspace-spark") / "lake")
-    build.build(str(folder), "spark", master="local[1]", shuffle_partitions=2)
+    build.build(str(folder), "spark")  # in the run's one session (test_lake: local[2], 2 shuffle partitions)
     return db, folder
 
 
