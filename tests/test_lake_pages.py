@@ -114,3 +114,21 @@ def test_every_page_shows_the_workspace_figures(lake, sample_db, monkeypatch, pa
     monkeypatch.delenv("CXMETRICS_LAKE")
     on_workspace = _shown(open_page(page))
     assert on_lake == on_workspace
+
+
+def test_a_named_lake_is_listed_first_opened_by_default_and_never_removed(tmp_path, monkeypatch):
+    from cxmetrics import workspaces
+
+    (tmp_path / "sample.duckdb").write_bytes(b"")
+    monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "cx.duckdb"))
+    monkeypatch.delenv("CXMETRICS_LAKE", raising=False)
+    assert workspaces.lake_workspace() is None and workspaces.default(False).is_sample
+    monkeypatch.setenv("CXMETRICS_LAKE", str(tmp_path / "brand.lake"))  # a dot: not a workspace name
+    lake = workspaces.lake_workspace()
+    assert (lake.name, lake.path, lake.lake, lake.is_sample) == ("lake", tmp_path / "brand.lake", True, False)
+    assert [w.name for w in workspaces.listing()] == ["lake", "sample"]
+    assert workspaces.default(False) == lake and workspaces.resolve("lake") == lake
+    with pytest.raises(workspaces.UnknownWorkspace):
+        workspaces.remove(lake)
+    monkeypatch.setenv("CXMETRICS_LAKE", str(tmp_path / "sample"))  # the sample's name stays the sample's
+    assert workspaces.lake_workspace().name == "lake"

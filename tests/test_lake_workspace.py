@@ -8,6 +8,7 @@ CI and fail under CI=1).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -15,6 +16,7 @@ import duckdb
 import pytest
 
 from cxmetrics import rollup_state, schema
+from cxmetrics.db import connect
 from cxmetrics.lake import build, layout
 from cxmetrics.lake.workspace import LakeWorkspaceError, lake_folder, open_lake, version
 
@@ -170,3 +172,40 @@ def test_the_version_changes_when_the_lake_is_built_again(duckdb_lake, tmp_path)
     assert version(copy) == before
     build.build(str(copy), "duckdb")
     assert version(copy) != before
+
+
+def test_the_row_level_questions_read_the_lake_as_the_workspace(duckdb_lake):
+    """Drill-through, a customer's story and a comment search: what no rollup answers, read from the
+    Parquet files (and the facts joined to them), give the workspace's rows."""
+    from datetime import date
+
+    from cxmetrics import drill
+    from cxmetrics.customer_story import customer_story
+    from cxmetrics.dimensions import Filters
+    from cxmetrics.voice import CommentQuery, comments
+
+    db, lake = duckdb_lake
+    filters = Filters(date(2026, 9, 1), date(2026, 10, 31))
+
+    def asked(con):
+        customer = con.sql("SELECT min(customer_id) FROM contacts WHERE next_any_at IS NOT NULL").fetchall()[0][0]
+        story = customer_story(con, customer, 30, True)
+        return [
+            drill.rows_behind(con, "contacts", filters, "region", "Île-de-France", measure="repeat_rate").to_csv(),
+            drill.rows_behind(con, "responses", filters, "channel", "phone", nps_group="Detractor").to_csv(),
+            customer, [getattr(story, f.name).to_csv() if hasattr(getattr(story, f.name), "to_csv")
+                       else getattr(story, f.name) for f in dataclasses.fields(story)],
+            comments(con, filters, CommentQuery(search="wait", nps_groups=("detractor",)), 50).to_csv(),
+        ]
+
+    workspace = connect(db)
+    con = open_lake(lake)
+    try:
+        on_workspace, on_lake = asked(workspace), asked(con)
+    finally:
+        workspace.close()
+        con.close()
+    assert on_lake == on_workspace
+    # Each question found rows: a header line and more (the story: a known customer with contacts).
+    assert all(text.count("\n") > 1 for text in (on_workspace[0], on_workspace[1], on_workspace[4]))
+    assert on_workspace[3][1] is True and on_workspace[3][3].count("\n") > 1
