@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxmetrics.db import PROJECT_ROOT
 from cxmetrics.lake import build
 from cxmetrics.lake.workspace import READ_ONLY
 from page_runner import open_page
@@ -132,3 +133,19 @@ def test_a_named_lake_is_listed_first_opened_by_default_and_never_removed(tmp_pa
         workspaces.remove(lake)
     monkeypatch.setenv("CXMETRICS_LAKE", str(tmp_path / "sample"))  # the sample's name stays the sample's
     assert workspaces.lake_workspace().name == "lake"
+
+
+def test_a_lake_not_built_says_so_on_the_page(tmp_path, monkeypatch):
+    from cxmetrics import app_state
+
+    unbuilt = tmp_path / "unbuilt"
+    (unbuilt / "rollups").mkdir(parents=True)
+    for table in ("customers", "contacts", "responses", "outcomes", "engagement"):
+        (unbuilt / table).mkdir()
+    monkeypatch.setenv("CXMETRICS_LAKE", str(unbuilt))
+    monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "cx.duckdb"))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    app_state._connection.clear()
+    assert not at.exception
+    assert any("The lake workspace cannot be opened" in e.body and "lake build" in e.body for e in at.error)

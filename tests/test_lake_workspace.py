@@ -162,6 +162,8 @@ def test_a_folder_that_is_no_built_lake_is_refused(duckdb_lake, tmp_path, cxmetr
     assert code == 2 and "build the lake first" in err
     code, _, err = cxmetrics_cli(["gaps", "--by", "region", "--lake", lake, "--db", db], None, tmp_path)
     assert code == 2 and "not allowed with argument" in err
+    code, _, err = cxmetrics_cli(["serve", "--lake", unbuilt], None, tmp_path)  # before Streamlit starts
+    assert code == 2 and "build the lake first" in err
 
 
 def test_the_version_changes_when_the_lake_is_built_again(duckdb_lake, tmp_path):
