@@ -14,6 +14,7 @@ filter values, never by a DataFrame argument, so a new import is seen at the nex
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -42,6 +43,8 @@ BUSY_WAIT_SECONDS = 120  # how long a page waits for another program's import be
 
 
 def _open_store(path: str):
+    if _is_lake(path):
+        return _open_lake(workspaces.lake_workspace())
     con = connect(path, wait=0)
     try:
         # Only the sample workspace is ever filled with the sample data: a user's workspace starts empty.
@@ -53,7 +56,38 @@ def _open_store(path: str):
     return con
 
 
-_connection = HeldConnection(_open_store)
+def _open_lake(lake: workspaces.Workspace):
+    """Open the lake workspace (cxmetrics.lake.workspace), locked down as a store is, with its folder
+    the one besides the uploads' that its views may read."""
+    from .lake.workspace import open_lake
+
+    con = open_lake(lake.path)
+    try:
+        lock_down(con, [upload.upload_root(), lake.path])
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _is_lake(path: str) -> bool:
+    lake = workspaces.lake_workspace()
+    return lake is not None and path == str(lake.path)
+
+
+_connection = HeldConnection(_open_store, keep_open=_is_lake)
+
+
+@contextmanager
+def _writing():
+    """Hold this process's write slot (db.writing) for a change the user makes to the session's
+    workspace; a lake workspace is read-only: ReadOnlyLake (a PermissionError) before anything starts."""
+    if workspace().lake:
+        from .lake.workspace import ReadOnlyLake
+
+        raise ReadOnlyLake()
+    with writing():
+        yield
 
 
 # --- workspaces ----------------------------------------------------------------------------------
@@ -151,8 +185,13 @@ def cursor(chosen: workspaces.Workspace | None = None):
             icon="⏳",
         )
 
+    from .lake.workspace import LakeWorkspaceError
+
     try:
         return _connection.cursor(str((chosen or workspace()).path), BUSY_WAIT_SECONDS, waiting)
+    except LakeWorkspaceError as problem:
+        st.error(f"The lake workspace cannot be opened: {problem}")
+        st.stop()
     except DatabaseBusy as busy:
         who = f" ({busy.holder})" if busy.holder else ""
         st.error(
@@ -171,6 +210,11 @@ def data_version(chosen: workspaces.Workspace | None = None) -> str:
     # Through run(): every page run of every session asks this, and beside fifty sessions' scans it
     # once ran out of memory; run() tries such a query again alone.
     target = chosen or workspace()
+    if target.lake:  # no import lands in a lake: its files change, by an export or a build
+        from .lake.workspace import version
+
+        cursor(target)  # opened first, so a lake that cannot be opened says why
+        return f"{target.path}:{version(target.path)}"
     row = run(cursor(target), "import/data_version").fetchall()[0]
     return f"{target.path}:{row[0]}-{row[1]}"
 
@@ -427,7 +471,7 @@ def save_target(metric: str, value: float | None, start=None, end=None, of: Scop
     con = cursor()
     of = of or Scope()
     baseline = baseline_on(con, metric, start, of.window, of.same_reason) if start and value is not None else None
-    with writing():
+    with _writing():
         set_target(con, metric, value, start, end, baseline)
     data_changed()
 
@@ -519,7 +563,7 @@ def save_follow_ups(changes) -> int:
 
     analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         return save(con, changes)
 
 
@@ -553,7 +597,7 @@ def save_loop_action(action, action_id: int | None = None) -> int:
 
     analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         if action_id is None:
             return add_action(con, action)
         update_action(con, action_id, action)
@@ -673,7 +717,7 @@ def save_theme_dictionary(rows) -> int:
 
     analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         stored = save_dictionary(con, rows)
         ensure_facts(con)
     return stored
@@ -686,7 +730,7 @@ def add_theme_keyword(theme: str, pattern: str, language: str):
 
     analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         keyword = add_keyword(con, theme, pattern, language)
         ensure_facts(con)
     return keyword
@@ -831,7 +875,7 @@ def save_view(name: str, page: str):
     actor = analyst_name()
     current = st.query_params.to_dict() | _lists(st.query_params)
     con = cursor()
-    with writing():
+    with _writing():
         return save(con, name, page, current, actor)
 
 
@@ -842,7 +886,7 @@ def rename_view(old: str, new: str) -> str:
 
     actor = analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         return rename(con, old, new, actor)
 
 
@@ -852,7 +896,7 @@ def delete_view(name: str) -> None:
 
     actor = analyst_name()
     con = cursor()
-    with writing():
+    with _writing():
         delete(con, name, actor)
 
 

@@ -35,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cxmetrics", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, lake: bool = False) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+        store = sub.add_mutually_exclusive_group() if lake else sub
+        store.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+        if lake:
+            store.add_argument("--lake", metavar="DIR", help="answer from a built lake folder instead (docs/scale.md)")
         return sub
 
     imp = command("import", "load a CSV, Excel or Parquet file into one of the tables")
@@ -67,24 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("imports", "list the imports, newest first")
 
-    met = command("metrics", "print NPS, CSAT, CES, FCR and repeat figures, overall and by a dimension")
+    met = command("metrics", "print NPS, CSAT, CES, FCR and repeat figures, overall and by a dimension", lake=True)
     met.add_argument("--by", metavar="DIMENSION", help="a column of contacts or customers")
     _add_scope(met)
 
-    out = command("outcomes", "print churn and revenue, overall and by a dimension or experience group")
+    out = command("outcomes", "print churn and revenue, overall and by a dimension or experience group", lake=True)
     out.add_argument("--by", metavar="DIMENSION",
                      help="a customers column, nps_group, csat_group or repeat_contact")
     out.add_argument("--window", type=_positive_int, default=7, help="repeat window W in days (default 7)")
     out.add_argument("--same-reason", action="store_true", help="repeats count only with an equal contact reason")
 
-    gaps = command("gaps", "print each value's gap to all other customers, with significance")
+    gaps = command("gaps", "print each value's gap to all other customers, with significance", lake=True)
     gaps.add_argument("--by", metavar="DIMENSION", required=True)
     gaps.add_argument("--metric", default="nps",
                       help="nps, csat, ces, survey_fcr, repeat_rate, fcr, or one of the contact log's own measures: "
                            "resolved_rate, abandon_rate, transfer_rate, asa_seconds, aht_seconds")
     _add_scope(gaps)
 
-    drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT")
+    drivers = command("drivers", "print the driver impact of each value of a dimension on NPS or CSAT", lake=True)
     drivers.add_argument("--by", metavar="DIMENSION", default="contact_reason")
     drivers.add_argument("--metric", default="nps", help="nps or csat")
     _add_scope(drivers)
@@ -99,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--customers", type=_positive_int, default=2000)
     sample.add_argument("--seed", type=int, default=7)
 
-    serve = command("serve", "start the dashboard (same as streamlit run app.py)")
+    serve = command("serve", "start the dashboard (same as streamlit run app.py)", lake=True)
     serve.add_argument("--port", type=_positive_int, default=None)
 
     log = command("audit", "list who imported or deleted what, and when, newest first")
@@ -110,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = command("restore", "restore a backup made by export into a new or empty database")
     restore.add_argument("--from", dest="source", required=True, metavar="DIR", help="the folder export wrote")
+
+    lake = commands.add_parser("lake", help="a lake of Parquet files and its rollups, on DuckDB or Spark (docs/scale.md)",
+                               description="a lake of Parquet files and its rollups, on DuckDB or Spark (docs/scale.md)")
+    lake_commands = lake.add_subparsers(dest="lake_command", required=True, metavar="LAKE_COMMAND")
+    lake_export = lake_commands.add_parser("export", help="write the workspace's canonical tables as Parquet, "
+                                           "one folder per table, by month where it has a date")
+    lake_export.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder (the lake)")
+    lake_export.add_argument("--db", help="database file (default: $CXMETRICS_DB or data/cx.duckdb)")
+    lake_build = lake_commands.add_parser("build", help="compute the derived contact facts and every rollup table "
+                                          "from a lake's Parquet files into DIR/rollups/")
+    lake_build.add_argument("--lake", required=True, metavar="DIR", help="the folder `lake export` wrote")
+    lake_build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    where = lake_build.add_mutually_exclusive_group()
+    where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default local[*]: every core of this machine)")
+    where.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to build on")
 
     command("hash-password", "print the hash of a sign-in password (read from standard input) for secrets.toml")
     return parser
@@ -259,10 +277,23 @@ def cmd_imports(args) -> int:
     return EXIT_OK
 
 
+def _reader(args):
+    """Return a connection to what a reading command answers from: the lake folder of `--lake`
+    (lake.workspace), else the database of `--db`."""
+    if getattr(args, "lake", None) is None:
+        return connect(args.db)
+    from .lake.workspace import LakeWorkspaceError, open_lake
+
+    try:
+        return open_lake(args.lake)
+    except LakeWorkspaceError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def cmd_metrics(args) -> int:
     from .metrics import metrics
 
-    con = connect(args.db)
+    con = _reader(args)
     try:
         _print(metrics(con, args.by, _scope(args), args.window, args.same_reason))
     finally:
@@ -273,7 +304,7 @@ def cmd_metrics(args) -> int:
 def cmd_outcomes(args) -> int:
     from .outcomes import outcomes
 
-    con = connect(args.db)
+    con = _reader(args)
     try:
         result = outcomes(con, args.by, args.window, args.same_reason)
         _print({"overall": result["overall"], "groups": result["groups"]})
@@ -297,7 +328,7 @@ def cmd_drivers(args) -> int:
 def _print_split(args, compute) -> int:
     """Print `compute(con, metric, by, filters, window, same_reason)`'s frame (segment gaps or driver
     impact) as JSON records; an unknown metric or column is the user's error."""
-    con = connect(args.db)
+    con = _reader(args)
     try:
         frame = compute(con, args.metric, args.by, _scope(args), args.window, args.same_reason)
     except ValueError as exc:
@@ -367,6 +398,14 @@ def cmd_serve(args) -> int:
     env = dict(os.environ)
     if args.db:
         env["CXMETRICS_DB"] = str(Path(args.db).resolve())
+    if args.lake:
+        from .lake.workspace import LakeWorkspaceError, lake_folder
+        from .workspaces import LAKE_VARIABLE
+
+        try:
+            env[LAKE_VARIABLE] = str(lake_folder(args.lake))  # refused here, not on the first page
+        except LakeWorkspaceError as exc:
+            raise UserError(str(exc)) from exc
     return subprocess.call(command, env=env)
 
 
@@ -394,6 +433,31 @@ def cmd_export(args) -> int:
         "schema_version": manifest["schema_version"],
         "tables": {t["name"]: t["rows"] for t in manifest["tables"]},
     })
+    return EXIT_OK
+
+
+def cmd_lake(args) -> int:
+    if args.lake_command == "export":  # needs only the runtime requirements; a build needs sqlglot too
+        from .lake.export import ExportError, export
+
+        con = connect(args.db, read_only=True)
+        try:
+            written = export(con, args.to)
+        except ExportError as exc:
+            raise UserError(str(exc)) from exc
+        finally:
+            con.close()
+        _print({"to": str(Path(args.to)), "tables": written})
+        return EXIT_OK
+    from .lake.build import LakeError, build
+
+    if args.engine == "duckdb" and (args.master or args.spark_remote):
+        raise UserError("--master and --spark-remote are for --engine spark")
+    try:
+        master = args.master or (None if args.spark_remote or args.engine == "duckdb" else "local[*]")
+        _print(build(args.lake, args.engine, master=master, remote=args.spark_remote))
+    except LakeError as exc:
+        raise UserError(str(exc)) from exc
     return EXIT_OK
 
 
@@ -440,5 +504,6 @@ COMMANDS = {
     "audit": cmd_audit,
     "export": cmd_export,
     "restore": cmd_restore,
+    "lake": cmd_lake,
     "hash-password": cmd_hash_password,
 }

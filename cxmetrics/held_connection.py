@@ -28,9 +28,13 @@ class HeldConnection:
     Sessions may look at different workspaces (files) at once: each file has its own connection,
     holders and release, so a session switching workspace never closes another session's file."""
 
-    def __init__(self, open_store: Callable[[str], duckdb.DuckDBPyConnection]):
+    def __init__(self, open_store: Callable[[str], duckdb.DuckDBPyConnection],
+                 keep_open: Callable[[str], bool] = lambda path: False):
         # open_store(path) opens, prepares and returns a connection, or raises DatabaseBusy at once.
         self._open_store = open_store
+        # keep_open(path): a store that locks no file (a lake workspace, in memory over Parquet files)
+        # stays open between runs, until clear(): reopening it would cost its views and derived facts.
+        self._keep_open = keep_open
         self._lock = threading.Lock()
         self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
         self._holders: dict[str, set[threading.Thread]] = {}
@@ -83,11 +87,11 @@ class HeldConnection:
             with self._lock:
                 for path in list(self._cons):
                     alive = {t for t in self._holders.get(path, ()) if t.is_alive()}
-                    if alive:
+                    if alive or self._keep_open(path):
                         self._holders[path] = alive
                     else:
                         self._close(path)
-                if not self._cons:
+                if all(self._keep_open(path) for path in self._cons):
                     self._reaper = None
                     return
 

@@ -39,6 +39,9 @@ def saved_views_sidebar(page: str) -> None:
             if st.button(escape_markdown(view.name), key=f"view_open_{index}", icon=":material/bookmark:",
                          width="stretch"):
                 _open(view.name)
+        if app_state.workspace().lake:
+            st.caption("A lake workspace is read-only: views are saved in a workspace of your own.")
+            return
         if not analysts_only("saving, renaming or deleting a view"):
             return
         with st.form("view_save", clear_on_submit=True, border=False):
@@ -74,7 +77,7 @@ def _save(name: str, page: str) -> None:
         return
     try:
         saved = app_state.save_view(name, page)
-    except ViewError as problem:
+    except (ViewError, PermissionError) as problem:
         st.error(escape_markdown(str(problem)))
         return
     except PermissionError as problem:  # the role changed since the form was drawn

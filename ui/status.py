@@ -42,6 +42,9 @@ def status_line(status: Status | None) -> None:
 def targets_form(keys: list[str], scope: Scope, last_day: date | None) -> None:
     """Draw the form that sets targets as a sprint: one target per figure, a start day and a length in
     weeks shared by the targets saved together; the baseline is the figure on the start day."""
+    if app_state.workspace().lake:
+        st.caption("A lake workspace is read-only: targets are set in a workspace of your own.")
+        return
     plans = app_state.target_plans()
     starts = sorted({p.start for p in plans.values() if p.start})
     with st.form("targets"):
@@ -75,7 +78,7 @@ def _save(inputs: dict, plans: dict, start: date | None, weeks: int, scope: Scop
             if same or (stored is None and value is None):
                 continue
             app_state.save_target(key, value, start, end, scope)
-    except ValueError as problem:
+    except (ValueError, PermissionError) as problem:  # PermissionError: a lake workspace, read-only
         st.error(f"The targets could not all be saved: {problem}.")
         return
     st.rerun()

@@ -394,6 +394,12 @@ st.caption(
     "Nothing is written until you press Load."
 )
 app_state.cursor()  # open the database here, so a wait for another program's import shows at the top
+if (current := app_state.workspace()).lake:
+    st.info(f"The workspace {current.name} is a lake, read-only: the Parquet files of {escape_markdown(str(current.path))}, its "
+            "rollups built by `python -m cxmetrics lake build`. Its data changes there (`lake export`, new files, "
+            "then `lake build` again), not here; files are loaded into a workspace of your own (docs/scale.md).",
+            icon=":material/lock:")
+    st.stop()
 if message := st.session_state.pop("data_flash", None):
     st.success(message)
 load_tab, history_tab = st.tabs(["Load a file", "Import history"])

@@ -20,7 +20,7 @@ WITH members AS (
     GROUP BY month{{segment_names}}
 ), grouped AS (
     SELECT
-        list_position($set_masks, GROUPING(month{{segment_names}})) AS set_no,
+        array_position($set_masks, GROUPING(month{{segment_names}})) AS set_no,
         [{{segment_values}}] AS segment_values,
         month,
         sum(customers) AS customers,

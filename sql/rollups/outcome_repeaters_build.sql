@@ -10,8 +10,8 @@ INSERT INTO outcome_repeaters
 WITH gaps AS (
     SELECT
         c.customer_id,
-        min(epoch_us(c.started_at) - epoch_us(c.prev_any_at)) AS any_us,
-        min(epoch_us(c.started_at) - epoch_us(c.prev_same_at)) AS same_us
+        min(date_diff('microsecond', c.prev_any_at, c.started_at)) AS any_us,
+        min(date_diff('microsecond', c.prev_same_at, c.started_at)) AS same_us
     FROM {{contacts}} AS c
     WHERE c.customer_id IS NOT NULL AND c.prev_any_at IS NOT NULL
     GROUP BY c.customer_id

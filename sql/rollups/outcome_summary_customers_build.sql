@@ -43,7 +43,7 @@ WITH per_customer AS (
     GROUP BY within_any, within_same{{segment_names}}
 ), grouped AS (
     SELECT
-        list_position($set_masks, GROUPING(within_any, within_same{{segment_names}})) AS set_no,
+        array_position($set_masks, GROUPING(within_any, within_same{{segment_names}})) AS set_no,
         [{{segment_values}}] AS segment_values,
         within_any,
         within_same,

@@ -52,7 +52,7 @@ WITH experience AS (
     GROUP BY by_name, group_value{{segment_names}}
 ), grouped AS (
     SELECT
-        list_position($set_masks, GROUPING(by_name{{segment_names}})) AS set_no,
+        array_position($set_masks, GROUPING(by_name{{segment_names}})) AS set_no,
         [{{segment_values}}] AS segment_values,
         by_name,
         group_value,
