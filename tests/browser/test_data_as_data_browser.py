@@ -74,12 +74,22 @@ LOAD_MS = 60_000
 INJECTED_JS = """host => {
     const found = [];
     const say = (why, e) => found.push(why + ': ' + e.outerHTML.slice(0, 160));
+    // A link to a dashboard page may carry the host's name as text inside its query string: the browser
+    // goes to this dashboard, never to the host.
+    const ownQuery = a => {
+        if (!/^href$/i.test(a.name)) return false;
+        const url = new URL(a.value, location.href);
+        return url.origin === location.origin && !url.pathname.includes(host) && !url.hash.includes(host);
+    };
     for (const e of document.querySelectorAll('img, iframe, frame, object, embed, video, audio, source, image'))
         say('embedded element', e);
     for (const e of document.querySelectorAll('a')) {
         const href = e.getAttribute('href') || '';
-        if (e.textContent.includes('Click to re-authenticate')) say('link with the hostile text', e);
-        else if (!href.startsWith('#') && !e.href.startsWith(location.origin)) say('link off the dashboard', e);
+        const own = href.startsWith('#') || e.href.startsWith(location.origin + '/');
+        // The dashboard's own links may name a value (the huddle links a reason to its page, the
+        // value percent-encoded in the query); a link the data makes points elsewhere.
+        if (!own && e.textContent.includes('Click to re-authenticate')) say('link with the hostile text', e);
+        else if (!own) say('link off the dashboard', e);
     }
     for (const e of document.querySelectorAll('script'))  // the page's own head holds one inline script
         if (e.src ? !e.src.startsWith(location.origin) : e.closest('#root')) say('script', e);
@@ -92,7 +102,7 @@ INJECTED_JS = """host => {
     for (const e of document.querySelectorAll('*'))
         for (const a of e.attributes)
             if (/^(src|srcset|href|xlink:href|action|formaction|poster|data|style|background)$/i.test(a.name)
-                && a.value.includes(host)) say('address of the hostile host in ' + a.name, e);
+                && a.value.includes(host) && !ownQuery(a)) say('address of the hostile host in ' + a.name, e);
     return found;
 }"""
 
