@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import urlencode, urlsplit
@@ -33,8 +34,19 @@ FIGURE_PX, BIG_FIGURE_PX, LABEL_PX, NOTE_PX = 64, 120, 36, 26
 GOOD, BAD, NEUTRAL, MUTED, ACCENT = "#5ee37a", "#ff7b7b", "#ffffff", "#b3b3b3", "#ffd400"
 WARN = "#ffb347"  # at risk: amber, 11:1 on black
 
+# Designed at 1920×1080; every size is in design pixels (--u), so a 1366×768 screen or a 4K one shows the
+# same layout, scaled to fit, instead of cutting the panel off or leaving it small in a corner.
+DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
+
+
+def _scaled(css: str) -> str:
+    """Return `css` with every "<n>px" as n design pixels (a length that is 1px on a 1920×1080 screen)."""
+    unit = f":root {{ --u: min(100vw / {DESIGN_WIDTH}, 100vh / {DESIGN_HEIGHT}); }}\n"
+    return unit + re.sub(r"\b(\d+(?:\.\d+)?)px\b", r"calc(\1 * var(--u))", css)
+
+
 # Only system fonts: the screen must work offline, so no web font is ever fetched.
-HUDDLE_CSS = f"""
+HUDDLE_CSS = _scaled(f"""
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"], footer {{ display: none !important; }}
@@ -87,7 +99,7 @@ HUDDLE_CSS = f"""
   text-underline-offset: 10px; }}
 .st-key-hd_back {{ position: fixed; top: 4px; right: 24px; z-index: 1001; width: auto !important; opacity: 0.75; }}
 .st-key-hd_back a, .st-key-hd_back a * {{ color: {MUTED} !important; background: transparent !important; }}
-"""
+""")
 
 ARROWS = ("up", "down", "flat")
 # Only a driver whose gap is significant is red; one that could be noise stays white, too few grey.

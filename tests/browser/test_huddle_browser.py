@@ -26,6 +26,7 @@ except ImportError:
 from .conftest import REPO_ROOT
 
 SCREEN = {"width": 1920, "height": 1080}
+SMALL_SCREEN = {"width": 1366, "height": 768}  # an older wall TV or a laptop on a projector: the same panel, scaled
 EVERY = 4  # seconds per panel: short, so the test sees every turn
 PANELS = ["kpi", "reasons", "drivers", "win", "comments"]
 FIRST_LOAD_MS = 90_000  # the first session may also load the sample data into the empty database
@@ -118,6 +119,18 @@ def test_huddle_rotates_full_screen_offline_without_personal_data(screen, app_ur
         if panel in ("kpi", "reasons", "drivers", "win"):
             assert sizes["figures"], f"no figure on the {panel} panel"
             assert min(s for _, s in sizes["figures"]) >= MIN_FIGURE_PX, (panel, sizes["figures"])
+
+        # On a 1366×768 screen the same panel fits, every size scaled by the same factor.
+        page.set_viewport_size(SMALL_SCREEN)
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert page.evaluate(OVERFLOW_JS) == [], f"text cut off at 1366×768 on the {panel} panel"
+        scale = SMALL_SCREEN["width"] / SCREEN["width"]
+        small = page.evaluate(FONT_SIZES_JS)
+        # (The panel may have turned meanwhile: any panel keeps the floor, scaled.)
+        assert min(s for _, s in small["text"]) >= MIN_TEXT_PX * scale - 0.5, (panel, small["text"])
+        assert max(s for _, s in small["text"]) <= max(s for _, s in sizes["text"]) * scale + 0.5 or \
+            shown_panel(page) != panel, (panel, small["text"])
+        page.set_viewport_size(SCREEN)
 
     # Two rotations and more, in the order the URL gave, within one page life.
     assert seen == PANELS
