@@ -338,7 +338,6 @@ def history_section() -> None:
         "import_history",
         hide_index=True,
         column_config={
-            "Import": st.column_config.NumberColumn("Import", format="#%d"),
             "When (UTC)": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
             "Deleted": st.column_config.CheckboxColumn("Deleted"),
             "Deleted at (UTC)": st.column_config.DatetimeColumn("Deleted at (UTC)", format="YYYY-MM-DD HH:mm"),
