@@ -164,7 +164,7 @@ def metrics(
     if by:
         part = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
         for row in part.sort_values("group_value", key=lambda s: s.astype(str)).to_dict("records"):
-            groups.append({by: _plain(row["group_value"]), **figures(row)})
+            groups.append({by: json_value(row["group_value"]), **figures(row)})
     return {"overall": overall, "groups": groups}
 
 
@@ -194,7 +194,7 @@ def _empty_counts(counts: pd.DataFrame) -> pd.Series:
     return pd.Series({c: 0 for c in counts.columns})
 
 
-def _plain(value):
+def json_value(value):
     """Return a value JSON can carry (numpy scalars and timestamps become Python ones)."""
     if hasattr(value, "item"):
         return value.item()

@@ -7,7 +7,7 @@ from . import outcome_rollups, rollup_state, stats
 from .db import Identifier, UnknownColumn, qualified, run, table_columns
 from .dimensions import Filters, resolve_dimension
 from .mapping import column_key
-from .metrics import DEFAULT_WINDOW, _plain
+from .metrics import DEFAULT_WINDOW, json_value
 from .outcome_rollups import EXPERIENCE_GROUPS  # noqa: F401  (the page reads it here)
 
 # The NPS or CSAT group of a customer with no such score before its deciding month. Without it the
@@ -150,7 +150,7 @@ def outcomes(
         rows = counts[(counts["is_overall"] == 0) & counts["group_value"].notna()]
         order = rows["group_value"].map(lambda v: (GROUP_ORDER.get(v, 5), str(v)))
         for _, row in rows.assign(order=order).sort_values("order").iterrows():
-            groups.append({by: _plain(row["group_value"]), **outcome_figures(row, loaded)})
+            groups.append({by: json_value(row["group_value"]), **outcome_figures(row, loaded)})
     if by == "nps_group":
         _add_revenue_at_risk(groups)
     return {"overall": overall, "groups": groups, "frame": _frame(groups, by), "loaded": loaded}

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import stats
 from .dimensions import Filters
-from .metrics import DEFAULT_WINDOW, _plain, metric_counts
+from .metrics import DEFAULT_WINDOW, json_value, metric_counts
 
 # metric -> (kind, count columns): proportions are (successes, n); means (sum, sum_sq, n); durations
 # ("seconds") the same in milliseconds; NPS (P, D, n)
@@ -94,7 +94,7 @@ def _gaps(counts: pd.DataFrame, metric: str, by: str) -> pd.DataFrame:
         tested = min(n, rest_n) >= stats.SMALL_N
         rows.append(
             {
-                by: _plain(group["group_value"]),
+                by: json_value(group["group_value"]),
                 "value": value,
                 "n": n,
                 "rest_value": rest_value,
