@@ -36,13 +36,29 @@ def _require_spark() -> None:
         pytest.skip("Spark needs Java (Debian: openjdk-17-jre-headless)")
 
 
+# Settings for builds of a few thousand rows, where each of a build's hundred statements costs its
+# planning, code generation and scheduling rather than its rows (docs/testing.md, "Spark"): the
+# expressions interpreted instead of compiled (whole-stage and expression code generation off),
+# no adaptive re-planning between a query's stages, one shuffle partition and one task per RDD,
+# and a JVM that stops at its quick first JIT tier with a single-threaded collector. They change
+# how Spark runs a statement, never what it computes: the builds are still compared with DuckDB's.
+SMALL_DATA_SETTINGS = {
+    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    "spark.default.parallelism": "1",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.adaptive.enabled": "false",
+}
+
+
 @pytest.fixture(scope="module")
 def spark_session():
-    """One local Spark session (2 threads, 2 shuffle partitions) that every Spark build of this file reuses."""
+    """One local Spark session (2 threads, 1 shuffle partition, SMALL_DATA_SETTINGS) that every
+    Spark build of this file reuses."""
     _require_spark()
     from cxmetrics.lake import spark
 
-    session = spark.session("local[2]", shuffle_partitions=2)
+    session = spark.session("local[2]", shuffle_partitions=1, settings=SMALL_DATA_SETTINGS)
     yield session
     session.stop()
 
