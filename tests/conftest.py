@@ -5,7 +5,9 @@ Nothing is mocked: every test works on a real DuckDB file under its own tmp_path
 
 from __future__ import annotations
 
-pytest_plugins = ["sql_coverage"]  # fails the run when a file in sql/ was never executed
+# sql_coverage fails the run when a file in sql/ was never executed; file_durations ends the run with
+# the slowest test files (the CI log shows which files cost most).
+pytest_plugins = ["sql_coverage", "file_durations"]
 
 import contextlib
 import io

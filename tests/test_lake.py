@@ -1,15 +1,11 @@
 """The lake (issue 17): a workspace exported as Parquet, and its derived contact facts and rollup
-tables built from those files by DuckDB and by Spark, equal to each other and to the workspace's own.
-
-Spark runs in local mode in one session for the whole run. Outside CI the Spark tests skip when
-PySpark or Java is missing; under CI (CI=1, as .ci/run sets it) they must run.
+tables built from those files by DuckDB, equal to the workspace's own. The Spark builds of the same
+lakes, compared with these, are in tests/test_lake_spark.py (one file: one JVM, one build each).
 """
 
 from __future__ import annotations
 
-import importlib
 import math
-import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -25,27 +21,6 @@ from cxmetrics.schema import SYSTEM_COLUMNS, TABLES
 from test_incremental_rollups import Store
 
 FACT_COLUMNS = ("contact_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at", "prev_any_id", "next_any_id")
-
-
-def _require_spark() -> None:
-    if os.environ.get("CI"):
-        importlib.import_module("pyspark")  # CI installs it (requirements-lake.txt): fail, never skip
-        assert shutil.which("java"), "CI installs Java (.ci/run); the lake tests need it"
-        return
-    pytest.importorskip("pyspark")
-    if not shutil.which("java"):
-        pytest.skip("Spark needs Java (Debian: openjdk-17-jre-headless)")
-
-
-@pytest.fixture(scope="session")
-def spark_session():
-    """One local Spark session (2 threads, 2 shuffle partitions) that every Spark build reuses."""
-    _require_spark()
-    from cxmetrics.lake import spark
-
-    session = spark.session("local[2]", shuffle_partitions=2)
-    yield session
-    session.stop()
 
 
 def _export(db: Path, lake: Path) -> None:
@@ -211,17 +186,3 @@ def test_the_duckdb_build_equals_the_workspace_rollups_and_facts(which, sample_l
     db, lake = sample_lake if which == "sample" else edge_lake
     for table in build.OUTPUT_TABLES:
         assert_same_table(built(lake, table), workspace(db, table), exact_doubles=which == "edges", table=table)
-
-
-# ---------------------------------------------------------------------------- Spark build = DuckDB build
-
-
-@pytest.mark.parametrize("which", ["sample", "edges"])
-def test_the_spark_build_equals_the_duckdb_build(which, sample_lake, edge_lake, spark_session, tmp_path):
-    _, lake = sample_lake if which == "sample" else edge_lake
-    spark_lake = _spark_copy(lake, tmp_path / "lake")
-    result = build.build(str(spark_lake), "spark")
-    assert set(result["tables"]) == set(build.OUTPUT_TABLES)
-    # The revenue sums of the sample (cents) depend on the order they are added in; the edge
-    # store's revenues are quarters, whose sums are exact in any order.
-    assert_builds_equal(spark_lake, lake, exact_doubles=which == "edges")

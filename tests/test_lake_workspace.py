@@ -1,9 +1,9 @@
-"""A lake workspace (issue 17, item 2): the sample workspace exported as a lake, built by DuckDB
-and by Spark, and opened as a workspace (cxmetrics/lake/workspace.py) answers the command line
-with the same JSON, figure for figure, as the DuckDB workspace holding the same rows.
+"""A lake workspace (issue 17, item 2): the sample workspace exported as a lake, built by DuckDB,
+and opened as a workspace (cxmetrics/lake/workspace.py) answers the command line with the same
+JSON, figure for figure, as the DuckDB workspace holding the same rows.
 
-The Spark tests need PySpark and Java (test_lake.spark_session: they skip without them outside
-CI and fail under CI=1).
+The same lake built by Spark answers the same COMMANDS in tests/test_lake_spark.py, which builds
+the sample on Spark once for this and for the comparison with the DuckDB build.
 """
 
 from __future__ import annotations
@@ -20,11 +20,7 @@ from cxmetrics.db import connect
 from cxmetrics.lake import build, layout
 from cxmetrics.lake.workspace import LakeWorkspaceError, lake_folder, open_lake, version
 
-import test_lake
 from test_lake import _export, _spark_copy
-
-# The one local Spark session of the run (skips without PySpark or Java outside CI).
-spark_session = test_lake.spark_session
 
 # Every reading command, over rollups (the default window, whole days) and over the Parquet files
 # themselves (a window no rollup keeps, a split no rollup rolls).
@@ -56,15 +52,6 @@ def duckdb_lake(copy_sample, tmp_path_factory):
     _export(db, folder / "lake")
     build.build(str(folder / "lake"), "duckdb")
     return db, folder / "lake"
-
-
-@pytest.fixture(scope="module")
-def spark_lake(duckdb_lake, spark_session, tmp_path_factory):
-    """(the sample workspace, its lake built by Spark in local mode)."""
-    db, lake = duckdb_lake
-    folder = _spark_copy(lake, tmp_path_factory.mktemp("lake-workspace-spark") / "lake")
-    build.build(str(folder), "spark")  # in the run's one session (test_lake: local[2], 2 shuffle partitions)
-    return db, folder
 
 
 def _answers(cxmetrics_cli, workdir, db, lake, command):
@@ -107,12 +94,6 @@ def assert_same_answer(command, on_db: str, on_lake: str) -> None:
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_the_duckdb_built_lake_answers_as_the_workspace(command, duckdb_lake, cxmetrics_cli, tmp_path):
     db, lake = duckdb_lake
-    assert_same_answer(command, *_answers(cxmetrics_cli, tmp_path, db, lake, command))
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_the_spark_built_lake_answers_as_the_workspace(command, spark_lake, cxmetrics_cli, tmp_path):
-    db, lake = spark_lake
     assert_same_answer(command, *_answers(cxmetrics_cli, tmp_path, db, lake, command))
 
 

@@ -26,10 +26,14 @@ SESSION_SETTINGS = {
 }
 
 
-def session(master: str | None = None, remote: str | None = None, shuffle_partitions: int | None = None):
+def session(master: str | None = None, remote: str | None = None, shuffle_partitions: int | None = None,
+            settings: dict[str, str] | None = None):
     """Return a SparkSession: on Spark Connect at `remote` (sc://host:port), else a local or
     submitted one on `master` (default: Spark's own, local[*] or spark-submit's --master), whose
-    managed tables live in a temporary folder unless the session exists already.
+    managed tables live in a temporary folder unless the session exists already. `settings` are
+    more Spark settings (the tests' small-data ones): `spark.sql.*` ones are set at run time, the
+    others (the JVM's options, the context's parallelism) given to a new local session as it
+    starts, which is too late for a session running already.
 
     On a local master the shuffles default to two partitions per thread: with Spark's 200, meant
     for a cluster, the sample's build took 266 s on 2 cores where 2 partitions took 74 s."""
@@ -47,6 +51,9 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
                    .config("spark.ui.enabled", "false")
                    .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.memory", "2g"))
+        for key, value in (settings or {}).items():
+            if not key.startswith("spark.sql."):
+                builder = builder.config(key, value)
         if shuffle_partitions is None and master and master.startswith("local"):
             shuffle_partitions = 2 * _local_threads(master)
     spark = builder.getOrCreate()
@@ -56,6 +63,9 @@ def session(master: str | None = None, remote: str | None = None, shuffle_partit
         spark.conf.set(key, value)
     if shuffle_partitions:
         spark.conf.set("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    for key, value in (settings or {}).items():
+        if key.startswith("spark.sql."):
+            spark.conf.set(key, value)
     return spark
 
 
