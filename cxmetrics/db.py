@@ -30,6 +30,8 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "cx.duckdb"
 
 # {{name}} marks an identifier slot in a SQL file; only `Identifier` values may fill it.
 _SLOT = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+# {{> folder/name}} includes sql/folder/name.sql (a query or a CTE body) when the file is read.
+_INCLUDE = re.compile(r"\{\{>\s*([a-z_]+(?:/[a-z_]+)*)\s*\}\}")
 # One token of SQL that may hold a `$name` that is no parameter (a string literal, a quoted
 # identifier, a comment), or a parameter: only the last group counts.
 _PARAM_OR_TEXT = re.compile(
@@ -43,13 +45,9 @@ _NAMES = re.compile(rf"{_QUOTED}(?:, {_QUOTED})*")
 # branch, and the modules below them still to convert. Remove a module here (and in
 # tests/test_sql_files.py) once its slots take names only.
 UNCONVERTED_MODULES = frozenset({
-    "cxmetrics.rollups", "cxmetrics.metric_rollups", "cxmetrics.outcome_rollups", "cxmetrics.loop_rollups",
-    "cxmetrics.story_rollups", "cxmetrics.comment_rollups", "cxmetrics.touchpoint_rollups",
-    "cxmetrics.path_rollups",
-    # dimensions: the segment joins the rollup modules put into voice/ and loop/ queries;
-    # outcomes: a NULL expression for sql/rollups/outcome_counts_from_spans.sql, which shares its
-    # slots; validation: an expression per column to type and check a file's values.
-    "cxmetrics.dimensions", "cxmetrics.outcomes", "cxmetrics.validation",
+    "cxmetrics.outcome_rollups", "cxmetrics.path_rollups",
+    # validation: an expression per column to type and check a file's values.
+    "cxmetrics.validation",
     # Times the parts of validation's typing pass alone, writing them as validation does.
     "benchmarks.import_floor",
 })
@@ -335,10 +333,30 @@ def _migration_files() -> list[tuple[int, Path]]:
 
 @lru_cache(maxsize=None)
 def _read_sql(name: str) -> str:
+    """Return the text of `sql/<name>.sql` with its `{{> folder/name}}` includes written in."""
+    return include_files(_file_text(name), (name,))
+
+
+def _file_text(name: str) -> str:
     path = (SQL_DIR / f"{name}.sql").resolve()
     if SQL_DIR.resolve() not in path.parents:
         raise ValueError(f"not a query name: {name!r}")
     return path.read_text(encoding="utf-8")
+
+
+def include_files(text: str, seen: tuple[str, ...] = ()) -> str:
+    """Return `text` with each `{{> folder/name}}` replaced by the text of `sql/folder/name.sql`
+    (itself with its includes written in): a query or CTE body several files share, kept once.
+
+    The included text ends on a line of its own, so a comment on its last line cannot swallow
+    what follows (a closing parenthesis); an include that includes itself is refused."""
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name in seen:
+            raise ValueError(f"{seen[0]}.sql includes itself through {name}.sql")
+        return include_files(_file_text(name), (*seen, name)).rstrip() + "\n"
+
+    return _INCLUDE.sub(fill, text)
 
 
 def query(name: str, **identifiers: Identifier) -> str:

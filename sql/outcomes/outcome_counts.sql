@@ -4,8 +4,10 @@
 -- months overlapping the range), $customer_segment_values (customers whose segment value is one
 -- of them), $contact_filter with $channels, $reasons, $contact_segment_values (customers with a
 -- contact matching them); NULL / FALSE = no filter.
--- Slots: {{group}}: cu."<customers column>", e.nps_group, e.csat_group or e.repeat_contact;
--- {{customer_segment}} (a column of cu, or NULL); {{contact_segment}} (a column of c, or NULL).
+-- Slots: {{group}}: cu."<customers column>", e.nps_group, e.csat_group, e.repeat_contact or
+-- missing.value (no group);
+-- {{customer_segment}} (a column of cu, or missing.value: NULL); {{contact_segment}} (a column of c,
+-- or missing.value).
 -- nps_group / csat_group come from the customer's latest response with that score before the
 -- outcome month (undated responses count as before every month); a customer can move between
 -- groups from month to month, so each customer is counted once, in the group of its deciding month:
@@ -57,12 +59,14 @@ WITH nps_before AS (
     SELECT e.customer_id, e.month, e.revenue, e.churned, {{group}} AS group_value
     FROM experience AS e
     LEFT JOIN customers AS cu ON cu.customer_id = e.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR e.month >= CAST(date_trunc('month', CAST($date_from AS DATE)) AS DATE))
       AND ($date_to IS NULL OR e.month <= CAST($date_to AS DATE))
       AND ($customer_segment_values IS NULL
            OR list_contains($customer_segment_values, CAST({{customer_segment}} AS VARCHAR)))
       AND (NOT $contact_filter OR e.customer_id IN (
           SELECT c.customer_id FROM contacts AS c
+          CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
           WHERE ($channels IS NULL OR list_contains($channels, c.channel))
             AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
             AND ($contact_segment_values IS NULL
