@@ -45,7 +45,7 @@ _NAMES = re.compile(rf"{_QUOTED}(?:, {_QUOTED})*")
 # branch, and the modules below them still to convert. Remove a module here (and in
 # tests/test_sql_files.py) once its slots take names only.
 UNCONVERTED_MODULES = frozenset({
-    "cxmetrics.outcome_rollups", "cxmetrics.path_rollups",
+    "cxmetrics.outcome_rollups",
     # validation: an expression per column to type and check a file's values.
     "cxmetrics.validation",
     # Times the parts of validation's typing pass alone, writing them as validation does.
@@ -389,6 +389,12 @@ def qualified(alias: str, name: str) -> Identifier:
     if not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
         raise ValueError(f"not a query alias: {alias!r}")
     return Identifier(f"{alias}.{quote_ident(name)}")
+
+
+def qualified_list(columns) -> Identifier:
+    """Return the (alias, name) pairs as qualified names joined by commas (c."team", cu."tier"),
+    for a slot listing columns of a query's own relations."""
+    return Identifier(", ".join(qualified(alias, name) for alias, name in columns))
 
 
 def identifier_list(names) -> Identifier:

@@ -30,7 +30,6 @@ DUMMY = '"dummy"'
 # same list (UNCONVERTED_MODULES), checked equal below.
 UNCONVERTED_MODULES = {
     "cxmetrics/outcome_rollups.py",
-    "cxmetrics/path_rollups.py",
     # Not rollup modules, still to convert: dimensions.segment_join (the LEFT JOIN the rollup
     # modules put into the voice/ and loop/ queries), outcomes (a NULL expression for
     # sql/rollups/outcome_counts_from_spans.sql, which shares its slots) and validation (an
