@@ -14,10 +14,9 @@ SELECT
         AND n.started_at <= c.started_at + INTERVAL '1' DAY AS failed
 FROM contacts AS c
 LEFT JOIN contacts AS n ON n.contact_id = c.next_any_id
--- every day). Slot: {{segment_columns}} (as in path_repeat_stage.sql, kept as seg_values).
-CREATE TEMP TABLE cx_path_self_service AS
-SELECT
-    [{{segment_columns}}] AS seg_values,LEFT JOIN cx_path_codes AS channel_code ON channel_code.value = c.channel
+LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
+LEFT JOIN cx_path_codes AS channel_code ON channel_code.value = c.channel
 LEFT JOIN cx_path_codes AS reason_code ON reason_code.value = c.contact_reason
 WHERE c.self_service AND c.customer_id IS NOT NULL
   AND ($days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(c.started_at AS DATE)))
