@@ -45,7 +45,6 @@ _NAMES = re.compile(rf"{_QUOTED}(?:, {_QUOTED})*")
 # branch, and the modules below them still to convert. Remove a module here (and in
 # tests/test_sql_files.py) once its slots take names only.
 UNCONVERTED_MODULES = frozenset({
-    "cxmetrics.outcome_rollups",
     # validation: an expression per column to type and check a file's values.
     "cxmetrics.validation",
     # Times the parts of validation's typing pass alone, writing them as validation does.

@@ -29,7 +29,6 @@ DUMMY = '"dummy"'
 # Identifier values. Below them, the modules of this branch not converted yet. Remove each entry once it fills its slots with names only; db.py keeps the
 # same list (UNCONVERTED_MODULES), checked equal below.
 UNCONVERTED_MODULES = {
-    "cxmetrics/outcome_rollups.py",
     # Not rollup modules, still to convert: dimensions.segment_join (the LEFT JOIN the rollup
     # modules put into the voice/ and loop/ queries), outcomes (a NULL expression for
     # sql/rollups/outcome_counts_from_spans.sql, which shares its slots) and validation (an
@@ -40,9 +39,6 @@ UNCONVERTED_MODULES = {
 # SQL files that are not SQL until one of those modules fills them: sql/rollups/ (owned by that
 # branch) and the files whose slots the rollup modules fill with a subquery or a join.
 UNCONVERTED_SQL = {
-    "rollups/outcome_monthly_build.sql",
-    "rollups/outcome_summary_customers_build.sql",
-    "rollups/outcome_summary_experience_build.sql",
 }
 
 SQL_FILES = sorted(db.SQL_DIR.rglob("*.sql"))
