@@ -1,12 +1,16 @@
 """The DuckDB store: where the file lives, how it is opened and migrated, and how SQL is loaded.
 
-Every statement the product runs lives in `sql/**/*.sql`, one per file (tests/test_sql_files.py
-fails on SQL text in a Python module); Python only opens and ends transactions and sets
-settings. Values always travel as DuckDB `$params`. What fills a file's `{{slot}}` is an
-`Identifier`: a name (or a list of names) that has to vary, such as a "split by" column or a
-file's own column names, quoted by `quote_ident` after `require_column` or a fixed list checked
-it. The two constants DuckDB's DDL takes no `$param` for (a column type, a sequence's start) are a
-`DdlConstant`, checked against a fixed grammar.
+Every statement the product runs lives in `sql/**/*.sql`, one per file, and parses on its own
+(tests/test_sql_files.py parses each and fails on SQL text in a Python module); Python only
+opens and ends transactions and sets settings. What several files share (a CTE body, a
+subquery) is a file of its own they include as `{{> folder/name}}`, written in when a file is
+read. Values always travel as DuckDB `$params`. What fills a file's `{{slot}}` is an
+`Identifier`: a name (or a list of names) that has to vary, such as a "split by" column, the
+relation to read (a rollup or the CTE computing the same rows) or a file's own column names,
+quoted by `quote_ident` after `require_column` or a fixed list checked it. The one exception is
+`validation`'s typing pass (UNCONVERTED_MODULES). The two constants DuckDB's DDL takes no
+`$param` for (a column type, a sequence's start) are a `DdlConstant`, checked against a fixed
+grammar.
 """
 
 from __future__ import annotations
@@ -40,14 +44,11 @@ _PARAM_OR_TEXT = re.compile(
 # A quoted name, optionally qualified by a query's own alias (c."channel"), or a list of them.
 _QUOTED = r'(?:[a-z_][a-z0-9_]*\.)?"(?:[^"\x00]|"")+"'
 _NAMES = re.compile(rf"{_QUOTED}(?:, {_QUOTED})*")
-# Modules still building SQL fragments (joins, expressions, subqueries) as Identifier values, which
-# Identifier accepts from them only (issue 16): the rollup modules, being rewritten on their own
-# branch, and the modules below them still to convert. Remove a module here (and in
-# tests/test_sql_files.py) once its slots take names only.
+# The modules whose slots Identifier still takes SQL expressions from (issue 16): validation types
+# an imported file with one expression per column of that file, its shape following the file
+# (tests/test_sql_files.py says why it stays), and the benchmark that times that pass in parts.
 UNCONVERTED_MODULES = frozenset({
-    # validation: an expression per column to type and check a file's values.
     "cxmetrics.validation",
-    # Times the parts of validation's typing pass alone, writing them as validation does.
     "benchmarks.import_floor",
 })
 
