@@ -1,12 +1,16 @@
 """The DuckDB store: where the file lives, how it is opened and migrated, and how SQL is loaded.
 
-Every statement the product runs lives in `sql/**/*.sql`, one per file (tests/test_sql_files.py
-fails on SQL text in a Python module); Python only opens and ends transactions and sets
-settings. Values always travel as DuckDB `$params`. What fills a file's `{{slot}}` is an
-`Identifier`: a name (or a list of names) that has to vary, such as a "split by" column or a
-file's own column names, quoted by `quote_ident` after `require_column` or a fixed list checked
-it. The two constants DuckDB's DDL takes no `$param` for (a column type, a sequence's start) are a
-`DdlConstant`, checked against a fixed grammar.
+Every statement the product runs lives in `sql/**/*.sql`, one per file, and parses on its own
+(tests/test_sql_files.py parses each and fails on SQL text in a Python module); Python only
+opens and ends transactions and sets settings. What several files share (a CTE body, a
+subquery) is a file of its own they include as `{{> folder/name}}`, written in when a file is
+read. Values always travel as DuckDB `$params`. What fills a file's `{{slot}}` is an
+`Identifier`: a name (or a list of names) that has to vary, such as a "split by" column, the
+relation to read (a rollup or the CTE computing the same rows) or a file's own column names,
+quoted by `quote_ident` after `require_column` or a fixed list checked it. The one exception is
+`validation`'s typing pass (UNCONVERTED_MODULES). The two constants DuckDB's DDL takes no
+`$param` for (a column type, a sequence's start) are a `DdlConstant`, checked against a fixed
+grammar.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "cx.duckdb"
 
 # {{name}} marks an identifier slot in a SQL file; only `Identifier` values may fill it.
 _SLOT = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+# {{> folder/name}} includes sql/folder/name.sql (a query or a CTE body) when the file is read.
+_INCLUDE = re.compile(r"\{\{>\s*([a-z_]+(?:/[a-z_]+)*)\s*\}\}")
 # One token of SQL that may hold a `$name` that is no parameter (a string literal, a quoted
 # identifier, a comment), or a parameter: only the last group counts.
 _PARAM_OR_TEXT = re.compile(
@@ -38,19 +44,11 @@ _PARAM_OR_TEXT = re.compile(
 # A quoted name, optionally qualified by a query's own alias (c."channel"), or a list of them.
 _QUOTED = r'(?:[a-z_][a-z0-9_]*\.)?"(?:[^"\x00]|"")+"'
 _NAMES = re.compile(rf"{_QUOTED}(?:, {_QUOTED})*")
-# Modules still building SQL fragments (joins, expressions, subqueries) as Identifier values, which
-# Identifier accepts from them only (issue 16): the rollup modules, being rewritten on their own
-# branch, and the modules below them still to convert. Remove a module here (and in
-# tests/test_sql_files.py) once its slots take names only.
+# The modules whose slots Identifier still takes SQL expressions from (issue 16): validation types
+# an imported file with one expression per column of that file, its shape following the file
+# (tests/test_sql_files.py says why it stays), and the benchmark that times that pass in parts.
 UNCONVERTED_MODULES = frozenset({
-    "cxmetrics.rollups", "cxmetrics.metric_rollups", "cxmetrics.outcome_rollups", "cxmetrics.loop_rollups",
-    "cxmetrics.story_rollups", "cxmetrics.comment_rollups", "cxmetrics.touchpoint_rollups",
-    "cxmetrics.path_rollups",
-    # dimensions: the segment joins the rollup modules put into voice/ and loop/ queries;
-    # outcomes: a NULL expression for sql/rollups/outcome_counts_from_spans.sql, which shares its
-    # slots; validation: an expression per column to type and check a file's values.
-    "cxmetrics.dimensions", "cxmetrics.outcomes", "cxmetrics.validation",
-    # Times the parts of validation's typing pass alone, writing them as validation does.
+    "cxmetrics.validation",
     "benchmarks.import_floor",
 })
 
@@ -335,10 +333,30 @@ def _migration_files() -> list[tuple[int, Path]]:
 
 @lru_cache(maxsize=None)
 def _read_sql(name: str) -> str:
+    """Return the text of `sql/<name>.sql` with its `{{> folder/name}}` includes written in."""
+    return include_files(_file_text(name), (name,))
+
+
+def _file_text(name: str) -> str:
     path = (SQL_DIR / f"{name}.sql").resolve()
     if SQL_DIR.resolve() not in path.parents:
         raise ValueError(f"not a query name: {name!r}")
     return path.read_text(encoding="utf-8")
+
+
+def include_files(text: str, seen: tuple[str, ...] = ()) -> str:
+    """Return `text` with each `{{> folder/name}}` replaced by the text of `sql/folder/name.sql`
+    (itself with its includes written in): a query or CTE body several files share, kept once.
+
+    The included text ends on a line of its own, so a comment on its last line cannot swallow
+    what follows (a closing parenthesis); an include that includes itself is refused."""
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name in seen:
+            raise ValueError(f"{seen[0]}.sql includes itself through {name}.sql")
+        return include_files(_file_text(name), (*seen, name)).rstrip() + "\n"
+
+    return _INCLUDE.sub(fill, text)
 
 
 def query(name: str, **identifiers: Identifier) -> str:
@@ -371,6 +389,12 @@ def qualified(alias: str, name: str) -> Identifier:
     if not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
         raise ValueError(f"not a query alias: {alias!r}")
     return Identifier(f"{alias}.{quote_ident(name)}")
+
+
+def qualified_list(columns) -> Identifier:
+    """Return the (alias, name) pairs as qualified names joined by commas (c."team", cu."tier"),
+    for a slot listing columns of a query's own relations."""
+    return Identifier(", ".join(qualified(alias, name) for alias, name in columns))
 
 
 def identifier_list(names) -> Identifier:

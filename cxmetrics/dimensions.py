@@ -17,11 +17,10 @@ from .schema import SYSTEM_COLUMNS
 # No dimension: the NULL column of the one-row relation `missing` that every query taking a
 # dimension or segment slot cross-joins (CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing).
 NO_DIMENSION = qualified("missing", "value")
-NO_JOIN = Identifier("")
-_SEGMENT_JOINS = {
-    "customers": Identifier("LEFT JOIN customers AS cu ON cu.customer_id = k.customer_id"),
-    "contacts": Identifier("LEFT JOIN contacts AS c ON c.contact_id = k.contact_id"),
-}
+# What a query over rows carrying a customer_id and a contact_id (a follow-up case, a comment) joins
+# as cu and c: the table holding the chosen segment column, and for the other (or both, with no
+# segment) the empty CTE no_segment (sql/segments/no_segment.sql, which such a query includes).
+_NO_SEGMENT = quote_ident("no_segment")
 _NOT_DIMENSIONS = {
     "contacts": SYSTEM_COLUMNS | {"contact_id", "started_at", "handle_seconds", "wait_seconds"},
     "customers": SYSTEM_COLUMNS | {"customer_id"},
@@ -90,13 +89,15 @@ class Filters:
         """Return the segment column's identifier, or NULL when no segment is chosen."""
         return resolve_dimension(con, self.segment).sql if self.segment else NO_DIMENSION
 
-    def segment_join(self, con) -> Identifier:
-        """Return the join that brings the segment column into a query over rows `k` carrying a
-        customer_id and a contact_id (a follow-up case, a comment): the row's customer, or the
-        row's contact (for an answer, the contact it is about). Nothing when no segment is chosen."""
-        if not self.segment:
-            return NO_JOIN
-        return _SEGMENT_JOINS[resolve_dimension(con, self.segment).table]
+    def segment_tables(self, con) -> dict[str, Identifier]:
+        """Return the slots segment_customers and segment_contacts of a query over rows `k` carrying
+        a customer_id and a contact_id (a follow-up case, a comment), which it joins as cu and c:
+        the table of the segment column (the row's customer, or the row's contact: for an answer,
+        the contact it is about), and no_segment (no row) for the other, or both when no segment
+        is chosen."""
+        table = resolve_dimension(con, self.segment).table if self.segment else None
+        return {f"segment_{name}": quote_ident(name) if table == name else _NO_SEGMENT
+                for name in ("customers", "contacts")}
 
 
 def dimension_values(con, name: str, limit: int = 500) -> list[str]:

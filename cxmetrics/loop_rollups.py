@@ -13,14 +13,14 @@ otherwise; the two hold the same rows (tests/test_loop_rollups.py).
 from __future__ import annotations
 
 from . import rollup_state
-from .db import Identifier, run, table_columns
+from .db import Identifier, quote_ident, run, table_columns
 from .dimensions import Filters
 
-ROLLED_CASES = Identifier("loop_case_rollup")
-_VIEW = Identifier("loop_cases")
-_STAGE = Identifier("cx_loop_cases")  # made by rollups/loop_cases_stage.sql
-_TABLES = (ROLLED_CASES, Identifier("detractor_customer_rollup"), Identifier("loop_case_counts"))
-_CUSTOMERS = Identifier("cx_rollup_customers")  # made by the files of _CUSTOMERS_OF
+ROLLED_CASES = quote_ident("loop_case_rollup")
+_VIEW = quote_ident("loop_cases")
+_STAGE = quote_ident("cx_loop_cases")  # made by rollups/loop_cases_stage.sql
+_TABLES = (ROLLED_CASES, quote_ident("detractor_customer_rollup"), quote_ident("loop_case_counts"))
+_CUSTOMERS = quote_ident("cx_rollup_customers")  # made by the files of _CUSTOMERS_OF
 # The customers whose cases a change of each table can alter (see refresh_customers).
 _CUSTOMERS_OF = {"contacts": "rollups/story_customers_contacts", "responses": "rollups/story_customers_responses",
                  "outcomes": "rollups/changed_customers"}
@@ -87,5 +87,6 @@ def counts_answer(con, filters: Filters) -> bool:
 
 def case_slots(con, filters: Filters = Filters()) -> dict[str, Identifier]:
     """Return the slots a case query takes: `cases` (see cases_source), `segment` (the filter's
-    segment column, or NULL) and `segment_join` (the join that brings that column in, or nothing)."""
-    return {"cases": cases_source(con), "segment": filters.segment_sql(con), "segment_join": filters.segment_join(con)}
+    segment column, or NULL), `segment_customers` and `segment_contacts` (the tables that bring
+    that column in: Filters.segment_tables)."""
+    return {"cases": cases_source(con), "segment": filters.segment_sql(con), **filters.segment_tables(con)}

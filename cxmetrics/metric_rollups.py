@@ -16,18 +16,19 @@ import duckdb
 import pandas as pd
 
 from . import rollup_state
-from .db import Identifier, quote_ident, run
-from .dimensions import Filters, resolve_dimension
+from .db import Identifier, qualified, quote_ident, run
+from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 
-_GROUPS = {
-    None: Identifier("CAST(NULL AS VARCHAR)"),
-    "channel": Identifier("r.channel"),
-    "contact_reason": Identifier("r.contact_reason"),
-}
-_GRAINS = {grain: Identifier(f"CAST(date_trunc('{grain}', r.day) AS DATE)") for grain in ("day", "week", "month")}
-_SEGMENT_GROUP = Identifier("r.seg_value")
+# The columns of the rolled rows (r: sql/rollups/rolled_groups.sql) a request groups by.
+_GROUPS = {None: qualified("r", "no_group"), "channel": qualified("r", "channel"),
+           "contact_reason": qualified("r", "contact_reason")}
+_GRAINS = {grain: qualified("r", f"period_{grain}") for grain in ("day", "week", "month")}
+_PAIRS = {("channel", "contact_reason"): qualified("r", "channel_reason"),
+          ("contact_reason", "channel"): qualified("r", "reason_channel")}
+_SEGMENT_GROUP = qualified("r", "seg_value")
 _TABLE_ALIAS = {"contacts": "c", "customers": "cu"}
-NO_SEGMENT = Identifier("CAST(NULL AS VARCHAR)")
+NO_SEGMENT = NO_DIMENSION
+_ROLLUPS = {"contacts": quote_ident("contact_rollup"), "responses": quote_ident("response_rollup")}
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -67,7 +68,7 @@ def _count_days(con, segments: dict[str, str], contact_days, response_days, unda
     """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
     or of every day when they are None, for every contact (response) once and again per segment."""
     passes = [("", NO_SEGMENT)] + [
-        (name, Identifier(f"{_TABLE_ALIAS[source]}.{quote_ident(name)}")) for name, source in segments.items()
+        (name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()
     ]
     for seg_name, column in passes:
         if contact_days is None or contact_days:
@@ -123,9 +124,7 @@ def pair_counts(
     plan = _plan(con, None, filters, window, None)
     if plan is None or names != {"channel", "contact_reason"}:
         return None
-    first, second = _GROUPS[resolve_dimension(con, rows).name], _GROUPS[resolve_dimension(con, columns).name]
-    pair = Identifier(f"CASE WHEN {first} IS NULL OR {second} IS NULL THEN NULL "
-                      f"ELSE to_json([{first}, {second}]) END")
+    pair = _PAIRS[(resolve_dimension(con, rows).name, resolve_dimension(con, columns).name)]
     return _counts(con, _Plan(plan.seg_name, pair), filters, window, same_reason)
 
 
@@ -138,7 +137,7 @@ def _counts(
     params = {**filters.params(), "seg_name": plan.seg_name}
     try:
         contacts = run(
-            con, "rollups/contact_counts", params, group=plan.group,
+            con, "rollups/contact_counts", params, group=plan.group, rollup=_ROLLUPS["contacts"],
             repeats=quote_ident(f"repeats_{reason}_w{window}"),
             judged=quote_ident(f"judged_w{window}"),
             resolved=quote_ident(f"resolved_{reason}_w{window}"),
@@ -149,5 +148,5 @@ def _counts(
         ).df()
     except duckdb.BinderException:
         return None
-    responses = run(con, "rollups/response_counts", params, group=plan.group).df()
+    responses = run(con, "rollups/response_counts", params, group=plan.group, rollup=_ROLLUPS["responses"]).df()
     return responses, contacts

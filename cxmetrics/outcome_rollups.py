@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from . import rollup_state
-from .db import Identifier, quote_ident, run
+from .db import Identifier, qualified, qualified_list, quote_ident, run
 from .dimensions import Filters, resolve_dimension
 
 # Repeat windows (days) the rolled tables answer: any whole number of days up to this. A longer
@@ -39,10 +39,10 @@ MAX_ROLLED_WINDOW = 100_000
 # The groups outcomes() splits by besides customers columns (here, where the rollups and outcomes.py
 # can both reach them).
 EXPERIENCE_GROUPS = ("nps_group", "csat_group", "repeat_contact")
-_CONTACTS, _RESPONSES = Identifier("contacts"), Identifier("responses")
-_SPANS, _REPEATERS = Identifier("outcome_spans"), Identifier("outcome_repeaters")
-_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/changed_customers.sql
-_SCOPE = Identifier("cx_scope_rows")  # made by rollups/scope_contacts.sql or scope_responses.sql
+_CONTACTS, _RESPONSES = quote_ident("contacts"), quote_ident("responses")
+_SPANS, _REPEATERS = quote_ident("outcome_spans"), quote_ident("outcome_repeaters")
+_CUSTOMERS = quote_ident("cx_rollup_customers")  # made by rollups/changed_customers.sql
+_SCOPE = quote_ident("cx_scope_rows")  # made by rollups/scope_contacts.sql or scope_responses.sql
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -53,7 +53,7 @@ def build(con, segments: dict[str, str]) -> None:
     run(con, "rollups/outcome_repeaters_build", contacts=_CONTACTS)
     _build_summary(con, segments)
     run(con, "rollups/outcome_clear_monthly")
-    slots, params = _filter_sets(_customer_columns(segments), "month")
+    slots, params = _filter_sets(_customer_columns(segments))
     run(con, "rollups/outcome_monthly_build", params, **slots)
 
 
@@ -87,7 +87,7 @@ def _build_summary(con, segments: dict[str, str]) -> None:
     run(con, "rollups/outcome_clear_summary")
     slots, params = _customer_sets(names)
     run(con, "rollups/outcome_summary_customers_build", params, **slots)
-    slots, params = _filter_sets(names, "by_name, group_value")
+    slots, params = _filter_sets(names)
     run(con, "rollups/outcome_summary_experience_build", params, **slots)
 
 
@@ -96,78 +96,43 @@ def _customer_columns(segments: dict[str, str]) -> list[str]:
 
 
 def _segment_slots(names: list[str]) -> dict[str, Identifier]:
-    """Return the slots selecting the customers columns `names` as seg_1 ... seg_k."""
-    aliases = [quote_ident(f"seg_{i}") for i in range(1, len(names) + 1)]
-    return {
-        "segment_columns": Identifier("".join(f", cu.{quote_ident(n)} AS {a}" for n, a in zip(names, aliases))),
-        "segment_names": Identifier("".join(f", {a}" for a in aliases)),
-        "segment_values": Identifier(", ".join([f"CAST({a} AS VARCHAR)" for a in aliases] + ["CAST(NULL AS VARCHAR)"])),
-    }
-
-
-def _mask(arguments: list[str], grouped: list[str]) -> int:
-    """Return GROUPING(arguments) for a grouping set of the columns `grouped`: a bit per argument,
-    the first argument the highest, set when the argument is not in the set."""
-    n = len(arguments)
-    return sum(1 << (n - 1 - i) for i, name in enumerate(arguments) if name not in grouped)
+    """Return the slot listing missing.value (NULL: no segment) and the customers columns `names`:
+    the list seg_values of the builds, where copy i reads position i + 1 (1 for none)."""
+    return {"segment_columns": qualified_list([("missing", "value"), *(("cu", name) for name in names)])}
 
 
 def _customer_sets(names: list[str]) -> tuple[dict[str, Identifier], dict]:
-    """Return the slots and $params of outcome_summary_customers_build.sql: for each segment filter
+    """Return the slot and $params of outcome_summary_customers_build.sql: for each segment filter
     (none, then each rolled customers column) the rows by nothing and by repeat days (any reason,
     same reason); and, unfiltered, the rows by each rolled customers column `outcomes` can group by.
 
     Grouping by one column while filtering by another is left to the spans: neither page nor
-    command asks for it, and its sets would grow with the square of the columns (a file with 36
-    yes/no columns would need 1,400)."""
-    aliases = [f"seg_{i}" for i in range(1, len(names) + 1)]
-    arguments = ["within_any", "within_same", *aliases]
-    none = len(names) + 1  # the index of the trailing NULL in {{segment_values}}
-    sets: list[frozenset] = []
-    rows = {"row_sets": [], "by_names": [], "same_flags": [], "by_index": [], "seg_index": [], "seg_names": []}
+    command asks for it, and its kinds of row would grow with the square of the columns."""
+    none = 1  # the position of missing.value (NULL) in seg_values
+    rows = {"by_names": [], "same_flags": [], "by_index": [], "seg_index": [], "seg_names": []}
 
-    def add(columns, by_name, same, by_index, seg_index, seg_name):
-        grouped = frozenset(columns)
-        if grouped not in sets:
-            sets.append(grouped)
-        for key, value in (("row_sets", sets.index(grouped) + 1), ("by_names", by_name), ("same_flags", same),
-                           ("by_index", by_index), ("seg_index", seg_index), ("seg_names", seg_name)):
+    def add(by_name, same, by_index, seg_index, seg_name):
+        for key, value in (("by_names", by_name), ("same_flags", same), ("by_index", by_index),
+                           ("seg_index", seg_index), ("seg_names", seg_name)):
             rows[key].append(value)
 
     for f, seg_name in [(None, "")] + list(enumerate(names, start=1)):
-        filtered = [aliases[f - 1]] if f else []
-        seg_index = f or none
-        add(filtered, "", None, none, seg_index, seg_name)
-        add(["within_any", *filtered], "repeat_contact", False, none, seg_index, seg_name)
-        add(["within_same", *filtered], "repeat_contact", True, none, seg_index, seg_name)
-        # By this column, everyone: the same set as everyone filtered by it. A column called like
-        # an experience group cannot be grouped by (outcomes reads the name as the group).
+        seg_index = f + 1 if f else none
+        add("", None, none, seg_index, seg_name)
+        add("repeat_contact", False, none, seg_index, seg_name)
+        add("repeat_contact", True, none, seg_index, seg_name)
+        # By this column, everyone. A column called like an experience group cannot be grouped by
+        # (outcomes reads the name as the group).
         if f and seg_name not in EXPERIENCE_GROUPS:
-            add(filtered, seg_name, None, f, none, "")
-    ordered = [[c for c in arguments if c in grouped] for grouped in sets]
-    slots = {
-        **_segment_slots(names),
-        "grouping_sets": Identifier(", ".join("(" + ", ".join(quote_ident(c) for c in cs) + ")" for cs in ordered)),
-    }
-    return slots, {**rows, "set_masks": [_mask(arguments, cs) for cs in ordered]}
+            add(seg_name, None, f + 1, none, "")
+    return _segment_slots(names), rows
 
 
-def _filter_sets(names: list[str], always: str) -> tuple[dict[str, Identifier], dict]:
-    """Return the slots and $params of a build grouping by the columns `always` (text, e.g.
-    "month") for everyone and again per value of each rolled customers column."""
-    keys = [quote_ident(c.strip()) for c in always.split(",")]
-    aliases = [f"seg_{i}" for i in range(1, len(names) + 1)]
-    arguments = [keys[0], *aliases]  # GROUPING(first key, seg_1 ... seg_k): the key is in every set
-    none = len(names) + 1
-    sets, masks, seg_index, seg_names = [], [], [], []
-    for f, seg_name in [(None, "")] + list(enumerate(names, start=1)):
-        filtered = [aliases[f - 1]] if f else []
-        sets.append("(" + ", ".join([*keys, *(quote_ident(a) for a in filtered)]) + ")")
-        masks.append(_mask(arguments, [keys[0], *filtered]))
-        seg_index.append(f or none)
-        seg_names.append(seg_name)
-    slots = {**_segment_slots(names), "grouping_sets": Identifier(", ".join(sets))}
-    return slots, {"set_masks": masks, "seg_index": seg_index, "seg_names": seg_names}
+def _filter_sets(names: list[str]) -> tuple[dict[str, Identifier], dict]:
+    """Return the slot and $params of a build that counts everyone and again per value of each
+    rolled customers column `names`: per copy, the position of its column in seg_values (1, NULL,
+    for everyone) and its name ('' for everyone)."""
+    return _segment_slots(names), {"seg_index": list(range(1, len(names) + 2)), "seg_names": ["", *names]}
 
 
 @dataclass(frozen=True)
@@ -201,9 +166,9 @@ def counts(
         return None
     group_segment, group_values = segment, None
     if by == "repeat_contact":
-        group = Identifier("s.repeated")
+        group = qualified("s", "repeated")
     else:
-        group = Identifier("s.group_value")
+        group = qualified("s", "group_value")
         if by is not None and by not in EXPERIENCE_GROUPS:
             if rolled.get(by) != "customers" or segment.name not in ("", by):
                 return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import outcome_rollups, rollup_state, stats
 from .db import Identifier, UnknownColumn, qualified, run, table_columns
-from .dimensions import Filters, resolve_dimension
+from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 from .mapping import column_key
 from .metrics import DEFAULT_WINDOW, json_value
 from .outcome_rollups import EXPERIENCE_GROUPS  # noqa: F401  (the page reads it here)
@@ -18,11 +18,10 @@ GROUP_ORDER = {"promoter": 0, "passive": 1, "detractor": 2,
                "satisfied": 0, "neutral": 1, "dissatisfied": 2, NO_ANSWER: 9}
 
 
-# "No segment" and "no group" in outcome_counts.sql, monthly_outcomes.sql and
-# sql/rollups/outcome_counts_from_spans.sql, which take the same slots: a NULL expression until the
-# rollup file (on its own branch) cross-joins `missing` as the others do (issue 16; this module
-# is in db.UNCONVERTED_MODULES meanwhile).
-_NULL = Identifier("CAST(NULL AS VARCHAR)")
+# "No segment" and "no group" in outcome_counts.sql, monthly_outcomes.sql, drill/customers.sql and
+# sql/rollups/outcome_counts_from_spans.sql, which take the same slots: the NULL column of the
+# one-row relation `missing` each cross-joins, as the metric queries do.
+_NULL = NO_DIMENSION
 
 def scope_params(con, filters: Filters) -> tuple[dict, dict]:
     """Return the ($params, slots) that restrict outcomes to the shared filters: outcome months in

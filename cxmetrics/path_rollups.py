@@ -20,18 +20,18 @@ import duckdb
 import pandas as pd
 
 from . import rollup_state
-from .db import Identifier, quote_ident, require_column, run
-from .dimensions import Filters, resolve_dimension
+from .db import Identifier, qualified, qualified_list, quote_ident, require_column, run
+from .dimensions import NO_DIMENSION, Filters, resolve_dimension
 
 _ALIAS = {"contacts": "c", "customers": "cu"}
-_CODES = Identifier("cx_path_codes")
-_REPEATS = Identifier("cx_path_repeats")
-_SELF_SERVICE = Identifier("cx_path_self_service")
-_TABLES = (Identifier("repeat_path_rollup"), Identifier("self_service_rollup"))
-_FROM_CODES = {"contact_reason": Identifier("prev_reason_code"), "channel": Identifier("prev_channel_code")}
-_KEPT = {"contact_reason": Identifier("r.contact_reason"), "channel": Identifier("r.channel")}
-_SEGMENT_GROUP = Identifier("r.seg_value")
-_NO_GROUP = Identifier("CAST(NULL AS VARCHAR)")
+_CODES = quote_ident("cx_path_codes")
+_REPEATS = quote_ident("cx_path_repeats")
+_SELF_SERVICE = quote_ident("cx_path_self_service")
+_TABLES = (quote_ident("repeat_path_rollup"), quote_ident("self_service_rollup"))
+_FROM_CODES = {"contact_reason": quote_ident("prev_reason_code"), "channel": quote_ident("prev_channel_code")}
+_KEPT = {"contact_reason": qualified("r", "contact_reason"), "channel": qualified("r", "channel")}
+_SEGMENT_GROUP = qualified("r", "seg_value")
+_NO_GROUP = NO_DIMENSION
 # The windows repeat_path_rollup has a repeats_wW column for (sql/schema/009_path_rollups.sql);
 # a test keeps them equal to rollup_state.ROLLUP_WINDOWS.
 PATH_WINDOWS = (7, 30)
@@ -74,23 +74,24 @@ def _count_days(con, segments: dict[str, str], days) -> None:
     temps = (_CODES, _REPEATS, _SELF_SERVICE)
     for table in temps:
         run(con, "rollups/drop_stage", table=table)
-    values = ["CAST(NULL AS VARCHAR) AS seg_0"]
-    for i, (name, source) in enumerate(segments.items(), start=1):
-        column = require_column(con, source, name)
-        values.append(f"CAST({_ALIAS[source]}.{column} AS VARCHAR) AS seg_{i}")
-    copies = list(enumerate(["", *segments]))
+    # The stages keep every copy's segment value in the list seg_values: NULL for the copy holding
+    # every row once, then each rolled column's (checked against the schema).
+    for name, source in segments.items():
+        require_column(con, source, name)
+    columns = qualified_list([("missing", "value"), *((_ALIAS[source], name) for name, source in segments.items())])
+    copies = list(enumerate(["", *segments], start=1))
     run(con, "rollups/path_codes")
 
-    run(con, "rollups/path_repeat_stage", {"days": days}, segment_values=Identifier(", ".join(values)))
+    run(con, "rollups/path_repeat_stage", {"days": days}, segment_columns=columns)
     for path_by, from_code in _FROM_CODES.items():
-        for i, name in copies:
-            run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name},
-                seg_value=Identifier(f"seg_{i}"), from_code=from_code)
+        for index, name in copies:
+            run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name, "seg_index": index},
+                from_code=from_code)
     run(con, "rollups/drop_stage", table=_REPEATS)
 
-    run(con, "rollups/path_self_service_stage", {"days": days}, segment_values=Identifier(", ".join(values)))
-    for i, name in copies:
-        run(con, "rollups/path_self_service_rows", {"seg_name": name}, seg_value=Identifier(f"seg_{i}"))
+    run(con, "rollups/path_self_service_stage", {"days": days}, segment_columns=columns)
+    for index, name in copies:
+        run(con, "rollups/path_self_service_rows", {"seg_name": name, "seg_index": index})
     for table in temps:
         run(con, "rollups/drop_stage", table=table)
 
@@ -105,7 +106,7 @@ def repeat_pairs(con, by: str, filters: Filters, window: int) -> pd.DataFrame | 
         return None
     return _answer(
         con, "rollups/path_repeat_pairs", {**filters.params(), "path_by": by, "seg_name": seg_name},
-        to_value=_KEPT[by], repeats=Identifier(f"r.{quote_ident(f'repeats_w{window}')}"),
+        to_value=_KEPT[by], repeats=qualified("r", f"repeats_w{window}"),
     )
 
 

@@ -34,7 +34,7 @@ import duckdb
 
 from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups, path_rollups, story_rollups,
                touchpoint_rollups)
-from .db import Identifier, quote_ident, run
+from .db import quote_ident, run
 from .dimensions import available_dimensions
 from .rollup_state import (ROLLUP_WINDOWS, Change, data_version, is_fresh, rolled_segments,  # noqa: F401
                            status, whole_days)  # (re-exported: pages and tests read them here)
@@ -48,7 +48,7 @@ MAX_SEGMENTS = 12
 MAX_CANDIDATES = 64
 # The tables whose columns can be rolled segments: a change to them can change which are chosen.
 SEGMENT_TABLES = ("contacts", "customers")
-_CHANGED = Identifier("cx_changed_rows")  # made by rollups/change_capture_*.sql
+_CHANGED = quote_ident("cx_changed_rows")  # made by rollups/change_capture_*.sql
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ two answer the same (tests/test_story_rollups.py).
 from __future__ import annotations
 
 from . import rollup_state
-from .db import Identifier, run, table_columns
+from .db import Identifier, quote_ident, run, table_columns
 
-ROLLED_CONTACTS = Identifier("story_contact_rollup")
-ROLLED_ANSWERS = Identifier("story_answer_rollup")
-_BASE_CONTACTS = Identifier("contacts")
-_CUSTOMERS = Identifier("cx_rollup_customers")  # made by rollups/story_customers_*.sql
+ROLLED_CONTACTS = quote_ident("story_contact_rollup")
+ROLLED_ANSWERS = quote_ident("story_answer_rollup")
+_BASE_CONTACTS = quote_ident("contacts")
+_CUSTOMERS = quote_ident("cx_rollup_customers")  # made by rollups/story_customers_*.sql
 
 
 def build(con, segments: dict[str, str]) -> None:

@@ -32,15 +32,15 @@ TOUCHPOINT_WINDOWS = (7, 30)
 ROLLUP_STEPS = 5
 _KINDS = ("channel", "contact_reason")
 _TABLES = ("journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup")
-_STAGE = Identifier("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
-_CONTACTS = Identifier("contacts")
+_STAGE = quote_ident("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
+_CONTACTS = quote_ident("contacts")
 # An incremental refresh's temp tables: made by rollups/touchpoint_touched_*.sql, touchpoint_keys.sql,
 # touchpoint_scope.sql and touchpoint_diff_start.sql.
-_KEYS = Identifier("cx_touchpoint_keys")
-_SCOPE = Identifier("cx_touchpoint_scope")
-_DIFFS = ((Identifier("cx_touchpoint_flow_diff"), Identifier("journey_flow_rollup")),
-          (Identifier("cx_touchpoint_path_diff"), Identifier("journey_path_rollup")))
-_DELTA_STAGES = (Identifier("cx_touchpoint_touched"), _KEYS, _SCOPE, *(diff for diff, _table in _DIFFS))
+_KEYS = quote_ident("cx_touchpoint_keys")
+_SCOPE = quote_ident("cx_touchpoint_scope")
+_DIFFS = ((quote_ident("cx_touchpoint_flow_diff"), quote_ident("journey_flow_rollup")),
+          (quote_ident("cx_touchpoint_path_diff"), quote_ident("journey_path_rollup")))
+_DELTA_STAGES = (quote_ident("cx_touchpoint_touched"), _KEYS, _SCOPE, *(diff for diff, _table in _DIFFS))
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -52,7 +52,7 @@ def build(con, segments: dict[str, str]) -> None:
     and one more sums each's by-day rows into its every-day rows."""
     run(con, "rollups/drop_stage", table=_STAGE)
     for table in _TABLES:
-        run(con, "rollups/touchpoint_clear", table=Identifier(table))
+        run(con, "rollups/touchpoint_clear", table=quote_ident(table))
     run(con, "rollups/touchpoint_codes")
     _count(con, _CONTACTS, keyed=False)
 
@@ -113,14 +113,14 @@ def _count(con, contacts: Identifier, keyed: bool) -> None:
     run(con, "rollups/drop_stage", table=_STAGE)
     run(con, "rollups/touchpoint_stage", contacts=contacts)
     for shift, window in enumerate(TOUCHPOINT_WINDOWS):
-        suffix = Identifier(f"w{window}")
+        # The stage's columns of this window (touchpoint_stage.sql: start_day_w7 ...).
+        columns = {name: quote_ident(f"{name}_w{window}") for name in ("start_day", "start_cr", "step", "len")}
         if keyed:
-            columns = {name: quote_ident(f"{name}_w{window}") for name in ("start_day", "start_cr", "step")}
             run(con, "rollups/touchpoint_keep_keys", {"window": window}, **columns)
         for kind in _KINDS:
             params = {"window": window, "kind": kind, "shift": 4 * shift}
-            run(con, "rollups/touchpoint_flow_rows", params, suffix=suffix)
-            run(con, "rollups/touchpoint_path_rows", params, suffix=suffix)
+            run(con, "rollups/touchpoint_flow_rows", params, **columns)
+            run(con, "rollups/touchpoint_path_rows", params, **columns)
             if not keyed:
                 run(con, "rollups/touchpoint_flow_totals", params)
                 run(con, "rollups/touchpoint_path_totals", params)

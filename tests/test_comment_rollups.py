@@ -14,7 +14,7 @@ import pytest
 
 from cxmetrics import bootstrap, comment_rollups, rollups, voice
 from cxmetrics.comment_rollups import comment_slots
-from cxmetrics.db import connect, migrate, migration_files, query, run
+from cxmetrics.db import connect, migrate, migration_files, query, quote_ident, run
 from cxmetrics.dimensions import Filters
 from cxmetrics.importer import ImportOptions, load_file
 from cxmetrics.themes import add_keyword, ensure_facts
@@ -69,7 +69,7 @@ def store(request, tmp_path_factory, copy_sample):
 
 
 def test_the_rollup_holds_exactly_the_comment_rows_newest_first(store):
-    assert comment_rollups.comments_source(store) == "comment_rollup"
+    assert comment_rollups.comments_source(store) == comment_rollups.ROLLED_COMMENTS
     rolled = store.execute("SELECT * FROM comment_rollup").df()
     rows = store.execute(query("voice/comment_rows")).df().sort_values(
         ["responded_at", "response_id"], ascending=[False, True], na_position="last", kind="stable")
@@ -134,7 +134,7 @@ def test_a_store_without_the_comment_rollup_reads_the_base_tables(tmp_path):
     old = connect(path, read_only=True)
     try:
         assert rollups.is_fresh(old)
-        assert comment_rollups.comments_source(old) != "comment_rollup"
+        assert comment_rollups.comments_source(old) == quote_ident("comment_rows")
         months = run(old, "voice/theme_months", Filters().params(), **comment_slots(old)).df()
         assert set(months["comments"]) == {1}  # R1 only: R2 has no comment
     finally:

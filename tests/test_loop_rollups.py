@@ -14,7 +14,7 @@ import pytest
 
 from cxmetrics import bootstrap, loop_rollups, rollups
 from cxmetrics.customer_story import customer_story, recent_detractors
-from cxmetrics.db import connect, migrate, migration_files, run
+from cxmetrics.db import connect, migrate, migration_files, quote_ident, run
 from cxmetrics.dimensions import Filters
 from cxmetrics.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
 from cxmetrics.importer import ImportOptions, load_file
@@ -125,7 +125,7 @@ def test_the_view_keeps_the_saved_customer_rule_as_first_written(store):
 
 
 def test_the_rollup_holds_exactly_the_views_rows(store):
-    assert loop_rollups.cases_source(store) == "loop_case_rollup"
+    assert loop_rollups.cases_source(store) == loop_rollups.ROLLED_CASES
     rolled = store.execute("SELECT * FROM loop_case_rollup ORDER BY case_id").df()
     view = store.execute("SELECT * FROM loop_cases ORDER BY case_id").df()
     pd.testing.assert_frame_equal(rolled, view)
@@ -142,7 +142,7 @@ def test_the_rollup_is_stored_oldest_opening_first(store):
 
 def _both(con, call):
     """Return (the answer read from the fresh rollup, the answer read from the view)."""
-    assert loop_rollups.cases_source(con) == "loop_case_rollup"
+    assert loop_rollups.cases_source(con) == loop_rollups.ROLLED_CASES
     return fresh_and_stale(con, call)
 
 
@@ -226,11 +226,11 @@ def test_an_import_refreshes_the_rollup_it_reads(con, tmp_path):
     rollups.ensure_fresh(con)
     assert recent_detractors(con)["customer_id"].tolist() == ["A"]
     _load(con, tmp_path, "responses", "response_id,responded_at,customer_id,nps\nR2,2026-03-04 10:00,B,1\n")
-    assert loop_rollups.cases_source(con) == "loop_case_rollup"  # refreshed inside the import
+    assert loop_rollups.cases_source(con) == loop_rollups.ROLLED_CASES  # refreshed inside the import
     assert recent_detractors(con)["customer_id"].tolist() == ["B", "A"]
     assert con.execute("SELECT count(*) FROM loop_case_rollup").fetchall() == [(2,)]
     run(con, "rollups/clear_state")  # stale (as after a migration): the view answers
-    assert loop_rollups.cases_source(con) == "loop_cases"
+    assert loop_rollups.cases_source(con) == quote_ident("loop_cases")
     assert recent_detractors(con)["customer_id"].tolist() == ["B", "A"]
 
 
@@ -250,7 +250,7 @@ def test_a_store_without_the_case_rollup_reads_the_view(tmp_path):
     old = connect(path, read_only=True)
     try:
         assert rollups.is_fresh(old)
-        assert loop_rollups.cases_source(old) == "loop_cases"
+        assert loop_rollups.cases_source(old) == quote_ident("loop_cases")
         assert follow_up_list(old, statuses=None)["case_id"].tolist() == ["response:R1"]
     finally:
         old.close()

@@ -472,43 +472,33 @@ def test_a_store_from_before_version_8_opened_read_only_uses_the_base_tables(tmp
     old.close()
 
 
-# --- the grouping-set bookkeeping ---------------------------------------------------------------
+# --- the kinds-of-row bookkeeping ----------------------------------------------------------------
 
-def test_grouping_masks_set_a_bit_per_argument_left_out():
-    assert outcome_rollups._mask(["a", "b", "c"], []) == 0b111
-    assert outcome_rollups._mask(["a", "b", "c"], ["a"]) == 0b011
-    assert outcome_rollups._mask(["a", "b", "c"], ["c", "a"]) == 0b010
-
-
-def test_customer_sets_share_a_grouping_set_between_its_kinds_of_row():
+def test_customer_sets_list_each_kind_of_row_with_its_positions_in_seg_values():
     slots, params = outcome_rollups._customer_sets(["tier", "nps_group"])
-    # sets: (), (within_any), (within_same); per filter tier: (seg_1) [also "by tier"], (seg_1 +
-    # within_*); per filter nps_group: (seg_2) [never "by nps_group": that name is the NPS group], ...
-    assert slots["grouping_sets"] == (
-        '(), ("within_any"), ("within_same"), ("seg_1"), ("within_any", "seg_1"), ("within_same", "seg_1"), '
-        '("seg_2"), ("within_any", "seg_2"), ("within_same", "seg_2")'
-    )
-    assert params["set_masks"] == [0b1111, 0b0111, 0b1011, 0b1101, 0b0101, 0b1001, 0b1110, 0b0110, 0b1010]
-    rows = list(zip(params["row_sets"], params["by_names"], params["same_flags"], params["by_index"],
-                    params["seg_index"], params["seg_names"]))
+    assert slots["segment_columns"] == 'missing."value", cu."tier", cu."nps_group"'
+    # per filter (none, tier, nps_group): by nothing, by repeat days (any, same); "by tier" for
+    # everyone, never "by nps_group" (that name is the NPS group). Position 1 is NULL: none.
+    rows = list(zip(params["by_names"], params["same_flags"], params["by_index"], params["seg_index"],
+                    params["seg_names"]))
     assert rows == [
-        (1, "", None, 3, 3, ""), (2, "repeat_contact", False, 3, 3, ""), (3, "repeat_contact", True, 3, 3, ""),
-        (4, "", None, 3, 1, "tier"), (5, "repeat_contact", False, 3, 1, "tier"),
-        (6, "repeat_contact", True, 3, 1, "tier"), (4, "tier", None, 1, 3, ""),
-        (7, "", None, 3, 2, "nps_group"), (8, "repeat_contact", False, 3, 2, "nps_group"),
-        (9, "repeat_contact", True, 3, 2, "nps_group"),
+        ("", None, 1, 1, ""), ("repeat_contact", False, 1, 1, ""), ("repeat_contact", True, 1, 1, ""),
+        ("", None, 1, 2, "tier"), ("repeat_contact", False, 1, 2, "tier"),
+        ("repeat_contact", True, 1, 2, "tier"), ("tier", None, 2, 1, ""),
+        ("", None, 1, 3, "nps_group"), ("repeat_contact", False, 1, 3, "nps_group"),
+        ("repeat_contact", True, 1, 3, "nps_group"),
     ]
 
 
 def test_customer_sets_grow_with_the_columns_not_their_square():
     slots, params = outcome_rollups._customer_sets([f"c{i}" for i in range(36)])
-    assert len(params["set_masks"]) == 3 * 37 and slots["grouping_sets"].count("(") == 3 * 37
+    assert len(params["by_names"]) == 3 * 37 + 36 and slots["segment_columns"].count("cu.") == 36
 
 
-def test_filter_sets_add_each_segment_to_the_fixed_keys():
-    slots, params = outcome_rollups._filter_sets(["tier", "region"], "month")
-    assert slots["grouping_sets"] == '("month"), ("month", "seg_1"), ("month", "seg_2")'
-    assert params == {"set_masks": [0b011, 0b001, 0b010], "seg_index": [3, 1, 2], "seg_names": ["", "tier", "region"]}
-    slots, params = outcome_rollups._filter_sets([], "by_name, group_value")
-    assert slots["grouping_sets"] == '("by_name", "group_value")' and slots["segment_values"] == "CAST(NULL AS VARCHAR)"
-    assert params == {"set_masks": [0], "seg_index": [1], "seg_names": [""]}
+def test_filter_sets_list_everyone_then_each_segment():
+    slots, params = outcome_rollups._filter_sets(["tier", "region"])
+    assert slots["segment_columns"] == 'missing."value", cu."tier", cu."region"'
+    assert params == {"seg_index": [1, 2, 3], "seg_names": ["", "tier", "region"]}
+    slots, params = outcome_rollups._filter_sets([])
+    assert slots["segment_columns"] == 'missing."value"'
+    assert params == {"seg_index": [1], "seg_names": [""]}

@@ -15,7 +15,7 @@ import pytest
 
 from cxmetrics import bootstrap, rollups, story_rollups
 from cxmetrics.customer_story import Story, customer_story
-from cxmetrics.db import connect, migrate, migration_files, run
+from cxmetrics.db import connect, migrate, migration_files, quote_ident, run
 from cxmetrics.importer import ImportOptions, load_file
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
@@ -126,7 +126,7 @@ def test_a_stale_store_reads_the_base_tables(store):
     run(store, "rollups/clear_state")
     try:
         assert not story_rollups.rolled(store)
-        assert story_rollups.contacts_source(False) == "contacts"
+        assert story_rollups.contacts_source(False) == quote_ident("contacts")
     finally:
         run(store, "rollups/record_state", {"data_version": rollups.data_version(store)})
     assert story_rollups.rolled(store)

@@ -5,8 +5,11 @@
 -- 'first_within' (judged for "first follow-up within target": acted on, or its target time passed
 -- by $now), 'saved' (detractors whose outcome is known), NULL (all). $target_hours, $now,
 -- $date_from, $date_to (when the case opened), $channels, $reasons, $segment_values as there.
--- Slots: {{cases}} (loop_case_rollup or the loop_cases view), {{segment}}, {{segment_join}}.
-WITH scoped AS (
+-- Slots: {{cases}} (loop_case_rollup or the loop_cases view), {{segment}}, {{segment_customers}},
+-- {{segment_contacts}} as in sql/loop/cases.sql.
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), scoped AS (
     SELECT
         k.case_id, k.case_kind, k.opened_at, k.customer_id, k.channel, k.contact_reason, k.nps, k.comment,
         k.saved_state,
@@ -18,7 +21,8 @@ WITH scoped AS (
             ELSE COALESCE(f.team, k.contact_team, '(no team)') END AS group_value
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

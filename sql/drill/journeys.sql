@@ -7,45 +7,12 @@
 -- NULL all. $touchpoint (or NULL): contacts at that touchpoint; $path (or NULL): journeys taking
 -- that path; $other_than (INTEGER or NULL): journeys whose path is not among the $other_than most
 -- common (ranked as touchpoints.main_journeys ranks them: most journeys first, ties by path), the
--- Touchpoint map's "All other journeys". The journeys (flagged, numbered, walked, stepped) are
--- journey_flow.sql's, written out the same (a test compares the counts): $window, $same_reason,
+-- Touchpoint map's "All other journeys". The journeys (stepped) are journey_steps.sql's, which
+-- journey_flow.sql includes too: $window, $same_reason,
 -- $max_steps, $top_values, $none, $date_from, $date_to, $channels, $reasons, $segment_values as there.
 -- Slots: {{touchpoint}} (the touchpoint column of c), {{segment}} (a column of c or cu, or missing.value).
-WITH flagged AS (
-    -- Contacts before $date_from can neither start a chosen journey nor belong to one.
-    SELECT
-        c.contact_id, c.customer_id, c.started_at, c.channel, c.self_service, c.next_any_at, c.next_same_at,
-        COALESCE(CAST({{touchpoint}} AS VARCHAR), $none) AS raw_touchpoint,
-        c.prev_any_at IS NULL OR c.prev_any_at < c.started_at - INTERVAL '1' DAY * $window AS starts,
-        ($date_to IS NULL OR c.started_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)
-            AND ($channels IS NULL OR list_contains($channels, c.channel))
-            AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
-            AND ($segment_values IS NULL OR list_contains($segment_values, CAST({{segment}} AS VARCHAR)))
-            AS chosen_if_first
-    FROM contacts AS c
-    LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
-    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
-    WHERE c.customer_id IS NOT NULL
-      AND ($date_from IS NULL OR c.started_at >= CAST($date_from AS TIMESTAMP))
-), numbered AS (
-    SELECT *, sum(CAST(starts AS INTEGER)) OVER (PARTITION BY customer_id ORDER BY started_at, contact_id
-                                                 ROWS UNBOUNDED PRECEDING) AS journey
-    FROM flagged
-), walked AS (
-    -- A journey is chosen by its first contact; rows before a customer's first start in the
-    -- filtered contacts (a journey begun before $date_from) have no start and are never chosen.
-    SELECT
-        *,
-        row_number() OVER by_journey AS step,
-        first_value(starts AND chosen_if_first) OVER by_journey AS chosen,
-        lead(contact_id) OVER by_journey AS next_id,
-        lead(raw_touchpoint) OVER by_journey AS raw_next,
-        lead(channel) OVER by_journey AS next_channel,
-        lead(self_service) OVER by_journey AS next_self_service
-    FROM numbered
-    WINDOW by_journey AS (PARTITION BY customer_id, journey ORDER BY started_at, contact_id)
-), stepped AS (
-    SELECT * FROM walked WHERE chosen
+WITH stepped AS (
+    {{> touchpoints/journey_steps}}
 ), latest AS (
     SELECT max(started_at) AS last_started FROM contacts
 ), placed AS (

@@ -4,8 +4,12 @@
 -- $statuses (VARCHAR[] or NULL = all), $customer_id (or NULL = all), $today (DATE: overdue is
 -- judged against it), $date_from, $date_to (DATE or NULL; when the case opened, whole days),
 -- $channels, $reasons, $segment_values (VARCHAR[] or NULL) as in the metrics. Slots: {{cases}}
--- (loop_case_rollup or the loop_cases view), {{segment}}, {{segment_join}} (the join bringing it in).
-WITH scoped AS (
+-- (loop_case_rollup or the loop_cases view), {{segment}} (a column of c or cu, or missing.value),
+-- {{segment_customers}}, {{segment_contacts}} (customers and contacts when the segment is a column of
+-- theirs, else no_segment: the relations joined as cu and c).
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), scoped AS (
     SELECT
         k.case_id, k.case_kind, k.customer_id, k.opened_at, k.channel, k.contact_reason, k.nps, k.comment,
         f.owner,
@@ -17,7 +21,8 @@ WITH scoped AS (
         f.first_action_at, f.closed_at, k.saved_state
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($customer_id IS NULL OR k.customer_id = $customer_id)
       AND ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))

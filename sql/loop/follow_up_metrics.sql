@@ -6,8 +6,12 @@
 -- $target_hours (first follow-up target), $now (TIMESTAMP: cases still inside their target are
 -- not judged yet), $date_from, $date_to (DATE or NULL; when the case opened), $channels,
 -- $reasons, $segment_values (VARCHAR[] or NULL). Slots: {{cases}} (loop_case_rollup
--- or the loop_cases view), {{segment}}, {{segment_join}} (the join bringing it in).
-WITH scoped AS (
+-- or the loop_cases view), {{segment}},
+-- {{segment_customers}}, {{segment_contacts}} (customers and contacts when the segment is a column of
+-- theirs, else no_segment: the relations joined as cu and c).
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), scoped AS (
     SELECT
         k.case_kind, k.opened_at, k.saved_state,
         COALESCE(f.due_date, k.default_due) AS due_date,
@@ -17,7 +21,8 @@ WITH scoped AS (
             ELSE COALESCE(f.team, k.contact_team, '(no team)') END AS group_value
     FROM {{cases}} AS k
     LEFT JOIN follow_ups AS f ON f.case_id = k.case_id
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.opened_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.opened_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

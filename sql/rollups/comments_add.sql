@@ -1,9 +1,11 @@
--- Writes the comment rows (sql/voice/comment_rows.sql, the slot named rows) of the responses a
+-- Writes the comment rows (sql/voice/comment_rows.sql, included) of the responses a
 -- change touches into comment_rollup, newest answer first as comments_build.sql writes every
 -- comment (though after the rows already there). Takes no $params.
--- Slots: rows (the comment rows), {{key}} (response_id or contact_id, as comments_clear_changed.sql).
+-- Slot: {{key}} (response_id or contact_id, as comments_clear_changed.sql).
 INSERT INTO comment_rollup
 SELECT response_id, responded_at, customer_id, contact_id, nps, csat, comment, channel, contact_reason
-FROM ({{rows}}) AS r
+FROM (
+    {{> voice/comment_rows}}
+) AS r
 WHERE r.{{key}} IN (SELECT {{key}} FROM cx_changed_rows)
 ORDER BY responded_at DESC NULLS LAST, response_id

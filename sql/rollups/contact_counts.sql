@@ -2,17 +2,20 @@
 -- returns them, summed from contact_rollup. $seg_name ('' or the rolled segment column that is
 -- split or filtered by), $date_from, $date_to (DATE or NULL), $channels, $reasons,
 -- $segment_values (VARCHAR[] or NULL = no filter).
--- Slots: {{group}} (r.channel, r.contact_reason, r.seg_value, a date_trunc of r.day, or NULL);
+-- Slots: {{group}} (a column of r: channel, contact_reason, seg_value or one of rolled_groups.sql's
+-- named groups); {{rollup}}: contact_rollup;
 -- {{repeats}}, {{judged}}, {{resolved}}: the columns of the chosen window and reason setting, and
 -- {{judged_xfer}}, {{resolved_xfer}}, {{judged_direct}}, {{resolved_direct}} their split by transfer.
-WITH scoped AS (
+WITH rolled AS (
+    {{> rollups/rolled_groups}}
+), scoped AS (
     SELECT {{group}} AS group_value, r.contacts, r.linked,
         {{repeats}} AS repeats, {{judged}} AS judged, {{resolved}} AS resolved,
         r.answered_known, r.abandoned, r.wait_n, r.wait_ms, r.wait_ms_sq, r.handle_n, r.handle_ms, r.handle_ms_sq,
         r.resolved_known, r.resolved_yes, r.transfers_known, r.transferred,
         {{judged_xfer}} AS judged_xfer, {{resolved_xfer}} AS resolved_xfer,
         {{judged_direct}} AS judged_direct, {{resolved_direct}} AS resolved_direct
-    FROM contact_rollup AS r
+    FROM rolled AS r
     WHERE r.seg_name = $seg_name
       AND ($date_from IS NULL OR r.day >= CAST($date_from AS DATE))
       AND ($date_to IS NULL OR r.day <= CAST($date_to AS DATE))

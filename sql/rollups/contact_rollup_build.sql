@@ -4,7 +4,7 @@
 -- keeps the two in step). Run once per rolled segment, and once with no segment.
 -- $seg_name ('' for every contact once, else the segment column's name); $days (DATE[]: count only
 -- the contacts of these days, for an incremental refresh; NULL: every contact).
--- Slot: {{segment}}: the segment column (c."col" or cu."col"), or CAST(NULL AS VARCHAR).
+-- Slot: {{segment}}: the segment column (c."col" or cu."col"), or missing.value (NULL).
 -- One GROUP BY per segment, not one GROUPING SETS for all: DuckDB keeps every set's hash table
 -- at once, which was more than twice as slow and far bigger at 10 M contacts.
 -- The definitions are those of sql/metrics/contact_counts.sql, restated on whole-day gaps: with
@@ -40,6 +40,7 @@ WITH latest AS (
     FROM contacts AS c
     CROSS JOIN latest AS l
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE $days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(c.started_at AS DATE))
 ), flags AS (
     SELECT *,

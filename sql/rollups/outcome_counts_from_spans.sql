@@ -30,12 +30,14 @@ WITH repeaters AS (
     SELECT e.customer_id, e.month, e.revenue, e.churned, {{group}} AS group_value
     FROM experience AS e
     LEFT JOIN customers AS cu ON cu.customer_id = e.customer_id
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR e.month >= CAST(date_trunc('month', CAST($date_from AS DATE)) AS DATE))
       AND ($date_to IS NULL OR e.month <= CAST($date_to AS DATE))
       AND ($customer_segment_values IS NULL
            OR list_contains($customer_segment_values, CAST({{customer_segment}} AS VARCHAR)))
       AND (NOT $contact_filter OR e.customer_id IN (
           SELECT c.customer_id FROM contacts AS c
+          CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
           WHERE ($channels IS NULL OR list_contains($channels, c.channel))
             AND ($reasons IS NULL OR list_contains($reasons, c.contact_reason))
             AND ($contact_segment_values IS NULL

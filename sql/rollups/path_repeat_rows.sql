@@ -3,21 +3,25 @@
 -- temp table of path_repeat_stage.sql (grouped by codes, then turned back into text); rows with a
 -- NULL segment value are left out of a segment's copy (no filter can select them).
 -- $path_by ('contact_reason' | 'channel'), $seg_name ('' for the copy holding every repeat once,
--- else the segment column's name). Slots: {{seg_value}} (the stage's seg_i column of that
--- segment; seg_0, all NULL, for ''), {{from_code}} (prev_reason_code or prev_channel_code).
+-- else the segment column's name), $seg_index (the position of that segment's value in the stage's
+-- seg_values; 1, always NULL, for ''). Slot: {{from_code}} (prev_reason_code or prev_channel_code).
 INSERT INTO repeat_path_rollup
-WITH grouped AS (
+WITH copied AS (
+    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, {{from_code}} AS from_code,
+        shortest_window
+    FROM cx_path_repeats
+), grouped AS (
     SELECT
-        {{seg_value}} AS seg_value,
+        seg_value,
         day,
         channel_code,
         reason_code,
-        {{from_code}} AS from_code,
+        from_code,
         count(*) FILTER (WHERE shortest_window <= 7) AS repeats_w7,
         count(*) AS repeats_w30
-    FROM cx_path_repeats
-    WHERE $seg_name = '' OR {{seg_value}} IS NOT NULL
-    GROUP BY {{seg_value}}, day, channel_code, reason_code, {{from_code}}
+    FROM copied
+    WHERE $seg_name = '' OR seg_value IS NOT NULL
+    GROUP BY seg_value, day, channel_code, reason_code, from_code
 )
 SELECT
     $path_by AS path_by,

@@ -5,11 +5,12 @@
 -- rollup window that still counts it as a repeat (each window tested as the base query tests it).
 -- A temp table that path_repeat_rows.sql reads once per segment and path.
 -- $days (DATE[]: only the repeats of these days, for an incremental refresh; NULL: every day).
--- Slots: {{segment_values}} ("CAST(NULL AS VARCHAR) AS seg_0" for the every-row copy, then
--- "CAST(c."col" AS VARCHAR) AS seg_1, CAST(cu."col" AS VARCHAR) AS seg_2 ...").
+-- Slot: {{segment_columns}}: missing.value (NULL, for the copy holding every row once), then the
+-- rolled segment columns (c."col", cu."col" ...; text columns, rollups.choose_segments), kept as
+-- the list seg_values: copy i reads seg_values[i + 1].
 CREATE TEMP TABLE cx_path_repeats AS
 SELECT
-    {{segment_values}},
+    [{{segment_columns}}] AS seg_values,
     CAST(c.started_at AS DATE) AS day,
     channel_code.code AS channel_code,
     reason_code.code AS reason_code,
@@ -22,6 +23,7 @@ SELECT
 FROM contacts AS c
 JOIN contacts AS p ON p.contact_id = c.prev_any_id
 LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
 LEFT JOIN cx_path_codes AS channel_code ON channel_code.value = c.channel
 LEFT JOIN cx_path_codes AS reason_code ON reason_code.value = c.contact_reason
 LEFT JOIN cx_path_codes AS prev_channel_code ON prev_channel_code.value = p.channel

@@ -2,10 +2,11 @@
 -- sql/paths/self_service_failures.sql returns them (same order), summed from self_service_rollup.
 -- $seg_name ('' or the rolled segment column grouped or filtered by), $date_from, $date_to (DATE
 -- or NULL), $channels, $reasons, $segment_values (VARCHAR[] or NULL = no filter).
--- Slots: {{group}} (r.contact_reason, r.channel, r.seg_value, or NULL).
+-- Slot: {{group}} (r.contact_reason, r.channel, r.seg_value, or missing.value: NULL).
 WITH scoped AS (
     SELECT {{group}} AS group_value, r.self_service, r.failures
     FROM self_service_rollup AS r
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE r.seg_name = $seg_name
       AND ($date_from IS NULL OR r.day >= CAST($date_from AS DATE))
       AND ($date_to IS NULL OR r.day <= CAST($date_to AS DATE))

@@ -4,18 +4,21 @@
 -- keeps the rows whose value is NULL: split by that segment, the copy must still add up to every
 -- self-service contact (the overall figure).
 -- $seg_name ('' for the copy holding every contact once, else the segment column's name).
--- Slots: {{seg_value}} (the stage's seg_i column of that segment; seg_0, all NULL, for '').
+-- $seg_index (the position of that segment's value in the stage's seg_values; 1, always NULL, for '').
 INSERT INTO self_service_rollup
-WITH grouped AS (
+WITH copied AS (
+    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, failed
+    FROM cx_path_self_service
+), grouped AS (
     SELECT
-        {{seg_value}} AS seg_value,
+        seg_value,
         day,
         channel_code,
         reason_code,
         count(*) AS self_service,
         count(*) FILTER (WHERE failed) AS failures
-    FROM cx_path_self_service
-    GROUP BY {{seg_value}}, day, channel_code, reason_code
+    FROM copied
+    GROUP BY seg_value, day, channel_code, reason_code
 )
 SELECT
     $seg_name AS seg_name,

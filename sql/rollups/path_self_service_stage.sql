@@ -3,10 +3,10 @@
 -- channel and reason, and whether it failed (the customer's next contact is assisted and starts
 -- within 24 hours: the base query's test). A temp table that path_self_service_rows.sql reads once
 -- per segment. $days (DATE[]: only the contacts of these days, for an incremental refresh; NULL:
--- every day). Slots: {{segment_values}} (as in path_repeat_stage.sql).
+-- every day). Slot: {{segment_columns}} (as in path_repeat_stage.sql, kept as seg_values).
 CREATE TEMP TABLE cx_path_self_service AS
 SELECT
-    {{segment_values}},
+    [{{segment_columns}}] AS seg_values,
     CAST(c.started_at AS DATE) AS day,
     channel_code.code AS channel_code,
     reason_code.code AS reason_code,
@@ -15,6 +15,7 @@ SELECT
 FROM contacts AS c
 LEFT JOIN contacts AS n ON n.contact_id = c.next_any_id
 LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
+CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
 LEFT JOIN cx_path_codes AS channel_code ON channel_code.value = c.channel
 LEFT JOIN cx_path_codes AS reason_code ON reason_code.value = c.contact_reason
 WHERE c.self_service AND c.customer_id IS NOT NULL

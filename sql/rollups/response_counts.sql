@@ -1,10 +1,13 @@
 -- One row per group plus the overall row (is_overall = 1), as sql/metrics/response_counts.sql
 -- returns them, summed from response_rollup. $seg_name, $date_from, $date_to, $channels,
 -- $reasons, $segment_values: as in sql/rollups/contact_counts.sql.
--- Slot: {{group}} (r.channel, r.contact_reason, r.seg_value, a date_trunc of r.day, or NULL).
-WITH scoped AS (
+-- Slots: {{group}} (a column of r: channel, contact_reason, seg_value or one of rolled_groups.sql's
+-- named groups); {{rollup}}: response_rollup.
+WITH rolled AS (
+    {{> rollups/rolled_groups}}
+), scoped AS (
     SELECT {{group}} AS group_value, r.*
-    FROM response_rollup AS r
+    FROM rolled AS r
     WHERE r.seg_name = $seg_name
       AND ($date_from IS NULL OR r.day >= CAST($date_from AS DATE))
       AND ($date_to IS NULL OR r.day <= CAST($date_to AS DATE))

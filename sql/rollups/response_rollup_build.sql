@@ -17,6 +17,7 @@ WITH answered AS (
     FROM responses AS r
     LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
     LEFT JOIN customers AS cu ON cu.customer_id = COALESCE(r.customer_id, c.customer_id)
+    CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE $days IS NULL OR list_contains(CAST($days AS DATE[]), CAST(r.responded_at AS DATE)) OR ($undated AND r.responded_at IS NULL)
 )
 SELECT

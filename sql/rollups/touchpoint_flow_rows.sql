@@ -4,17 +4,18 @@
 -- journey start precedes (none, when the stored prev/next facts are whole) is left out, as
 -- journeys.sql leaves it. $window (the W of the columns read), $kind ('channel' |
 -- 'contact_reason'), $shift (where the window's bits start in the stage's counted: 0 or 4).
--- Slots: {{suffix}} (w7 or w30: the stage's columns of that window).
+-- Slots: {{start_day}}, {{start_cr}}, {{step}}, {{len}}: the stage's columns of that window
+-- (start_day_w7 ... or start_day_w30 ...).
 INSERT INTO journey_flow_rollup
 WITH codes AS (
     SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
 ), grouped AS (
     SELECT
-        s.start_day_{{suffix}} AS day,
-        s.start_cr_{{suffix}} AS start_cr,
-        s.step_{{suffix}} AS step,
+        s.{{start_day}} AS day,
+        s.{{start_cr}} AS start_cr,
+        s.{{step}} AS step,
         CAST(CASE WHEN $kind = 'channel' THEN s.cr // codes.k ELSE s.cr % codes.k END AS INTEGER) AS touchpoint,
-        CAST(CASE WHEN s.len_{{suffix}} < 2 THEN NULL
+        CAST(CASE WHEN s.{{len}} < 2 THEN NULL
                   WHEN $kind = 'channel' THEN s.p1 // codes.k ELSE s.p1 % codes.k END AS INTEGER) AS next_touchpoint,
         count(*) AS contacts,
         count(*) FILTER (WHERE (s.counted >> $shift) & 1 = 1) AS judged,
@@ -28,7 +29,7 @@ WITH codes AS (
         coalesce(sum(s.csat_satisfied), 0) AS csat_satisfied
     FROM cx_touchpoint_stage AS s
     CROSS JOIN codes
-    WHERE s.start_cr_{{suffix}} IS NOT NULL
+    WHERE s.{{start_cr}} IS NOT NULL
     GROUP BY ALL
 )
 SELECT

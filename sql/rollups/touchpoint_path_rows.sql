@@ -3,27 +3,28 @@
 -- the start's channel and reason (codes, NULL for NULL) × the touchpoints of the journey's first
 -- five contacts (codes, 0 for NULL; NULL after its end) × its length (capped at 6).
 -- $window (the W of the columns read), $kind ('channel' | 'contact_reason').
--- Slots: {{suffix}} (w7 or w30: the stage's columns of that window).
+-- Slots: {{start_day}}, {{start_cr}}, {{step}}, {{len}}: the stage's columns of that window
+-- (start_day_w7 ... or start_day_w30 ...).
 INSERT INTO journey_path_rollup
 WITH codes AS (
     SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
 ), starts AS (
     SELECT
-        s.start_day_{{suffix}} AS day,
-        s.start_cr_{{suffix}} AS start_cr,
-        s.len_{{suffix}} AS steps,
+        s.{{start_day}} AS day,
+        s.{{start_cr}} AS start_cr,
+        s.{{len}} AS steps,
         CASE WHEN $kind = 'channel' THEN s.cr // codes.k ELSE s.cr % codes.k END AS p1,
-        CASE WHEN s.len_{{suffix}} < 2 THEN NULL
+        CASE WHEN s.{{len}} < 2 THEN NULL
              WHEN $kind = 'channel' THEN s.p1 // codes.k ELSE s.p1 % codes.k END AS p2,
-        CASE WHEN s.len_{{suffix}} < 3 THEN NULL
+        CASE WHEN s.{{len}} < 3 THEN NULL
              WHEN $kind = 'channel' THEN s.p2 // codes.k ELSE s.p2 % codes.k END AS p3,
-        CASE WHEN s.len_{{suffix}} < 4 THEN NULL
+        CASE WHEN s.{{len}} < 4 THEN NULL
              WHEN $kind = 'channel' THEN s.p3 // codes.k ELSE s.p3 % codes.k END AS p4,
-        CASE WHEN s.len_{{suffix}} < 5 THEN NULL
+        CASE WHEN s.{{len}} < 5 THEN NULL
              WHEN $kind = 'channel' THEN s.p4 // codes.k ELSE s.p4 % codes.k END AS p5
     FROM cx_touchpoint_stage AS s
     CROSS JOIN codes
-    WHERE s.step_{{suffix}} = 1
+    WHERE s.{{step}} = 1
 ), grouped AS (
     SELECT day, start_cr, p1, p2, p3, p4, p5, steps, count(*) AS journeys
     FROM starts

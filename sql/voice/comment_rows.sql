@@ -1,7 +1,7 @@
 -- One row per survey response with a comment (not blank): its customer (its own, else its
 -- contact's), its contact, scores, comment, and its contact's channel and reason. Takes no
--- $params. Embedded as a subquery (the slot named comments) in the Voice of the customer queries
--- when comment_rollup is stale, and written into comment_rollup by its build.
+-- $params. Included (as the CTE comment_rows) in the Voice of the customer queries, which read it
+-- when comment_rollup is stale, and in comment_rollup's build, which writes it there.
 SELECT
     r.response_id, r.responded_at, COALESCE(r.customer_id, c.customer_id) AS customer_id, r.contact_id,
     r.nps, r.csat, r.comment, c.channel, c.contact_reason

@@ -5,9 +5,15 @@
 -- $nps_groups ('detractor'/'passive'/'promoter'), $csat_bands ('dissatisfied'/'neutral'/
 -- 'satisfied'), $sentiments ('negative'/'neutral'/'positive') VARCHAR[] or NULL; $theme
 -- (VARCHAR or NULL: only comments mentioning it); $neutral_band (sentiment within ± it is neutral).
--- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
-WITH scoped AS (
+-- Slots: {{comments}} (comment_rollup, or comment_rows: sql/voice/comment_rows.sql, the responses
+-- with a comment, as a CTE), {{segment}} (a column of c or cu, or missing.value (NULL)),
+-- {{segment_customers}}, {{segment_contacts}} (customers and contacts when the segment is a column of
+-- theirs, else no_segment: the relations joined as cu and c).
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), comment_rows AS (
+    {{> voice/comment_rows}}
+), scoped AS (
     SELECT
         k.response_id, k.responded_at, k.customer_id,
         k.nps, k.csat, k.comment, k.channel, k.contact_reason,
@@ -16,7 +22,8 @@ WITH scoped AS (
         CASE WHEN k.csat >= 4 THEN 'satisfied' WHEN k.csat = 3 THEN 'neutral' WHEN k.csat >= 1 THEN 'dissatisfied' END
             AS csat_band
     FROM {{comments}} AS k
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
       AND ($date_to IS NULL OR k.responded_at < CAST($date_to AS TIMESTAMP) + INTERVAL '1' DAY)

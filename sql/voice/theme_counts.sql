@@ -2,14 +2,21 @@
 -- (is_overall = 1, theme NULL): comments, the NPS and CSAT counts behind each figure, comments
 -- per NPS group, the mean lexicon sentiment, and (overall row) comments mentioning no theme.
 -- $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
--- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
-WITH scoped AS (
+-- Slots: {{comments}} (comment_rollup, or comment_rows: sql/voice/comment_rows.sql, the responses
+-- with a comment, as a CTE), {{segment}} (a column of c or cu, or missing.value (NULL)),
+-- {{segment_customers}}, {{segment_contacts}} (customers and contacts when the segment is a column of
+-- theirs, else no_segment: the relations joined as cu and c).
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), comment_rows AS (
+    {{> voice/comment_rows}}
+), scoped AS (
     -- Sentiments summed in billionths, as whole numbers: a sum of doubles depends on the order
     -- DuckDB's threads add them in, and theme_counts_rolled.sql must give the same mean to the bit.
     SELECT k.response_id, k.nps, k.csat, CAST(round(cs.sentiment * 1e9) AS BIGINT) AS sentiment_nano
     FROM {{comments}} AS k
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     LEFT JOIN comment_sentiment AS cs ON cs.response_id = k.response_id
     WHERE ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))

@@ -2,10 +2,12 @@
 -- per day × channel × contact reason with every comment (theme NULL, with how many mention no
 -- theme), and one per day × channel × contact reason × theme with the comments mentioning it.
 -- Each count is the one theme_counts.sql and theme_months.sql take over the comments in scope.
--- Takes no $params. Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a
--- subquery).
+-- Takes no $params. Slot: {{comments}} (comment_rollup, or comment_rows: sql/voice/comment_rows.sql
+-- as a CTE).
 INSERT INTO theme_count_rollup
-WITH rows AS (
+WITH comment_rows AS (
+    {{> voice/comment_rows}}
+), rows AS (
     SELECT
         k.response_id, CAST(k.responded_at AS DATE) AS day, k.channel, k.contact_reason, k.nps, k.csat,
         CAST(round(cs.sentiment * 1e9) AS BIGINT) AS sentiment_nano  -- billionths, as theme_counts.sql sums them

@@ -1,12 +1,19 @@
 -- One row per theme × month (first day) that has comments in scope: comments that month,
 -- those mentioning the theme, and the same among detractors. Responses without a date are left
 -- out. $date_from, $date_to, $channels, $reasons, $segment_values as in the metrics.
--- Slots: comments (comment_rollup, or sql/voice/comment_rows.sql as a subquery: the responses with a
--- comment), {{segment}} (a column of c or cu, or missing.value (NULL)), {{segment_join}} (the join bringing it in).
-WITH scoped AS (
+-- Slots: {{comments}} (comment_rollup, or comment_rows: sql/voice/comment_rows.sql, the responses
+-- with a comment, as a CTE), {{segment}} (a column of c or cu, or missing.value (NULL)),
+-- {{segment_customers}}, {{segment_contacts}} (customers and contacts when the segment is a column of
+-- theirs, else no_segment: the relations joined as cu and c).
+WITH no_segment AS (
+    {{> segments/no_segment}}
+), comment_rows AS (
+    {{> voice/comment_rows}}
+), scoped AS (
     SELECT k.response_id, k.nps, CAST(date_trunc('month', k.responded_at) AS DATE) AS month
     FROM {{comments}} AS k
-    {{segment_join}}
+    LEFT JOIN {{segment_customers}} AS cu ON cu.customer_id = k.customer_id
+    LEFT JOIN {{segment_contacts}} AS c ON c.contact_id = k.contact_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
     WHERE k.responded_at IS NOT NULL
       AND ($date_from IS NULL OR k.responded_at >= CAST($date_from AS TIMESTAMP))
