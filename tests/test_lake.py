@@ -8,7 +8,6 @@ PySpark or Java is missing; under CI (CI=1, as .ci/run sets it) they must run.
 from __future__ import annotations
 
 import importlib
-import math
 import os
 import shutil
 from datetime import timedelta
@@ -18,7 +17,7 @@ import duckdb
 import pytest
 
 from cxmetrics.db import connect
-from cxmetrics.lake import build
+from cxmetrics.lake import build, compare
 from cxmetrics.lake.export import ExportError, export
 from cxmetrics.schema import SYSTEM_COLUMNS, TABLES
 
@@ -56,49 +55,25 @@ def _export(db: Path, lake: Path) -> None:
         con.close()
 
 
-def built(lake: Path, table: str) -> tuple[list[str], list[str], list[tuple]]:
-    """Return (columns, types, rows) of a table a lake build wrote."""
-    relation = duckdb.sql("SELECT * FROM read_parquet($files)", params={"files": str(lake / "rollups" / table / "*.parquet")})
-    return relation.columns, [str(t) for t in relation.types], relation.fetchall()
-
-
-def workspace(db: Path, table: str) -> tuple[list[str], list[str], list[tuple]]:
-    """Return (columns, types, rows) of a workspace's table (its contacts' facts for contact_facts)."""
-    con = duckdb.connect(str(db), read_only=True)
+def workspace_differences(db: Path, lake: Path, exact_doubles: bool) -> dict[str, list[str]]:
+    """Return {output table: differences} of a lake's build against the workspace's own tables (its
+    contacts' stored facts for contact_facts), compared by lake.compare."""
+    con, built = duckdb.connect(str(db), read_only=True), compare.reader(lake.parent / "compare-spill")
     try:
-        relation = con.table("contacts").select(*FACT_COLUMNS) if table == build.FACTS_TABLE else con.table(table)
-        return relation.columns, [str(t) for t in relation.types], relation.fetchall()
+        return {table: compare.table_differences(
+                    compare.built(built, lake, table),
+                    con.table("contacts").select(*FACT_COLUMNS) if table == build.FACTS_TABLE else con.table(table),
+                    exact_doubles)
+                for table in build.OUTPUT_TABLES}
     finally:
         con.close()
+        built.close()
 
 
-def assert_same_table(left, right, exact_doubles: bool, table: str) -> None:
-    """Compare two (columns, types, rows) sorted. Doubles are equal to the last bit when
-    `exact_doubles`; otherwise to 1e-12 relative: a sum of doubles such as cents of revenue
-    depends on the order it is added in, which neither engine fixes (docs/rollups.md)."""
-    (columns, types, rows), (other_columns, other_types, other_rows) = left, right
-    assert (columns, types) == (other_columns, other_types), table
-    assert len(rows) == len(other_rows), table
-    doubles = [i for i, kind in enumerate(types) if kind in ("DOUBLE", "FLOAT")]
-
-    def key(row):  # NULLs last, each column's values in their own order; doubles after the rest
-        return tuple((v is None, 0 if v is None else v)
-                     for i, v in sorted(enumerate(row), key=lambda item: item[0] in doubles))
-
-    for row, other in zip(sorted(rows, key=key), sorted(other_rows, key=key)):
-        if exact_doubles or not doubles:
-            assert row == other, table
-            continue
-        for i, (value, other_value) in enumerate(zip(row, other)):
-            if i in doubles and value is not None and other_value is not None:
-                assert math.isclose(value, other_value, rel_tol=1e-12, abs_tol=1e-9), (table, columns[i])
-            else:
-                assert value == other_value, (table, columns[i])
-
-
-def assert_builds_equal(left_lake: Path, right_lake: Path, exact_doubles: bool) -> None:
-    for table in build.OUTPUT_TABLES:
-        assert_same_table(built(left_lake, table), built(right_lake, table), exact_doubles, table)
+def assert_equal(differences: dict[str, list[str]]) -> None:
+    """Fail naming every table that differs and how (lake.compare: sorted, row for row, column types
+    included; doubles to the last bit or to 1e-12 relative)."""
+    assert {table: found for table, found in differences.items() if found} == {}
 
 
 def edge_store(directory: Path) -> Path:
@@ -209,8 +184,7 @@ def test_the_command_line_exports_and_builds(run_cli, copy_sample, tmp_path):
 @pytest.mark.parametrize("which", ["sample", "edges"])
 def test_the_duckdb_build_equals_the_workspace_rollups_and_facts(which, sample_lake, edge_lake):
     db, lake = sample_lake if which == "sample" else edge_lake
-    for table in build.OUTPUT_TABLES:
-        assert_same_table(built(lake, table), workspace(db, table), exact_doubles=which == "edges", table=table)
+    assert_equal(workspace_differences(db, lake, exact_doubles=which == "edges"))
 
 
 # ---------------------------------------------------------------------------- Spark build = DuckDB build
@@ -224,4 +198,4 @@ def test_the_spark_build_equals_the_duckdb_build(which, sample_lake, edge_lake, 
     assert set(result["tables"]) == set(build.OUTPUT_TABLES)
     # The revenue sums of the sample (cents) depend on the order they are added in; the edge
     # store's revenues are quarters, whose sums are exact in any order.
-    assert_builds_equal(spark_lake, lake, exact_doubles=which == "edges")
+    assert_equal(compare.build_differences(spark_lake, lake, exact_doubles=which == "edges"))
