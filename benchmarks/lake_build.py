@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> dict:
     wanted = args.scale if args.scale is not None else (found["scale"] if found else 0.01)
     if not found or found["scale"] != wanted or found["seed"] != args.seed:
         generate(args.data, wanted, args.seed)
-    figures = measure(args.data, args.work.resolve(), engines, args.master)
+    figures = measure(args.data.resolve(), args.work.resolve(), engines, args.master)
     figures["command"] = " ".join(["python benchmarks/lake_build.py", *(argv if argv is not None else sys.argv[1:])])
     print(json.dumps(figures, indent=1) if args.json else "\n".join(report_lines(figures)))
     return figures
