@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -109,6 +110,11 @@ class DuckDBEngine:
         self.lake = Path(lake)
         _check_folders(str(lake))
         self.con = db.connect(":memory:")
+        # A build bigger than the memory limit spills. An in-memory database would spill into `.tmp`
+        # under the working directory (DuckDB's choice), a project checkout or any folder the command
+        # was run from: a temporary folder of the build's own instead, removed when it ends.
+        self._spill = tempfile.TemporaryDirectory(prefix="cxmetrics-lake-build-")
+        db.apply_memory_settings(self.con, Path(self._spill.name))
         for table in TABLES:
             run(self.con, "lake/drop_table", table=quote_ident(table))
             files = self.con.read_parquet(str(self.lake / table / "**" / "*.parquet"), hive_partitioning=False)
@@ -128,6 +134,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+        self._spill.cleanup()
 
 
 class SparkEngine:
