@@ -10,6 +10,7 @@ Opening again costs about 15 ms, paid once per run, not per query.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,10 @@ class HeldConnection:
         self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
         self._holders: dict[str, set[threading.Thread]] = {}
         self._reaper: threading.Thread | None = None
+        # Close every connection while the interpreter still runs. The reaper is a daemon thread:
+        # at exit it would be stopped wherever it is, and stopped inside DuckDB's close (C++ that
+        # catches every exception) the process aborts with "FATAL: exception not rethrown".
+        atexit.register(self.clear)
 
     def cursor(self, path: str, wait: float, on_wait: Callable[[DatabaseBusy], None] | None = None):
         """Return a new cursor; the calling thread holds the connection until it ends.
