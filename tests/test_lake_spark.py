@@ -1,11 +1,14 @@
 """Every test that runs Apache Spark (issue 17), in one file so that they share one worker, one JVM
-and one Spark build of each lake: the sample lake built on Spark equals the DuckDB build
-(tests/test_lake.py's comparison) and answers the command line as the workspace does
-(tests/test_lake_workspace.py's 16 commands); the edge store's Spark build equals its DuckDB build.
+and one Spark build: a store holding a share of the sample and the edge store's rows, built on
+Spark, equals its DuckDB build (tests/test_lake.py's comparison) and answers the command line as
+the workspace does (tests/test_lake_workspace.py's 16 commands).
 
-Split over two files, `pytest -n auto --dist loadfile` ran them on two workers, each starting its
-own JVM and building the same sample on Spark (about 110 s each in CI). The build takes that long
-for a hundred statements of a few thousand rows each (docs/scale.md, "Measured so far").
+A Spark build of this size costs its hundred statements' planning and scheduling more than its
+rows (docs/scale.md, "Measured so far"): about 80 s for the edge store's 300 contacts, 170 s for
+the whole sample's 13,600. So the run builds once, on one store with both: every fourth sample
+customer with their contacts, answers and outcomes (the 16 commands' columns, segments and
+months) and the edge store's windows' edges on top. A bigger CXMETRICS_TEST_SCALE (tests/scale.py)
+takes a bigger share: at 4 or more, the whole sample.
 
 Spark runs in local mode in one session for this file. Outside CI the tests skip when PySpark or
 Java is missing; under CI (CI=1, as .ci/run sets it) they must run.
@@ -13,6 +16,7 @@ Java is missing; under CI (CI=1, as .ci/run sets it) they must run.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import os
 import shutil
@@ -20,10 +24,15 @@ from pathlib import Path
 
 import pytest
 
+from cxmetrics import bootstrap
+from cxmetrics.db import connect
 from cxmetrics.lake import build
 
-from test_lake import _spark_copy, assert_builds_equal, edge_lake, sample_lake  # noqa: F401 (fixtures)
+from scale import scale
+from test_lake import _export, _spark_copy, assert_builds_equal, edge_store
 from test_lake_workspace import COMMANDS, _answers, assert_same_answer
+
+pytestmark = pytest.mark.slow  # its store's size follows CXMETRICS_TEST_SCALE
 
 
 def _require_spark() -> None:
@@ -69,37 +78,75 @@ def _spark_build(lake: Path, folder: Path) -> tuple[Path, dict]:
     return spark_lake, build.build(str(spark_lake), "spark")
 
 
-@pytest.fixture(scope="module")
-def spark_sample(sample_lake, spark_session, tmp_path_factory):  # noqa: F811
-    """(the sample workspace, its DuckDB-built lake, the same lake built by Spark, that build's
-    result): built once for the comparison and for the 16 commands."""
-    db, lake = sample_lake
-    return (db, lake, *_spark_build(lake, tmp_path_factory.mktemp("sample-lake-spark")))
+def sample_share(folder: Path, every: int) -> Path:
+    """Write the sample's CSV files into `folder`, keeping every `every`-th customer (by the number
+    in the id) with their contacts, answers and outcomes, the contacts and answers of no customer,
+    and every team's engagement; answers about a contact left out go too. Return `folder`."""
+    folder.mkdir(parents=True)
+
+    def copy(kind: str, keep) -> set[str]:
+        with (bootstrap.SAMPLE_DIR / f"{kind}.csv").open(newline="", encoding="utf-8") as source, \
+                (folder / f"{kind}.csv").open("w", newline="", encoding="utf-8") as target:
+            reader = csv.DictReader(source)
+            writer = csv.DictWriter(target, fieldnames=reader.fieldnames)
+            writer.writeheader()
+            kept = [row for row in reader if keep(row)]
+            writer.writerows(kept)
+        return {row.get("contact_id", "") for row in kept}
+
+    def customer_kept(row) -> bool:
+        customer = row.get("customer_id", "")
+        return customer == "" or int(customer.lstrip("C")) % every == 0
+
+    contacts = copy("contacts", customer_kept)
+    copy("customers", customer_kept)
+    copy("responses", lambda row: customer_kept(row) and row["contact_id"] in contacts | {""})
+    copy("outcomes", customer_kept)
+    copy("engagement", lambda row: True)
+    return folder
+
+
+def spark_store(folder: Path) -> Path:
+    """The store the Spark tests build: a share of the sample (all of it at CXMETRICS_TEST_SCALE 4 or
+    more), then the edge store's rows and edges (tests/test_lake.edge_store) added to it."""
+    every = max(1, round(4 / scale()))
+    share = sample_share(folder / "sample-share", every)
+    con = connect(folder / "store.duckdb")
+    try:
+        results = bootstrap.load_sample(con, share)
+        assert [r.rows_rejected for r in results] == [0] * len(bootstrap.SAMPLE_ORDER)
+    finally:
+        con.close()
+    return edge_store(folder)
 
 
 @pytest.fixture(scope="module")
-def spark_edges(edge_lake, spark_session, tmp_path_factory):  # noqa: F811
-    """(the edge store, its DuckDB-built lake, the same lake built by Spark, that build's result)."""
-    db, lake = edge_lake
-    return (db, lake, *_spark_build(lake, tmp_path_factory.mktemp("edge-lake-spark")))
+def spark_lake(spark_session, tmp_path_factory):
+    """(the store, its lake built by DuckDB, the same lake built by Spark, that build's result): built
+    once for the comparison and for the 16 commands."""
+    folder = tmp_path_factory.mktemp("spark-store")
+    db = spark_store(folder)
+    _export(db, folder / "lake")
+    build.build(str(folder / "lake"), "duckdb")
+    spark_lake = _spark_copy(folder / "lake", folder / "spark" / "lake")
+    return db, folder / "lake", spark_lake, build.build(str(spark_lake), "spark")
 
 
 # ---------------------------------------------------------------------------- Spark build = DuckDB build
 
 
-@pytest.mark.parametrize("which", ["sample", "edges"])
-def test_the_spark_build_equals_the_duckdb_build(which, request):
-    _, lake, spark_lake, result = request.getfixturevalue(f"spark_{which}")
+def test_the_spark_build_equals_the_duckdb_build(spark_lake):
+    db, lake, spark_built, result = spark_lake
     assert set(result["tables"]) == set(build.OUTPUT_TABLES)
-    # The revenue sums of the sample (cents) depend on the order they are added in; the edge
-    # store's revenues are quarters, whose sums are exact in any order.
-    assert_builds_equal(spark_lake, lake, exact_doubles=which == "edges")
+    assert result["tables"]["contact_facts"] > 3000  # a quarter of the sample's 13,600 contacts, and the edges
+    # Revenue sums of the sample (cents) depend on the order they are added in: 1e-12 relative.
+    assert_builds_equal(spark_built, lake, exact_doubles=False)
 
 
 # ---------------------------------------------------------------------------- the Spark-built lake as a workspace
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_the_spark_built_lake_answers_as_the_workspace(command, spark_sample, cxmetrics_cli, tmp_path):
-    db, _, lake, _ = spark_sample
-    assert_same_answer(command, *_answers(cxmetrics_cli, tmp_path, db, lake, command))
+def test_the_spark_built_lake_answers_as_the_workspace(command, spark_lake, cxmetrics_cli, tmp_path):
+    db, _, spark_built, _ = spark_lake
+    assert_same_answer(command, *_answers(cxmetrics_cli, tmp_path, db, spark_built, command))
