@@ -62,8 +62,8 @@ def _load(con, tmp_path, kind, text, name=None):
 
 
 @pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "cc.duckdb")
+def con(tmp_path, new_store):
+    connection = new_store("cc.duckdb")
     _load(connection, tmp_path, "contacts", CONTACTS)
     rollups.ensure_fresh(connection)
     yield connection

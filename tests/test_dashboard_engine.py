@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from cxmetrics.contact_paths import repeat_paths, self_service_failures
-from cxmetrics.db import connect
 from cxmetrics.dimensions import Filters
 from cxmetrics.drill import rows_behind
 from cxmetrics.importer import ImportOptions, load_file
@@ -38,8 +37,8 @@ ENGAGEMENT = "team,month,engagement_score\nRed,2024-01,60\nRed,2024-02,70\nBlue,
 
 
 @pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "d.duckdb")
+def con(tmp_path, new_store):
+    connection = new_store("d.duckdb")
     for kind, text in (("contacts", CONTACTS), ("responses", RESPONSES), ("engagement", ENGAGEMENT)):
         path = tmp_path / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")

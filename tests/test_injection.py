@@ -36,8 +36,8 @@ HOSTILE = [
 
 
 @pytest.fixture
-def store(tmp_path):
-    con = connect(tmp_path / "inj.duckdb")
+def store(tmp_path, new_store):
+    con = new_store("inj.duckdb")
     files = {
         "customers": "customer_id,tier\ncu1,gold\ncu2,silver\n",
         "contacts": "contact_id,started_at,customer_id,channel,contact_reason\n"

@@ -53,8 +53,8 @@ def load(con, tmp_path, kind, text, **options):
 
 
 @pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "m.duckdb")
+def con(tmp_path, new_store):
+    connection = new_store("m.duckdb")
     load(connection, tmp_path, "customers", CUSTOMERS)
     load(connection, tmp_path, "contacts", CONTACTS)
     load(connection, tmp_path, "responses", RESPONSES)
