@@ -274,3 +274,24 @@ def test_an_upload_that_cannot_get_the_write_slot_is_refused_in_one_line(tmp_pat
     assert str(outcome[0]) == "another upload was still being written after 0.2 s; try again later"
     assert con.execute("SELECT count(*) FROM imports").fetchall() == [(0,)]
     con.close()
+
+
+EXIT_CHILD = """
+import atexit, sys
+from cxmetrics.db import connect
+from cxmetrics.held_connection import HeldConnection
+
+held = None
+# Registered first, so it runs last (atexit is last in, first out): after HeldConnection's own.
+atexit.register(lambda: print("open at exit" if held.is_open() else "closed at exit", flush=True))
+held = HeldConnection(lambda path: connect(path, wait=0))
+held.cursor(sys.argv[1], wait=0).execute("SELECT count(*) FROM contacts").fetchall()
+"""
+
+
+def test_a_process_ending_while_it_holds_the_connection_closes_it_before_the_interpreter_stops(tmp_path):
+    # The reaper is a daemon thread: left to close the connection while the interpreter shuts down,
+    # it was stopped inside DuckDB's close and the process aborted ("FATAL: exception not rethrown").
+    done = subprocess.run([sys.executable, "-c", EXIT_CHILD, str(tmp_path / "exit.duckdb")], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "closed at exit", "")
