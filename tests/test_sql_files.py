@@ -21,6 +21,8 @@ from sqlglot import exp
 
 from cxmetrics import db
 
+import sql_coverage  # tests/sql_coverage.py, the plugin tests/conftest.py loads
+
 ROOT = db.PROJECT_ROOT
 DUMMY = '"dummy"'
 
@@ -265,3 +267,9 @@ def test_every_include_names_a_file_that_parses_on_its_own():
     assert {"voice/comment_rows", "segments/no_segment", "rollups/rolled_groups"} <= included
     for name in included:
         assert len(parse_statements(bind_slots((db.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")))) == 1, name
+
+
+def test_the_coverage_check_counts_a_file_run_through_an_include():
+    # drill/cases includes segments/no_segment, which includes nothing.
+    assert {"drill/cases", "segments/no_segment"} <= sql_coverage._with_includes({"drill/cases"})
+    assert sql_coverage._with_includes({"segments/no_segment"}) == {"segments/no_segment"}
