@@ -78,17 +78,25 @@ def _spark_build(lake: Path, folder: Path) -> tuple[Path, dict]:
     return spark_lake, build.build(str(spark_lake), "spark")
 
 
+# Segments the 16 commands never name: the share rolls team (a contact's), tier, region and plan
+# (a customer's), and the edge store's tier and region.
+LEFT_OUT = ("agent", "tenure_band", "acquisition_channel")
+
+
 def sample_share(folder: Path, every: int) -> Path:
     """Write the sample's CSV files into `folder`, keeping every `every`-th customer (by the number
     in the id) with their contacts, answers and outcomes, the contacts and answers of no customer,
-    and every team's engagement; answers about a contact left out go too. Return `folder`."""
+    and every team's engagement; answers about a contact left out go too. The segment columns no
+    command reads (LEFT_OUT) go as well: each rolled segment is another pass of every family's
+    statements, and Spark's cost is per statement. Return `folder`."""
     folder.mkdir(parents=True)
 
     def copy(kind: str, keep) -> set[str]:
         with (bootstrap.SAMPLE_DIR / f"{kind}.csv").open(newline="", encoding="utf-8") as source, \
                 (folder / f"{kind}.csv").open("w", newline="", encoding="utf-8") as target:
             reader = csv.DictReader(source)
-            writer = csv.DictWriter(target, fieldnames=reader.fieldnames)
+            writer = csv.DictWriter(target, fieldnames=[c for c in reader.fieldnames if c not in LEFT_OUT],
+                                    extrasaction="ignore")
             writer.writeheader()
             kept = [row for row in reader if keep(row)]
             writer.writerows(kept)
