@@ -39,7 +39,7 @@ def pytest_sessionfinish(session, exitstatus):
         return
     every = {str(p.relative_to(db.SQL_DIR).with_suffix("")) for p in db.SQL_DIR.rglob("*.sql")}
     every -= {n for n in every if n.startswith("schema/")}  # run by migrate() on every new database
-    missing = sorted(every - _with_includes(_executed))
+    missing = sorted(every - _with_includes(_executed & every))
     if missing:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -47,7 +47,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def _with_includes(names: set[str]) -> set[str]:
-    """Return `names` and every file they include ({{> folder/name}}), directly or through another
+    """Return `names` (files of sql/) and every file they include ({{> folder/name}}), directly or through another
     include: a file run by a test runs what it includes, though only its own name reaches db.query."""
     found, todo = set(), list(names)
     while todo:
