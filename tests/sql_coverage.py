@@ -55,5 +55,5 @@ def _with_includes(names: set[str]) -> set[str]:
         if name in found:
             continue
         found.add(name)
-        todo.extend(db._INCLUDE.findall((db.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")))
+        todo.extend(db._INCLUDE.findall(db._file_text(name)))
     return found
