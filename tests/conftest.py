@@ -10,6 +10,7 @@ from __future__ import annotations
 pytest_plugins = ["sql_coverage", "file_durations"]
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -22,6 +23,36 @@ import pytest
 
 from cxmetrics.db import PROJECT_ROOT, connect
 from cxmetrics.importer import ImportOptions, load_file
+
+
+def pytest_configure(config):
+    _scan_streamlit_components_once()
+
+
+def _scan_streamlit_components_once() -> None:
+    """Make Streamlit's scan for installed custom components run once per process.
+
+    Each new AppTest asks Streamlit to scan every installed distribution's metadata for custom
+    component manifests (`scan_component_manifests`): about 0.6 s of parsing METADATA files, for an
+    answer that cannot change while the test run's environment stays as it is (the app uses no custom
+    component). The real server scans once at its start; here it was 0.6 s for each of hundreds of
+    AppTests. The first scan's answer is kept and handed to every later one."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    if getattr(scan, "scanned_once", False):
+        return
+
+    @functools.cache
+    def scanned() -> tuple:
+        return tuple(scan())
+
+    @functools.wraps(scan)
+    def scan_once(max_workers=None):
+        return list(scanned())
+
+    scan_once.scanned_once = True
+    manifest_scanner.scan_component_manifests = scan_once
 
 
 @pytest.fixture(scope="session")
