@@ -188,6 +188,25 @@ def memory_limit() -> str:
     return os.environ.get("CXMETRICS_MEMORY_LIMIT", "").strip() or default_memory_limit()
 
 
+MAX_THREADS = 256
+
+
+def thread_count() -> int | None:
+    """Return how many threads DuckDB may use: $CXMETRICS_THREADS (a whole number, 1 or more), or
+    None when unset (DuckDB's own default, one per core).
+
+    For a machine that does other work beside the store (a server that also runs the browser
+    sessions, two imports at once, a test run that already has one process per core), where every
+    connection taking every core only makes them queue for each other."""
+    raw = os.environ.get("CXMETRICS_THREADS", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_THREADS:
+        raise SettingError(
+            f"CXMETRICS_THREADS={raw!r} is not a whole number of threads from 1 to {MAX_THREADS} (e.g. 2)")
+    return int(raw)
+
+
 def temp_directory(target: Path) -> Path | None:
     """Return where DuckDB spills work bigger than its memory limit: `<database>.tmp` beside the
     file, or None for an in-memory database (DuckDB's own choice)."""
@@ -198,11 +217,11 @@ def temp_directory(target: Path) -> Path | None:
 
 def apply_memory_settings(con: duckdb.DuckDBPyConnection, spill_to: Path | None = None) -> None:
     """Set the database instance's memory limit and temp directory (`spill_to`, when given) and keep
-    rows in insertion order.
+    rows in insertion order; with $CXMETRICS_THREADS, that many threads.
 
     The importer numbers a CSV file's lines by the order its rows were stored in, so
     `preserve_insertion_order` stays on (DuckDB's default) whatever else is tuned. Threads stay
-    DuckDB's default, one per core. Settings belong to the database instance, which every
+    DuckDB's default, one per core, unless CXMETRICS_THREADS says otherwise. Settings belong to the database instance, which every
     connection to the same file in this process shares: once the dashboard has locked them
     (lock_down), they are left as they are."""
     if run(con, "store/configuration_locked").fetchall()[0][0]:
@@ -218,6 +237,9 @@ def apply_memory_settings(con: duckdb.DuckDBPyConnection, spill_to: Path | None 
             f"{str(exc).strip().splitlines()[0]}"
         ) from None
     con.execute("SET preserve_insertion_order = true")
+    threads = thread_count()
+    if threads is not None:
+        con.execute("SET threads = $threads", {"threads": threads})
 
 
 def open_waiting(target: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:

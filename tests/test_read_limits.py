@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -257,6 +258,32 @@ def test_a_store_gets_a_memory_limit_and_a_temp_directory_beside_it_by_default(t
     assert expected_mb <= db.MEMORY_CAP_MB
     assert abs(_bytes(limit) - expected_mb * 1e6) < 0.01 * expected_mb * 1e6  # DuckDB's MB is 1000 x 1000 bytes
     assert Path(spill) == tmp_path / "store.duckdb.tmp"
+
+
+def test_cxmetrics_threads_sets_duckdbs_threads_and_unset_leaves_its_default(tmp_path, monkeypatch):
+    def threads(setting: str | None) -> int:
+        if setting is None:
+            monkeypatch.delenv("CXMETRICS_THREADS", raising=False)
+        else:
+            monkeypatch.setenv("CXMETRICS_THREADS", setting)
+        con = connect(tmp_path / "store.duckdb")
+        try:
+            return con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        finally:
+            con.close()
+
+    assert threads("1") == 1
+    assert threads(" 3 ") == 3
+    assert threads(None) == duckdb.connect(":memory:").execute("SELECT current_setting('threads')").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("setting", ["0", "-1", "two", "1.5", "²", "257"])
+def test_a_thread_count_duckdb_cannot_use_stops_with_one_line_naming_it(tmp_path, monkeypatch, setting):
+    monkeypatch.setenv("CXMETRICS_THREADS", setting)
+    with pytest.raises(db.SettingError) as refused:
+        connect(tmp_path / "store.duckdb")
+    assert str(refused.value) == (
+        f"CXMETRICS_THREADS={setting!r} is not a whole number of threads from 1 to 256 (e.g. 2)")
 
 
 def _bytes(text: str) -> float:
