@@ -350,9 +350,18 @@ def test_a_file_rewritten_without_a_column_is_refused_even_with_a_matching_manif
 # --- an interrupted restore ----------------------------------------------------------------------
 
 RESTORE_CHILD = r"""
-import sys, time
+import signal, sys, time
 from pathlib import Path
 from cxmetrics import backup, cli
+
+# Start as a command typed in a terminal does, whatever the test worker that started this process
+# inherited or set (an ignored or blocked signal passes to a child): Ctrl-C raises KeyboardInterrupt,
+# SIGTERM ends the process, neither is blocked. Say so on stderr if they were not.
+inherited = (signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, []))
+if inherited[0] is not signal.default_int_handler or {signal.SIGINT, signal.SIGTERM} & inherited[1]:
+    print(f"started with SIGINT handler {inherited[0]!r}, blocked {sorted(inherited[1])}", file=sys.stderr)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 marker, args = Path(sys.argv[1]), sys.argv[2:]
 load = backup._load_table
@@ -389,7 +398,12 @@ def interrupt_restore(folder, target, tmp_path, signum):
             assert time.monotonic() < deadline, "the restore never reached the point to interrupt it at"
             time.sleep(0.01)
         os.kill(child.pid, signum)
-        return child.wait(timeout=60)
+        try:
+            return child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            pytest.fail(f"the restore did not stop within 60 s of {signum!r}; it said: {child.stderr.read().decode()!r}")
     finally:
         child.stderr.close()
 
