@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxmetrics.access import pages_folder_problem
+from cxmetrics.core.access import pages_folder_problem
 from ui.access import require_loopback_while_sign_in_is_off, require_sign_in
 from ui.filters import sidebar_filters
 from ui.huddle import HUDDLE_PATH, HUDDLE_TITLE, mark_dashboard_seen, opened_by_url

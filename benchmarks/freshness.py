@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import generate  # noqa: E402
 from cxmetrics import rollups  # noqa: E402
-from cxmetrics.db import connect  # noqa: E402
-from cxmetrics.importer import ImportOptions, delete_import, load_file  # noqa: E402
+from cxmetrics.store.db import connect  # noqa: E402
+from cxmetrics.ingest.importer import ImportOptions, delete_import, load_file  # noqa: E402
 
 
 def seconds(call, *args):

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import duckdb
 
-from cxmetrics.contact_facts import FACT_COLUMNS
-from cxmetrics.db import Identifier, identifier_list, query, quote_ident, run, table_columns
-from cxmetrics.mapping import resolve_targets
-from cxmetrics.reader import read_csv_into_stage
-from cxmetrics.schema import TABLES
-from cxmetrics.validation import typed_rows_query
+from cxmetrics.store.contact_facts import FACT_COLUMNS
+from cxmetrics.store.db import Identifier, identifier_list, query, quote_ident, run, table_columns
+from cxmetrics.core.mapping import resolve_targets
+from cxmetrics.ingest.reader import read_csv_into_stage
+from cxmetrics.core.schema import TABLES
+from cxmetrics.ingest.validation import typed_rows_query
 
 PARTS = ("text read", "typing", "key groups", "derived facts", "one write")
 

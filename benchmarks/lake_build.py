@@ -146,8 +146,8 @@ def prepare_phase(data: Path, work: Path) -> dict:
     """Import every generated file into `work`/workspace.duckdb with the real importer and the
     product's default settings, export it to `work`/lake and return what was loaded and written.
     Run in a child process (`--phase prepare`), so this process stays small."""
-    from cxmetrics.db import connect
-    from cxmetrics.importer import ImportOptions, load_file
+    from cxmetrics.store.db import connect
+    from cxmetrics.ingest.importer import ImportOptions, load_file
     from cxmetrics.lake.export import export
 
     database = work / "workspace.duckdb"
@@ -201,7 +201,7 @@ def _environment(work: Path) -> dict[str, str]:
 
 def lake_copy(lake: Path, destination: Path) -> Path:
     """Return a fresh copy of a lake's canonical folders (no build) at `destination`."""
-    from cxmetrics.schema import TABLES
+    from cxmetrics.core.schema import TABLES
 
     shutil.rmtree(destination, ignore_errors=True)
     for table in TABLES:

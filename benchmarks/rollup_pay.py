@@ -4,7 +4,7 @@ tables, side by side, on the same connection.
 A page reads a family's tables only while `rollup_state.is_fresh` (or `.status`) says they reflect
 the data. To send one family to the base tables and leave every other family as it is, the modules
 that ask that question for the family (its readers) are given, for the measurement only, a view of
-`cxmetrics.rollup_state` that answers "stale": exactly what they do after an import whose rollup build
+`cxmetrics.store.rollup_state` that answers "stale": exactly what they do after an import whose rollup build
 has not run, so the base path timed is the product's own. Nothing is written to the store.
 
 A family pays when, without it, a page it serves would miss the warm budget (150 ms) and the
@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cxmetrics import rollup_state
+from cxmetrics.store import rollup_state
 
 PAYS_RATIO = 3.0  # "at least a few times" the page's time
 WARM_BUDGET_SECONDS = 0.150
@@ -28,29 +28,29 @@ WARM_BUDGET_SECONDS = 0.150
 
 @dataclass(frozen=True)
 class Family:
-    name: str  # the module building it, cxmetrics/<name>.py
-    readers: tuple[str, ...]  # the modules that ask whether it is fresh before reading it
+    name: str  # the family: its module is cxmetrics/rollups/<name>.py
+    readers: tuple[str, ...]  # the modules (under cxmetrics.) that ask whether it is fresh before reading it
     pages: tuple[str, ...]  # the pages whose figures it answers (benchmarks/run.py PAGES titles)
 
 
 FAMILIES = (
-    Family("metric_rollups", ("metric_rollups",), ("Overview", "Contact reasons", "Segments")),
-    Family("outcome_rollups", ("outcomes", "outcome_rollups"), ("Business outcomes",)),
-    Family("loop_rollups", ("loop_rollups",), ("Close the loop", "Customer story")),
-    Family("story_rollups", ("story_rollups",), ("Customer story",)),
-    Family("comment_rollups", ("comment_rollups",), ("Voice of the customer",)),
-    Family("touchpoint_rollups", ("touchpoint_rollups",), ("Touchpoint map",)),
-    Family("path_rollups", ("path_rollups",), ("Contact reasons",)),
+    Family("metric_rollups", ("rollups.metric_rollups",), ("Overview", "Contact reasons", "Segments")),
+    Family("outcome_rollups", ("engine.outcomes", "rollups.outcome_rollups"), ("Business outcomes",)),
+    Family("loop_rollups", ("rollups.loop_rollups",), ("Close the loop", "Customer story")),
+    Family("story_rollups", ("rollups.story_rollups",), ("Customer story",)),
+    Family("comment_rollups", ("rollups.comment_rollups",), ("Voice of the customer",)),
+    Family("touchpoint_rollups", ("rollups.touchpoint_rollups",), ("Touchpoint map",)),
+    Family("path_rollups", ("rollups.path_rollups",), ("Contact reasons",)),
 )
 
 
 def present_families() -> tuple[Family, ...]:
     """Return the families whose module exists in this tree (a family removed for not paying is gone)."""
-    return tuple(f for f in FAMILIES if importlib.util.find_spec(f"cxmetrics.{f.name}") is not None)
+    return tuple(f for f in FAMILIES if importlib.util.find_spec(f"cxmetrics.rollups.{f.name}") is not None)
 
 
 class _StaleRollups:
-    """`cxmetrics.rollup_state` as a module sees it after an import whose rollup build did not run."""
+    """`cxmetrics.store.rollup_state` as a module sees it after an import whose rollup build did not run."""
 
     def __getattr__(self, name):
         return getattr(rollup_state, name)

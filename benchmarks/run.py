@@ -42,17 +42,20 @@ from benchmarks import default_path, pandas_overview, rollup_pay  # noqa: E402
 from benchmarks.generate import FULL, KINDS, append_contacts, generate, manifest  # noqa: E402
 from benchmarks.import_floor import PARTS, measure_floor  # noqa: E402
 from benchmarks.sessions import markdown_table, measure_sessions, report_rows  # noqa: E402
-from cxmetrics import contact_paths, outcomes, rollups, segments, teams, themes  # noqa: E402
-from cxmetrics.customer_story import customer_story, recent_detractors, timeline  # noqa: E402
-from cxmetrics.db import connect, default_memory_limit, quote_ident  # noqa: E402
-from cxmetrics.dimensions import Filters, available_dimensions  # noqa: E402
-from cxmetrics.follow_ups import DEFAULT_TARGET_HOURS, NOT_HANDLED, follow_up_list, follow_up_metrics  # noqa: E402
-from cxmetrics.importer import ImportOptions, load_file  # noqa: E402
-from cxmetrics.metrics import metric_matrix, metric_trend, metrics, metrics_frame  # noqa: E402
-from cxmetrics.loop_actions import action_effects, effects_chart_frame  # noqa: E402
-from cxmetrics.periods import compare_periods  # noqa: E402
-from cxmetrics.touchpoints import flow_edges, flow_nodes, journey_flow, journey_paths, touchpoint_summary  # noqa: E402
-from cxmetrics.voice import CommentQuery, comments, group_shares, theme_drivers, theme_summary, theme_trend  # noqa: E402
+from cxmetrics.engine import contact_paths, outcomes, segments, teams, themes
+from cxmetrics import rollups  # noqa: E402
+from cxmetrics.engine.customer_story import customer_story, recent_detractors, timeline  # noqa: E402
+from cxmetrics.store.db import connect, default_memory_limit, quote_ident  # noqa: E402
+from cxmetrics.store.dimensions import Filters, available_dimensions  # noqa: E402
+from cxmetrics.engine.follow_ups import DEFAULT_TARGET_HOURS, NOT_HANDLED, follow_up_list, follow_up_metrics  # noqa: E402
+from cxmetrics.ingest.importer import ImportOptions, load_file  # noqa: E402
+from cxmetrics.engine.metrics import metric_matrix, metric_trend, metrics, metrics_frame  # noqa: E402
+from cxmetrics.engine.loop_actions import action_effects, effects_chart_frame  # noqa: E402
+from cxmetrics.engine.periods import compare_periods  # noqa: E402
+from cxmetrics.engine.touchpoints import (flow_edges, flow_nodes, journey_flow, journey_paths,
+                                          touchpoint_summary)  # noqa: E402
+from cxmetrics.engine.voice import (CommentQuery, comments, group_shares, theme_drivers, theme_summary,
+                                    theme_trend)  # noqa: E402
 
 DEFAULT_REPORT = PROJECT_ROOT / "docs" / "performance.md"
 WINDOW, SAME_REASON, DAYS = 7, False, 28  # the pages' defaults: repeat window, any reason, 28-day comparison
@@ -357,7 +360,7 @@ def cache_hits(database: Path) -> dict:
     fill the cache, then timed again, as a second visit to the page with the same filters would."""
     os.environ["CXMETRICS_DB"] = str(database)
     from cxmetrics import app_state
-    from cxmetrics.url_state import Scope
+    from cxmetrics.engine.url_state import Scope
 
     version, scope = app_state.data_version(), Scope()
     hits = {}
@@ -642,7 +645,7 @@ def report(figures: dict) -> str:
         "",
         "## Import",
         "",
-        "The real importer (`cxmetrics.importer.load_file`: staging, validation, rejects, one transaction, "
+        "The real importer (`cxmetrics.ingest.importer.load_file`: staging, validation, rejects, one transaction, "
         "the derived contact facts for contacts) beside a bare DuckDB `CREATE TABLE AS SELECT * FROM "
         "read_csv(file)` of the same file, in the same run and under the same memory_limit.",
         "",

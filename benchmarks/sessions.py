@@ -48,11 +48,11 @@ from websockets.asyncio.client import connect  # noqa: E402  (requirements-dev.t
 from websockets.exceptions import ConnectionClosed, InvalidHandshake  # noqa: E402
 
 from benchmarks.streamlit_server import ServerDidNotStart, streamlit_run  # noqa: E402
-from cxmetrics.db import DatabaseBusy, connect as connect_store  # noqa: E402
-from cxmetrics.dimensions import Filters, dimension_values  # noqa: E402
-from cxmetrics.metrics import DEFAULT_WINDOW  # noqa: E402
-from cxmetrics.periods import latest_day  # noqa: E402
-from cxmetrics.url_state import Scope, query_from_scope  # noqa: E402
+from cxmetrics.store.db import DatabaseBusy, connect as connect_store  # noqa: E402
+from cxmetrics.store.dimensions import Filters, dimension_values  # noqa: E402
+from cxmetrics.engine.metrics import DEFAULT_WINDOW  # noqa: E402
+from cxmetrics.engine.periods import latest_day  # noqa: E402
+from cxmetrics.engine.url_state import Scope, query_from_scope  # noqa: E402
 
 # The dashboard pages that read metrics, by their titles in app.py's navigation. The Data page
 # (uploads) and the Huddle (a shared screen refreshing itself) are not what a crowd of readers opens.
@@ -64,7 +64,7 @@ MESSAGES_SHOWN = 5  # distinct error messages kept in the figures
 MESSAGE_CHARS = 200  # of one error message (an exception's message; its location comes on top)
 LOG_TAIL_CHARS = 4000  # of the server's log, kept in the figures when something went wrong
 # Memory is read with every session idle: the app closes its DuckDB connection (and its buffers) just
-# after the last run ends (cxmetrics/held_connection.py), so both readings wait this long for that.
+# after the last run ends (cxmetrics/store/held_connection.py), so both readings wait this long for that.
 SETTLE_SECONDS = 2.0
 # The issue's targets for 50 simultaneous sessions.
 P95_TARGET_SECONDS = 5.0
@@ -265,7 +265,7 @@ class Session:
 
 def raised_at(stack: list[str]) -> str:
     """Return where a traceback shown on a page was raised in the project's own code, with the caller
-    ("cxmetrics/db.py:250 in run (from cxmetrics/outcomes.py:88 in summary)"), else its innermost
+    ("cxmetrics/store/db.py:250 in run (from cxmetrics/engine/outcomes.py:88 in summary)"), else its innermost
     frame; "" when the page showed no traceback (client.showErrorDetails)."""
     frames = [match for entry in stack if (match := FRAME.search(entry))]
     own = [f for f in frames if Path(f["path"]).is_relative_to(PROJECT_ROOT) and ".venv" not in Path(f["path"]).parts]

@@ -18,15 +18,18 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from . import bootstrap, contact_paths, drill, outcomes, periods, segments, teams, upload, workspaces
-from .db import DatabaseBusy, UnknownColumn, connect, lock_down, run, writing
-from .dimensions import Filters, available_dimensions, dimension_values, resolve_dimension, split_dimensions
-from .customer_story import example_customer
-from .held_connection import HeldConnection
-from .metrics import metric_matrix, metric_trend, metrics, metrics_frame, undated_answers
-from .targets import get_targets, set_target
-from .touchpoints import customer_contact_span
-from .url_state import PAGE_CHOICES, Scope, date_notices, query_from_scope, scope_from_query
+from .ingest import bootstrap, upload
+from .engine import contact_paths, drill, outcomes, periods, segments, teams
+from .store import workspaces
+from .store.db import DatabaseBusy, UnknownColumn, connect, lock_down, run, writing
+from .store.dimensions import (Filters, available_dimensions, dimension_values, resolve_dimension,
+                               split_dimensions)
+from .engine.customer_story import example_customer
+from .store.held_connection import HeldConnection
+from .engine.metrics import metric_matrix, metric_trend, metrics, metrics_frame, undated_answers
+from .engine.targets import get_targets, set_target
+from .engine.touchpoints import customer_contact_span
+from .engine.url_state import PAGE_CHOICES, Scope, date_notices, query_from_scope, scope_from_query
 
 CACHE_TTL_SECONDS = 600
 SCOPE_KEY = "cx_scope"
@@ -465,7 +468,7 @@ def save_target(metric: str, value: float | None, start=None, end=None, of: Scop
     """Store a target (with `start`, as a sprint to `end` from the figure on the start day, computed with
     `of`'s repeat settings) and forget cached results that show it. PermissionError unless an analyst is
     signed in; ValueError when the sprint cannot be (nothing stored)."""
-    from .targets import baseline_on
+    from .engine.targets import baseline_on
 
     analyst_name()
     con = cursor()
@@ -478,7 +481,7 @@ def save_target(metric: str, value: float | None, start=None, end=None, of: Scop
 
 def target_plans() -> dict:
     """Return the stored targets as sprints ({metric: status.Target}; read fresh, as targets())."""
-    from .targets import get_target_plans
+    from .engine.targets import get_target_plans
 
     return get_target_plans(cursor())
 
@@ -493,8 +496,8 @@ HUDDLE_CACHE_ENTRIES = 32
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=HUDDLE_CACHE_ENTRIES, show_spinner=False)
 def cached_huddle_panel(version: str, panel: str, scope: Scope, days: int, metric: str,
                         targets: tuple[tuple, ...]) -> dict:
-    from .huddle import panel_data
-    from .status import Target
+    from .engine.huddle import panel_data
+    from .engine.status import Target
 
     plans = {t[0]: Target(*t) for t in targets}  # (metric, target, start, end, baseline)
     return panel_data(cursor(), panel, scope.filters, scope.window, scope.same_reason, days, metric, plans)
@@ -507,29 +510,29 @@ def cached_huddle_panel(version: str, panel: str, scope: Scope, days: int, metri
 
 def loop_version() -> str:
     """Return the token of the follow-up and action state (read fresh: one cheap query)."""
-    from .follow_ups import loop_version as version
+    from .engine.follow_ups import loop_version as version
 
     return version(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_follow_up_list(version: str, loop: str, scope: Scope, statuses: tuple[str, ...], today, limit: int):
-    from .follow_ups import follow_up_list
+    from .engine.follow_ups import follow_up_list
 
     return follow_up_list(cursor(), scope.filters, statuses, today=today, limit=limit)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_follow_up_metrics(version: str, loop: str, by: str, scope: Scope, target_hours: float, now):
-    from .follow_ups import follow_up_metrics
+    from .engine.follow_ups import follow_up_metrics
 
     return follow_up_metrics(cursor(), by, scope.filters, target_hours, now)
 
 
 def next_steps(of: Scope) -> list:
-    """Return what to do next in `of` (cxmetrics.next_steps): at most three actions, each with its page."""
-    from .follow_ups import utc_now
-    from .next_steps import next_steps as steps
+    """Return what to do next in `of` (cxmetrics.engine.next_steps): at most three actions, each with its page."""
+    from .engine.follow_ups import utc_now
+    from .engine.next_steps import next_steps as steps
 
     version = data_version()
     if "contact_reason" in dict(cached_dimensions(version)):
@@ -543,14 +546,14 @@ def next_steps(of: Scope) -> list:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_overdue(version: str, loop: str, scope: Scope, today):
-    from .next_steps import overdue_cases
+    from .engine.next_steps import overdue_cases
 
     return overdue_cases(cursor(), scope.filters, today)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_case_history(version: str, loop: str, case_ids: tuple[str, ...]):
-    from .follow_ups import case_history
+    from .engine.follow_ups import case_history
 
     return case_history(cursor(), case_ids)
 
@@ -559,7 +562,7 @@ def save_follow_ups(changes) -> int:
     """Store follow-up edits (all or none; FollowUpError says why none); return how many cases changed.
 
     PermissionError unless an analyst is signed in: the page hides the controls, this is the check."""
-    from .follow_ups import save_follow_ups as save
+    from .engine.follow_ups import save_follow_ups as save
 
     analyst_name()
     con = cursor()
@@ -571,21 +574,21 @@ def save_follow_ups(changes) -> int:
 def cached_action_effects(version: str, loop: str, voice: str, scope: Scope):
     """Before/after figures of every action; `voice` (voice_version(), which also brings the theme
     mentions up to date in the write slot) keys theme actions to the comments and dictionary."""
-    from .loop_actions import action_effects
+    from .engine.loop_actions import action_effects
 
     return action_effects(cursor(), scope.window, scope.same_reason)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_loop_actions(version: str, loop: str):
-    from .loop_actions import list_actions
+    from .engine.loop_actions import list_actions
 
     return list_actions(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_subjects(version: str, kind: str) -> list[str]:
-    from .loop_actions import subjects
+    from .engine.loop_actions import subjects
 
     return subjects(cursor(), kind)
 
@@ -593,7 +596,7 @@ def cached_subjects(version: str, kind: str) -> list[str]:
 def save_loop_action(action, action_id: int | None = None) -> int:
     """Add an outer-loop action (or change action `action_id`); return its id. ActionError says why not;
     PermissionError unless an analyst is signed in."""
-    from .loop_actions import add_action, update_action
+    from .engine.loop_actions import add_action, update_action
 
     analyst_name()
     con = cursor()
@@ -606,14 +609,14 @@ def save_loop_action(action, action_id: int | None = None) -> int:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_story(version: str, loop: str, customer_id: str, window: int, same_reason: bool):
-    from .customer_story import customer_story
+    from .engine.customer_story import customer_story
 
     return customer_story(cursor(), customer_id, window, same_reason)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_recent_detractors(version: str, loop: str, limit: int):
-    from .customer_story import recent_detractors
+    from .engine.customer_story import recent_detractors
 
     return recent_detractors(cursor(), limit)
 
@@ -630,29 +633,29 @@ def cached_example_customer(version: str) -> str | None:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_journey_flow(version: str, kind: str, scope: Scope):
-    from .touchpoints import journey_flow
+    from .engine.touchpoints import journey_flow
 
     return journey_flow(cursor(), kind, scope.filters, scope.window, scope.same_reason)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_journey_paths(version: str, kind: str, scope: Scope, limit: int = 15):
-    from .touchpoints import journey_paths
+    from .engine.touchpoints import journey_paths
 
     return journey_paths(cursor(), kind, scope.filters, scope.window, limit=limit)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_channel_roles(version: str) -> dict[str, str]:
-    from .touchpoints import channel_roles
+    from .engine.touchpoints import channel_roles
 
     return channel_roles(cursor())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
 def cached_report_model(version: str, loop: str, scope: Scope, targets: tuple[tuple[str, float], ...], now):
-    """The report of the shown period (cxmetrics.report), keyed by the data and follow-up state."""
-    from .report import report_model
+    """The report of the shown period (cxmetrics.engine.report), keyed by the data and follow-up state."""
+    from .engine.report import report_model
 
     return report_model(cursor(), scope.filters, scope.window, scope.same_reason, dict(targets), now)
 
@@ -665,8 +668,8 @@ def cached_report_model(version: str, loop: str, scope: Scope, targets: tuple[tu
 
 def voice_version() -> str:
     """Return a token that changes whenever the comments or the theme dictionary change."""
-    from . import themes
-    from .db import run
+    from .engine import themes
+    from .store.db import run
 
     con = cursor()
     comments, dictionary = run(con, "voice/facts_token").fetchall()[0]
@@ -677,35 +680,35 @@ def voice_version() -> str:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_comments(version: str, scope: Scope, query, limit: int):
-    from .voice import comments
+    from .engine.voice import comments
 
     return comments(cursor(), scope.filters, query, limit)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_theme_summary(version: str, scope: Scope):
-    from .voice import theme_summary
+    from .engine.voice import theme_summary
 
     return theme_summary(cursor(), scope.filters)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_theme_drivers(version: str, metric: str, scope: Scope):
-    from .voice import theme_drivers
+    from .engine.voice import theme_drivers
 
     return theme_drivers(cursor(), metric, scope.filters)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cached_theme_trend(version: str, scope: Scope):
-    from .voice import theme_trend
+    from .engine.voice import theme_trend
 
     return theme_trend(cursor(), scope.filters)
 
 
 def theme_dictionary():
     """Return the theme dictionary (read fresh: the editor shows what is stored)."""
-    from .themes import dictionary
+    from .engine.themes import dictionary
 
     return dictionary(cursor())
 
@@ -713,7 +716,7 @@ def theme_dictionary():
 def save_theme_dictionary(rows) -> int:
     """Replace the theme dictionary with `rows`; return keywords stored (ThemeError: nothing changed;
     PermissionError unless an analyst is signed in)."""
-    from .themes import ensure_facts, save_dictionary
+    from .engine.themes import ensure_facts, save_dictionary
 
     analyst_name()
     con = cursor()
@@ -726,7 +729,7 @@ def save_theme_dictionary(rows) -> int:
 def add_theme_keyword(theme: str, pattern: str, language: str):
     """Add one keyword to the theme dictionary; return it (ThemeError: nothing changed; PermissionError
     unless an analyst is signed in)."""
-    from .themes import add_keyword, ensure_facts
+    from .engine.themes import add_keyword, ensure_facts
 
     analyst_name()
     con = cursor()
@@ -738,17 +741,17 @@ def add_theme_keyword(theme: str, pattern: str, language: str):
 
 def try_theme_pattern(pattern: str):
     """Return the newest comments a keyword would tag (ThemeError when it is not a valid pattern)."""
-    from .themes import pattern_matches
+    from .engine.themes import pattern_matches
 
     return pattern_matches(cursor(), pattern)
 
 
-# --- who is using the app (rules in cxmetrics.access; the gate is ui/access.py) -----------------
+# --- who is using the app (rules in cxmetrics.core.access; the gate is ui/access.py) -----------------
 USER_KEY = "cx_user"
 
 
 def _new_throttle():
-    from .access import SignInThrottle
+    from .core.access import SignInThrottle
 
     return SignInThrottle()
 
@@ -763,7 +766,7 @@ def access_config():
     exists but does not parse: a typo must not quietly turn sign-in off on a shared server."""
     from streamlit.errors import StreamlitSecretNotFoundError
 
-    from . import access
+    from .core import access
 
     try:
         secrets = st.secrets.to_dict()
@@ -778,7 +781,7 @@ def current_user():
     """Return who is using this session (access.User), or None when sign-in is on and nobody is signed in.
 
     With sign-in off (nothing configured) everyone is access.LOCAL_USER, an analyst."""
-    from . import access
+    from .core import access
 
     config = access_config()
     if config.mode == "off":
@@ -802,7 +805,7 @@ def password_sign_in(password: str, name: str = "") -> tuple[object | None, floa
     (`_sign_in_throttle`), not per browser session, so a reload does not reset the wait."""
     import time
 
-    from . import access
+    from .core import access
 
     config = access_config()
     client = client_address()
@@ -838,7 +841,7 @@ def analyst_name() -> str:
     """Return the name the audit log records for a change; raise PermissionError unless an analyst is signed in.
 
     Pages hide analyst actions from viewers; this is the check behind them, at the moment of the change."""
-    from . import access
+    from .core import access
 
     try:
         user = current_user()
@@ -849,19 +852,19 @@ def analyst_name() -> str:
     return user.name
 
 
-# --- saved views (cxmetrics.saved_views): a page and its link, kept in the session's workspace ---
+# --- saved views (cxmetrics.engine.saved_views): a page and its link, kept in the session's workspace ---
 
 
 def saved_views():
     """Return this workspace's saved views (read fresh: few, and changed from the sidebar)."""
-    from .saved_views import list_views
+    from .engine.saved_views import list_views
 
     return list_views(cursor())
 
 
 def saved_view(name: str):
     """Return the saved view called `name` in this workspace (saved_views.ViewError when there is none)."""
-    from .saved_views import get_view
+    from .engine.saved_views import get_view
 
     return get_view(cursor(), name)
 
@@ -870,7 +873,7 @@ def save_view(name: str, page: str):
     """Save this page as it is seen now (its link: filters and the page's choices) as view `name` of this
     workspace; return it. ViewError says why not (nothing saved); PermissionError unless an analyst is
     signed in (viewers open views, analysts make them)."""
-    from .saved_views import save_view as save
+    from .engine.saved_views import save_view as save
 
     actor = analyst_name()
     current = st.query_params.to_dict() | _lists(st.query_params)
@@ -882,7 +885,7 @@ def save_view(name: str, page: str):
 def rename_view(old: str, new: str) -> str:
     """Rename saved view `old` to `new`; return the new name (ViewError says why not; PermissionError
     unless an analyst is signed in)."""
-    from .saved_views import rename_view as rename
+    from .engine.saved_views import rename_view as rename
 
     actor = analyst_name()
     con = cursor()
@@ -892,7 +895,7 @@ def rename_view(old: str, new: str) -> str:
 
 def delete_view(name: str) -> None:
     """Delete saved view `name` of this workspace (PermissionError unless an analyst is signed in)."""
-    from .saved_views import delete_view as delete
+    from .engine.saved_views import delete_view as delete
 
     actor = analyst_name()
     con = cursor()

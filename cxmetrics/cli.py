@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 
 from . import rollups
-from .audit import cli_actor
-from .db import PROJECT_ROOT, DatabaseBusy, UnknownColumn, connect
-from .dimensions import Filters
-from .schema import KINDS
+from .store.audit import cli_actor
+from .store.db import PROJECT_ROOT, DatabaseBusy, UnknownColumn, connect
+from .store.dimensions import Filters
+from .core.schema import KINDS
 
 EXIT_OK, EXIT_FAILED = 0, 2
 
@@ -207,8 +207,8 @@ def _scope(args) -> Filters:
 
 
 def cmd_import(args) -> int:
-    from .importer import ImportOptions, ImportRefused, load_file
-    from .mapping import MappingError, parse_column_values, parse_pairs, parse_recodes
+    from .ingest.importer import ImportOptions, ImportRefused, load_file
+    from .core.mapping import MappingError, parse_column_values, parse_pairs, parse_recodes
 
     try:
         options = ImportOptions(
@@ -251,7 +251,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_delete_import(args) -> int:
-    from .importer import ImportRefused, delete_import
+    from .ingest.importer import ImportRefused, delete_import
 
     con = connect(args.db)
     try:
@@ -266,7 +266,7 @@ def cmd_delete_import(args) -> int:
 
 
 def cmd_imports(args) -> int:
-    from .upload import import_history
+    from .ingest.upload import import_history
 
     con = connect(args.db)
     try:
@@ -291,7 +291,7 @@ def _reader(args):
 
 
 def cmd_metrics(args) -> int:
-    from .metrics import metrics
+    from .engine.metrics import metrics
 
     con = _reader(args)
     try:
@@ -302,7 +302,7 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_outcomes(args) -> int:
-    from .outcomes import outcomes
+    from .engine.outcomes import outcomes
 
     con = _reader(args)
     try:
@@ -314,13 +314,13 @@ def cmd_outcomes(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    from .segments import segment_gaps
+    from .engine.segments import segment_gaps
 
     return _print_split(args, segment_gaps)
 
 
 def cmd_drivers(args) -> int:
-    from .segments import driver_impact
+    from .engine.segments import driver_impact
 
     return _print_split(args, driver_impact)
 
@@ -343,9 +343,9 @@ REPORT_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def cmd_report(args) -> int:
-    from .report import report_model, shown_filters
-    from .report_sections import chart_specs
-    from .targets import get_targets
+    from .engine.report import report_model, shown_filters
+    from .face.report_sections import chart_specs
+    from .engine.targets import get_targets
 
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in REPORT_FORMATS:
@@ -362,11 +362,11 @@ def cmd_report(args) -> int:
     kind = REPORT_FORMATS[out.suffix.lower()]
     specs = chart_specs(model)
     if kind == "pdf":
-        from .report_pdf import render_pdf
+        from .face.report_pdf import render_pdf
 
         out.write_bytes(render_pdf(model, specs))
     else:
-        from .report_html import render_html
+        from .face.report_html import render_html
 
         out.write_text(render_html(model, specs), encoding="utf-8")
     _print({"out": str(out), "format": kind, "period": model["period"],
@@ -377,7 +377,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .sample import write_sample
+    from .core.sample import write_sample
 
     try:
         written = write_sample(args.out, args.customers, args.seed)
@@ -388,7 +388,7 @@ def cmd_sample(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .access import pages_folder_problem
+    from .core.access import pages_folder_problem
 
     if problem := pages_folder_problem(PROJECT_ROOT):
         raise UserError(problem)  # refused before Streamlit starts: its first requests would pass the gate
@@ -400,7 +400,7 @@ def cmd_serve(args) -> int:
         env["CXMETRICS_DB"] = str(Path(args.db).resolve())
     if args.lake:
         from .lake.workspace import LakeWorkspaceError, lake_folder
-        from .workspaces import LAKE_VARIABLE
+        from .store.workspaces import LAKE_VARIABLE
 
         try:
             env[LAKE_VARIABLE] = str(lake_folder(args.lake))  # refused here, not on the first page
@@ -410,7 +410,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import entries
+    from .store.audit import entries
 
     con = connect(args.db)
     try:
@@ -421,8 +421,8 @@ def cmd_audit(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .backup import BackupError, export_database
-    from .db import db_path
+    from .ingest.backup import BackupError, export_database
+    from .store.db import db_path
 
     try:
         manifest = export_database(db_path(args.db), args.out)
@@ -462,8 +462,8 @@ def cmd_lake(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from .backup import BackupError, restore_database
-    from .db import db_path
+    from .ingest.backup import BackupError, restore_database
+    from .store.db import db_path
 
     try:
         _print(restore_database(args.source, db_path(args.db)))
@@ -475,7 +475,7 @@ def cmd_restore(args) -> int:
 def cmd_hash_password(args) -> int:
     import getpass
 
-    from .access import hash_password
+    from .core.access import hash_password
 
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")

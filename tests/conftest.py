@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from cxmetrics.db import PROJECT_ROOT, connect
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.store.db import PROJECT_ROOT, connect
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 
 def pytest_configure(config):
@@ -201,7 +201,7 @@ def run_cxmetrics(args, db: Path | None, workdir: Path, env: dict | None = None)
 def sample_template(tmp_path_factory) -> Path:
     """The sample workspace as a first launch leaves it (the sample data, rollups built), made once
     per run: loading the sample costs seconds, copying the file milliseconds."""
-    from cxmetrics import bootstrap
+    from cxmetrics.ingest import bootstrap
 
     path = tmp_path_factory.mktemp("template") / "sample.duckdb"
     con = connect(path)

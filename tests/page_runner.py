@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.db import PROJECT_ROOT, connect
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.store.db import PROJECT_ROOT, connect
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 
 @pytest.fixture
@@ -52,8 +52,8 @@ def open_page(page: str, query: dict | None = None) -> AppTest:
 
 def shown_filters(con):
     """Return the filters of the period every page covers without chosen dates (the last 28 days of data)."""
-    from cxmetrics.dimensions import Filters
-    from cxmetrics.periods import data_span, shown_period
+    from cxmetrics.store.dimensions import Filters
+    from cxmetrics.engine.periods import data_span, shown_period
 
     period = shown_period(Filters(), data_span(con))
     return Filters(period.date_from, period.date_to)

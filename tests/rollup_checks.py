@@ -4,7 +4,7 @@ rollup answers exactly as the base tables (or views) do."""
 from __future__ import annotations
 
 from cxmetrics import rollups
-from cxmetrics.db import run
+from cxmetrics.store.db import run
 
 
 def fresh_and_stale(con, call):
@@ -25,7 +25,7 @@ def assert_migration_forgets_rollups(path, version: int) -> None:
     store whose older rollups were fresh must read the base tables until the next build."""
     import duckdb
 
-    from cxmetrics.db import migrate, migration_files
+    from cxmetrics.store.db import migrate, migration_files
 
     con = duckdb.connect(str(path))
     try:

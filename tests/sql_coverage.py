@@ -5,7 +5,7 @@ Under pytest-xdist each worker records what its own tests ran and hands the name
 
 import pytest
 
-from cxmetrics import db
+from cxmetrics.store import db
 
 _executed: set[str] = set()
 _original_query = db.query

@@ -6,7 +6,7 @@ so no table name is ever written into SQL text.
 
 from __future__ import annotations
 
-from cxmetrics.db import run
+from cxmetrics.store.db import run
 
 
 def store_tables(con) -> list[str]:

@@ -1,4 +1,4 @@
-"""Sign-in settings, password hashes and roles (cxmetrics.access), without Streamlit."""
+"""Sign-in settings, password hashes and roles (cxmetrics.core.access), without Streamlit."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from cxmetrics import access
-from cxmetrics.access import ANALYST, LOCAL_USER, VIEWER, AccessConfig, AccessConfigError, User
+from cxmetrics.core import access
+from cxmetrics.core.access import ANALYST, LOCAL_USER, VIEWER, AccessConfig, AccessConfigError, User
 
 FAST = 1_000  # iterations for tests; the real default is access.DEFAULT_ITERATIONS
 SALT = b"0123456789abcdef"

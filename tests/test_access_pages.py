@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import access, audit
-from cxmetrics.bootstrap import SAMPLE_ACTOR
-from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.core import access
+from cxmetrics.store import audit
+from cxmetrics.ingest.bootstrap import SAMPLE_ACTOR
+from cxmetrics.store.db import PROJECT_ROOT, connect
 
 ANALYST_HASH = access.hash_password("analyst-pw", 1_000)
 VIEWER_HASH = access.hash_password("viewer-pw", 1_000)
@@ -219,7 +220,7 @@ def test_without_settings_everyone_is_a_local_analyst(db):
 
 
 def _store_view(path, name: str) -> None:
-    from cxmetrics.saved_views import save_view
+    from cxmetrics.engine.saved_views import save_view
 
     con = connect(path)
     try:

@@ -6,8 +6,9 @@ import getpass
 
 import pytest
 
-from cxmetrics import audit, bootstrap, upload
-from cxmetrics.importer import delete_import
+from cxmetrics.store import audit
+from cxmetrics.ingest import bootstrap, upload
+from cxmetrics.ingest.importer import delete_import
 
 from test_cli import assert_clean_failure
 
@@ -112,8 +113,8 @@ def test_hash_password_reads_a_pipe_and_refuses_an_empty_password(tmp_path):
     import subprocess
     import sys
 
-    from cxmetrics.access import verify_password
-    from cxmetrics.db import PROJECT_ROOT
+    from cxmetrics.core.access import verify_password
+    from cxmetrics.store.db import PROJECT_ROOT
 
     def hashed(text):
         return subprocess.run([sys.executable, "-m", "cxmetrics", "hash-password"], input=text, capture_output=True,

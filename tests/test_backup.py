@@ -12,11 +12,11 @@ import shutil
 import duckdb
 import pytest
 
-from cxmetrics import backup, bootstrap
-from cxmetrics.backup import MANIFEST, BackupError
-from cxmetrics.db import connect, migrate
-from cxmetrics.importer import delete_import
-from cxmetrics.targets import set_target
+from cxmetrics.ingest import backup, bootstrap
+from cxmetrics.ingest.backup import MANIFEST, BackupError
+from cxmetrics.store.db import connect, migrate
+from cxmetrics.ingest.importer import delete_import
+from cxmetrics.engine.targets import set_target
 
 from store_content import store_tables
 from test_cli import assert_clean_failure
@@ -131,7 +131,7 @@ def test_numbering_continues_after_a_restore(exported, tmp_path, write_csv):
     backup.restore_database(exported[0], restored)
     con = connect(restored)
     try:
-        from cxmetrics.importer import ImportOptions, load_file
+        from cxmetrics.ingest.importer import ImportOptions, load_file
 
         result = load_file(con, "customers", write_csv(tmp_path, "c.csv", "customer_id\nnew-1\n"), ImportOptions())
         assert result.import_id == 6
@@ -237,7 +237,7 @@ def test_a_sequence_far_ahead_is_restored_in_one_step(backup_copy, tmp_path, wri
     backup.restore_database(backup_copy, target)
     con = connect(target)
     try:
-        from cxmetrics.importer import ImportOptions, load_file
+        from cxmetrics.ingest.importer import ImportOptions, load_file
 
         source = write_csv(tmp_path, "c.csv", "contact_id,started_at\nseq1,2024-05-01 10:00\n")
         assert load_file(con, "contacts", source, ImportOptions()).import_id == last + 1
@@ -304,7 +304,7 @@ def test_export_refuses_a_folder_that_is_not_empty_and_a_missing_database(source
 def test_export_needs_file_access_only_on_its_own_connection(source, tmp_path):
     # The dashboard's connection has file access off (db.lock_down); the command line opens its
     # own DuckDB instance, so an export still works while another process has it locked down.
-    from cxmetrics.db import lock_down
+    from cxmetrics.store.db import lock_down
 
     other = connect(tmp_path / "dashboard.duckdb")
     lock_down(other, [tmp_path / "uploads"])
@@ -352,7 +352,8 @@ def test_a_file_rewritten_without_a_column_is_refused_even_with_a_matching_manif
 RESTORE_CHILD = r"""
 import signal, sys, time
 from pathlib import Path
-from cxmetrics import backup, cli
+from cxmetrics import cli
+from cxmetrics.ingest import backup
 
 # Start as a command typed in a terminal does, whatever the test worker that started this process
 # inherited or set (an ignored or blocked signal passes to a child): Ctrl-C raises KeyboardInterrupt,
@@ -384,7 +385,7 @@ def interrupt_restore(folder, target, tmp_path, signum):
     import sys
     import time
 
-    from cxmetrics.db import PROJECT_ROOT
+    from cxmetrics.store.db import PROJECT_ROOT
 
     marker = tmp_path / "marker"
     child = subprocess.Popen(

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from benchmarks import default_path, generate, import_floor, pandas_overview, rollup_pay, run
-from cxmetrics import contact_paths, rollups
-from cxmetrics.db import connect, default_memory_limit
-from cxmetrics.dimensions import Filters
+from cxmetrics.engine import contact_paths
+from cxmetrics import rollups
+from cxmetrics.store.db import connect, default_memory_limit
+from cxmetrics.store.dimensions import Filters
 
 TINY = 0.0002  # 2,000 contacts, 400 responses, 200 customers
 LIMIT_AROUND_RUN: dict[str, str | None] = {}  # $CXMETRICS_MEMORY_LIMIT before and after tiny_run
@@ -189,7 +190,8 @@ def test_the_base_path_reads_the_base_tables_and_only_for_its_family(tiny_run, t
     con.execute("DELETE FROM repeat_path_rollup")
     assert len(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7)) == 0
     path_family = next(f for f in rollup_pay.FAMILIES if f.name == "path_rollups")
-    from cxmetrics import metric_rollups, path_rollups, rollup_state
+    from cxmetrics.rollups import metric_rollups, path_rollups
+    from cxmetrics.store import rollup_state
 
     with rollup_pay.base_path(path_family):
         pd.testing.assert_frame_equal(contact_paths.repeat_paths(con, "contact_reason", Filters(), 7), before)

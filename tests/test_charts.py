@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from cxmetrics import charts
-from cxmetrics.charts import BLUE, GREY, NO_DATA, ORANGE, MAX_CHART_ROWS, TooManyRows
+from cxmetrics.face import charts
+from cxmetrics.face.charts import BLUE, GREY, NO_DATA, ORANGE, MAX_CHART_ROWS, TooManyRows
 
 NAN = math.nan
 

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from cxmetrics.db import connect
+from cxmetrics.store.db import connect
 
 METRIC_KEYS = {
     "nps", "nps_moe", "nps_n", "csat", "csat_low", "csat_high", "csat_n", "ces", "ces_n",
@@ -362,7 +362,7 @@ def _engine_records(db, function: str, metric: str, by: str) -> list[dict]:
     """The same frame computed in-process, as the command line prints it (JSON records)."""
     import json
 
-    from cxmetrics import segments
+    from cxmetrics.engine import segments
 
     con = connect(db, read_only=True)
     try:

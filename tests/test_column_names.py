@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from cxmetrics import csv_lines
-from cxmetrics.db import connect
-from cxmetrics.importer import ImportRefused
-from cxmetrics.mapping import column_key
-from cxmetrics.reader import source_names
-from cxmetrics.textfile import FileFormatError
+from cxmetrics.ingest import csv_lines
+from cxmetrics.store.db import connect
+from cxmetrics.ingest.importer import ImportRefused
+from cxmetrics.core.mapping import column_key
+from cxmetrics.ingest.reader import source_names
+from cxmetrics.core.textfile import FileFormatError
 
 HOMOGLYPH = "t\u0456er"  # the i is CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
 

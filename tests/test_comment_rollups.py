@@ -1,4 +1,4 @@
-"""The comments' rollup (cxmetrics/comment_rollups.py): it holds exactly the rows of
+"""The comments' rollup (cxmetrics/rollups/comment_rollups.py): it holds exactly the rows of
 sql/voice/comment_rows.sql, newest first; every Voice of the customer query answers
 the same from it as from the base tables (every filter, a segment of the customer and of the contact, a text search); a store that is stale
 or predates it reads the base tables."""
@@ -12,13 +12,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, comment_rollups, rollups, voice
-from cxmetrics.comment_rollups import comment_slots
-from cxmetrics.db import connect, migrate, migration_files, query, quote_ident, run
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.themes import add_keyword, ensure_facts
-from cxmetrics.voice import CommentQuery, comments, theme_counts, theme_drivers, theme_summary, theme_trend
+from cxmetrics.ingest import bootstrap
+from cxmetrics.rollups import comment_rollups
+from cxmetrics import rollups
+from cxmetrics.engine import voice
+from cxmetrics.rollups.comment_rollups import comment_slots
+from cxmetrics.store.db import connect, migrate, migration_files, query, quote_ident, run
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.themes import add_keyword, ensure_facts
+from cxmetrics.engine.voice import (CommentQuery, comments, theme_counts, theme_drivers, theme_summary,
+                                    theme_trend)
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from cxmetrics import upload
-from cxmetrics.db import PROJECT_ROOT, DatabaseBusy, connect, lock_down, writing
-from cxmetrics.held_connection import REAP_SECONDS, HeldConnection
+from cxmetrics.ingest import upload
+from cxmetrics.store.db import PROJECT_ROOT, DatabaseBusy, connect, lock_down, writing
+from cxmetrics.store.held_connection import REAP_SECONDS, HeldConnection
 
 CONTACTS = "contact_id,started_at,customer_id,channel\n"
 
@@ -50,7 +50,8 @@ def hold_in_thread(held: HeldConnection, db: Path) -> tuple[threading.Thread, th
 # finds the file locked: the test lets the holder go only once the command is known to be waiting.
 CLI_SAYING_WHEN_IT_WAITS = r"""
 import sys
-from cxmetrics import cli, db
+from cxmetrics import cli
+from cxmetrics.store import db
 
 found_locked = db.is_lock_conflict
 
@@ -132,7 +133,7 @@ def test_a_dashboard_run_waits_for_a_command_line_import_and_names_it(held, tmp_
     connect(db).close()
     told = []
     script = (
-        "import sys; from cxmetrics.db import connect; con = connect(sys.argv[1]); "
+        "import sys; from cxmetrics.store.db import connect; con = connect(sys.argv[1]); "
         "print('open', flush=True); sys.stdin.readline(); con.close()"  # holds the file until told to let go
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(db)], cwd=PROJECT_ROOT,
@@ -253,7 +254,7 @@ def test_a_write_that_waits_too_long_is_refused_in_one_line():
 
 
 def test_an_upload_that_cannot_get_the_write_slot_is_refused_in_one_line(tmp_path, monkeypatch):
-    monkeypatch.setattr("cxmetrics.db.WRITE_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr("cxmetrics.store.db.WRITE_WAIT_SECONDS", 0.2)
     con = connect(tmp_path / "u.duckdb")
     stored = upload.store_upload(contacts_file(tmp_path, "c.csv", ["x1"]).read_bytes(), "c.csv")
     preview = upload.preview_upload(con, "contacts", stored)
@@ -278,8 +279,8 @@ def test_an_upload_that_cannot_get_the_write_slot_is_refused_in_one_line(tmp_pat
 
 EXIT_CHILD = """
 import atexit, sys
-from cxmetrics.db import connect
-from cxmetrics.held_connection import HeldConnection
+from cxmetrics.store.db import connect
+from cxmetrics.store.held_connection import HeldConnection
 
 held = None
 # Registered first, so it runs last (atexit is last in, first out): after HeldConnection's own.

@@ -28,10 +28,13 @@ import math
 
 import pytest
 
-from cxmetrics import metric_rollups, metrics, rollups, stats
-from cxmetrics.db import connect, migrate, migration_files, quote_ident
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.rollups import metric_rollups
+from cxmetrics.engine import metrics
+from cxmetrics import rollups
+from cxmetrics.core import stats
+from cxmetrics.store.db import connect, migrate, migration_files, quote_ident
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 from test_metric_rollups import assert_same
@@ -286,7 +289,7 @@ def test_the_rollup_keeps_the_split_for_every_window(con):
 
 
 def test_durations_are_measures_and_answered_a_dimension(con):
-    from cxmetrics.dimensions import available_dimensions
+    from cxmetrics.store.dimensions import available_dimensions
 
     names = {d.name for d in available_dimensions(con)}
     assert "answered" in names and "resolved" in names          # yes/no columns to split by

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.store.db import PROJECT_ROOT, connect
 from store_content import store_content
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.ingest.importer import ImportOptions, load_file
 from scale import scaled
 
 # A stress run (`slow`): 75,000 rows at the default CXMETRICS_TEST_SCALE of 1, 300,000 (the size before the
@@ -31,7 +31,9 @@ pytestmark = pytest.mark.slow
 CHILD = r"""
 import sys, time
 from pathlib import Path
-from cxmetrics import cli, contact_facts, importer
+from cxmetrics import cli
+from cxmetrics.ingest import importer
+from cxmetrics.store import contact_facts
 
 marker, mode, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 if mode == "inside-transaction":

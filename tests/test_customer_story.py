@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cxmetrics.charts import timeline_chart
-from cxmetrics.customer_story import (LANES, StoryError, clean_id, customer_story, recent_detractors, story_html,
-                                      summary, timeline)
-from cxmetrics.follow_ups import Change, save_follow_up
+from cxmetrics.face.charts import timeline_chart
+from cxmetrics.engine.customer_story import (LANES, StoryError, clean_id, customer_story, recent_detractors,
+                                             story_html, summary, timeline)
+from cxmetrics.engine.follow_ups import Change, save_follow_up
 
 CONTACTS = """contact_id,customer_id,started_at,channel,contact_reason,resolved
 A1,Ann,2026-02-01 09:00,phone,Billing,false
@@ -176,7 +176,7 @@ def test_the_export_masks_ids_and_comments_when_asked(story_db):
 
 
 def test_repeat_contacts_are_highlighted_in_the_page_table(story_db):
-    from cxmetrics.customer_story import REPEAT_BACKGROUND, highlight_repeats
+    from cxmetrics.engine.customer_story import REPEAT_BACKGROUND, highlight_repeats
 
     contacts = customer_story(story_db, "Ann").contacts
     styles = highlight_repeats(contacts)._compute().ctx  # (row, column) -> [(property, value)]

@@ -5,16 +5,16 @@ from datetime import date
 
 import pytest
 
-from cxmetrics.contact_paths import repeat_paths, self_service_failures
-from cxmetrics.dimensions import Filters
-from cxmetrics.drill import rows_behind
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metric_matrix, metric_trend
-from cxmetrics.periods import compare_periods, periods_for
-from cxmetrics.presentation import kpi_tiles, target_progress
-from cxmetrics.targets import get_targets, set_target
-from cxmetrics.teams import team_scores
-from cxmetrics.url_state import Scope, query_from_scope, scope_from_query
+from cxmetrics.engine.contact_paths import repeat_paths, self_service_failures
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.drill import rows_behind
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metric_matrix, metric_trend
+from cxmetrics.engine.periods import compare_periods, periods_for
+from cxmetrics.core.presentation import kpi_tiles, target_progress
+from cxmetrics.engine.targets import get_targets, set_target
+from cxmetrics.engine.teams import team_scores
+from cxmetrics.engine.url_state import Scope, query_from_scope, scope_from_query
 
 # A: web (self-service) Jan 1 09:00 → phone Jan 1 15:00 (6 h later: a self-service failure and a
 #    repeat, Billing → Billing) → chat Jan 20 (19 days later: no repeat).

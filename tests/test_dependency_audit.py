@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.store.db import PROJECT_ROOT
 
 _spec = importlib.util.spec_from_file_location("dependency_audit", PROJECT_ROOT / ".ci" / "dependency_audit.py")
 dependency_audit = importlib.util.module_from_spec(_spec)

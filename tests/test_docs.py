@@ -6,8 +6,8 @@ import re
 import pytest
 
 from cxmetrics.cli import build_parser
-from cxmetrics.db import PROJECT_ROOT, SQL_DIR
-from cxmetrics.metrics import METRIC_FIELDS
+from cxmetrics.store.db import PROJECT_ROOT, SQL_DIR
+from cxmetrics.engine.metrics import METRIC_FIELDS
 
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [PROJECT_ROOT / "README.md", *(PROJECT_ROOT / "docs").glob("*.md")])
 METRICS_DOC = (PROJECT_ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")

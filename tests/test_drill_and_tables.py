@@ -1,6 +1,6 @@
 """Click to drill and tables people read, without a browser.
 
-Drill: a clicked mark's fields become a Pick (cxmetrics/drill.py), and the rows picked on the sample
+Drill: a clicked mark's fields become a Pick (cxmetrics/engine/drill.py), and the rows picked on the sample
 store are exactly as many as the n of the mark's figure, for every kind of chart the pages drill
 from (a reason's bar, a reason × channel cell, a week's point, a segment's gap, a team's bar).
 Tables: presentation.readable names, rounds and blanks columns by hand-computed rules.
@@ -15,15 +15,15 @@ from datetime import date, datetime, timezone
 import pandas as pd
 import pytest
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.drill import Drill, Pick, bucket_end, narrowed, pick_from_selection, rows_picked
-from cxmetrics.exports import safe_csv
-from cxmetrics.metrics import metric_matrix, metric_trend, metrics_frame
-from cxmetrics.presentation import column_names, decimals_for, figure_text, mm_ss, readable
-from cxmetrics.segments import segment_gaps
-from cxmetrics.tables import contact_centre_table, reason_table
-from cxmetrics.teams import team_scores
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.drill import Drill, Pick, bucket_end, narrowed, pick_from_selection, rows_picked
+from cxmetrics.core.exports import safe_csv
+from cxmetrics.engine.metrics import metric_matrix, metric_trend, metrics_frame
+from cxmetrics.core.presentation import column_names, decimals_for, figure_text, mm_ss, readable
+from cxmetrics.engine.segments import segment_gaps
+from cxmetrics.face.tables import contact_centre_table, reason_table
+from cxmetrics.engine.teams import team_scores
 
 PERIOD = Filters(date(2026, 4, 1), date(2026, 9, 30))  # within the sample (Nov 2025 – Oct 2026)
 
@@ -166,7 +166,8 @@ def test_the_reason_tables_use_the_definitions_labels(sample):
 
 
 def test_drillable_charts_carry_a_valid_click_selection():
-    from cxmetrics.charts import PICK, gap_chart, heatmap, interval_bar_chart, ranked_bar_chart, trend_chart
+    from cxmetrics.face.charts import (PICK, gap_chart, heatmap, interval_bar_chart, ranked_bar_chart,
+                                       trend_chart)
 
     bars = pd.DataFrame({"g": ["a", "b"], "v": [1.0, 2.0], "lo": [0.5, 1.5], "hi": [1.5, 2.5], "n": [40, 50]})
     cells = pd.DataFrame({"r": ["a", "b"], "c": ["x", "y"], "v": [1.0, 2.0], "n": [40, 50]})

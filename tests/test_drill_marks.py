@@ -13,15 +13,15 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cxmetrics import follow_ups
-from cxmetrics.contact_paths import repeat_paths
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.drill import Drill, Pick, rows_picked
-from cxmetrics.outcomes import outcome_trend, outcomes
-from cxmetrics.touchpoints import (OTHER_JOURNEYS, PATHS_READ, journey_flow, journey_paths, journeys_total,
-                                   main_journeys, touchpoint_summary)
-from cxmetrics.voice import group_shares, theme_drivers, theme_summary, theme_trend
+from cxmetrics.engine import follow_ups
+from cxmetrics.engine.contact_paths import repeat_paths
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.drill import Drill, Pick, rows_picked
+from cxmetrics.engine.outcomes import outcome_trend, outcomes
+from cxmetrics.engine.touchpoints import (OTHER_JOURNEYS, PATHS_READ, journey_flow, journey_paths,
+                                          journeys_total, main_journeys, touchpoint_summary)
+from cxmetrics.engine.voice import group_shares, theme_drivers, theme_summary, theme_trend
 
 PERIOD = Filters(date(2026, 4, 1), date(2026, 9, 30))  # within the sample (Nov 2025 – Oct 2026)
 NOW = datetime(2026, 10, 20, 12, 0)
@@ -163,7 +163,7 @@ def test_a_pick_says_what_it_picked_and_refuses_what_a_kind_cannot_pick():
 
 
 def test_an_actions_dots_hold_what_their_figures_counted_over_the_actions_own_windows(sample):
-    from cxmetrics.loop_actions import Action, action_effects, add_action, effects_chart_frame
+    from cxmetrics.engine.loop_actions import Action, action_effects, add_action, effects_chart_frame
 
     add_action(sample, Action("contact_reason", "Technical fault", "Network", "Fix the outage alerts", "done",
                               date(2026, 7, 1)))

@@ -13,14 +13,14 @@ import pytest
 from page_runner import db, on_database, open_page  # noqa: F401  (db: the page's own sample store)
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.contact_paths import repeat_paths
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.dimensions import Filters
-from cxmetrics.follow_ups import follow_up_metrics
-from cxmetrics.loop_actions import EFFECT_MARK, Action, action_effects, add_action, effects_chart_frame
-from cxmetrics.outcomes import outcomes
-from cxmetrics.touchpoints import journey_flow, touchpoint_summary
-from cxmetrics.voice import group_shares, theme_summary
+from cxmetrics.engine.contact_paths import repeat_paths
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.follow_ups import follow_up_metrics
+from cxmetrics.engine.loop_actions import EFFECT_MARK, Action, action_effects, add_action, effects_chart_frame
+from cxmetrics.engine.outcomes import outcomes
+from cxmetrics.engine.touchpoints import journey_flow, touchpoint_summary
+from cxmetrics.engine.voice import group_shares, theme_summary
 
 PERIOD = {"from": "2026-04-01", "to": "2026-09-30"}
 CHOSEN = Filters(date(2026, 4, 1), date(2026, 9, 30))

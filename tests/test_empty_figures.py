@@ -3,8 +3,8 @@ without a date, a contact log without customer ids."""
 
 from __future__ import annotations
 
-from cxmetrics.metrics import undated_answers
-from cxmetrics.narrative import empty_figure_notes
+from cxmetrics.engine.metrics import undated_answers
+from cxmetrics.engine.narrative import empty_figure_notes
 from page_runner import empty_db as db, fill_store, open_page  # noqa: F401 (db is a fixture)
 
 FILLED = {"nps_n": 40, "csat_n": 35, "ces_n": 31, "contacts": 10, "fcr": 80.0, "repeat_n": 10}
@@ -58,8 +58,8 @@ def test_the_overview_says_why_its_tiles_are_empty(db, tmp_path):
 
 
 def test_answers_without_dates_fill_the_headline_figures_with_no_comparison(con, load):
-    from cxmetrics.narrative import period_caption
-    from cxmetrics.periods import compare_periods
+    from cxmetrics.engine.narrative import period_caption
+    from cxmetrics.engine.periods import compare_periods
 
     # 10, 9, 8, 6, 0 -> P = 2, D = 2: NPS 0 (the hand case); no date on any answer.
     load("responses", "r.csv", "response_id,nps\nr1,10\nr2,9\nr3,8\nr4,6\nr5,0\n")

@@ -11,14 +11,17 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from cxmetrics import outcome_rollups, outcomes, rollups, stats
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metric_trend, metrics
-from cxmetrics.narrative import contact_fcr_note, reconciliation_sentence, revenue_at_risk_sentence
-from cxmetrics.presentation import kpi_tiles
-from cxmetrics.segments import gap_range, segment_gaps
+from cxmetrics.rollups import outcome_rollups
+from cxmetrics.engine import outcomes
+from cxmetrics import rollups
+from cxmetrics.core import stats
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metric_trend, metrics
+from cxmetrics.engine.narrative import contact_fcr_note, reconciliation_sentence, revenue_at_risk_sentence
+from cxmetrics.core.presentation import kpi_tiles
+from cxmetrics.engine.segments import gap_range, segment_gaps
 
 
 def _load(con, tmp_path, kind, text):

@@ -8,13 +8,15 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.follow_ups import (CaseState, Change, FollowUpError, apply_change, case_history, changes_from_edits,
-                                  default_due, editor_frame, empty_figure_notes, follow_up_list, follow_up_metrics, follow_up_table,
-                                  loop_version, mask_cases, metric_tiles, save_follow_up, save_follow_ups)
-from cxmetrics.loop_actions import (Action, ActionError, action_effects, add_action, effects_chart_frame,
-                                    effects_table, list_actions, update_action, verdict, windows)
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.follow_ups import (CaseState, Change, FollowUpError, apply_change, case_history,
+                                         changes_from_edits, default_due, editor_frame, empty_figure_notes,
+                                         follow_up_list, follow_up_metrics, follow_up_table, loop_version,
+                                         mask_cases, metric_tiles, save_follow_up, save_follow_ups)
+from cxmetrics.engine.loop_actions import (Action, ActionError, action_effects, add_action,
+                                           effects_chart_frame, effects_table, list_actions, update_action,
+                                           verdict, windows)
 
 CUSTOMERS = "customer_id\nA\nB\nC\nD\nE\nF\nG\n"
 # 2026-03-02 is a Monday.

@@ -1,4 +1,4 @@
-"""The importer's guesses (cxmetrics/guesses.py) and the options guesses cannot know, each on a
+"""The importer's guesses (cxmetrics/core/guesses.py) and the options guesses cannot know, each on a
 small hand-made file loaded into a real DuckDB store."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from cxmetrics import guesses
-from cxmetrics.importer import ImportOptions, load_file, remembered_mapping
-from cxmetrics.schema import INTEGER, REAL, TEXT
+from cxmetrics.core import guesses
+from cxmetrics.ingest.importer import ImportOptions, load_file, remembered_mapping
+from cxmetrics.core.schema import INTEGER, REAL, TEXT
 
 T = dt.datetime
 
@@ -157,7 +157,7 @@ def test_options_are_remembered_with_the_mapping(con, load_text):
 def test_a_workbook_sheet_is_chosen_by_name_or_number(con, load_text, tmp_path):
     from openpyxl import Workbook
 
-    from cxmetrics.reader import workbook_sheets
+    from cxmetrics.ingest.reader import workbook_sheets
 
     book = Workbook()
     book.active.title = "About"

@@ -19,10 +19,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cxmetrics import cli, drill, upload
-from cxmetrics.db import connect, lock_down
-from cxmetrics.exports import safe_csv
-from cxmetrics.importer import ImportOptions, ImportRefused, load_file
+from cxmetrics import cli
+from cxmetrics.engine import drill
+from cxmetrics.ingest import upload
+from cxmetrics.store.db import connect, lock_down
+from cxmetrics.core.exports import safe_csv
+from cxmetrics.ingest.importer import ImportOptions, ImportRefused, load_file
 from store_content import store_content
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

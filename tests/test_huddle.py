@@ -10,10 +10,11 @@ from datetime import datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import huddle
-from cxmetrics.db import PROJECT_ROOT, connect
-from cxmetrics.huddle import Candidate, HuddleSettings, judge_win, settings_from_query, tone, trend_arrow
-from cxmetrics.stats import Z95
+from cxmetrics.engine import huddle
+from cxmetrics.store.db import PROJECT_ROOT, connect
+from cxmetrics.engine.huddle import (Candidate, HuddleSettings, judge_win, settings_from_query, tone,
+                                     trend_arrow)
+from cxmetrics.core.stats import Z95
 from ui.huddle import ROTATION_KEY, arrow_html, screen_html
 
 # --- settings from the URL ----------------------------------------------------------------------

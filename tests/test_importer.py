@@ -1,4 +1,4 @@
-"""Tests for cxmetrics.importer: load_file, delete_import and remembered_mapping.
+"""Tests for cxmetrics.ingest.importer: load_file, delete_import and remembered_mapping.
 
 Every input is a small file written by the test itself; every database is a fresh DuckDB file
 (`con` fixture). Expected values are computed by hand, not by the code under test.
@@ -12,8 +12,9 @@ import datetime as dt
 
 import pytest
 
-from cxmetrics import contact_facts
-from cxmetrics.importer import ImportOptions, ImportRefused, delete_import, load_file, remembered_mapping
+from cxmetrics.store import contact_facts
+from cxmetrics.ingest.importer import (ImportOptions, ImportRefused, delete_import, load_file,
+                                       remembered_mapping)
 from store_content import store_content
 
 T = dt.datetime
@@ -953,14 +954,14 @@ def test_a_failed_import_leaves_the_store_unchanged(load, con, monkeypatch):
 
 
 def test_a_failed_import_survives_reopening_the_database(tmp_path, write_csv, monkeypatch):
-    from cxmetrics.db import connect
+    from cxmetrics.store.db import connect
 
     path = tmp_path / "store.duckdb"
     con = connect(path)
     load_file(con, "customers", write_csv(tmp_path, "a.csv", "customer_id\nc1\n"), ImportOptions())
     before = store_content(con)
 
-    import cxmetrics.importer as importer
+    import cxmetrics.ingest.importer as importer
 
     def failing_remember(*args, **kwargs):
         raise RuntimeError("injected")

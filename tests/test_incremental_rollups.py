@@ -20,8 +20,8 @@ import pytest
 from scale import scaled
 
 from cxmetrics import rollups
-from cxmetrics.db import connect
-from cxmetrics.importer import ImportOptions, delete_import, load_file
+from cxmetrics.store.db import connect
+from cxmetrics.ingest.importer import ImportOptions, delete_import, load_file
 
 ROLLUP_TABLES = (
     "rollup_segments", "contact_rollup", "response_rollup",

@@ -12,14 +12,16 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import app_state, upload
-from cxmetrics.db import PROJECT_ROOT, UnknownColumn, connect, lock_down, query, quote_ident, require_column
-from cxmetrics.dimensions import Filters, dimension_values, resolve_dimension
-from cxmetrics.drill import rows_behind
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metrics
-from cxmetrics.periods import periods_for
-from cxmetrics.url_state import date_notices, scope_from_query
+from cxmetrics import app_state
+from cxmetrics.ingest import upload
+from cxmetrics.store.db import (PROJECT_ROOT, UnknownColumn, connect, lock_down, query, quote_ident,
+                                require_column)
+from cxmetrics.store.dimensions import Filters, dimension_values, resolve_dimension
+from cxmetrics.engine.drill import rows_behind
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metrics
+from cxmetrics.engine.periods import periods_for
+from cxmetrics.engine.url_state import date_notices, scope_from_query
 from store_content import store_content
 
 HOSTILE = [

@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-from cxmetrics.charts import CHART_BUILDERS, NO_DATA, journey_list_chart
-from cxmetrics.presentation import readable
-from cxmetrics.touchpoints import (ASSISTED, MIXED, OTHER_JOURNEYS, SELF_SERVICE, UNKNOWN_ROLE, assisted_drop_sentence,
-                                   assisted_step,
-                                   channel_roles, journey_flow, journey_paths, journey_steps, journey_table,
-                                   journeys_total, main_journeys, step_role)
+from cxmetrics.face.charts import CHART_BUILDERS, NO_DATA, journey_list_chart
+from cxmetrics.core.presentation import readable
+from cxmetrics.engine.touchpoints import (ASSISTED, MIXED, OTHER_JOURNEYS, SELF_SERVICE, UNKNOWN_ROLE,
+                                          assisted_drop_sentence, assisted_step, channel_roles, journey_flow,
+                                          journey_paths, journey_steps, journey_table, journeys_total,
+                                          main_journeys, step_role)
 from tests.test_touchpoints import CONTACTS
 
 ROLES = {"web": SELF_SERVICE, "app": SELF_SERVICE, "phone": ASSISTED, "chat": ASSISTED}

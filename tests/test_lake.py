@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cxmetrics.db import connect
+from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 from cxmetrics.lake.export import ExportError, export
-from cxmetrics.schema import SYSTEM_COLUMNS, TABLES
+from cxmetrics.core.schema import SYSTEM_COLUMNS, TABLES
 
 from test_incremental_rollups import Store
 

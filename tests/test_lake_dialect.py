@@ -12,7 +12,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from cxmetrics.db import connect
+from cxmetrics.store.db import connect
 from cxmetrics.lake import build, dialect
 from cxmetrics.lake.export import export
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.store.db import PROJECT_ROOT
 from cxmetrics.lake import build
 from cxmetrics.lake.workspace import READ_ONLY
 from page_runner import open_page
@@ -118,7 +118,7 @@ def test_every_page_shows_the_workspace_figures(lake, sample_db, monkeypatch, pa
 
 
 def test_a_named_lake_is_listed_first_opened_by_default_and_never_removed(tmp_path, monkeypatch):
-    from cxmetrics import workspaces
+    from cxmetrics.store import workspaces
 
     (tmp_path / "sample.duckdb").write_bytes(b"")
     monkeypatch.setenv("CXMETRICS_DB", str(tmp_path / "cx.duckdb"))

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from cxmetrics import bootstrap
-from cxmetrics.db import connect
+from cxmetrics.ingest import bootstrap
+from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 
 from scale import scale

@@ -15,8 +15,9 @@ import math
 import duckdb
 import pytest
 
-from cxmetrics import rollup_state, schema
-from cxmetrics.db import connect
+from cxmetrics.store import rollup_state
+from cxmetrics.core import schema
+from cxmetrics.store.db import connect
 from cxmetrics.lake import build, layout
 from cxmetrics.lake.workspace import LakeWorkspaceError, lake_folder, open_lake, version
 
@@ -162,10 +163,10 @@ def test_the_row_level_questions_read_the_lake_as_the_workspace(duckdb_lake):
     Parquet files (and the facts joined to them), give the workspace's rows."""
     from datetime import date
 
-    from cxmetrics import drill
-    from cxmetrics.customer_story import customer_story
-    from cxmetrics.dimensions import Filters
-    from cxmetrics.voice import CommentQuery, comments
+    from cxmetrics.engine import drill
+    from cxmetrics.engine.customer_story import customer_story
+    from cxmetrics.store.dimensions import Filters
+    from cxmetrics.engine.voice import CommentQuery, comments
 
     db, lake = duckdb_lake
     filters = Filters(date(2026, 9, 1), date(2026, 10, 31))

@@ -1,4 +1,4 @@
-"""The follow-up cases' rollup (cxmetrics/loop_rollups.py): the redefined loop_cases view equals
+"""The follow-up cases' rollup (cxmetrics/rollups/loop_rollups.py): the redefined loop_cases view equals
 the saved-customer rule as first written (three correlated EXISTS), the rollup holds exactly the
 view's rows, every case query answers the same from either, a follow-up edit shows at once, and a
 stale or missing rollup is never read."""
@@ -12,12 +12,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, loop_rollups, rollups
-from cxmetrics.customer_story import customer_story, recent_detractors
-from cxmetrics.db import connect, migrate, migration_files, quote_ident, run
-from cxmetrics.dimensions import Filters
-from cxmetrics.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.ingest import bootstrap
+from cxmetrics.rollups import loop_rollups
+from cxmetrics import rollups
+from cxmetrics.engine.customer_story import customer_story, recent_detractors
+from cxmetrics.store.db import connect, migrate, migration_files, quote_ident, run
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 

@@ -1,4 +1,4 @@
-"""Sign-in off only on a server nobody else can reach: the rule (cxmetrics.access) and the gate in app.py.
+"""Sign-in off only on a server nobody else can reach: the rule (cxmetrics.core.access) and the gate in app.py.
 
 With sign-in off everyone who connects is an analyst who can load and delete data, and Streamlit
 listens on every interface unless told otherwise. The project binds to 127.0.0.1
@@ -13,9 +13,9 @@ import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import access
-from cxmetrics.access import AccessConfig
-from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.core import access
+from cxmetrics.core.access import AccessConfig
+from cxmetrics.store.db import PROJECT_ROOT
 
 PASSWORD_ON = AccessConfig("password", analyst_hash=access.hash_password("pw", 1_000))
 

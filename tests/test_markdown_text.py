@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from cxmetrics.markdown_text import WORD_JOINER, escape_html, escape_markdown
-from cxmetrics.narrative import driver_sentences
+from cxmetrics.core.markdown_text import WORD_JOINER, escape_html, escape_markdown
+from cxmetrics.engine.narrative import driver_sentences
 
 J = WORD_JOINER
 FINDING = "![x](http://host/b.png) [Click to re-authenticate](http://host/login)"

@@ -12,10 +12,13 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, metric_rollups, metrics, rollups
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters, dimension_values
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.ingest import bootstrap
+from cxmetrics.rollups import metric_rollups
+from cxmetrics.engine import metrics
+from cxmetrics import rollups
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters, dimension_values
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 from rollup_checks import fresh_and_stale
 from scale import scaled

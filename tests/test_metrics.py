@@ -12,10 +12,10 @@ from datetime import date
 
 import pytest
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metrics
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metrics
 
 CONTACTS = """contact_id,customer_id,started_at,contact_reason,channel
 a1,A,2024-01-01 00:00:00,Billing,phone
@@ -176,7 +176,7 @@ def test_equal_timestamps_are_ordered_by_contact_id(tmp_path):
 
 
 def test_unknown_dimension_is_refused(con):
-    from cxmetrics.db import UnknownColumn
+    from cxmetrics.store.db import UnknownColumn
 
     with pytest.raises(UnknownColumn, match="dimensions are"):
         metrics(con, by="tier; DROP TABLE contacts")

@@ -20,10 +20,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, outcome_rollups, outcomes, rollups
-from cxmetrics.db import UnknownColumn, connect, migrate, quote_ident, run
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.ingest import bootstrap
+from cxmetrics.rollups import outcome_rollups
+from cxmetrics.engine import outcomes
+from cxmetrics import rollups
+from cxmetrics.store.db import UnknownColumn, connect, migrate, quote_ident, run
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 BYS = (None, "nps_group", "csat_group", "repeat_contact")
 

@@ -4,12 +4,12 @@ import math
 
 import pytest
 
-from cxmetrics.db import UnknownColumn, connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metric_counts
-from cxmetrics.outcomes import outcomes
-from cxmetrics.segments import driver_impact, segment_gaps
+from cxmetrics.store.db import UnknownColumn, connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metric_counts
+from cxmetrics.engine.outcomes import outcomes
+from cxmetrics.engine.segments import driver_impact, segment_gaps
 
 Z = 1.959963984540054
 
@@ -190,7 +190,7 @@ def test_unknown_metric_is_refused(tmp_path):
 def test_outcomes_follow_the_shared_filters(con):
     from datetime import date
 
-    from cxmetrics.dimensions import Filters
+    from cxmetrics.store.dimensions import Filters
 
     annual = outcomes(con, filters=Filters(segment="plan", segment_values=("annual",)))["overall"]
     assert (annual["customers"], annual["churn_rate"], annual["revenue"]) == (2, 50.0, 20.0)  # c1, c4

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from cxmetrics.customer_story import example_customer
-from cxmetrics.db import connect
-from cxmetrics.dimensions import MAX_SPLIT_VALUES, Filters, split_dimensions
-from cxmetrics.metrics import metrics
-from cxmetrics.narrative import empty_split_note, no_journeys_note
-from cxmetrics.segments import segment_gaps
-from cxmetrics.touchpoints import customer_contact_span
+from cxmetrics.engine.customer_story import example_customer
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import MAX_SPLIT_VALUES, Filters, split_dimensions
+from cxmetrics.engine.metrics import metrics
+from cxmetrics.engine.narrative import empty_split_note, no_journeys_note
+from cxmetrics.engine.segments import segment_gaps
+from cxmetrics.engine.touchpoints import customer_contact_span
 from page_runner import empty_db, fill_store, open_page  # noqa: F401 (empty_db is a fixture)
 
 MARCH = date(2025, 3, 1)
@@ -59,7 +59,7 @@ def store(empty_db, tmp_path):
     fill_store(empty_db, tmp_path, {"contacts": call_log(), "customers": customers(), "responses": survey()})
     con = connect(empty_db)
     try:
-        from cxmetrics.importer import ImportOptions, load_file
+        from cxmetrics.ingest.importer import ImportOptions, load_file
 
         early = tmp_path / "early.csv"
         early.write_text(early_contacts(), encoding="utf-8")
@@ -205,7 +205,7 @@ def test_overview_and_contact_reasons_open_on_figures_the_period_holds(store):
 def test_drivers_say_when_there_is_nothing_to_compare():
     import pandas as pd
 
-    from cxmetrics.narrative import driver_metric, driver_sentences
+    from cxmetrics.engine.narrative import driver_metric, driver_sentences
 
     assert driver_metric({"nps_n": 0, "csat_n": 45}) == "csat"
     assert driver_metric({"nps_n": 3, "csat_n": 45}) == "nps" and driver_metric({}) == "nps"
@@ -219,7 +219,7 @@ def test_drivers_say_when_there_is_nothing_to_compare():
 
 
 def test_voice_says_the_comments_carry_no_date(store, tmp_path):
-    from cxmetrics.narrative import no_comments_note
+    from cxmetrics.engine.narrative import no_comments_note
 
     fill_store(store, tmp_path, {"responses": "response_id,nps,comment\nU1,3,trop cher\nU2,9,\nU3,10,merci\n"})
     at = open_page("views/voice.py")

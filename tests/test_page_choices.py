@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.core.markdown_text import escape_markdown
 from tests.page_runner import db, open_page  # noqa: F401 - the fixture
 
 # page: (a link choosing something other than each default, {widget key: the value it must show})

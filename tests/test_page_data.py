@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxmetrics import app_state
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.core.markdown_text import escape_markdown
 
 SAMPLE_KINDS = ["engagement", "outcomes", "responses", "contacts", "customers"]  # newest first
 CALLS = (

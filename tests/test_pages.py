@@ -4,11 +4,11 @@ engine's, a filter change changes them, and the URL carries the filters."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.periods import compare_periods, data_span, shown_period
-from cxmetrics.presentation import decimals_for, format_value
-from cxmetrics.segments import segment_gaps
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.periods import compare_periods, data_span, shown_period
+from cxmetrics.core.presentation import decimals_for, format_value
+from cxmetrics.engine.segments import segment_gaps
 from page_runner import db, open_page  # noqa: F401 (db is a fixture)
 
 PAGES = ["views/overview.py", "views/contact_reasons.py", "views/segments.py", "views/outcomes.py", "views/data.py"]

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from cxmetrics import rollups
-from cxmetrics.db import connect
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.periods import compare_periods
-from cxmetrics.presentation import format_value
+from cxmetrics.store.db import connect
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.periods import compare_periods
+from cxmetrics.core.presentation import format_value
 from page_runner import empty_db as db, on_database, open_page  # noqa: F401 (db is a fixture)
 from test_contact_centre import CONTACTS
 

@@ -15,8 +15,8 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.access import pages_folder_problem
-from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.core.access import pages_folder_problem
+from cxmetrics.store.db import PROJECT_ROOT
 
 TREE = ("app.py", "cxmetrics", "ui", "views", "sql", "sample_data", ".streamlit")
 

@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cxmetrics.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
-from cxmetrics.loop_actions import Action, add_action
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.privacy import mask_customer_id
-from cxmetrics.touchpoints import journey_flow, touchpoint_summary, touchpoint_table
+from cxmetrics.engine.follow_ups import Change, follow_up_list, follow_up_metrics, save_follow_up
+from cxmetrics.engine.loop_actions import Action, add_action
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.face.privacy import mask_customer_id
+from cxmetrics.engine.touchpoints import journey_flow, touchpoint_summary, touchpoint_table
 from page_runner import db, on_database, open_page, shown_filters  # noqa: F401 (db is a fixture)
 
 LOOP, STORY, TOUCHPOINTS = "views/close_the_loop.py", "views/customer_story.py", "views/touchpoints.py"

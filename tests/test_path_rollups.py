@@ -1,4 +1,4 @@
-"""The path rollups (cxmetrics/path_rollups.py): hand-computed rows, and every answer equal to the
+"""The path rollups (cxmetrics/rollups/path_rollups.py): hand-computed rows, and every answer equal to the
 base tables' answer (figures and order) over many filter / split / window combinations, on the
 sample data and on a random data set full of edge cases."""
 
@@ -11,11 +11,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import path_rollups, rollups
-from cxmetrics.contact_paths import repeat_paths, self_service_failures
-from cxmetrics.db import UnknownColumn, connect, migrate, run, table_columns
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.rollups import path_rollups
+from cxmetrics import rollups
+from cxmetrics.engine.contact_paths import repeat_paths, self_service_failures
+from cxmetrics.store.db import UnknownColumn, connect, migrate, run, table_columns
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 
@@ -217,7 +218,7 @@ def test_a_store_without_the_path_tables_is_answered_from_the_base_tables(tmp_pa
 
 
 def _versions():
-    from cxmetrics.db import migration_files
+    from cxmetrics.store.db import migration_files
 
     return migration_files()
 

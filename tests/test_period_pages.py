@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.periods import compare_periods
-from cxmetrics.presentation import format_value
-from cxmetrics.segments import driver_impact
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.periods import compare_periods
+from cxmetrics.core.presentation import format_value
+from cxmetrics.engine.segments import driver_impact
 from workspace_runner import SEGMENTS, app, checked, fresh, own_workspace, tiles  # noqa: F401 (fresh is a fixture)
 
 LAST_DAY = date(2025, 3, 28)
@@ -93,7 +93,7 @@ def test_outcomes_outside_the_period_are_found_and_the_monthly_chart_covers_ever
         path = fresh / "files" / "outcomes.csv"
         path.write_text("customer_id,month,churned,revenue\n" + "".join(
             f"c{i},2025-01,{'true' if i % 4 == 0 else 'false'},10\n" for i in range(40)), encoding="utf-8")
-        from cxmetrics.importer import ImportOptions, load_file
+        from cxmetrics.ingest.importer import ImportOptions, load_file
 
         load_file(con, "outcomes", path, ImportOptions())
     finally:

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from cxmetrics.privacy import mask_comment, mask_customer_id, mask_frame
-from cxmetrics.url_state import Scope, query_from_scope, scope_from_query
+from cxmetrics.face.privacy import mask_comment, mask_customer_id, mask_frame
+from cxmetrics.engine.url_state import Scope, query_from_scope, scope_from_query
 
 
 @pytest.mark.parametrize("customer_id", ["C00161", "42", "jane.doe@example.com", "Ünïcødé", ""])

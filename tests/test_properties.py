@@ -26,11 +26,12 @@ from hypothesis.configuration import set_hypothesis_home_dir
 # working tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "cxmetrics-hypothesis")
 
-from cxmetrics import csv_lines, stats
-from cxmetrics.db import connect
-from cxmetrics.guesses import MARKERS
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.metrics import metrics
+from cxmetrics.ingest import csv_lines
+from cxmetrics.core import stats
+from cxmetrics.store.db import connect
+from cxmetrics.core.guesses import MARKERS
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.metrics import metrics
 from scale import scaled
 
 # No example database: nothing is written into the working tree (.hypothesis/).
@@ -385,8 +386,8 @@ def test_facts_after_any_imports_and_a_delete_equal_a_full_recompute(batches, de
     # result must be what one window function over the whole table gives. The rows are written a
     # range of lines at a time (a million at a time: one range here unless lines_per_insert
     # makes every line or every four lines a range of its own).
-    from cxmetrics import contact_facts
-    from cxmetrics.importer import ImportRefused, delete_import
+    from cxmetrics.store import contact_facts
+    from cxmetrics.ingest.importer import ImportRefused, delete_import
 
     chunking = mock.patch.object(contact_facts, "LINES_PER_INSERT", lines_per_insert or contact_facts.LINES_PER_INSERT)
     with tempfile.TemporaryDirectory() as tmp, chunking:
@@ -433,7 +434,7 @@ _ISO_PARTS = st.tuples(
 def test_the_fast_iso_reading_equals_the_time_zone_aware_one(parts):
     """validation.iso_timestamp reads zoneless text with a plain TIMESTAMP cast for speed; on any
     text it must give what the time-zone-aware cast in a UTC session gives (the rule it replaced)."""
-    from cxmetrics.validation import iso_timestamp
+    from cxmetrics.ingest.validation import iso_timestamp
 
     year, month, day, sep, hour, minute, second, fraction, zone, shown = parts
     text = f"{year:04d}-{month:02d}-{day:02d}"

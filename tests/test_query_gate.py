@@ -1,4 +1,4 @@
-"""A query that runs out of DuckDB's memory beside others is run again alone (cxmetrics.db._Gate):
+"""A query that runs out of DuckDB's memory beside others is run again alone (cxmetrics.store.db._Gate):
 it waits for the queries running, none starts while it runs, and only its second failure (or, in
 an aborted transaction, its first) reaches the caller."""
 
@@ -9,7 +9,7 @@ import threading
 import duckdb
 import pytest
 
-from cxmetrics import db
+from cxmetrics.store import db
 
 
 class Connection:

@@ -21,11 +21,14 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import app_state, db, isolated_read, limits, upload
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.db import PROJECT_ROOT, connect, lock_down
-from cxmetrics.importer import ImportOptions, ImportRefused, load_file
-from cxmetrics.textfile import FileFormatError
+from cxmetrics import app_state
+from cxmetrics.store import db
+from cxmetrics.ingest import isolated_read, upload
+from cxmetrics.core import limits
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.store.db import PROJECT_ROOT, connect, lock_down
+from cxmetrics.ingest.importer import ImportOptions, ImportRefused, load_file
+from cxmetrics.core.textfile import FileFormatError
 from store_content import store_content
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -147,7 +150,7 @@ def test_an_unreadable_workbook_says_why(con, tmp_path):
 
 
 def test_excel_rows_are_handed_to_duckdb_in_batches(con, tmp_path, monkeypatch):
-    from cxmetrics import reader
+    from cxmetrics.ingest import reader
 
     book = openpyxl.Workbook()
     book.active.append(["customer_id", "tier"])
@@ -204,7 +207,7 @@ def test_an_upload_whose_reading_takes_longer_than_allowed_is_stopped(tmp_path, 
 
 def test_the_upload_is_read_by_another_process(store, monkeypatch):
     # The reader's CSV staging must not run in this process for an upload (the child has its own).
-    from cxmetrics import reader
+    from cxmetrics.ingest import reader
 
     def not_here(*_args):
         raise AssertionError("the upload was read in the dashboard's process")

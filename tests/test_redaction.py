@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.redaction import mask_names, redact_text
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.core.redaction import mask_names, redact_text
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_known_ids_get_their_own_token():
 # (which holds the interpreter in C) is stopped at the deadline and fails the test instead of hanging the
 # run; the deadline is 100 times what the work takes, so a loaded machine never trips it.
 LONG_TEXT_CHECK = """
-from cxmetrics.redaction import redact_text
+from cxmetrics.core.redaction import redact_text
 text = "a" * 200_000 + " " + "1 " * 100_000 + "x." * 100_000
 assert redact_text(text) == text
 print("unchanged")

@@ -11,21 +11,21 @@ from datetime import date, datetime
 
 import pytest
 
-from cxmetrics.presentation import KPI_KEYS
+from cxmetrics.core.presentation import KPI_KEYS
 from pypdf import PdfReader
 
 from cxmetrics import cli
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.follow_ups import follow_up_metrics
-from cxmetrics.metrics import metric_trend, metrics, metrics_frame
-from cxmetrics.outcomes import outcomes
-from cxmetrics.periods import compare_periods
-from cxmetrics.report import MAX_SEGMENT_GAPS, report_model, segment_dimension, shown_filters
-from cxmetrics.report_html import figures_from_html, render_html
-from cxmetrics.report_pdf import render_pdf
-from cxmetrics.report_sections import chart_specs, sections
-from cxmetrics.segments import driver_impact, segment_gaps
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.follow_ups import follow_up_metrics
+from cxmetrics.engine.metrics import metric_trend, metrics, metrics_frame
+from cxmetrics.engine.outcomes import outcomes
+from cxmetrics.engine.periods import compare_periods
+from cxmetrics.engine.report import MAX_SEGMENT_GAPS, report_model, segment_dimension, shown_filters
+from cxmetrics.face.report_html import figures_from_html, render_html
+from cxmetrics.face.report_pdf import render_pdf
+from cxmetrics.face.report_sections import chart_specs, sections
+from cxmetrics.engine.segments import driver_impact, segment_gaps
 from page_runner import fill_store
 
 NOW = datetime(2025, 4, 1, 9, 0)
@@ -287,7 +287,7 @@ def test_the_report_command_writes_html_and_pdf(small_path, tmp_path, monkeypatc
 
 
 def test_without_a_unicode_font_the_pdf_falls_back_to_helvetica(small_report, monkeypatch):
-    from cxmetrics import report_pdf
+    from cxmetrics.face import report_pdf
 
     model, _, _ = small_report
     monkeypatch.setattr(report_pdf, "FONT_FILES", ())
@@ -298,9 +298,9 @@ def test_without_a_unicode_font_the_pdf_falls_back_to_helvetica(small_report, mo
 
 
 def test_each_headline_figure_carries_the_overviews_status(small, small_report):
-    from cxmetrics.periods import compare_periods
-    from cxmetrics.presentation import KPI_KEYS
-    from cxmetrics.status import Target, statuses
+    from cxmetrics.engine.periods import compare_periods
+    from cxmetrics.core.presentation import KPI_KEYS
+    from cxmetrics.engine.status import Target, statuses
 
     model, html, _ = small_report
     comparison = compare_periods(small, shown_filters(small, Filters()), 7, False, 28)
@@ -313,7 +313,7 @@ def test_each_headline_figure_carries_the_overviews_status(small, small_report):
 
 
 def test_segment_gaps_are_capped_most_certain_first_and_the_rest_counted(sample_db, monkeypatch):
-    from cxmetrics import report
+    from cxmetrics.engine import report
 
     con = connect(sample_db)
     try:

@@ -10,8 +10,8 @@ import pytest
 from page_runner import db, on_database, open_page, shown_filters  # noqa: F401 (db is a fixture)
 from test_report import assert_same_figures
 
-from cxmetrics.report import report_model
-from cxmetrics.report_html import figures_from_html
+from cxmetrics.engine.report import report_model
+from cxmetrics.face.report_html import figures_from_html
 
 OVERVIEW = "views/overview.py"
 

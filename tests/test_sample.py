@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxmetrics.sample import write_sample
+from cxmetrics.core.sample import write_sample
 
 TABLES = ("customers", "contacts", "responses", "outcomes", "engagement")
 HEADERS = {

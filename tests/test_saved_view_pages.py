@@ -4,7 +4,7 @@ belongs to the workspace it was saved in."""
 
 from __future__ import annotations
 
-from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.core.markdown_text import escape_markdown
 from tests.page_runner import db, open_page  # noqa: F401 - the fixture
 from tests.test_page_choices import LINKS, link_notices, param, value
 from tests.workspace_runner import own_workspace, switcher
@@ -60,7 +60,7 @@ def widget_toggle(at, key):
 
 
 def app_state_views(db):
-    from cxmetrics.saved_views import list_views
+    from cxmetrics.engine.saved_views import list_views
     from tests.page_runner import on_database
 
     return on_database(db, list_views)

@@ -1,15 +1,15 @@
-"""Named saved views kept in the workspace's database (cxmetrics.saved_views): names checked, only a
+"""Named saved views kept in the workspace's database (cxmetrics.engine.saved_views): names checked, only a
 link's known parameters kept, and save, list, open, rename and delete against a real DuckDB store."""
 
 from __future__ import annotations
 
 import pytest
 
-from cxmetrics import audit
-from cxmetrics.bootstrap import ensure_data
-from cxmetrics.db import run
-from cxmetrics.saved_views import (MAX_NAME, MAX_VIEWS, ViewError, check_name, clean_query, delete_view, get_view,
-                                   list_views, rename_view, save_view)
+from cxmetrics.store import audit
+from cxmetrics.ingest.bootstrap import ensure_data
+from cxmetrics.store.db import run
+from cxmetrics.engine.saved_views import (MAX_NAME, MAX_VIEWS, ViewError, check_name, clean_query,
+                                          delete_view, get_view, list_views, rename_view, save_view)
 
 
 @pytest.fixture

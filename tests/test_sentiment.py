@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from cxmetrics import sentiment
-from cxmetrics.sentiment import BOOST, NEGATION_SCALE, band, compound, valences, words
+from cxmetrics.core import sentiment
+from cxmetrics.core.sentiment import BOOST, NEGATION_SCALE, band, compound, valences, words
 
 
 def squash(total: float) -> float:
@@ -109,7 +109,7 @@ def test_band(score, expected):
 
 def test_sample_comments_lean_the_way_their_scores_do(sample_con):
     """On the bundled sample, detractors' comments score negative and promoters' positive on average."""
-    from cxmetrics import themes
+    from cxmetrics.engine import themes
 
     con = sample_con
     themes.ensure_facts(con)

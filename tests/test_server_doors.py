@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import tomllib
 
-from cxmetrics import upload
-from cxmetrics.db import PROJECT_ROOT
+from cxmetrics.ingest import upload
+from cxmetrics.store.db import PROJECT_ROOT
 
 CONFIG = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
 LIMIT_MB = CONFIG["server"]["maxUploadSize"]

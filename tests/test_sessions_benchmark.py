@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosedError
 from benchmarks import sessions
 from benchmarks.sessions import (PAGES, PROJECT_ROOT, Problem, Scope, Session, error_summary, filter_scopes, percentile,
                                  raised_at, report_rows, run_async)
-from cxmetrics.dimensions import Filters
+from cxmetrics.store.dimensions import Filters
 
 SESSIONS, ROUNDS = 3, 1
 
@@ -190,7 +190,7 @@ def test_exceptions_error_boxes_and_the_wrong_page_are_problems():
     messages = [
         _navigation("Overview"),
         _element([0, 1], exception=ExceptionProto(type="CatalogException", message="no table\n\nLINE 3:  x",
-                                                  stack_trace=[f'File "{PROJECT_ROOT}/cxmetrics/db.py", line 250, in run'])),
+                                                  stack_trace=[f'File "{PROJECT_ROOT}/cxmetrics/store/db.py", line 250, in run'])),
         _element([0, 2], alert=Alert(body="Nothing was loaded", format=Alert.ERROR)),
         _element([0, 3], alert=Alert(body="Waiting for the database", format=Alert.INFO)),  # not an error
         _finished(),
@@ -199,7 +199,7 @@ def test_exceptions_error_boxes_and_the_wrong_page_are_problems():
     session.pages = {title: (f"h-{title}", title) for title in PAGES}
     run_async(session._run(2, "Segments", "open"))
     assert [(p.kind, p.page, p.message) for p in session.problems] == [
-        ("exception", "Segments", "CatalogException: no table LINE 3: x at cxmetrics/db.py:250 in run"),  # one line
+        ("exception", "Segments", "CatalogException: no table LINE 3: x at cxmetrics/store/db.py:250 in run"),  # one line
         ("error box", "Segments", "Nothing was loaded"),
         ("wrong page", "Segments", "the server ran 'Overview'"),
     ]
@@ -273,12 +273,12 @@ VENV = f"{PROJECT_ROOT}/.venv/lib/python3.11/site-packages"
     [
         ([], ""),  # client.showErrorDetails hid the traceback
         ([f'File "{PROJECT_ROOT}/views/overview.py", line 28, in <module>\n    drivers = ...',
-          f'File "{PROJECT_ROOT}/cxmetrics/segments.py", line 78, in segment_gaps\n    return frame.sort_values(...)',
+          f'File "{PROJECT_ROOT}/cxmetrics/engine/segments.py", line 78, in segment_gaps\n    return frame.sort_values(...)',
           f'File "{VENV}/pandas/core/generic.py", line 1516, in abs\n    res_mgr = ...'],
-         "cxmetrics/segments.py:78 in segment_gaps (from views/overview.py:28 in <module>)"),  # ours, not pandas'
+         "cxmetrics/engine/segments.py:78 in segment_gaps (from views/overview.py:28 in <module>)"),  # ours, not pandas'
         ([f'File "{VENV}/streamlit/runtime/caching/cache_utils.py", line 762, in __call__'],
          ".venv/lib/python3.11/site-packages/streamlit/runtime/caching/cache_utils.py:762 in __call__"),  # none of ours
-        ([f'File "{PROJECT_ROOT}/cxmetrics/db.py", line 250, in run'], "cxmetrics/db.py:250 in run"),
+        ([f'File "{PROJECT_ROOT}/cxmetrics/store/db.py", line 250, in run'], "cxmetrics/store/db.py:250 in run"),
         (['File "/usr/lib/python3.11/json/__init__.py", line 9, in loads',
           'File "/usr/lib/python3.11/json/decoder.py", line 3, in decode'], "/usr/lib/python3.11/json/decoder.py:3 in decode"),
     ],

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from cxmetrics.dimensions import Filters
-from cxmetrics.periods import ShownPeriod, data_span, holds_data, period_sentence, shown_period, span_text
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.periods import (ShownPeriod, data_span, holds_data, period_sentence, shown_period,
+                                      span_text)
 
 SPAN = (date(2024, 11, 20), date(2025, 3, 28))
 

@@ -3,7 +3,7 @@ names only.
 
 Each file under sql/ is parsed with sqlglot's DuckDB dialect with its `{{slots}}` bound to a dummy
 quoted name ($params parse as they are). Python modules are read with `ast`: a string that is a
-whole SQL statement fails, and so does an `Identifier(...)` made anywhere but cxmetrics/db.py
+whole SQL statement fails, and so does an `Identifier(...)` made anywhere but cxmetrics/store/db.py
 (names are made by quote_ident and identifier_list, which quote them), and db.Identifier itself
 refuses text that is not a quoted name or a list of them.
 """
@@ -19,7 +19,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from cxmetrics import db
+from cxmetrics.store import db
 
 import sql_coverage  # tests/sql_coverage.py, the plugin tests/conftest.py loads
 
@@ -34,7 +34,7 @@ DUMMY = '"dummy"'
 # what keeps it there. It writes no whole statement (test_no_python_module_holds_a_sql_statement
 # reads it too). db.py keeps the same list (UNCONVERTED_MODULES), checked equal below.
 UNCONVERTED_MODULES = {
-    "cxmetrics/validation.py",
+    "cxmetrics/ingest/validation.py",
     "benchmarks/import_floor.py",  # times validation's typing pass in parts, written as validation does
 }
 # SQL files that are not SQL until a module fills a slot with more than names: none. A file added
@@ -170,7 +170,7 @@ def test_no_python_module_holds_a_sql_statement(path):
 
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=_rel)
 def test_identifiers_are_made_only_by_db_from_checked_names(path):
-    if _rel(path) in UNCONVERTED_MODULES or _rel(path) == "cxmetrics/db.py":
+    if _rel(path) in UNCONVERTED_MODULES or _rel(path) == "cxmetrics/store/db.py":
         pytest.skip("db.py's quote_ident, qualified and identifier_list make Identifiers; see UNCONVERTED_MODULES")
     assert _identifiers_made(path) == [], "make names with db.quote_ident / db.identifier_list, not Identifier(...)"
 

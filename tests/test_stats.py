@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from cxmetrics import stats
+from cxmetrics.core import stats
 
 
 def scores(values):

@@ -1,17 +1,18 @@
-"""The status engine (cxmetrics/status.py) on hand-computed cases: the path of a sprint, on track /
+"""The status engine (cxmetrics/engine/status.py) on hand-computed cases: the path of a sprint, on track /
 at risk / off track at and around each boundary, better / worse / no real change, and the stored
-sprint (migration 18, cxmetrics/targets.py)."""
+sprint (migration 18, cxmetrics/engine/targets.py)."""
 
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from cxmetrics.db import connect
-from cxmetrics.periods import centre_changes
-from cxmetrics.status import (AT_RISK, BETTER, NO_REAL_CHANGE, NOT_JUDGED, OFF_TRACK, ON_TRACK, WORSE, Target,
-                              against_previous, against_target, default_end, path_value, statuses)
-from cxmetrics.targets import get_target_plans, get_targets, set_target
+from cxmetrics.store.db import connect
+from cxmetrics.engine.periods import centre_changes
+from cxmetrics.engine.status import (AT_RISK, BETTER, NO_REAL_CHANGE, NOT_JUDGED, OFF_TRACK, ON_TRACK, WORSE,
+                                     Target, against_previous, against_target, default_end, path_value,
+                                     statuses)
+from cxmetrics.engine.targets import get_target_plans, get_targets, set_target
 
 START, END = date(2026, 1, 1), date(2026, 3, 26)  # 84 days: halfway is 12 Feb
 SPRINT = Target("csat", 80.0, START, END, 70.0)

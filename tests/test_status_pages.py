@@ -11,13 +11,13 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.follow_ups import utc_now
-from cxmetrics.next_steps import NOTHING_TO_DO, next_steps, overdue_cases
-from cxmetrics.periods import compare_periods
-from cxmetrics.segments import driver_impact, segment_gaps
-from cxmetrics.status import Target, statuses
-from cxmetrics.targets import set_target
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.engine.follow_ups import utc_now
+from cxmetrics.engine.next_steps import NOTHING_TO_DO, next_steps, overdue_cases
+from cxmetrics.engine.periods import compare_periods
+from cxmetrics.engine.segments import driver_impact, segment_gaps
+from cxmetrics.engine.status import Target, statuses
+from cxmetrics.engine.targets import set_target
 from page_runner import db, empty_db, fill_store, on_database, open_page, shown_filters  # noqa: F401 (fixtures)
 from ui.huddle import DRIVER_COLOURS, drivers_html, kpi_html
 
@@ -114,7 +114,7 @@ def test_the_targets_form_saves_a_sprint_with_its_baseline(db):
     assert not at.exception and not at.error, [e.body for e in at.error]
 
     def stored(con):
-        from cxmetrics.targets import baseline_on, get_target_plans
+        from cxmetrics.engine.targets import baseline_on, get_target_plans
         plan = get_target_plans(con)["nps"]
         return plan, baseline_on(con, "nps", plan.start)
     plan, baseline = on_database(db, stored)

@@ -1,4 +1,4 @@
-"""The Customer story rollups (cxmetrics/story_rollups.py): they hold exactly the customer's contacts
+"""The Customer story rollups (cxmetrics/rollups/story_rollups.py): they hold exactly the customer's contacts
 and answers as the base tables give them, sorted by customer; a story read from them equals the
 story read from the base tables, frame for frame, for every customer of a random store and of the
 sample; a store that is stale or predates them reads the base tables."""
@@ -13,10 +13,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import bootstrap, rollups, story_rollups
-from cxmetrics.customer_story import Story, customer_story
-from cxmetrics.db import connect, migrate, migration_files, quote_ident, run
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.ingest import bootstrap
+from cxmetrics import rollups
+from cxmetrics.rollups import story_rollups
+from cxmetrics.engine.customer_story import Story, customer_story
+from cxmetrics.store.db import connect, migrate, migration_files, quote_ident, run
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 

@@ -1,4 +1,4 @@
-"""Tests for cxmetrics.textfile: format sniffing, encoding detection and UTF-8 transcoding.
+"""Tests for cxmetrics.core.textfile: format sniffing, encoding detection and UTF-8 transcoding.
 
 All inputs are hand-made bytes written to tmp_path; no real export is copied here.
 """
@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 
-from cxmetrics import textfile
-from cxmetrics.textfile import FileFormatError, TextEncoding, detect_encoding, sniff_format, to_utf8
+from cxmetrics.core import textfile
+from cxmetrics.core.textfile import FileFormatError, TextEncoding, detect_encoding, sniff_format, to_utf8
 
 CSV_TEXT = "id,comment\r\n1,Très bien\r\n2,délai trop long\r\n"
 

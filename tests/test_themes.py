@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cxmetrics import themes
-from cxmetrics.themes import ThemeError
+from cxmetrics.engine import themes
+from cxmetrics.engine.themes import ThemeError
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
@@ -135,7 +135,7 @@ def test_add_and_remove(con):
 
 
 def test_the_dictionary_survives_reopening(tmp_path):
-    from cxmetrics.db import connect
+    from cxmetrics.store.db import connect
 
     path = tmp_path / "kept.duckdb"
     con = connect(path)
@@ -226,7 +226,7 @@ def test_the_default_dictionary_covers_the_sample_comments(sample_con):
 
 @pytest.mark.skipif(not (REALDATA / "botanic_nps_survey.csv").is_file(), reason="real exports not beside the repo")
 def test_the_default_dictionary_covers_the_botanic_verbatims(con):
-    from cxmetrics.importer import ImportOptions, load_file
+    from cxmetrics.ingest.importer import ImportOptions, load_file
 
     options = ImportOptions(mapping=[("id", "response_id"), ("id", "customer_id"), ("explication", "comment")],
                             nulls=["NA"])

@@ -1,4 +1,4 @@
-"""The touchpoint rollups (cxmetrics/touchpoint_rollups.py): every journey flow, path list and
+"""The touchpoint rollups (cxmetrics/rollups/touchpoint_rollups.py): every journey flow, path list and
 named-touchpoint list from the rollups equal to the base tables' (same columns, dtypes, rows and
 order) over filters, windows, kinds, FCR settings, step caps and folding, on the sample data and on
 random stores full of edge cases; and what the rollups leave to the base tables."""
@@ -12,11 +12,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxmetrics import rollups, touchpoint_rollups, touchpoints
-from cxmetrics.db import connect, migrate, migration_files, run
-from cxmetrics.dimensions import Filters
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.touchpoints import journey_flow, journey_paths, top_values
+from cxmetrics import rollups
+from cxmetrics.rollups import touchpoint_rollups
+from cxmetrics.engine import touchpoints
+from cxmetrics.store.db import connect, migrate, migration_files, run
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.touchpoints import journey_flow, journey_paths, top_values
 
 from rollup_checks import assert_migration_forgets_rollups, fresh_and_stale
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from cxmetrics.charts import MAX_CHART_ROWS, TooManyRows, journey_flow_chart
-from cxmetrics.dimensions import Filters
-from cxmetrics.metrics import metrics
-from cxmetrics.touchpoints import (flow_edges, flow_nodes, journey_flow, journey_paths, top_values, touchpoint_summary,
-                                   touchpoint_table)
+from cxmetrics.face.charts import MAX_CHART_ROWS, TooManyRows, journey_flow_chart
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.metrics import metrics
+from cxmetrics.engine.touchpoints import (flow_edges, flow_nodes, journey_flow, journey_paths, top_values,
+                                          touchpoint_summary, touchpoint_table)
 
 # W = 7. Journeys (by channel): X web -> phone; X chat -> chat (17 days later: a new journey);
 # Y app -> app -> phone (gaps of exactly 7 days count); Z phone; Z email (weeks later).

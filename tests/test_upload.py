@@ -10,17 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cxmetrics import upload
-from cxmetrics.importer import ImportOptions, ImportRefused, load_file
-from cxmetrics.upload import (
-    build_options,
-    commit_upload,
-    import_history,
-    import_rejects,
-    safe_csv,
-    stage_upload,
-    validate_upload,
-)
+from cxmetrics.ingest import upload
+from cxmetrics.ingest.importer import ImportOptions, ImportRefused, load_file
+from cxmetrics.ingest.upload import (build_options, commit_upload, import_history, import_rejects, safe_csv,
+                                     stage_upload, validate_upload)
 
 CALLS = (
     "Call Id,Opened,Channel,Tier\n"

@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from cxmetrics import upload
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.importer import ImportRefused
+from cxmetrics.ingest import upload
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.ingest.importer import ImportRefused
 
 ROW = b"c1,2024-03-01 10:00\n"
 

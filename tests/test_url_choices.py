@@ -1,12 +1,12 @@
-"""A page's own choices in a link (cxmetrics.url_state): read and checked, written back only when not
+"""A page's own choices in a link (cxmetrics.engine.url_state): read and checked, written back only when not
 the default, and every value the page or workspace lacks said in plain words."""
 
 from __future__ import annotations
 
 import pytest
 
-from cxmetrics.url_state import (ALL, MANY, NUMBER, PAGE_CHOICES, SCOPE_PARAMS, TEXT, Choice, Reading, choice_query,
-                                 filter_notices, read_choice)
+from cxmetrics.engine.url_state import (ALL, MANY, NUMBER, PAGE_CHOICES, SCOPE_PARAMS, TEXT, Choice, Reading,
+                                        choice_query, filter_notices, read_choice)
 
 METRIC = PAGE_CHOICES["metric"]
 SPLIT = PAGE_CHOICES["split_by"]

@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import themes, voice
-from cxmetrics.dimensions import Filters
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.privacy import mask_customer_id
-from cxmetrics.segments import driver_impact
-from cxmetrics.voice import CommentQuery, search_terms
+from cxmetrics.engine import themes, voice
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.face.privacy import mask_customer_id
+from cxmetrics.engine.segments import driver_impact
+from cxmetrics.engine.voice import CommentQuery, search_terms
 from page_runner import db, on_database, open_page, shown_filters  # noqa: F401 (db is a fixture)
 
 Z = 1.959963984540054
@@ -323,7 +323,7 @@ def test_trying_a_keyword_shows_what_it_would_tag(db):
 
 
 def test_group_share_chart_draws_one_dot_per_theme_and_group(small):
-    from cxmetrics.charts import MAX_CHART_ROWS, NO_DATA, TooManyRows, group_share_chart
+    from cxmetrics.face.charts import MAX_CHART_ROWS, NO_DATA, TooManyRows, group_share_chart
 
     summary, _ = voice.theme_summary(small)
     shares = voice.group_shares(summary)

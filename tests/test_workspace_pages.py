@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import access, app_state
-from cxmetrics.db import PROJECT_ROOT, connect
+from cxmetrics.core import access
+from cxmetrics import app_state
+from cxmetrics.store.db import PROJECT_ROOT, connect
 from workspace_runner import (BANNER, DATA, OVERVIEW, CALLS, app, banner, checked, fresh, own_workspace,  # noqa: F401
                               switcher, tiles)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxmetrics import workspaces
-from cxmetrics.workspaces import UnknownWorkspace
+from cxmetrics.store import workspaces
+from cxmetrics.store.workspaces import UnknownWorkspace
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_the_user_workspace_is_the_cxmetrics_db_file_and_the_sample_sits_beside_
 
 
 def test_without_cxmetrics_db_the_workspaces_are_under_data(monkeypatch):
-    from cxmetrics.db import PROJECT_ROOT
+    from cxmetrics.store.db import PROJECT_ROOT
 
     monkeypatch.delenv("CXMETRICS_DB", raising=False)
     assert workspaces.user_workspace() == workspaces.Workspace("cx", PROJECT_ROOT / "data" / "cx.duckdb")

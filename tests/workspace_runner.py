@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxmetrics import access, app_state
-from cxmetrics.db import PROJECT_ROOT, connect
-from cxmetrics.importer import ImportOptions, load_file
+from cxmetrics.core import access
+from cxmetrics import app_state
+from cxmetrics.store.db import PROJECT_ROOT, connect
+from cxmetrics.ingest.importer import ImportOptions, load_file
 
 OVERVIEW, DATA, SEGMENTS = "views/overview.py", "views/data.py", "views/segments.py"
 BANNER = "You are looking at sample data"

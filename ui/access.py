@@ -1,12 +1,13 @@
-"""The sign-in gate and the "analysts only" notice. Rules live in `cxmetrics.access`; the session's
+"""The sign-in gate and the "analysts only" notice. Rules live in `cxmetrics.core.access`; the session's
 user comes from `cxmetrics.app_state.current_user`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from cxmetrics import access, app_state
-from cxmetrics.markdown_text import escape_markdown
+from cxmetrics.core import access
+from cxmetrics import app_state
+from cxmetrics.core.markdown_text import escape_markdown
 
 VIEWER_NOTICE = "Analysts only: {what} needs an analyst sign-in. You are signed in as {name} (viewer)."
 NOBODY_NOTICE = "Analysts only: {what} needs an analyst sign-in."

@@ -1,6 +1,6 @@
 """A page's own choices (split by, metric, grouping…) drawn as widgets whose value travels in the URL.
 
-Each choice is one of cxmetrics.url_state.PAGE_CHOICES. On the widget's first draw (in a session, or
+Each choice is one of cxmetrics.engine.url_state.PAGE_CHOICES. On the widget's first draw (in a session, or
 after the page was left or a saved view opened: Streamlit forgets the state of widgets a run did not
 draw) the link's value is checked and put into the widget; a value the page or the workspace does not
 have is reported above it in plain words, and the page's default is shown.
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.url_state import MANY, NUMBER, PAGE_CHOICES, TEXT, choice_query, read_choice
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.url_state import MANY, NUMBER, PAGE_CHOICES, TEXT, choice_query, read_choice
 
 def url_widget(draw: Callable, label: str, options=None, *, key: str, param: str, default=None,
                format_func: Callable = str, workspace_values: bool = False, **widget_options):

@@ -2,8 +2,8 @@
 clicked mark below it, filtered as the page is, with a download and a visible way to clear it.
 
 One mechanism for every page: the page passes `drill=Drill.of(...)` to ui.widgets.chart, saying
-which rows a mark stands for and what each selected field filters (cxmetrics/drill.py). The rows
-come from cxmetrics.drill with parameters only, masked as every drill-through is (ui/privacy.py).
+which rows a mark stands for and what each selected field filters (cxmetrics/engine/drill.py). The rows
+come from cxmetrics.engine.drill with parameters only, masked as every drill-through is (ui/privacy.py).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import PICK
-from cxmetrics.drill import MAX_ROWS, Drill, effect_kind
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.presentation import readable_rows
+from cxmetrics.face.charts import PICK
+from cxmetrics.engine.drill import MAX_ROWS, Drill, effect_kind
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.core.presentation import readable_rows
 from ui.privacy import masked
 
 # What each figure's rows are, in words, after "The N contacts behind ...".

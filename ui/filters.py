@@ -8,10 +8,10 @@ from dataclasses import replace
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.dimensions import Filters
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.periods import DEFAULT_DAYS
-from cxmetrics.url_state import MAX_WINDOW, Scope, filter_notices
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.periods import DEFAULT_DAYS
+from cxmetrics.engine.url_state import MAX_WINDOW, Scope, filter_notices
 
 NO_SEGMENT = "(none)"
 PERIOD_TAG = "flt_period"  # the period the date inputs were last set to

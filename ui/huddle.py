@@ -18,8 +18,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.huddle import PANEL_TITLES, HuddleSettings
-from cxmetrics.url_state import Scope
+from cxmetrics.engine.huddle import PANEL_TITLES, HuddleSettings
+from cxmetrics.engine.url_state import Scope
 
 HUDDLE_TITLE = "Huddle"
 HUDDLE_PATH = "huddle"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.periods import DEFAULT_DAYS, period_sentence, span_text
+from cxmetrics.engine.periods import DEFAULT_DAYS, period_sentence, span_text
 
 
 # Pages whose figures do not follow the date range, and why (said where the period line would be).

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.privacy import mask_frame
+from cxmetrics.face.privacy import mask_frame
 
 TOGGLE_KEY = "privacy_mask"
 LABEL = "Mask personal data"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.db import PROJECT_ROOT
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.saved_views import MAX_NAME, ViewError
+from cxmetrics.store.db import PROJECT_ROOT
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.saved_views import MAX_NAME, ViewError
 from ui.access import analysts_only
 
 FLASH_KEY = "views_flash"

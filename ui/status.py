@@ -8,11 +8,11 @@ from datetime import date
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.next_steps import NOTHING_TO_DO
-from cxmetrics.status import DEFAULT_WEEKS, GOOD, NEUTRAL, WARN, Status, default_end
-from cxmetrics.url_state import Scope
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.next_steps import NOTHING_TO_DO
+from cxmetrics.engine.status import DEFAULT_WEEKS, GOOD, NEUTRAL, WARN, Status, default_end
+from cxmetrics.engine.url_state import Scope
 
 BADGE_COLOURS = {GOOD: "green", WARN: "orange", NEUTRAL: "gray"}  # anything else: red
 BADGE_ICONS = {"on track": ":material/check_circle:", "at risk": ":material/warning:",

@@ -12,12 +12,12 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from cxmetrics import app_state
-from cxmetrics.charts import CHART_BUILDERS, PICK
-from cxmetrics.drill import Drill
-from cxmetrics.exports import safe_csv
-from cxmetrics.markdown_text import escape_html, escape_markdown
-from cxmetrics.presentation import Tile, readable, readable_rows
-from cxmetrics.url_state import Scope
+from cxmetrics.face.charts import CHART_BUILDERS, PICK
+from cxmetrics.engine.drill import Drill
+from cxmetrics.core.exports import safe_csv
+from cxmetrics.core.markdown_text import escape_html, escape_markdown
+from cxmetrics.core.presentation import Tile, readable, readable_rows
+from cxmetrics.engine.url_state import Scope
 from ui.drill import chart_key, rows_panel
 from ui.privacy import masked
 
@@ -105,7 +105,7 @@ SPECS_KEPT = 256  # chart specs cached per server: a few dozen charts times the 
 
 def chart(builder: Callable[..., alt.LayerChart], *frames: pd.DataFrame, name: str,
           shown: pd.DataFrame | None = None, drill: Drill | None = None, **options) -> None:
-    """Draw `builder(*frames, **options)` (a cxmetrics.charts builder) full width, with a download of
+    """Draw `builder(*frames, **options)` (a cxmetrics.face.charts builder) full width, with a download of
     the data behind it: `shown`, or the first frame. With `drill`, a click on a mark shows the rows
     behind it below the chart (ui/drill.py)."""
     if drill is not None:
@@ -142,7 +142,7 @@ def _spec(builder_name: str, frames: tuple[pd.DataFrame, ...], options: dict) ->
 
 
 def drill_table(frame: pd.DataFrame, *, name: str, by: str, scope: Scope, kind: str = "contacts") -> None:
-    """Draw a readable table (cxmetrics.tables) whose rows can be selected to show the contacts or
+    """Draw a readable table (cxmetrics.face.tables) whose rows can be selected to show the contacts or
     responses behind them; its first column holds the value of `by`."""
     # Numbers get no format of their own: Streamlit draws a rounded figure as its CSVs write it
     # (presentation.figure_text); the first column is text even when its values look like numbers.

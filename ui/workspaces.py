@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxmetrics import app_state, workspaces
+from cxmetrics import app_state
+from cxmetrics.store import workspaces
 from ui.access import is_analyst
 
 DATA_PAGE = "views/data.py"

@@ -6,16 +6,17 @@ from datetime import date, datetime, timezone
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import before_after_chart, ranked_bar_chart
-from cxmetrics.drill import Drill
-from cxmetrics.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABELS, STATUS_LABELS, STATUSES,
-                                  FollowUpError, changes_from_edits, editor_frame, empty_figure_notes,
-                                  follow_up_table, mask_cases, metric_tiles)
-from cxmetrics.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS, Action,
-                                    EFFECT_MARK, ActionError, effects_chart_frame, effects_table)
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.presentation import readable_rows
-from cxmetrics.privacy import mask_comment, mask_customer_id
+from cxmetrics.face.charts import before_after_chart, ranked_bar_chart
+from cxmetrics.engine.drill import Drill
+from cxmetrics.engine.follow_ups import (DEFAULT_TARGET_HOURS, NOT_HANDLED, RESULT_LABELS, STATUS_LABELS,
+                                         STATUSES, FollowUpError, changes_from_edits, editor_frame,
+                                         empty_figure_notes, follow_up_table, mask_cases, metric_tiles)
+from cxmetrics.engine.loop_actions import (STATUS_LABELS as ACTION_LABELS, SUBJECT_KINDS, SUBJECT_LABELS,
+                                           Action, EFFECT_MARK, ActionError, effects_chart_frame,
+                                           effects_table)
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.core.presentation import readable_rows
+from cxmetrics.face.privacy import mask_comment, mask_customer_id
 from ui.access import analysts_only
 from ui.choices import url_widget
 from ui.privacy import masking_on

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import heatmap, interval_bar_chart, ranked_bar_chart
-from cxmetrics.definitions import DEFINITIONS, help_text
-from cxmetrics.drill import Drill
-from cxmetrics.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
-from cxmetrics.presentation import N_FIELD, column_names
-from cxmetrics.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, contact_centre_table, reason_table
+from cxmetrics.face.charts import heatmap, interval_bar_chart, ranked_bar_chart
+from cxmetrics.core.definitions import DEFINITIONS, help_text
+from cxmetrics.engine.drill import Drill
+from cxmetrics.engine.narrative import contact_fcr_note, missing_measures_note, resolution_sentence
+from cxmetrics.core.presentation import N_FIELD, column_names
+from cxmetrics.face.tables import CONTACT_CENTRE_COLUMNS, LOG_MEASURES, contact_centre_table, reason_table
 from ui.choices import url_widget
 from ui.widgets import chart, data_table, drill_table
 

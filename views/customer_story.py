@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import timeline_chart
-from cxmetrics.customer_story import (LANES, StoryError, clean_id, highlight_repeats, story_html, summary,
-                                      timeline)
-from cxmetrics.follow_ups import mask_cases
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.presentation import readable_rows
-from cxmetrics.privacy import mask_comment, mask_customer_id
+from cxmetrics.face.charts import timeline_chart
+from cxmetrics.engine.customer_story import (LANES, StoryError, clean_id, highlight_repeats, story_html,
+                                             summary, timeline)
+from cxmetrics.engine.follow_ups import mask_cases
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.core.presentation import readable_rows
+from cxmetrics.face.privacy import mask_comment, mask_customer_id
 from ui.privacy import masking_on
 from ui.widgets import chart, data_table
 

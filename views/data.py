@@ -1,5 +1,5 @@
 """Data: upload a file, map its columns, preview and check it, load it; the import history, its
-rejects and deleting an import. Layout only: the work is in `cxmetrics.upload`."""
+rejects and deleting an import. Layout only: the work is in `cxmetrics.ingest.upload`."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ if PROJECT_DIR not in sys.path:
     # Run on its own (`streamlit run views/data.py`), only views/ is on the path.
     sys.path.insert(0, PROJECT_DIR)
 
-from cxmetrics import app_state, upload  # noqa: E402
-from cxmetrics.importer import ImportRefused  # noqa: E402
-from cxmetrics.mapping import MappingError  # noqa: E402
-from cxmetrics.markdown_text import escape_markdown  # noqa: E402
-from cxmetrics.presentation import readable  # noqa: E402
-from cxmetrics.schema import KINDS  # noqa: E402
-from cxmetrics.textfile import FileFormatError  # noqa: E402
+from cxmetrics import app_state
+from cxmetrics.ingest import upload  # noqa: E402
+from cxmetrics.ingest.importer import ImportRefused  # noqa: E402
+from cxmetrics.core.mapping import MappingError  # noqa: E402
+from cxmetrics.core.markdown_text import escape_markdown  # noqa: E402
+from cxmetrics.core.presentation import readable  # noqa: E402
+from cxmetrics.core.schema import KINDS  # noqa: E402
+from cxmetrics.core.textfile import FileFormatError  # noqa: E402
 from ui.access import analysts_only, is_analyst  # noqa: E402
 from ui.widgets import data_table  # noqa: E402
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.huddle import settings_from_query
+from cxmetrics.engine.huddle import settings_from_query
 from ui.huddle import draw_huddle
 
 query = st.query_params.to_dict() | {"panels": st.query_params.get_all("panels")}

@@ -5,11 +5,11 @@ from datetime import timedelta
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import dual_trend_chart, interval_bar_chart
-from cxmetrics.drill import Drill
-from cxmetrics.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
-from cxmetrics.outcomes import EXPERIENCE_GROUPS
-from cxmetrics.presentation import MONEY, format_money, unit_label
+from cxmetrics.face.charts import dual_trend_chart, interval_bar_chart
+from cxmetrics.engine.drill import Drill
+from cxmetrics.engine.narrative import NO_CHURN, NO_REVENUE, reconciliation_sentence, revenue_at_risk_sentence
+from cxmetrics.engine.outcomes import EXPERIENCE_GROUPS
+from cxmetrics.core.presentation import MONEY, format_money, unit_label
 from ui.choices import url_widget
 from ui.widgets import chart
 

@@ -6,13 +6,13 @@ from functools import partial
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import trend_chart
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.drill import Drill
-from cxmetrics.narrative import driver_metric, driver_sentences, empty_figure_notes, period_caption
-from cxmetrics.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD, contact_centre_tiles,
-                                    kpi_tiles)
-from cxmetrics.status import statuses
+from cxmetrics.face.charts import trend_chart
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.engine.drill import Drill
+from cxmetrics.engine.narrative import driver_metric, driver_sentences, empty_figure_notes, period_caption
+from cxmetrics.core.presentation import (CONTACT_CENTRE_KEYS, INTERVAL_FIELDS, KPI_KEYS, N_FIELD,
+                                         contact_centre_tiles, kpi_tiles)
+from cxmetrics.engine.status import statuses
 from ui.access import analysts_only
 from ui.status import next_steps_section, status_line, targets_form
 from ui import widgets
@@ -24,14 +24,14 @@ REPORT_KEY = "overview_report_for"
 
 def _report_file(model: dict, kind: str):
     """Return the report as HTML text or PDF bytes; run when the download is asked for, outside the page run."""
-    from cxmetrics.report_sections import chart_specs
+    from cxmetrics.face.report_sections import chart_specs
 
     specs = widgets.under_altair_lock(chart_specs, model)
     if kind == "pdf":
-        from cxmetrics.report_pdf import render_pdf
+        from cxmetrics.face.report_pdf import render_pdf
 
         return render_pdf(model, specs)
-    from cxmetrics.report_html import render_html
+    from cxmetrics.face.report_html import render_html
 
     return render_html(model, specs)
 

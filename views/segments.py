@@ -3,14 +3,14 @@
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import gap_chart, ranked_bar_chart
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.drill import MEASURES, Drill
-from cxmetrics.dimensions import MAX_SPLIT_VALUES, MIN_SPLIT_VALUES
-from cxmetrics.narrative import empty_split_note
-from cxmetrics.presentation import N_FIELD
-from cxmetrics.segments import METRICS
-from cxmetrics.tables import gap_table, team_table
+from cxmetrics.face.charts import gap_chart, ranked_bar_chart
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.engine.drill import MEASURES, Drill
+from cxmetrics.store.dimensions import MAX_SPLIT_VALUES, MIN_SPLIT_VALUES
+from cxmetrics.engine.narrative import empty_split_note
+from cxmetrics.core.presentation import N_FIELD
+from cxmetrics.engine.segments import METRICS
+from cxmetrics.face.tables import gap_table, team_table
 from ui.choices import url_widget
 from ui.widgets import chart, drill_table
 

@@ -5,14 +5,15 @@ from datetime import timedelta
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import journey_list_chart, ranked_bar_chart
-from cxmetrics.drill import Drill
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.narrative import no_journeys_note
-from cxmetrics.periods import DEFAULT_DAYS, span_text
-from cxmetrics.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ, TOP_JOURNEYS,
-                                   assisted_drop_sentence, journey_steps, journey_table, journeys_total, main_journeys,
-                                   touchpoint_summary, touchpoint_table)
+from cxmetrics.face.charts import journey_list_chart, ranked_bar_chart
+from cxmetrics.engine.drill import Drill
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.narrative import no_journeys_note
+from cxmetrics.engine.periods import DEFAULT_DAYS, span_text
+from cxmetrics.engine.touchpoints import (MAX_STEPS, MAX_TOUCHPOINTS, OTHER_JOURNEYS, PATHS_READ,
+                                          TOP_JOURNEYS, assisted_drop_sentence, journey_steps, journey_table,
+                                          journeys_total, main_journeys, touchpoint_summary,
+                                          touchpoint_table)
 from ui.choices import url_widget
 from ui.widgets import chart, data_table
 

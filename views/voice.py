@@ -3,16 +3,16 @@
 import streamlit as st
 
 from cxmetrics import app_state
-from cxmetrics.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.drill import Drill
-from cxmetrics.markdown_text import escape_markdown
-from cxmetrics.narrative import no_comments_note
-from cxmetrics.presentation import readable, readable_rows
-from cxmetrics.sentiment import NEUTRAL_BAND
-from cxmetrics.themes import ThemeError
-from cxmetrics.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_BANDS, CommentQuery, comment_table,
-                             driver_sentences, group_shares, theme_table)
+from cxmetrics.face.charts import group_share_chart, heatmap, ranked_bar_chart, trend_chart
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.engine.drill import Drill
+from cxmetrics.core.markdown_text import escape_markdown
+from cxmetrics.engine.narrative import no_comments_note
+from cxmetrics.core.presentation import readable, readable_rows
+from cxmetrics.core.sentiment import NEUTRAL_BAND
+from cxmetrics.engine.themes import ThemeError
+from cxmetrics.engine.voice import (CSAT_BANDS, DRIVER_METRICS, NPS_GROUPS, SENTIMENT_BANDS, CommentQuery,
+                                    comment_table, driver_sentences, group_shares, theme_table)
 from ui.access import analysts_only
 from ui.choices import url_widget
 from ui.privacy import masked, masking_on

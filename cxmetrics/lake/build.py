@@ -27,9 +27,10 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from .. import db, rollups
-from ..db import quote_ident, run
-from ..schema import TABLES
+from ..store import db
+from .. import rollups
+from ..store.db import quote_ident, run
+from ..core.schema import TABLES
 # What a build writes under <lake>/rollups/ (lake.layout: the lake workspace reads it too).
 from .layout import FACTS_TABLE, OUTPUT_TABLES, ROLLUP_TABLES, ROLLUPS_FOLDER  # noqa: F401
 

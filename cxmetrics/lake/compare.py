@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..db import memory_limit, quote_ident
+from ..store.db import memory_limit, quote_ident
 from .layout import OUTPUT_TABLES, ROLLUPS_FOLDER
 
 BATCH_ROWS = 100_000

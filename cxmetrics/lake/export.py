@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..db import identifier_list, query, quote_ident, table_columns
-from ..schema import SYSTEM_COLUMNS, TABLES
+from ..store.db import identifier_list, query, quote_ident, table_columns
+from ..core.schema import SYSTEM_COLUMNS, TABLES
 
 # The date each table's rows are partitioned by, and whether that is the table's own month column.
 DATED = {"contacts": "started_at", "responses": "responded_at"}

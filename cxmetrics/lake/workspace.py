@@ -39,9 +39,9 @@ from pathlib import Path
 import duckdb
 from duckdb import ColumnExpression, ConstantExpression
 
-from .. import db, rollup_state
-from ..db import quote_ident, run
-from ..schema import TABLES
+from ..store import db, rollup_state
+from ..store.db import quote_ident, run
+from ..core.schema import TABLES
 from .layout import FACTS_TABLE, OUTPUT_TABLES, ROLLUPS_FOLDER
 
 # Characters DuckDB's Parquet reader takes as a file pattern (lake.build refuses them too).

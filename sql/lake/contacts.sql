@@ -1,5 +1,5 @@
 -- The lake's contacts with their derived facts, as the importer stores them in a workspace
--- (cxmetrics/contact_facts.py): when the same customer's previous and next contacts started, in
+-- (cxmetrics/store/contact_facts.py): when the same customer's previous and next contacts started, in
 -- (started_at, contact_id) order, over any reason and over an equal contact_reason (none when the
 -- reason is missing), and the ids of the previous and next contact (any reason). A contact without
 -- a customer has none. The same definition as sql/facts/contact_neighbours.sql, over every contact

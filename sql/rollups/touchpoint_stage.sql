@@ -12,7 +12,7 @@
 -- + starts_w7, instead of five columns each.
 -- Per window W (suffix _wW): start_day_wW and start_cr_wW, the first contact of its journey
 -- (the last contact up to this one that starts one: no previous contact within W); step_wW, its
--- step, capped at 5 (cxmetrics.touchpoints.MAX_STEPS); len_wW, how many contacts the journey has
+-- step, capped at 5 (cxmetrics.engine.touchpoints.MAX_STEPS); len_wW, how many contacts the journey has
 -- from this one on (6 = more than 5): the next contact is in its journey when len_wW > 1.
 -- counted packs what the flow counts (judged: started at least W days before the latest contact;
 -- resolved first time: judged, and no next contact of any / the same reason within W;

@@ -17,7 +17,7 @@ FROM (
 WHERE contacts.contact_id = neighbours.contact_id;
 
 CREATE TABLE targets (
-    metric     VARCHAR PRIMARY KEY,   -- a key of cxmetrics.definitions.DEFINITIONS
+    metric     VARCHAR PRIMARY KEY,   -- a key of cxmetrics.core.definitions.DEFINITIONS
     target     DOUBLE NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );

@@ -4,7 +4,7 @@
 -- lexicon sentiment. Takes no $params.
 --
 -- A pattern is an RE2 regular expression matched case- and accent-insensitively as a whole word
--- (cxmetrics/themes.py adds \b at both ends and strips accents from pattern and comment alike),
+-- (cxmetrics/engine/themes.py adds \b at both ends and strips accents from pattern and comment alike),
 -- so 'delais?' finds "délai", "DÉLAIS" and "delai". `language` labels the keyword for the
 -- analyst (en, fr, any…); every pattern is tried on every comment.
 CREATE TABLE themes (
@@ -14,7 +14,7 @@ CREATE TABLE themes (
     updated_at TIMESTAMP NOT NULL
 );
 
--- Derived facts, rebuilt by cxmetrics/themes.py whenever the comments or the dictionary change
+-- Derived facts, rebuilt by cxmetrics/engine/themes.py whenever the comments or the dictionary change
 -- (voice_facts_state holds what each was built from).
 CREATE TABLE theme_mentions (
     response_id VARCHAR NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE theme_mentions (
 
 CREATE TABLE comment_sentiment (
     response_id VARCHAR NOT NULL,
-    sentiment   DOUBLE NOT NULL      -- -1 (negative) to +1 (positive), cxmetrics/sentiment.py
+    sentiment   DOUBLE NOT NULL      -- -1 (negative) to +1 (positive), cxmetrics/core/sentiment.py
 );
 
 CREATE TABLE voice_facts_state (

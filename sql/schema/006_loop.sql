@@ -38,7 +38,7 @@ WITH answered AS (
         contact_team, nps, comment,
         -- Default due date: 2 working days (Monday–Friday, no holiday calendar) after the day the
         -- case opened; a case opened on a weekend counts from the Friday before. Mirrored by
-        -- cxmetrics.follow_ups.default_due, and a test keeps the two equal.
+        -- cxmetrics.engine.follow_ups.default_due, and a test keeps the two equal.
         CAST(
             opened_on
             - INTERVAL '1' DAY * CAST(greatest(weekday - 5, 0) AS INTEGER)

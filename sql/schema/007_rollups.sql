@@ -1,5 +1,5 @@
 -- Version 7: rollup tables, the counts behind the dashboard's figures summed at import time
--- (see cxmetrics/rollups.py and docs/performance.md). Takes no $params.
+-- (see cxmetrics/rollups/__init__.py and docs/performance.md). Takes no $params.
 --
 -- rollup_state holds the data version the rollups were last built from: a query uses a rollup
 -- only when that version is the store's current one, so a stale or never-built rollup (a store

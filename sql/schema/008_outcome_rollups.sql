@@ -1,4 +1,4 @@
--- Version 8: the outcome rollups behind the Business outcomes page (cxmetrics/outcome_rollups.py,
+-- Version 8: the outcome rollups behind the Business outcomes page (cxmetrics/rollups/outcome_rollups.py,
 -- docs/rollups.md), rebuilt by rollups.refresh with the others. Takes no $params.
 --
 -- A store built before this version recorded rollups that lack these tables' rows: forgetting its

@@ -1,4 +1,4 @@
--- Version 9: the rollups behind the Contact reasons page's paths (cxmetrics/path_rollups.py,
+-- Version 9: the rollups behind the Contact reasons page's paths (cxmetrics/rollups/path_rollups.py,
 -- docs/rollups.md). Takes no $params. Rebuilt with the other rollups after every import and
 -- delete; read only while rollup_state says they are fresh.
 --

@@ -1,8 +1,8 @@
--- Version 10: the rollups behind the Touchpoint map (cxmetrics/touchpoint_rollups.py,
+-- Version 10: the rollups behind the Touchpoint map (cxmetrics/rollups/touchpoint_rollups.py,
 -- docs/rollups.md). Takes no $params. Rebuilt with the other rollups after every import and
 -- delete; read only while rollup_state says they are fresh.
 --
--- A journey (cxmetrics/touchpoints.py) is a chain of one customer's contacts, each starting at
+-- A journey (cxmetrics/engine/touchpoints.py) is a chain of one customer's contacts, each starting at
 -- most W days after the one before; the page's filters choose journeys by their first contact.
 -- Both tables hold every journey of every window W of cxmetrics.rollups.ROLLUP_WINDOWS (win) and
 -- touchpoint kind ('channel' | 'contact_reason'), keyed by its first contact's day, channel and
@@ -18,7 +18,7 @@
 -- 'Other' (the query folds).
 --
 -- journey_flow_rollup: one row per win × kind × start day × start channel × start reason × step
--- (capped at cxmetrics.touchpoints.MAX_STEPS) × touchpoint × the next touchpoint in the journey
+-- (capped at cxmetrics.engine.touchpoints.MAX_STEPS) × touchpoint × the next touchpoint in the journey
 -- (NULL where it ends): contacts; judged (started at least W days before the latest contact);
 -- among those, resolved first time (no next contact within W, of any reason, of the same
 -- reason), and escalated (the next contact in the journey is assisted and on another channel);

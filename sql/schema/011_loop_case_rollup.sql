@@ -1,4 +1,4 @@
--- Version 11: the follow-up cases kept as a rollup (cxmetrics/loop_rollups.py, docs/rollups.md).
+-- Version 11: the follow-up cases kept as a rollup (cxmetrics/rollups/loop_rollups.py, docs/rollups.md).
 -- Takes no $params.
 --
 -- loop_cases (006) is redefined with the same columns and the same answers, but computes
@@ -59,7 +59,7 @@ WITH answered AS (
         d.contact_reason, d.contact_team, d.nps, d.comment,
         -- Default due date: 2 working days (Monday–Friday, no holiday calendar) after the day the
         -- case opened; a case opened on a weekend counts from the Friday before. Mirrored by
-        -- cxmetrics.follow_ups.default_due, and a test keeps the two equal.
+        -- cxmetrics.engine.follow_ups.default_due, and a test keeps the two equal.
         CAST(
             d.opened_on
             - INTERVAL '1' DAY * CAST(greatest(d.weekday - 5, 0) AS INTEGER)

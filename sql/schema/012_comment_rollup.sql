@@ -1,5 +1,5 @@
 -- Version 12: the survey comments with their contact's channel and reason, kept as a rollup
--- (cxmetrics/comment_rollups.py, docs/rollups.md). Takes no $params.
+-- (cxmetrics/rollups/comment_rollups.py, docs/rollups.md). Takes no $params.
 --
 -- comment_rollup: the rows of sql/voice/comment_rows.sql (one per survey response with a comment,
 -- with its customer, its own else its contact's, and its contact's channel and reason), as the

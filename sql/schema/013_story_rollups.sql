@@ -1,5 +1,5 @@
 -- Version 13: one customer's contacts and survey answers kept sorted by customer, as rollups
--- (cxmetrics/story_rollups.py, docs/rollups.md). Takes no $params.
+-- (cxmetrics/rollups/story_rollups.py, docs/rollups.md). Takes no $params.
 --
 -- Customer story looks one customer up. The base tables are stored in file order, which is rarely
 -- the customer's: finding a customer's 15 contacts scanned the customer column of all ten million

@@ -1,5 +1,5 @@
 -- Version 14: the theme figures' counts kept per day × channel × contact reason × theme, as a
--- derived voice fact (cxmetrics/themes.py, docs/rollups.md). Takes no $params.
+-- derived voice fact (cxmetrics/engine/themes.py, docs/rollups.md). Takes no $params.
 --
 -- theme_count_rollup: the comments in one group. theme NULL: every comment of the group once,
 -- with `untagged` (those mentioning no theme); a theme: the comments mentioning it. Counted: the

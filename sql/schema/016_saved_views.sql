@@ -2,7 +2,7 @@
 -- this workspace: its name, the page it opens (the page's URL path, '' for the Overview) and the
 -- link's query parameters (filters and the page's own choices) as a JSON object. Takes no $params.
 CREATE TABLE saved_views (
-    name     VARCHAR PRIMARY KEY,   -- checked by cxmetrics.saved_views.check_name
+    name     VARCHAR PRIMARY KEY,   -- checked by cxmetrics.engine.saved_views.check_name
     page     VARCHAR NOT NULL,
     query    VARCHAR NOT NULL,      -- JSON: {parameter: value or [values]}
     saved_at TIMESTAMP NOT NULL

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from benchmarks.streamlit_server import REPO_ROOT, ServerDidNotStart, streamlit_run
-from cxmetrics import workspaces
+from cxmetrics.store import workspaces
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}

@@ -22,8 +22,8 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics.definitions import DEFINITIONS
-from cxmetrics.presentation import KPI_KEYS
+from cxmetrics.core.definitions import DEFINITIONS
+from cxmetrics.core.presentation import KPI_KEYS
 
 from .conftest import VIEWPORT
 

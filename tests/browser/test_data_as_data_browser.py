@@ -29,13 +29,13 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics.bootstrap import SAMPLE_DIR, SAMPLE_ORDER
-from cxmetrics.db import connect
-from cxmetrics.follow_ups import IN_PROGRESS, Change, follow_up_list, save_follow_ups
-from cxmetrics.importer import ImportOptions, load_file
-from cxmetrics.loop_actions import Action, add_action
-from cxmetrics.mapping import column_key
-from cxmetrics.themes import dictionary, ensure_facts, save_dictionary
+from cxmetrics.ingest.bootstrap import SAMPLE_DIR, SAMPLE_ORDER
+from cxmetrics.store.db import connect
+from cxmetrics.engine.follow_ups import IN_PROGRESS, Change, follow_up_list, save_follow_ups
+from cxmetrics.ingest.importer import ImportOptions, load_file
+from cxmetrics.engine.loop_actions import Action, add_action
+from cxmetrics.core.mapping import column_key
+from cxmetrics.engine.themes import dictionary, ensure_facts, save_dictionary
 
 from .conftest import streamlit_server
 from .test_dashboard_browser import open_path, settle

@@ -26,9 +26,9 @@ except ImportError:
 
 from page_runner import fill_store
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.metrics import metric_trend, metrics_frame
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.metrics import metric_trend, metrics_frame
 
 from .conftest import streamlit_server
 from .test_dashboard_browser import assert_no_error_boxes, open_path, settle
@@ -122,8 +122,8 @@ def _csv_rows(page, key: str) -> list[dict]:
 def test_a_figure_reads_the_same_in_the_table_its_csv_and_the_charts_csv(new_page, drill_store):
     """One rule for the three (issue 18 item 4): the text Chromium draws in the reasons table's cell, the
     table's download and the FCR chart's download are the same characters for each reason's contact FCR."""
-    from cxmetrics.presentation import figure_text
-    from cxmetrics.tables import reason_table
+    from cxmetrics.core.presentation import figure_text
+    from cxmetrics.face.tables import reason_table
 
     base, by_reason, _ = drill_store
     table = reason_table(by_reason.reset_index(), "contact_reason")

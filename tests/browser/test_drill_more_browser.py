@@ -23,9 +23,9 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics.db import connect
-from cxmetrics.dimensions import Filters
-from cxmetrics.voice import group_shares, theme_summary
+from cxmetrics.store.db import connect
+from cxmetrics.store.dimensions import Filters
+from cxmetrics.engine.voice import group_shares, theme_summary
 
 from .test_dashboard_browser import FIRST_LOAD_MS, assert_no_error_boxes, open_path, settle
 

@@ -17,7 +17,7 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics.db import connect
+from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 from cxmetrics.lake.export import export
 

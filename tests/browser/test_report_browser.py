@@ -19,7 +19,7 @@ except ImportError:
 
 from pypdf import PdfReader
 
-from cxmetrics.report_html import figures_from_html
+from cxmetrics.face.report_html import figures_from_html
 
 from .conftest import SCREENSHOTS
 from .test_dashboard_browser import metric_value, open_path, settle

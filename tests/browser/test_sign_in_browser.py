@@ -18,7 +18,7 @@ except ImportError:
     pytest.skip("the playwright Python package is not installed (pip install -r requirements-dev.txt)",
                 allow_module_level=True)
 
-from cxmetrics import access
+from cxmetrics.core import access
 
 from .conftest import streamlit_server
 

@@ -23,7 +23,7 @@ except ImportError:
         raise
     pytest.skip("the playwright Python package is not installed", allow_module_level=True)
 
-from cxmetrics.db import open_waiting
+from cxmetrics.store.db import open_waiting
 
 from .conftest import REPO_ROOT, streamlit_server
 
@@ -33,7 +33,8 @@ FIRST_LOAD_MS = 90_000
 SLOW_IMPORT = r"""
 import sys
 from pathlib import Path
-from cxmetrics import cli, contact_facts
+from cxmetrics import cli
+from cxmetrics.store import contact_facts
 
 marker = Path(sys.argv[1])
 original = contact_facts.refresh_affected

@@ -29,8 +29,8 @@ def probe(cases_dir: Path, work: Path) -> dict:
     from store_content import store_content
 
     from cxmetrics import cli, upload
-    from cxmetrics.db import connect, lock_down
-    from cxmetrics.importer import ImportOptions, ImportRefused, load_file
+    from cxmetrics.store.db import connect, lock_down
+    from cxmetrics.ingest.importer import ImportOptions, ImportRefused, load_file
 
     said = {}
     for entry in make_corpus.limit_cases(cases_dir):

@@ -1,0 +1,152 @@
+"""The contact and response rollups behind the metric engine: building them, and answering
+`metrics.metric_counts` from them when they can.
+
+Both tables hold one row per day × channel × contact reason × segment value (long form: seg_name
+'' holds every contact or response once, each rolled segment column holds them again), so a
+request is answerable when it splits by nothing, channel, contact reason, a period or a rolled
+segment, filters by dates, channels, reasons and at most that same segment, and asks for a window
+the rollup kept. `counts` returns None for anything else, and the caller asks the base tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from ..store import rollup_state
+from ..store.db import Identifier, qualified, quote_ident, run
+from ..store.dimensions import NO_DIMENSION, Filters, resolve_dimension
+
+# The columns of the rolled rows (r: sql/rollups/rolled_groups.sql) a request groups by.
+_GROUPS = {None: qualified("r", "no_group"), "channel": qualified("r", "channel"),
+           "contact_reason": qualified("r", "contact_reason")}
+_GRAINS = {grain: qualified("r", f"period_{grain}") for grain in ("day", "week", "month")}
+_PAIRS = {("channel", "contact_reason"): qualified("r", "channel_reason"),
+          ("contact_reason", "channel"): qualified("r", "reason_channel")}
+_SEGMENT_GROUP = qualified("r", "seg_value")
+_TABLE_ALIAS = {"contacts": "c", "customers": "cu"}
+NO_SEGMENT = NO_DIMENSION
+_ROLLUPS = {"contacts": quote_ident("contact_rollup"), "responses": quote_ident("response_rollup")}
+
+
+def build(con, segments: dict[str, str]) -> None:
+    """Rebuild contact_rollup and response_rollup from the base tables, with `segments` rolled:
+    the rows of every contact (response) once, then once more per segment."""
+    run(con, "rollups/clear_contact_rollup")
+    run(con, "rollups/clear_response_rollup")
+    _count_days(con, segments, None, None, False)
+
+
+def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
+    only the days it can alter; return which. The days are a superset of those whose counts
+    change (metric_days_*.sql say why each is in), so the result equals a rebuild exactly."""
+    if change.kind == "outcomes":
+        return "no outcome is counted here"
+    if change.kind == "customers" and "customers" not in segments.values():
+        return "no customers column is rolled"
+    if change.kind == "contacts" and None in (change.latest_before, change.latest_after):
+        # With no contact before or after, every day's censoring changes: count them all.
+        build(con, segments)
+        return "every day (the store had or has no contacts)"
+    moved = change.latest_before != change.latest_after if change.kind == "contacts" else False
+    edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
+    params = {"reach": max(rollup_state.ROLLUP_WINDOWS) + 1, "edge_from": edges[0], "edge_to": edges[1]}
+    contact_days, response_days, undated = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0]
+    if contact_days:
+        run(con, "rollups/metric_clear_contact_days", {"days": contact_days})
+    if response_days or undated:
+        run(con, "rollups/metric_clear_response_days", {"days": response_days, "undated": undated})
+    _count_days(con, segments, contact_days or [], response_days or [], undated)
+    return (f"{len(contact_days)} contact days, {len(response_days)} response days"
+            + (" and the undated responses" if undated else ""))
+
+
+def _count_days(con, segments: dict[str, str], contact_days, response_days, undated: bool) -> None:
+    """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
+    or of every day when they are None, for every contact (response) once and again per segment."""
+    passes = [("", NO_SEGMENT)] + [
+        (name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()
+    ]
+    for seg_name, column in passes:
+        if contact_days is None or contact_days:
+            run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": contact_days}, segment=column)
+        if response_days is None or response_days or undated:
+            run(con, "rollups/response_rollup_build",
+                {"seg_name": seg_name, "days": response_days, "undated": undated}, segment=column)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    seg_name: str
+    group: Identifier
+
+
+def _plan(con, by: str | None, filters: Filters, window: int, grain: str | None) -> _Plan | None:
+    """Return how the rollups answer this request, or None when they cannot."""
+    if window not in rollup_state.ROLLUP_WINDOWS:
+        return None
+    fresh, rolled = rollup_state.status(con)
+    if not fresh:
+        return None
+    segment = resolve_dimension(con, filters.segment).name if filters.segment else None
+    if segment is not None and segment not in rolled:
+        return None
+    if grain is not None:
+        return _Plan(segment or "", _GRAINS[grain])
+    name = resolve_dimension(con, by).name if by else None
+    if name in _GROUPS:
+        return _Plan(segment or "", _GROUPS[name])
+    if name in rolled and segment in (None, name):
+        return _Plan(name, _SEGMENT_GROUP)
+    return None
+
+
+def counts(
+    con, by: str | None, filters: Filters, window: int, same_reason: bool, grain: str | None,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return (response counts, contact counts) framed as the base queries frame them, or None
+    when the rollups cannot answer this request."""
+    plan = _plan(con, by, filters, window, grain)
+    return None if plan is None else _counts(con, plan, filters, window, same_reason)
+
+
+def pair_counts(
+    con, rows: str, columns: str, filters: Filters, window: int, same_reason: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return (response counts, contact counts) grouped by a pair of the rollups' own columns
+    (channel and contact reason, either way round), or None when the rollups cannot answer. The
+    group_value is the JSON list [rows value, columns value]; a pair with a missing value is in no
+    group (as a missing value is in none when split by one)."""
+    names = {resolve_dimension(con, name).name for name in (rows, columns)}
+    plan = _plan(con, None, filters, window, None)
+    if plan is None or names != {"channel", "contact_reason"}:
+        return None
+    pair = _PAIRS[(resolve_dimension(con, rows).name, resolve_dimension(con, columns).name)]
+    return _counts(con, _Plan(plan.seg_name, pair), filters, window, same_reason)
+
+
+def _counts(
+    con, plan: _Plan, filters: Filters, window: int, same_reason: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return the summed counts, or None when contact_rollup lacks the contact-centre columns: a
+    store from before migration 15 opened read-only (so not migrated) whose rollups are fresh."""
+    reason = "same" if same_reason else "any"
+    params = {**filters.params(), "seg_name": plan.seg_name}
+    try:
+        contacts = run(
+            con, "rollups/contact_counts", params, group=plan.group, rollup=_ROLLUPS["contacts"],
+            repeats=quote_ident(f"repeats_{reason}_w{window}"),
+            judged=quote_ident(f"judged_w{window}"),
+            resolved=quote_ident(f"resolved_{reason}_w{window}"),
+            judged_xfer=quote_ident(f"judged_xfer_w{window}"),
+            resolved_xfer=quote_ident(f"resolved_{reason}_xfer_w{window}"),
+            judged_direct=quote_ident(f"judged_direct_w{window}"),
+            resolved_direct=quote_ident(f"resolved_{reason}_direct_w{window}"),
+        ).df()
+    except duckdb.BinderException:
+        return None
+    responses = run(con, "rollups/response_counts", params, group=plan.group, rollup=_ROLLUPS["responses"]).df()
+    return responses, contacts
