@@ -28,7 +28,8 @@ def probe(cases_dir: Path, work: Path) -> dict:
     import make_corpus
     from store_content import store_content
 
-    from cxmetrics import cli, upload
+    from cxmetrics import cli
+    from cxmetrics.ingest import upload
     from cxmetrics.store.db import connect, lock_down
     from cxmetrics.ingest.importer import ImportOptions, ImportRefused, load_file
 
