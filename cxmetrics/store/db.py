@@ -192,8 +192,8 @@ MAX_THREADS = 256
 
 
 def thread_count() -> int | None:
-    """Return how many threads DuckDB may use: $CXMETRICS_THREADS (a whole number, 1 or more), or
-    None when unset (DuckDB's own default, one per core).
+    """Return how many threads DuckDB may use: $CXMETRICS_THREADS (a whole number from 1 to
+    MAX_THREADS), or None when unset (DuckDB's own default, one per core).
 
     For a machine that does other work beside the store (a server that also runs the browser
     sessions, two imports at once, a test run that already has one process per core), where every
@@ -221,9 +221,9 @@ def apply_memory_settings(con: duckdb.DuckDBPyConnection, spill_to: Path | None 
 
     The importer numbers a CSV file's lines by the order its rows were stored in, so
     `preserve_insertion_order` stays on (DuckDB's default) whatever else is tuned. Threads stay
-    DuckDB's default, one per core, unless CXMETRICS_THREADS says otherwise. Settings belong to the database instance, which every
-    connection to the same file in this process shares: once the dashboard has locked them
-    (lock_down), they are left as they are."""
+    DuckDB's default, one per core, unless CXMETRICS_THREADS says otherwise. Settings belong to
+    the database instance, which every connection to the same file in this process shares: once
+    the dashboard has locked them (lock_down), they are left as they are."""
     if run(con, "store/configuration_locked").fetchall()[0][0]:
         return
     limit = memory_limit()

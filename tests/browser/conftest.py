@@ -121,13 +121,16 @@ def browsing_profile(playwright_driver, chromium_path, tmp_path_factory):
     Why on disk: a fresh context is an incognito profile, where Chromium keeps no compiled code, so
     every page compiled Streamlit's front end again. In a profile on disk, V8's code cache holds it
     after the first pages: six loads of the Overview and the Data page took 25 s of Chromium's CPU
-    against 36 s in fresh contexts (about 30 % less, measured one after the other), and the browser tests are mostly Chromium's
-    CPU. Each test still starts with no cookies and no site storage (new_page clears them)."""
+    against 36 s in fresh contexts (about 30 % less, measured one after the other), and the browser
+    tests are mostly Chromium's CPU. Each test still starts with no cookies and no site storage
+    (new_page clears them, through the profile's first tab, which no test uses or closes)."""
     context = playwright_driver.chromium.launch_persistent_context(
         str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium_path, args=CHROMIUM_ARGS,
         headless=True, viewport=VIEWPORT, accept_downloads=True,
     )
     context.set_default_timeout(30_000)
+    if not context.pages:
+        context.new_page()
     yield context
     context.close()
 
@@ -149,8 +152,7 @@ def new_page(browsing_profile):
         opened.close()
     browsing_profile.clear_cookies()
     if origins:
-        session = browsing_profile.new_cdp_session(browsing_profile.pages[0] if browsing_profile.pages
-                                                   else browsing_profile.new_page())
+        session = browsing_profile.new_cdp_session(browsing_profile.pages[0])
         for origin in origins:  # everything a site keeps but the HTTP cache and compiled code
             session.send("Storage.clearDataForOrigin", {
                 "origin": origin,
