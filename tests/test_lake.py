@@ -120,8 +120,9 @@ def edge_lake(tmp_path_factory) -> tuple[Path, Path]:
     return db, folder / "lake"
 
 
-def _spark_copy(lake: Path, destination: Path) -> Path:
-    """A copy of a lake's canonical folders, without any build, for Spark to build into."""
+def canonical_copy(lake: Path, destination: Path) -> Path:
+    """A copy of a lake's canonical folders, without any build (for Spark to build into, or to
+    append to)."""
     for table in TABLES:
         shutil.copytree(lake / table, destination / table)
     return destination
@@ -172,6 +173,11 @@ def test_the_command_line_exports_and_builds(run_cli, copy_sample, tmp_path):
     code, payload, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--engine", "duckdb", db=None)
     assert code == 0, err
     assert set(payload["tables"]) == set(build.OUTPUT_TABLES) and payload["tables"]["contact_rollup"] > 0
+    assert payload["build"]["how"] == "full"
+    code, again, err = run_cli("lake", "build", "--lake", tmp_path / "lake", db=None)
+    assert code == 0 and again["build"]["how"] == "up to date" and again["tables"] == payload["tables"], err
+    code, again, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--full", db=None)
+    assert code == 0 and again["build"] == {"how": "full", "why": "a full build was asked for"}, err
     code, _, err = run_cli("lake", "build", "--lake", tmp_path / "nowhere", db=None)
     assert code == 2 and "is missing" in err
     code, _, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--master", "local[1]", db=None)
@@ -186,3 +192,110 @@ def test_the_duckdb_build_equals_the_workspace_rollups_and_facts(which, sample_l
     db, lake = sample_lake if which == "sample" else edge_lake
     for table in build.OUTPUT_TABLES:
         assert_same_table(built(lake, table), workspace(db, table), exact_doubles=which == "edges", table=table)
+
+
+# ---------------------------------------------------------------------------- appended months
+
+DATED_FOLDERS = ("contacts", "responses", "outcomes", "engagement")
+
+
+def hold_back_latest_month(lake: Path, aside: Path) -> list[str]:
+    """Move the latest month folder of each table partitioned by month out of `lake` into `aside`
+    (the undated answers' month=NULL stays; a table with no rows has no month); return the tables
+    a month was moved of."""
+    moved = []
+    for table in DATED_FOLDERS:
+        months = sorted(p.name for p in (lake / table).iterdir() if p.name.startswith("month=") and p.name != "month=NULL")
+        (aside / table).mkdir(parents=True)
+        if months:
+            shutil.move(str(lake / table / months[-1]), str(aside / table / months[-1]))
+            moved.append(table)
+    return moved
+
+
+def put_back(aside: Path, lake: Path) -> None:
+    """Append what hold_back_latest_month moved: its month folders are new files of the lake."""
+    for table in DATED_FOLDERS:
+        for month in (aside / table).iterdir():
+            shutil.move(str(month), str(lake / table / month.name))
+
+
+@pytest.mark.parametrize("which", ["sample", "edges"])
+def test_a_build_after_an_appended_month_recounts_what_it_changes_and_equals_a_full_build(
+        which, sample_lake, edge_lake, tmp_path):
+    _, whole = sample_lake if which == "sample" else edge_lake
+    lake = canonical_copy(whole, tmp_path / "lake")
+    moved = hold_back_latest_month(lake, tmp_path / "aside")
+    assert {"contacts", "responses"} <= set(moved)
+    first = build.build(str(lake), "duckdb")
+    assert first["build"] == {"how": "full", "why": "no earlier build of this lake is recorded"}
+    put_back(tmp_path / "aside", lake)
+    result = build.build(str(lake), "duckdb")
+    assert result["build"]["how"] == "appended", result["build"]
+    assert result["build"]["appended"] == {table: 1 for table in moved}
+    families = result["build"]["families"]
+    assert families["metric"][0].startswith("contacts: delta") and families["path"][0].startswith("contacts: delta")
+    assert_builds_equal(lake, whole, exact_doubles=which == "edges")
+    again = build.build(str(lake), "duckdb")
+    assert again["build"] == {"how": "up to date", "why": "no file was added since the last build"}
+    assert again["tables"] == result["tables"] and again["segments"] == result["segments"]
+
+
+def test_appended_customers_are_a_change_of_their_own_and_a_new_segment_choice_builds_in_full(edge_lake, tmp_path):
+    _, whole = edge_lake
+    lake = canonical_copy(whole, tmp_path / "lake")
+    customers = duckdb.sql("SELECT * FROM read_parquet($f)", params={"f": str(lake / "customers" / "*.parquet")})
+    build.build(str(lake), "duckdb")
+    # Customers of their own, with a tier of their own: the same segments are worth rolling.
+    duckdb.sql("SELECT * REPLACE ('n' || customer_id AS customer_id, 'new tier' AS tier) FROM customers LIMIT 3"
+               ).write_parquet(str(lake / "customers" / "data_1.parquet"))
+    result = build.build(str(lake), "duckdb")
+    assert result["build"]["how"] == "appended" and result["build"]["appended"] == {"customers": 1}
+    assert all(entry.startswith("customers: ") for entries in result["build"]["families"].values() for entry in entries)
+    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
+    # 70 tiers: tier is no longer worth rolling, so every segment-keyed row would be keyed wrong.
+    duckdb.sql("SELECT customers.* REPLACE ('m' || customer_id || '-' || n AS customer_id, 'tier ' || customer_id || n "
+               "AS tier) FROM customers, range(2) AS copies(n)").write_parquet(str(lake / "customers" / "data_2.parquet"))
+    result = build.build(str(lake), "duckdb")
+    assert result["build"] == {"how": "full", "why": "the segment columns worth rolling changed with the new files"}
+    assert "tier" not in result["segments"]
+    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole-2"), exact_doubles=True)
+
+
+def build_whole(lake: Path, destination: Path) -> Path:
+    """A full DuckDB build of a copy of `lake`'s canonical folders, for comparison."""
+    copy = canonical_copy(lake, destination)
+    assert build.build(str(copy), "duckdb")["build"]["how"] == "full"
+    return copy
+
+
+def test_a_file_gone_or_asked_for_means_a_full_build(edge_lake, tmp_path):
+    _, whole = edge_lake
+    lake = canonical_copy(whole, tmp_path / "lake")
+    build.build(str(lake), "duckdb")
+    month = sorted((lake / "contacts").iterdir())[0]
+    shutil.rmtree(month)
+    result = build.build(str(lake), "duckdb")
+    assert result["build"] == {"how": "full", "why": f"1 file(s) of contacts the last build read are gone, "
+                                                     f"e.g. {month.name}/data_0.parquet"}
+    assert build.build(str(lake), "duckdb", full=True)["build"] == {"how": "full", "why": "a full build was asked for"}
+    # A build that stopped while writing leaves no record of its inputs: the next one is full.
+    shutil.rmtree(lake / "rollups" / build.INPUTS_FOLDER)
+    assert build.build(str(lake), "duckdb")["build"]["how"] == "full"
+
+
+@pytest.mark.parametrize("previous, current, expected", [
+    (None, {"contacts": ["a"]}, (None, "no earlier build of this lake is recorded")),
+    ({"contacts": ["a"]}, {"contacts": ["a", "b"]}, ({"contacts": ["b"]}, "")),
+    ({"contacts": ["a"], "customers": ["c"]}, {"contacts": ["a"], "customers": ["c"]},
+     ({"contacts": [], "customers": []}, "")),
+    ({"contacts": ["a", "b"]}, {"contacts": ["b", "c"]},
+     (None, "1 file(s) of contacts the last build read are gone, e.g. a")),
+    ({"contacts": ["a"]}, {"contacts": ["a"], "outcomes": ["o"]}, (None, "the last build read no file of outcomes")),
+])
+def test_appended_files_are_those_beside_every_file_the_last_build_read(previous, current, expected):
+    assert build.appended(previous, current) == expected
+
+
+def test_every_canonical_table_is_in_the_append_order():
+    assert sorted(build.APPEND_ORDER) == sorted(TABLES)

@@ -1,7 +1,9 @@
 """Every test that runs Apache Spark (issue 17), in one file so that they share one worker, one JVM
 and one Spark build: a store holding a share of the sample and the edge store's rows, built on
 Spark, equals its DuckDB build (tests/test_lake.py's comparison) and answers the command line as
-the workspace does (tests/test_lake_workspace.py's 16 commands).
+the workspace does (tests/test_lake_workspace.py's 16 commands). The Spark build is made as a lake
+grows: in full without the store's latest month, then again with that month appended (only what it
+changes counted again); each is compared with DuckDB's full build of the same files.
 
 A Spark build of this size costs its hundred statements' planning and scheduling more than its
 rows (docs/scale.md, "Measured so far"): about 80 s for the edge store's 300 contacts, 170 s for
@@ -29,7 +31,7 @@ from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 
 from scale import scale
-from test_lake import _export, _spark_copy, assert_builds_equal, edge_store
+from test_lake import _export, assert_builds_equal, canonical_copy, edge_store, hold_back_latest_month, put_back
 from test_lake_workspace import COMMANDS, _answers, assert_same_answer
 
 pytestmark = pytest.mark.slow  # its store's size follows CXMETRICS_TEST_SCALE
@@ -70,12 +72,6 @@ def spark_session():
     session = spark.session("local[2]", shuffle_partitions=1, settings=SMALL_DATA_SETTINGS)
     yield session
     session.stop()
-
-
-def _spark_build(lake: Path, folder: Path) -> tuple[Path, dict]:
-    """(a copy of `lake`'s canonical folders built by Spark, the build's result)."""
-    spark_lake = _spark_copy(lake, folder / "lake")
-    return spark_lake, build.build(str(spark_lake), "spark")
 
 
 # Segments the 16 commands never name: the share rolls team (a contact's), tier, region and plan
@@ -130,24 +126,45 @@ def spark_store(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def spark_lake(spark_session, tmp_path_factory):
-    """(the store, its lake built by DuckDB, the same lake built by Spark, that build's result): built
-    once for the comparison and for the 16 commands."""
+    """(the store, its lake built by DuckDB, the same lake built by Spark, the Spark builds' results,
+    the first Spark build's tables with the DuckDB build of the same files): Spark builds the lake
+    less its latest month in full, then again with that month appended, as a lake grows; the
+    result is used for the comparisons and for the 16 commands."""
     folder = tmp_path_factory.mktemp("spark-store")
     db = spark_store(folder)
     _export(db, folder / "lake")
     build.build(str(folder / "lake"), "duckdb")
-    spark_lake = _spark_copy(folder / "lake", folder / "spark" / "lake")
-    return db, folder / "lake", spark_lake, build.build(str(spark_lake), "spark")
+    spark_lake = canonical_copy(folder / "lake", folder / "spark" / "lake")
+    hold_back_latest_month(spark_lake, folder / "aside")
+    first = build.build(str(spark_lake), "spark")
+    shutil.copytree(spark_lake / "rollups", folder / "first" / "rollups")
+    held = canonical_copy(spark_lake, folder / "held")
+    build.build(str(held), "duckdb")
+    put_back(folder / "aside", spark_lake)
+    appended = build.build(str(spark_lake), "spark")
+    return db, folder / "lake", spark_lake, {"first": first, "appended": appended}, (folder / "first", held)
 
 
 # ---------------------------------------------------------------------------- Spark build = DuckDB build
 
 
 def test_the_spark_build_equals_the_duckdb_build(spark_lake):
-    db, lake, spark_built, result = spark_lake
-    assert set(result["tables"]) == set(build.OUTPUT_TABLES)
-    assert result["tables"]["contact_facts"] > 3000  # a quarter of the sample's 13,600 contacts, and the edges
+    _, _, _, results, (first_built, held) = spark_lake
+    first = results["first"]
+    assert first["build"]["how"] == "full"
+    assert set(first["tables"]) == set(build.OUTPUT_TABLES)
+    assert first["tables"]["contact_facts"] > 3000  # a quarter of the sample's 13,600 contacts, and the edges
     # Revenue sums of the sample (cents) depend on the order they are added in: 1e-12 relative.
+    assert_builds_equal(first_built, held, exact_doubles=False)
+
+
+def test_an_appended_month_built_on_spark_equals_the_duckdb_build_of_the_whole_lake(spark_lake):
+    _, lake, spark_built, results, _ = spark_lake
+    appended = results["appended"]["build"]
+    assert appended["how"] == "appended", appended
+    assert {"contacts", "responses"} <= set(appended["appended"])
+    assert appended["families"]["metric"][0].startswith("contacts: delta")
+    assert appended["families"]["touchpoint"][0] == f"contacts: full ({build.SparkEngine.WHOLE_FAMILIES['touchpoint']})"
     assert_builds_equal(spark_built, lake, exact_doubles=False)
 
 
@@ -156,5 +173,5 @@ def test_the_spark_build_equals_the_duckdb_build(spark_lake):
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_the_spark_built_lake_answers_as_the_workspace(command, spark_lake, cxmetrics_cli, tmp_path):
-    db, _, spark_built, _ = spark_lake
+    db, _, spark_built, _, _ = spark_lake
     assert_same_answer(command, *_answers(cxmetrics_cli, tmp_path, db, spark_built, command))

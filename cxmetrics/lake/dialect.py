@@ -63,6 +63,9 @@ _TYPE_NAMES = {
 }
 
 
+# DuckDB functions sqlglot knows by a class of their own, yet writes unchanged for Spark, which has
+# none of them (to_days(n) is written INTERVAL '1' DAY * n in sql/, which both engines run).
+_DUCKDB_ONLY = {exp.ToDays: "to_days"}
 # Window functions whose result no frame changes: DuckDB ignores one, Spark refuses it.
 _FRAMELESS = (exp.Lead, exp.Lag, exp.RowNumber, exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 # Date parts EXTRACT means the same by in both engines (WEEK is the ISO week in both).
@@ -83,12 +86,15 @@ def _to_spark(text: str) -> str:
     tree = statements[0]
     if isinstance(tree, exp.Command):
         raise UntranslatedSQL(f"sqlglot reads it only as a raw command: {tree.sql('duckdb')[:80]!r}")
-    unknown = sorted({node.name.lower() for node in tree.find_all(exp.Anonymous)})
+    unknown = sorted({node.name.lower() for node in tree.find_all(exp.Anonymous)}
+                     | {_DUCKDB_ONLY[type(node)] for node in tree.find_all(*_DUCKDB_ONLY)})
     if unknown:
         raise UntranslatedSQL(f"DuckDB functions without a Spark translation: {', '.join(unknown)}")
     untyped = sorted({node.sql("duckdb") for node in tree.find_all(exp.DataType) if node.this in _NO_SPARK_TYPE})
     if untyped:
         raise UntranslatedSQL(f"DuckDB types without a Spark equivalent: {', '.join(untyped)}")
+    if any(join.args.get("method", "").upper() == "ASOF" for join in tree.find_all(exp.Join)):
+        raise UntranslatedSQL("an ASOF JOIN, which Spark SQL does not have")
     parts = sorted({_part(node) for node in tree.find_all(exp.Extract)} - _SAME_PARTS - {"ISODOW", "DOW"})
     if parts:
         raise UntranslatedSQL(f"date parts whose meaning differs in Spark: {', '.join(parts)}")

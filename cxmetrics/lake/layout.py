@@ -19,3 +19,6 @@ ROLLUP_TABLES = (
 )
 OUTPUT_TABLES = (FACTS_TABLE, *ROLLUP_TABLES)
 ROLLUPS_FOLDER = "rollups"
+# Under <lake>/rollups/ too: the files the last finished build read, (table_name, file) rows, from
+# which the next build tells the files appended since (lake.build.appended).
+INPUTS_FOLDER = "build_inputs"

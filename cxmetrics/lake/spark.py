@@ -95,6 +95,7 @@ class SparkConnection:
 
     def __init__(self, spark):
         self.spark = spark
+        self._scratch: list[str] = []  # tables the emulated UPDATEs wrote, dropped by close()
 
     def execute(self, text: str, params: dict | None = None) -> SparkResult:
         statement = to_spark(text)
@@ -103,11 +104,62 @@ class SparkConnection:
         if holding_nulls:
             statement = _with_null_lists(statement, holding_nulls)
             params = {k: v for k, v in params.items() if k not in holding_nulls}
-        frame = self.spark.sql(statement, args={k: _argument(v) for k, v in params.items()} or None)
+        args = {k: _argument(v) for k, v in params.items()} or None
+        tree = sqlglot.parse_one(statement, read="spark")
+        if isinstance(tree, exp.Delete):  # with a condition: one without is a TRUNCATE (lake.dialect)
+            return self._delete(tree, args)
+        if isinstance(tree, exp.Update):
+            return self._update(tree, args)
+        frame = self.spark.sql(statement, args=args)
         view = _created_view(statement)
         if view is not None:
             self.spark.catalog.cacheTable(view)
         return SparkResult(frame)
+
+    def _delete(self, tree: exp.Delete, args) -> SparkResult:
+        """DELETE FROM t WHERE c, which Spark's Parquet tables cannot run: t's rows except those c
+        holds for (EXCEPT ALL keeps a row c is NULL for, as DELETE does, and c stays a WHERE, the
+        one place Spark takes a correlated EXISTS) are written aside, then put back into t."""
+        table = tree.this
+        name = table.name
+        kept = exp.except_(exp.select("*").from_(exp.to_table(name)),
+                           exp.select("*").from_(table.copy()).where(tree.args["where"].this.copy()), distinct=False)
+        aside = exp.to_identifier(f"cx_kept_{name}").sql("spark")
+        target = exp.to_identifier(name).sql("spark")
+        self.spark.sql(f"DROP TABLE IF EXISTS {aside}")
+        self.spark.sql(f"CREATE TABLE {aside} USING parquet AS {kept.sql('spark')}", args=args)
+        self.spark.sql(f"TRUNCATE TABLE {target}")
+        self.spark.sql(f"INSERT INTO {target} SELECT * FROM {aside}")
+        self.spark.sql(f"DROP TABLE {aside}")
+        return SparkResult(self.spark.sql("SELECT 1 AS done WHERE FALSE"))
+
+    def _update(self, tree: exp.Update, args) -> SparkResult:
+        """UPDATE s SET col = x ... WHERE c of a build's stage (a cached temporary view here): its rows
+        c does not hold for, and those it holds for with the new values, written as a table that the
+        view is then made over (a view cannot be written into)."""
+        stage = tree.this
+        name = stage.name
+        changed = {eq.this.name: eq.expression for eq in tree.expressions}
+        columns = [exp.column(c) if c not in changed else exp.alias_(changed[c].copy(), c)
+                   for c in self.spark.table(name).columns]
+        where = tree.args["where"].this
+        rows = exp.union(
+            exp.except_(exp.select("*").from_(exp.to_table(name)),
+                        exp.select("*").from_(stage.copy()).where(where.copy()), distinct=False),
+            exp.select(*columns).from_(stage.copy()).where(where.copy()), distinct=False)
+        written = exp.to_identifier(f"cx_updated_{name}_{len(self._scratch)}").sql("spark")
+        self.spark.sql(f"CREATE TABLE {written} USING parquet AS {rows.sql('spark')}", args=args)
+        self._scratch.append(written)
+        self.spark.catalog.dropTempView(name)
+        self.spark.sql(f"CREATE TEMPORARY VIEW {exp.to_identifier(name).sql('spark')} AS SELECT * FROM {written}")
+        self.spark.catalog.cacheTable(name)
+        return SparkResult(self.spark.sql("SELECT 1 AS done WHERE FALSE"))
+
+    def close(self) -> None:
+        """Drop the tables the emulated UPDATEs wrote."""
+        for written in self._scratch:
+            self.spark.sql(f"DROP TABLE IF EXISTS {written}")
+        self._scratch.clear()
 
     def table(self, name: str):
         """Return the relation `name` (its `.columns` are what db.table_columns reads)."""

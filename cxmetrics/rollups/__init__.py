@@ -165,17 +165,34 @@ def finish_change(con, pending: Pending | None) -> None:
     latest = run(con, "rollups/latest_contact").fetchall()[0][0]
     change = Change(pending.kind, pending.import_id, pending.removed, pending.latest_before, latest)
     run(con, "rollups/refresh_log_start")
+    for family, refreshed in apply_change(con, change, segments):
+        run(con, "rollups/refresh_log_add", {"family": family.name, **refreshed._asdict()})
+    _record(con)
+
+
+def apply_change(con, change: Change, segments: dict[str, str],
+                 whole: dict[str, str] | None = None) -> list[tuple[Family, Refreshed]]:
+    """Bring each family up to date after `change`, whose rows are in cx_changed_rows (dropped at
+    the end), with `segments` rolled as before it; return how each family was brought up to date.
+    The families named in `whole` are rebuilt whole instead of refreshed (the value says why: an
+    engine that cannot run their refresh).
+
+    The refresh of a workspace's import (`finish_change`) and of a lake's appended files
+    (`lake.build`) alike."""
+    done = []
+    whole = whole or {}
     for family in BUILDERS:
         started = time.perf_counter()
         if change.kind not in family.inputs:
-            _note(con, family, "skipped", f"it reads no {change.kind}", started)
-        elif family.delta is None:
+            how, detail = "skipped", f"it reads no {change.kind}"
+        elif family.delta is None or family.name in whole:
             family.build(con, segments)
-            _note(con, family, "full", f"no incremental refresh for a change of {change.kind}", started)
+            how, detail = "full", whole.get(family.name, f"no incremental refresh for a change of {change.kind}")
         else:
-            _note(con, family, "delta", family.delta(con, segments, change), started)
+            how, detail = "delta", family.delta(con, segments, change)
+        done.append((family, Refreshed(how, detail, time.perf_counter() - started)))
     run(con, "rollups/drop_stage", table=_CHANGED)  # none for a table no family reads
-    _record(con)
+    return done
 
 
 def last_refresh(con) -> dict[str, Refreshed]:

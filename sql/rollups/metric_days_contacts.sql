@@ -23,11 +23,11 @@ WITH changed AS (
     SELECT DISTINCT CAST(c.started_at AS DATE) AS day
     FROM contacts AS c
     JOIN changed_days AS k ON k.customer_id = c.customer_id
-    WHERE c.started_at >= CAST(k.day AS TIMESTAMP) - to_days($reach)
-      AND c.started_at < CAST(k.day AS TIMESTAMP) + to_days($reach + 1)
+    WHERE c.started_at >= CAST(k.day AS TIMESTAMP) - INTERVAL '1' DAY * $reach
+      AND c.started_at < CAST(k.day AS TIMESTAMP) + INTERVAL '1' DAY * ($reach + 1)
 ), edge AS (
     SELECT unnest(generate_series(
-        CAST(CAST(CAST($edge_from AS TIMESTAMP) - to_days($reach) AS DATE) AS TIMESTAMP),
+        CAST(CAST(CAST($edge_from AS TIMESTAMP) - INTERVAL '1' DAY * $reach AS DATE) AS TIMESTAMP),
         CAST(CAST(CAST($edge_to AS TIMESTAMP) AS DATE) AS TIMESTAMP),
         INTERVAL 1 DAY)) AS started_at
 ), touched AS (
