@@ -49,6 +49,9 @@ SAMPLE_SECONDS = 0.2
 PREPARED = "prepared.json"  # what the import and export of the work folder loaded, once done
 PARTIAL = "figures.json"  # the figures of the builds done so far in the current run
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+# The lines of a command's output kept: its JSON (an appended build's says how each family was
+# refreshed, some 60 lines) or the end of its error, after whatever Spark logged.
+OUTPUT_LINES = 200
 
 
 # --- a command's process tree, measured -------------------------------------------------------------
@@ -135,7 +138,7 @@ def measured(command: list[str], cwd: Path, env: dict | None = None) -> dict:
         done.set()
         sampler.join()
         out.seek(0)
-        tail = out.read().decode("utf-8", "replace").strip().splitlines()[-40:]
+        tail = out.read().decode("utf-8", "replace").strip().splitlines()[-OUTPUT_LINES:]
     return {"seconds": wall, "cpu_seconds": cpu, "peak_bytes": peak[0], "returncode": code, "output": tail}
 
 
@@ -209,6 +212,31 @@ def lake_copy(lake: Path, destination: Path) -> Path:
     return destination
 
 
+# The tables a lake partitions by month: an appended month is a new folder in each.
+MONTHLY_FOLDERS = ("contacts", "responses", "outcomes", "engagement")
+
+
+def hold_back_latest_month(lake: Path, aside: Path) -> list[str]:
+    """Move the latest month folder of each table partitioned by month out of `lake` into `aside`
+    (the undated answers' month=NULL stays; a table with no rows has no month); return the tables
+    a month was moved of."""
+    moved = []
+    for table in MONTHLY_FOLDERS:
+        months = sorted(p.name for p in (lake / table).iterdir() if p.name.startswith("month=") and p.name != "month=NULL")
+        (aside / table).mkdir(parents=True)
+        if months:
+            shutil.move(str(lake / table / months[-1]), str(aside / table / months[-1]))
+            moved.append(table)
+    return moved
+
+
+def put_back(aside: Path, lake: Path) -> None:
+    """Append what hold_back_latest_month moved: its month folders are new files of the lake."""
+    for table in MONTHLY_FOLDERS:
+        for month in (aside / table).iterdir():
+            shutil.move(str(month), str(lake / table / month.name))
+
+
 # --- the builds -------------------------------------------------------------------------------------
 
 
@@ -230,6 +258,27 @@ def run_build(work: Path, engine: str, master: str) -> dict:
             "build_seconds": printed["seconds"], "tables": printed["tables"], "lake": str(lake)}
 
 
+def run_appended_build(work: Path, engine: str, master: str) -> dict:
+    """Build a fresh copy of the lake without its latest month, then append that month and build
+    again (only what it changes is recounted); return both builds' figures, how the second was
+    built, and the folder of its lake (to compare with the engine's full build of the whole lake)."""
+    lake = lake_copy(work / "lake", work / f"appended-{engine}")
+    aside = work / f"appended-{engine}-aside"
+    shutil.rmtree(aside, ignore_errors=True)
+    hold_back_latest_month(lake, aside)
+    figures = {}
+    for step in ("without the latest month", "that month appended"):
+        result = measured(build_command(lake, engine, master), work, _environment(work))
+        if result["returncode"] != 0:
+            raise RuntimeError(f"the {engine} build ({step}) failed:\n" + "\n".join(result["output"]))
+        printed = json.loads("\n".join(_json_lines(result["output"])))
+        figures[step] = {"seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"],
+                         "peak_bytes": result["peak_bytes"], "build_seconds": printed["seconds"],
+                         "how": printed["build"]}
+        put_back(aside, lake)
+    return {**figures, "lake": str(lake)}
+
+
 def _json_lines(lines: list[str]) -> list[str]:
     """Return the lines of the JSON object the command printed last (Spark may log before it)."""
     start = max(i for i, line in enumerate(lines) if line.startswith("{"))
@@ -246,8 +295,10 @@ def compare(figures: dict) -> dict[str, list[str]]:
                              spill_to=Path(figures["work"]) / "tmp")
 
 
-def measure(data: Path, work: Path, engines: tuple[str, ...], master: str = SPARK_MASTER) -> dict:
-    """Return every figure of one run: the set prepared in `work`, then each engine's build."""
+def measure(data: Path, work: Path, engines: tuple[str, ...], master: str = SPARK_MASTER,
+            appended: bool = False) -> dict:
+    """Return every figure of one run: the set prepared in `work`, then each engine's build (and,
+    when `appended`, each engine's build of an appended month, compared with its full build)."""
     work.mkdir(parents=True, exist_ok=True)
     subreaper = _become_subreaper()
     ready = prepared(data, work)
@@ -258,6 +309,15 @@ def measure(data: Path, work: Path, engines: tuple[str, ...], master: str = SPAR
                "builds": builds, "load_average": [], "cpu_tree_counted": subreaper}
     for engine in engines:
         builds[engine] = run_build(work, engine, master)
+        if appended:
+            from cxmetrics.lake.compare import build_differences
+
+            month = run_appended_build(work, engine, master)
+            month["ratio_to_full"] = month["that month appended"]["seconds"] / builds[engine]["seconds"]
+            differences = build_differences(Path(month["lake"]), Path(builds[engine]["lake"]), exact_doubles=False,
+                                            spill_to=work / "tmp")
+            month["differences"] = {t: d for t, d in differences.items() if d}
+            figures.setdefault("appended", {})[engine] = month
         load.append(os.getloadavg())
         figures["load_average"] = [round(one[0], 2) for one in load]
         # What is done so far, should a long run (Spark at 10 M contacts) be stopped before the end.
@@ -313,6 +373,12 @@ def report_lines(figures: dict) -> list[str]:
     lines.append(f"{'table':<28}" + "".join(f"{engine:>14}" for engine in builds))
     for table in tables:
         lines.append(f"{table:<28}" + "".join(f"{b['tables'][table]:>14,}" for b in builds.values()))
+    for engine, month in figures.get("appended", {}).items():
+        first, second = month["without the latest month"], month["that month appended"]
+        lines.append(f"{engine}: the lake less its latest month built in {first['seconds']:.1f} s; that month appended "
+                     f"and built again ({second['how']['how']}) in {second['seconds']:.1f} s, "
+                     f"{_ratio(month['ratio_to_full'])} the full build of the whole lake; equal to it: "
+                     + ("yes, every table" if not month["differences"] else f"NO: {month['differences']}"))
     if "differences" in figures:
         unequal = {t: d for t, d in figures["differences"].items() if d}
         lines.append("builds equal: yes, every table" if not unequal
@@ -337,6 +403,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--engines", default=",".join(ENGINES), help="engines to build with, comma-separated "
                         "(default duckdb,spark; ratios and the comparison need both)")
     parser.add_argument("--master", default=SPARK_MASTER, help=f"Spark's master (default {SPARK_MASTER})")
+    parser.add_argument("--appended", action="store_true", help="also build each engine's lake without its latest "
+                        "month, then with that month appended, and compare with its full build")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the report")
     parser.add_argument("--phase", choices=("prepare",), help=argparse.SUPPRESS)  # the child of `prepared`
     args = parser.parse_args(argv)
@@ -352,7 +420,7 @@ def main(argv: list[str] | None = None) -> dict:
     wanted = args.scale if args.scale is not None else (found["scale"] if found else 0.01)
     if not found or found["scale"] != wanted or found["seed"] != args.seed:
         generate(args.data, wanted, args.seed)
-    figures = measure(args.data.resolve(), args.work.resolve(), engines, args.master)
+    figures = measure(args.data.resolve(), args.work.resolve(), engines, args.master, args.appended)
     figures["command"] = " ".join(["python benchmarks/lake_build.py", *(argv if argv is not None else sys.argv[1:])])
     print(json.dumps(figures, indent=1) if args.json else "\n".join(report_lines(figures)))
     return figures

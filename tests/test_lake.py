@@ -18,6 +18,7 @@ from cxmetrics.lake import build
 from cxmetrics.lake.export import ExportError, export
 from cxmetrics.core.schema import SYSTEM_COLUMNS, TABLES
 
+from benchmarks.lake_build import hold_back_latest_month, put_back
 from test_incremental_rollups import Store
 
 FACT_COLUMNS = ("contact_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at", "prev_any_id", "next_any_id")
@@ -195,30 +196,6 @@ def test_the_duckdb_build_equals_the_workspace_rollups_and_facts(which, sample_l
 
 
 # ---------------------------------------------------------------------------- appended months
-
-DATED_FOLDERS = ("contacts", "responses", "outcomes", "engagement")
-
-
-def hold_back_latest_month(lake: Path, aside: Path) -> list[str]:
-    """Move the latest month folder of each table partitioned by month out of `lake` into `aside`
-    (the undated answers' month=NULL stays; a table with no rows has no month); return the tables
-    a month was moved of."""
-    moved = []
-    for table in DATED_FOLDERS:
-        months = sorted(p.name for p in (lake / table).iterdir() if p.name.startswith("month=") and p.name != "month=NULL")
-        (aside / table).mkdir(parents=True)
-        if months:
-            shutil.move(str(lake / table / months[-1]), str(aside / table / months[-1]))
-            moved.append(table)
-    return moved
-
-
-def put_back(aside: Path, lake: Path) -> None:
-    """Append what hold_back_latest_month moved: its month folders are new files of the lake."""
-    for table in DATED_FOLDERS:
-        for month in (aside / table).iterdir():
-            shutil.move(str(month), str(lake / table / month.name))
-
 
 @pytest.mark.parametrize("which", ["sample", "edges"])
 def test_a_build_after_an_appended_month_recounts_what_it_changes_and_equals_a_full_build(

@@ -28,7 +28,8 @@ def tiny_build(tmp_path_factory) -> tuple[dict, Path]:
     base = tmp_path_factory.mktemp("lake-bench")
     result = subprocess.run(
         [sys.executable, str(lake_build.PROJECT_ROOT / "benchmarks" / "lake_build.py"), "--data", str(base / "data"),
-         "--scale", str(TINY), "--seed", "3", "--work", str(base / "work"), "--engines", "duckdb", "--json"],
+         "--scale", str(TINY), "--seed", "3", "--work", str(base / "work"), "--engines", "duckdb", "--appended",
+         "--json"],
         cwd=base, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -52,6 +53,11 @@ def test_the_benchmark_reports_the_duckdb_build_of_the_whole_set(tiny_build):
     assert (work / lake_build.PARTIAL).is_file()
     text = "\n".join(lake_build.report_lines(figures))
     assert "duckdb" in text and "contact_rollup" in text and "spark÷duckdb" not in text
+    # --appended: the lake less its latest month, then that month appended, equal to the full build.
+    month = figures["appended"]["duckdb"]
+    assert month["without the latest month"]["how"]["how"] == "full"
+    assert month["that month appended"]["how"]["how"] == "appended" and month["differences"] == {}
+    assert month["ratio_to_full"] > 0 and "that month appended and built again (appended)" in text
 
 
 def test_the_comparison_finds_a_changed_row_and_equal_builds_equal(tiny_build, tmp_path):

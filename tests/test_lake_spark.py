@@ -31,7 +31,8 @@ from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 
 from scale import scale
-from test_lake import _export, assert_builds_equal, canonical_copy, edge_store, hold_back_latest_month, put_back
+from benchmarks.lake_build import hold_back_latest_month, put_back
+from test_lake import _export, assert_builds_equal, canonical_copy, edge_store
 from test_lake_workspace import COMMANDS, _answers, assert_same_answer
 
 pytestmark = pytest.mark.slow  # its store's size follows CXMETRICS_TEST_SCALE

@@ -428,7 +428,6 @@ class SparkEngine:
                  *(sqlglot.parse_one(s, read="duckdb").this.name for s in schema_views())}
         for view in views:
             self.session.catalog.dropTempView(view)
-        self.con.close()
         self._schema.close()
 
 

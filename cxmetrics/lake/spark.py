@@ -16,6 +16,7 @@ import tempfile
 import sqlglot
 from sqlglot import exp
 
+from ..store.db import query, quote_ident
 from .dialect import to_spark
 
 # Settings every lake session gets, local or remote (Spark Connect accepts these at run time).
@@ -81,10 +82,10 @@ class SparkResult:
     """The part of a DuckDB result the builders read: fetchall() (rows as tuples)."""
 
     def __init__(self, frame):
-        self._frame = frame
+        self._frame = frame  # None: a statement with no rows to answer (an emulated DELETE)
 
     def fetchall(self) -> list[tuple]:
-        return [tuple(row) for row in self._frame.collect()]
+        return [] if self._frame is None else [tuple(row) for row in self._frame.collect()]
 
 
 class SparkConnection:
@@ -95,7 +96,6 @@ class SparkConnection:
 
     def __init__(self, spark):
         self.spark = spark
-        self._scratch: list[str] = []  # tables the emulated UPDATEs wrote, dropped by close()
 
     def execute(self, text: str, params: dict | None = None) -> SparkResult:
         statement = to_spark(text)
@@ -108,8 +108,6 @@ class SparkConnection:
         tree = sqlglot.parse_one(statement, read="spark")
         if isinstance(tree, exp.Delete):  # with a condition: one without is a TRUNCATE (lake.dialect)
             return self._delete(tree, args)
-        if isinstance(tree, exp.Update):
-            return self._update(tree, args)
         frame = self.spark.sql(statement, args=args)
         view = _created_view(statement)
         if view is not None:
@@ -119,47 +117,16 @@ class SparkConnection:
     def _delete(self, tree: exp.Delete, args) -> SparkResult:
         """DELETE FROM t WHERE c, which Spark's Parquet tables cannot run: t's rows except those c
         holds for (EXCEPT ALL keeps a row c is NULL for, as DELETE does, and c stays a WHERE, the
-        one place Spark takes a correlated EXISTS) are written aside, then put back into t."""
-        table = tree.this
-        name = table.name
+        one place Spark takes a correlated EXISTS) are written aside as a table, then over t."""
+        name = tree.this.name
         kept = exp.except_(exp.select("*").from_(exp.to_table(name)),
-                           exp.select("*").from_(table.copy()).where(tree.args["where"].this.copy()), distinct=False)
-        aside = exp.to_identifier(f"cx_kept_{name}").sql("spark")
-        target = exp.to_identifier(name).sql("spark")
-        self.spark.sql(f"DROP TABLE IF EXISTS {aside}")
-        self.spark.sql(f"CREATE TABLE {aside} USING parquet AS {kept.sql('spark')}", args=args)
-        self.spark.sql(f"TRUNCATE TABLE {target}")
-        self.spark.sql(f"INSERT INTO {target} SELECT * FROM {aside}")
-        self.spark.sql(f"DROP TABLE {aside}")
-        return SparkResult(self.spark.sql("SELECT 1 AS done WHERE FALSE"))
-
-    def _update(self, tree: exp.Update, args) -> SparkResult:
-        """UPDATE s SET col = x ... WHERE c of a build's stage (a cached temporary view here): its rows
-        c does not hold for, and those it holds for with the new values, written as a table that the
-        view is then made over (a view cannot be written into)."""
-        stage = tree.this
-        name = stage.name
-        changed = {eq.this.name: eq.expression for eq in tree.expressions}
-        columns = [exp.column(c) if c not in changed else exp.alias_(changed[c].copy(), c)
-                   for c in self.spark.table(name).columns]
-        where = tree.args["where"].this
-        rows = exp.union(
-            exp.except_(exp.select("*").from_(exp.to_table(name)),
-                        exp.select("*").from_(stage.copy()).where(where.copy()), distinct=False),
-            exp.select(*columns).from_(stage.copy()).where(where.copy()), distinct=False)
-        written = exp.to_identifier(f"cx_updated_{name}_{len(self._scratch)}").sql("spark")
-        self.spark.sql(f"CREATE TABLE {written} USING parquet AS {rows.sql('spark')}", args=args)
-        self._scratch.append(written)
-        self.spark.catalog.dropTempView(name)
-        self.spark.sql(f"CREATE TEMPORARY VIEW {exp.to_identifier(name).sql('spark')} AS SELECT * FROM {written}")
-        self.spark.catalog.cacheTable(name)
-        return SparkResult(self.spark.sql("SELECT 1 AS done WHERE FALSE"))
-
-    def close(self) -> None:
-        """Drop the tables the emulated UPDATEs wrote."""
-        for written in self._scratch:
-            self.spark.sql(f"DROP TABLE IF EXISTS {written}")
-        self._scratch.clear()
+                           exp.select("*").from_(tree.this.copy()).where(tree.args["where"].this.copy()),
+                           distinct=False)
+        aside = f"cx_kept_{name}"
+        self.spark.sql(kept.sql("spark"), args=args).write.mode("overwrite").saveAsTable(aside)
+        self.spark.table(aside).write.insertInto(name, overwrite=True)
+        self.execute(query("lake/drop_table", table=quote_ident(aside)))
+        return SparkResult(None)
 
     def table(self, name: str):
         """Return the relation `name` (its `.columns` are what db.table_columns reads)."""
