@@ -125,9 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
                                           "from a lake's Parquet files into DIR/rollups/")
     lake_build.add_argument("--lake", required=True, metavar="DIR", help="the folder `lake export` wrote")
     lake_build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
-    lake_build.add_argument("--full", action="store_true",
-                            help="build everything again; by default, when the lake holds every file its last "
-                                 "build read, only what the files added since change is computed again")
+    how = lake_build.add_mutually_exclusive_group()
+    how.add_argument("--full", action="store_true",
+                     help="build everything again, even when no file was added since the last build")
+    how.add_argument("--incremental", action="store_true",
+                     help="when files were only added since the last build, compute again only what they "
+                          "change (docs/scale.md: measured, not yet faster than a full build)")
     where = lake_build.add_mutually_exclusive_group()
     where.add_argument("--master", metavar="local[N]|URL", help="Spark master (default local[*]: every core of this machine)")
     where.add_argument("--spark-remote", metavar="sc://HOST:PORT", help="a Spark Connect server to build on")
@@ -458,7 +461,8 @@ def cmd_lake(args) -> int:
         raise UserError("--master and --spark-remote are for --engine spark")
     try:
         master = args.master or (None if args.spark_remote or args.engine == "duckdb" else "local[*]")
-        _print(build(args.lake, args.engine, master=master, remote=args.spark_remote, full=args.full))
+        _print(build(args.lake, args.engine, master=master, remote=args.spark_remote, full=args.full,
+                     incremental=args.incremental))
     except LakeError as exc:
         raise UserError(str(exc)) from exc
     return EXIT_OK

@@ -179,6 +179,10 @@ def test_the_command_line_exports_and_builds(run_cli, copy_sample, tmp_path):
     assert code == 0 and again["build"]["how"] == "up to date" and again["tables"] == payload["tables"], err
     code, again, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--full", db=None)
     assert code == 0 and again["build"] == {"how": "full", "why": "a full build was asked for"}, err
+    code, again, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--incremental", db=None)
+    assert code == 0 and again["build"]["how"] == "up to date", err
+    code, _, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--full", "--incremental", db=None)
+    assert code == 2 and "not allowed with" in err
     code, _, err = run_cli("lake", "build", "--lake", tmp_path / "nowhere", db=None)
     assert code == 2 and "is missing" in err
     code, _, err = run_cli("lake", "build", "--lake", tmp_path / "lake", "--master", "local[1]", db=None)
@@ -207,7 +211,7 @@ def test_a_build_after_an_appended_month_recounts_what_it_changes_and_equals_a_f
     first = build.build(str(lake), "duckdb")
     assert first["build"] == {"how": "full", "why": "no earlier build of this lake is recorded"}
     put_back(tmp_path / "aside", lake)
-    result = build.build(str(lake), "duckdb")
+    result = build.build(str(lake), "duckdb", incremental=True)
     assert result["build"]["how"] == "appended", result["build"]
     assert result["build"]["appended"] == {table: 1 for table in moved}
     families = result["build"]["families"]
@@ -226,14 +230,14 @@ def test_appended_customers_are_a_change_of_their_own_and_a_new_segment_choice_b
     # Customers of their own, with a tier of their own: the same segments are worth rolling.
     duckdb.sql("SELECT * REPLACE ('n' || customer_id AS customer_id, 'new tier' AS tier) FROM customers LIMIT 3"
                ).write_parquet(str(lake / "customers" / "data_1.parquet"))
-    result = build.build(str(lake), "duckdb")
+    result = build.build(str(lake), "duckdb", incremental=True)
     assert result["build"]["how"] == "appended" and result["build"]["appended"] == {"customers": 1}
     assert all(entry.startswith("customers: ") for entries in result["build"]["families"].values() for entry in entries)
     assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
     # 70 tiers: tier is no longer worth rolling, so every segment-keyed row would be keyed wrong.
     duckdb.sql("SELECT customers.* REPLACE ('m' || customer_id || '-' || n AS customer_id, 'tier ' || customer_id || n "
                "AS tier) FROM customers, range(2) AS copies(n)").write_parquet(str(lake / "customers" / "data_2.parquet"))
-    result = build.build(str(lake), "duckdb")
+    result = build.build(str(lake), "duckdb", incremental=True)
     assert result["build"] == {"how": "full", "why": "the segment columns worth rolling changed with the new files"}
     assert "tier" not in result["segments"]
     assert_builds_equal(lake, build_whole(lake, tmp_path / "whole-2"), exact_doubles=True)
@@ -244,6 +248,18 @@ def build_whole(lake: Path, destination: Path) -> Path:
     copy = canonical_copy(lake, destination)
     assert build.build(str(copy), "duckdb")["build"]["how"] == "full"
     return copy
+
+
+def test_added_files_build_in_full_unless_incremental_is_asked_for(edge_lake, tmp_path):
+    _, whole = edge_lake
+    lake = canonical_copy(whole, tmp_path / "lake")
+    moved = hold_back_latest_month(lake, tmp_path / "aside")
+    build.build(str(lake), "duckdb")
+    put_back(tmp_path / "aside", lake)
+    result = build.build(str(lake), "duckdb")
+    assert result["build"] == {"how": "full", "why": f"{len(moved)} files added since the last build "
+                                                     "(--incremental recounts only what they change)"}
+    assert_builds_equal(lake, whole, exact_doubles=True)
 
 
 def test_a_file_gone_or_asked_for_means_a_full_build(edge_lake, tmp_path):

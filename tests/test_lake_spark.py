@@ -142,7 +142,7 @@ def spark_lake(spark_session, tmp_path_factory):
     held = canonical_copy(spark_lake, folder / "held")
     build.build(str(held), "duckdb")
     put_back(folder / "aside", spark_lake)
-    appended = build.build(str(spark_lake), "spark")
+    appended = build.build(str(spark_lake), "spark", incremental=True)
     return db, folder / "lake", spark_lake, {"first": first, "appended": appended}, (folder / "first", held)
 
 

@@ -13,10 +13,11 @@ workspace chooses them. Only the engines' ways of reading and writing files diff
 - Spark: temporary views over the files, the rollup tables as Spark tables with the workspace
   schema's column types, copied out as Parquet at the end.
 
-A lake grows by files: each finished build records the files it read (`<lake>/rollups/build_inputs/`),
-and when the lake still holds all of them and more, the next build reads the previous one's tables
-back and applies each table's new files as one change, with the families' own incremental
-refreshes (`refresh_appended`, `rollups.apply_change`), as after an import into a workspace.
+A lake grows by files: each finished build records the files it read (`<lake>/rollups/build_inputs/`).
+With none added the next build has nothing to do; with files added it is full, or, when asked
+(`incremental`), it reads the previous tables back and applies each table's new files as one
+change, with the families' own incremental refreshes (`refresh_appended`, `rollups.apply_change`),
+as after an import into a workspace.
 
 The lake folder is a path argument of each engine's reader and writer, never SQL text.
 """
@@ -61,13 +62,16 @@ class LakeError(ValueError):
 
 
 def build(lake: str, engine: str = "duckdb", master: str | None = None, remote: str | None = None,
-          shuffle_partitions: int | None = None, full: bool = False) -> dict:
+          shuffle_partitions: int | None = None, full: bool = False, incremental: bool = False) -> dict:
     """Build the facts and rollups of the lake at `lake` with `engine` ("duckdb" or "spark": on
     Spark Connect at `remote`, else on `master`); return {"engine", "tables": {table: rows},
-    "segments": {column: table}, "seconds", "build": how it was built}.
+    "segments": {column: table}, "seconds", "build": how it was built, and why}.
 
-    When the lake holds every file its last build read, and more, only what the new files change
-    is computed again (`refresh_appended`), unless `full`; "build" says which, and why."""
+    A lake that holds exactly the files its last build read is up to date: nothing is built,
+    unless `full`. When it holds them and more, the build is full, or with `incremental` only what
+    the new files change is computed again (`refresh_appended`): on the sets measured so far that
+    took longer than a full build (docs/scale.md, "A lake that grows"), so it is asked for, not
+    chosen."""
     if engine == "duckdb":
         runner = DuckDBEngine(lake)
     elif engine == "spark":
@@ -87,7 +91,10 @@ def build(lake: str, engine: str = "duckdb", master: str | None = None, remote: 
                     "segments": runner.built_segments(), "seconds": round(time.perf_counter() - started, 3),
                     "build": {"how": "up to date", "why": "no file was added since the last build"}}
         how = None
-        if new is not None:
+        if new is not None and not incremental:
+            why = (f"{sum(map(len, new.values()))} files added since the last build (--incremental recounts "
+                   "only what they change)")
+        elif new is not None:
             old = {table: [f for f in names if f not in set(new[table])] for table, names in files.items()}
             how = refresh_appended(runner, old, new)
             why = ("the segment columns worth rolling changed with the new files" if how is None
