@@ -245,14 +245,21 @@ def build_command(lake: Path, engine: str, master: str) -> list[str]:
     return command + (["--master", master] if engine == "spark" else [])
 
 
+def _timed_build(work: Path, lake: Path, engine: str, master: str, extra: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """Run `cxmetrics lake build` of `lake` with `engine` (and `extra` options) as a user does;
+    return (the command's measured figures, the JSON it printed). Raise when it fails."""
+    result = measured([*build_command(lake, engine, master), *extra], work, _environment(work))
+    if result["returncode"] != 0:
+        raise RuntimeError(f"the {engine} build {' '.join(extra)} failed ({result['returncode']}):\n"
+                           + "\n".join(result["output"]))
+    return result, json.loads("\n".join(_json_lines(result["output"])))
+
+
 def run_build(work: Path, engine: str, master: str) -> dict:
     """Build a fresh copy of the work folder's lake with `engine`; return the command's figures and
     the rows of every table it wrote (its own JSON)."""
     lake = lake_copy(work / "lake", work / f"build-{engine}")
-    result = measured(build_command(lake, engine, master), work, _environment(work))
-    if result["returncode"] != 0:
-        raise RuntimeError(f"the {engine} build failed ({result['returncode']}):\n" + "\n".join(result["output"]))
-    printed = json.loads("\n".join(_json_lines(result["output"])))
+    result, printed = _timed_build(work, lake, engine, master)
     return {"command": " ".join(["python", *build_command(lake, engine, master)[1:]]),
             "seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"], "peak_bytes": result["peak_bytes"],
             "build_seconds": printed["seconds"], "tables": printed["tables"], "lake": str(lake)}
@@ -267,11 +274,8 @@ def run_appended_build(work: Path, engine: str, master: str) -> dict:
     shutil.rmtree(aside, ignore_errors=True)
     hold_back_latest_month(lake, aside)
     figures = {}
-    for step, extra in (("without the latest month", []), ("that month appended", ["--incremental"])):
-        result = measured(build_command(lake, engine, master) + extra, work, _environment(work))
-        if result["returncode"] != 0:
-            raise RuntimeError(f"the {engine} build ({step}) failed:\n" + "\n".join(result["output"]))
-        printed = json.loads("\n".join(_json_lines(result["output"])))
+    for step, extra in (("without the latest month", ()), ("that month appended", ("--incremental",))):
+        result, printed = _timed_build(work, lake, engine, master, extra)
         figures[step] = {"seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"],
                          "peak_bytes": result["peak_bytes"], "build_seconds": printed["seconds"],
                          "how": printed["build"]}

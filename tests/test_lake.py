@@ -18,7 +18,7 @@ from cxmetrics.lake import build
 from cxmetrics.lake.export import ExportError, export
 from cxmetrics.core.schema import SYSTEM_COLUMNS, TABLES
 
-from benchmarks.lake_build import hold_back_latest_month, put_back
+from benchmarks.lake_build import hold_back_latest_month, lake_copy, put_back
 from test_incremental_rollups import Store
 
 FACT_COLUMNS = ("contact_id", "prev_any_at", "next_any_at", "prev_same_at", "next_same_at", "prev_any_id", "next_any_id")
@@ -121,14 +121,6 @@ def edge_lake(tmp_path_factory) -> tuple[Path, Path]:
     return db, folder / "lake"
 
 
-def canonical_copy(lake: Path, destination: Path) -> Path:
-    """A copy of a lake's canonical folders, without any build (for Spark to build into, or to
-    append to)."""
-    for table in TABLES:
-        shutil.copytree(lake / table, destination / table)
-    return destination
-
-
 # ---------------------------------------------------------------------------- export
 
 
@@ -205,7 +197,7 @@ def test_the_duckdb_build_equals_the_workspace_rollups_and_facts(which, sample_l
 def test_a_build_after_an_appended_month_recounts_what_it_changes_and_equals_a_full_build(
         which, sample_lake, edge_lake, tmp_path):
     _, whole = sample_lake if which == "sample" else edge_lake
-    lake = canonical_copy(whole, tmp_path / "lake")
+    lake = lake_copy(whole, tmp_path / "lake")
     moved = hold_back_latest_month(lake, tmp_path / "aside")
     assert {"contacts", "responses"} <= set(moved)
     first = build.build(str(lake), "duckdb")
@@ -224,7 +216,7 @@ def test_a_build_after_an_appended_month_recounts_what_it_changes_and_equals_a_f
 
 def test_appended_customers_are_a_change_of_their_own_and_a_new_segment_choice_builds_in_full(edge_lake, tmp_path):
     _, whole = edge_lake
-    lake = canonical_copy(whole, tmp_path / "lake")
+    lake = lake_copy(whole, tmp_path / "lake")
     customers = duckdb.sql("SELECT * FROM read_parquet($f)", params={"f": str(lake / "customers" / "*.parquet")})
     build.build(str(lake), "duckdb")
     # Customers of their own, with a tier of their own: the same segments are worth rolling.
@@ -245,14 +237,14 @@ def test_appended_customers_are_a_change_of_their_own_and_a_new_segment_choice_b
 
 def build_whole(lake: Path, destination: Path) -> Path:
     """A full DuckDB build of a copy of `lake`'s canonical folders, for comparison."""
-    copy = canonical_copy(lake, destination)
+    copy = lake_copy(lake, destination)
     assert build.build(str(copy), "duckdb")["build"]["how"] == "full"
     return copy
 
 
 def test_added_files_build_in_full_unless_incremental_is_asked_for(edge_lake, tmp_path):
     _, whole = edge_lake
-    lake = canonical_copy(whole, tmp_path / "lake")
+    lake = lake_copy(whole, tmp_path / "lake")
     moved = hold_back_latest_month(lake, tmp_path / "aside")
     build.build(str(lake), "duckdb")
     put_back(tmp_path / "aside", lake)
@@ -264,7 +256,7 @@ def test_added_files_build_in_full_unless_incremental_is_asked_for(edge_lake, tm
 
 def test_a_file_gone_or_asked_for_means_a_full_build(edge_lake, tmp_path):
     _, whole = edge_lake
-    lake = canonical_copy(whole, tmp_path / "lake")
+    lake = lake_copy(whole, tmp_path / "lake")
     build.build(str(lake), "duckdb")
     month = sorted((lake / "contacts").iterdir())[0]
     shutil.rmtree(month)

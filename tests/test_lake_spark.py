@@ -31,8 +31,8 @@ from cxmetrics.store.db import connect
 from cxmetrics.lake import build
 
 from scale import scale
-from benchmarks.lake_build import hold_back_latest_month, put_back
-from test_lake import _export, assert_builds_equal, canonical_copy, edge_store
+from benchmarks.lake_build import hold_back_latest_month, lake_copy, put_back
+from test_lake import _export, assert_builds_equal, edge_store
 from test_lake_workspace import COMMANDS, _answers, assert_same_answer
 
 pytestmark = pytest.mark.slow  # its store's size follows CXMETRICS_TEST_SCALE
@@ -135,11 +135,11 @@ def spark_lake(spark_session, tmp_path_factory):
     db = spark_store(folder)
     _export(db, folder / "lake")
     build.build(str(folder / "lake"), "duckdb")
-    spark_lake = canonical_copy(folder / "lake", folder / "spark" / "lake")
+    spark_lake = lake_copy(folder / "lake", folder / "spark" / "lake")
     hold_back_latest_month(spark_lake, folder / "aside")
     first = build.build(str(spark_lake), "spark")
     shutil.copytree(spark_lake / "rollups", folder / "first" / "rollups")
-    held = canonical_copy(spark_lake, folder / "held")
+    held = lake_copy(spark_lake, folder / "held")
     build.build(str(held), "duckdb")
     put_back(folder / "aside", spark_lake)
     appended = build.build(str(spark_lake), "spark", incremental=True)

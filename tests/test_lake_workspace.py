@@ -21,7 +21,8 @@ from cxmetrics.store.db import connect
 from cxmetrics.lake import build, layout
 from cxmetrics.lake.workspace import LakeWorkspaceError, lake_folder, open_lake, version
 
-from test_lake import _export, canonical_copy
+from benchmarks.lake_build import lake_copy
+from test_lake import _export
 
 # Every reading command, over rollups (the default window, whole days) and over the Parquet files
 # themselves (a window no rollup keeps, a split no rollup rolls).
@@ -131,7 +132,7 @@ def test_a_folder_that_is_no_built_lake_is_refused(duckdb_lake, tmp_path, cxmetr
     db, lake = duckdb_lake
     with pytest.raises(LakeWorkspaceError, match="is missing"):
         open_lake(tmp_path)
-    unbuilt = canonical_copy(lake, tmp_path / "unbuilt")
+    unbuilt = lake_copy(lake, tmp_path / "unbuilt")
     with pytest.raises(LakeWorkspaceError, match="build the lake first"):
         open_lake(unbuilt)
     pattern = tmp_path / "a*lake"
@@ -150,7 +151,7 @@ def test_a_folder_that_is_no_built_lake_is_refused(duckdb_lake, tmp_path, cxmetr
 
 def test_the_version_changes_when_the_lake_is_built_again(duckdb_lake, tmp_path):
     _, lake = duckdb_lake
-    copy = canonical_copy(lake, tmp_path / "lake")
+    copy = lake_copy(lake, tmp_path / "lake")
     build.build(str(copy), "duckdb")
     before = version(copy)
     assert version(copy) == before
