@@ -11,8 +11,8 @@ segment), asks for a window the rollup kept and at most MAX_STEPS steps; the ans
 return None for anything else and the caller asks the base tables, which give the same rows.
 
 Built whole by `rollups.refresh`; after an import or delete of contacts or responses,
-`refresh_journeys` counts again only the journey keys the change can alter (docs/rollups.md,
-"Incremental refresh").
+`refresh_journeys` counts again, before and after the change, only the journeys of the customers
+it touched (docs/rollups.md, "Incremental refresh").
 """
 
 from __future__ import annotations
@@ -31,16 +31,24 @@ TOUCHPOINT_WINDOWS = (7, 30)
 # test keeps them equal; importing touchpoints here would be circular).
 ROLLUP_STEPS = 5
 _KINDS = ("channel", "contact_reason")
-_TABLES = ("journey_touchpoint_codes", "journey_flow_rollup", "journey_path_rollup")
 _STAGE = quote_ident("cx_touchpoint_stage")  # made by rollups/touchpoint_stage.sql
 _CONTACTS = quote_ident("contacts")
-# An incremental refresh's temp tables: made by rollups/touchpoint_touched_*.sql, touchpoint_keys.sql,
-# touchpoint_scope.sql and touchpoint_diff_start.sql.
-_KEYS = quote_ident("cx_touchpoint_keys")
-_SCOPE = quote_ident("cx_touchpoint_scope")
-_DIFFS = ((quote_ident("cx_touchpoint_flow_diff"), quote_ident("journey_flow_rollup")),
-          (quote_ident("cx_touchpoint_path_diff"), quote_ident("journey_path_rollup")))
-_DELTA_STAGES = (quote_ident("cx_touchpoint_touched"), _KEYS, _SCOPE, *(diff for diff, _table in _DIFFS))
+_RESPONSES = quote_ident("responses")
+_CODES = quote_ident("journey_touchpoint_codes")
+_ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("journey_path_rollup")}
+# An incremental refresh's temp tables: the changed points (touchpoint_points_*.sql), the span of
+# contacts counted again (touchpoint_span_*.sql), each side's contacts and answers
+# (touchpoint_span_facts.sql, touchpoint_span_answers*.sql), the latest contact before the change
+# (touchpoint_latest_before.sql), and the change of each table (touchpoint_diff_start.sql), netted
+# (touchpoint_*_net.sql).
+_SPAN = quote_ident("cx_touchpoint_span")
+_SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
+          "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
+_LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
+_DIFFS = {"flow": quote_ident("cx_touchpoint_flow_diff"), "path": quote_ident("cx_touchpoint_path_diff")}
+_NETS = (quote_ident("cx_touchpoint_flow_net"), quote_ident("cx_touchpoint_path_net"))
+_DELTA_STAGES = (quote_ident("cx_touchpoint_points"), _SPAN, *(t for side in _SIDES.values() for t in side),
+                 _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -51,25 +59,33 @@ def build(con, segments: dict[str, str]) -> None:
     into a temp table (touchpoint_stage.sql); one GROUP BY per window, kind and table reads it,
     and one more sums each's by-day rows into its every-day rows."""
     run(con, "rollups/drop_stage", table=_STAGE)
-    for table in _TABLES:
-        run(con, "rollups/touchpoint_clear", table=quote_ident(table))
+    for table in (_CODES, *_ROLLUPS.values()):
+        run(con, "rollups/touchpoint_clear", table=table)
     run(con, "rollups/touchpoint_codes")
-    _count(con, _CONTACTS, keyed=False)
+    _count(con, _CONTACTS, _RESPONSES, _CONTACTS, _ROLLUPS, sign=1)
+    for window in TOUCHPOINT_WINDOWS:
+        for kind in _KINDS:
+            params = {"window": window, "kind": kind}
+            run(con, "rollups/touchpoint_flow_totals", params)
+            run(con, "rollups/touchpoint_path_totals", params)
 
 
 def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change) -> str:
-    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
-    only the journeys it can alter; return how many keys that was.
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again,
+    as they were before it and as they are after it, only the journeys it can alter; return how
+    many customers and contacts that was.
 
-    The rows are keyed by the journey's first contact (window, day, channel and reason), summed
-    over customers, so a key is counted again whole: its by-day rows are removed and every journey
-    starting there is followed again (touchpoint_scope.sql: each such customer's contacts from that
-    start on). touchpoint_keys.sql says which keys, a superset of those that change: the journeys
-    around each changed contact (or answered contact), and, when the latest contact moves, those of
-    the contacts whose "judged" flag flips. The every-day rows take the difference of the by-day
-    rows (whole numbers, so exact). A channel or reason value that comes or goes renumbers the
-    touchpoint codes every row is keyed by: then, as when the store had or has no contacts, the
-    tables are rebuilt whole."""
+    The rows are sums over journeys, and a journey is one customer's, so the tables change by the
+    rows of the changed customers' journeys after the change less those before it. Which contacts:
+    per customer with a changed contact (or answered contact, or, when the latest contact moves, a
+    contact whose "judged" flag flips), the span from the 30-day journey start before the first of
+    them to the one after the last (touchpoint_span_contacts.sql says why nothing outside bears on
+    the journeys inside). Both sides are staged by the build's own touchpoint_stage.sql over the
+    span: before the change, without the contacts (or responses) it added or with those it removed,
+    their neighbour facts recomputed, and the latest contact as it was. Each side's rows, the side
+    before times -1, are netted per by-day and every-day row (most journeys counted are the same on
+    both sides) and added to the rows they change (whole numbers, so exact). A channel or reason value that comes or goes renumbers the touchpoint codes every row is
+    keyed by: then, as when the store had or has no contacts, the tables are rebuilt whole."""
     if change.kind == "contacts":
         if None in (change.latest_before, change.latest_after):
             build(con, segments)
@@ -82,59 +98,47 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     if change.kind == "contacts":
         moved = change.latest_before != change.latest_after
         edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
-        run(con, "rollups/touchpoint_touched_contacts", {"edge_from": edges[0], "edge_to": edges[1]})
+        run(con, "rollups/touchpoint_points_contacts", {"edge_from": edges[0], "edge_to": edges[1]})
+        run(con, "rollups/touchpoint_span_contacts", {"removed": change.removed})
     else:
-        run(con, "rollups/touchpoint_touched_responses")
-    run(con, "rollups/touchpoint_keys")
-    keys = _rows(con, _KEYS)
-    contacts = 0
-    if keys:
-        for diff, table in _DIFFS:
-            run(con, "rollups/touchpoint_diff_start", diff=diff, table=table)
-        _diff(con, -1)
-        for _diff_table, table in _DIFFS:
-            run(con, "rollups/touchpoint_clear_keys", table=table)
-        run(con, "rollups/touchpoint_scope")
-        contacts = _rows(con, _SCOPE)
-        _count(con, _SCOPE, keyed=True)
-        _diff(con, 1)
-        for part in ("flow", "path"):
-            for step in ("old", "clear", "add"):
-                run(con, f"rollups/touchpoint_{part}_totals_{step}")
+        run(con, "rollups/touchpoint_points_responses")
+        run(con, "rollups/touchpoint_span_responses")
+    customers, contacts = run(con, "rollups/touchpoint_span_size").fetchall()[0]
+    if contacts:
+        run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})
+        for part, diff in _DIFFS.items():
+            run(con, "rollups/touchpoint_diff_start", diff=diff, table=_ROLLUPS[part])
+        for side, sign, latest in (("old", -1, _LATEST_BEFORE), ("new", 1, _CONTACTS)):
+            side_contacts, answers = _SIDES[side]
+            run(con, "rollups/touchpoint_span_facts", {"old": side == "old"}, table=side_contacts)
+            if side == "old" and change.kind == "responses":
+                run(con, "rollups/touchpoint_span_answers_before", {"removed": change.removed}, table=answers)
+            else:
+                run(con, "rollups/touchpoint_span_answers", table=answers)
+            _count(con, side_contacts, answers, latest, _DIFFS, sign=sign)
+        for part in _DIFFS:
+            for step in ("net", "merge_old", "merge_clear", "merge_add"):
+                run(con, f"rollups/touchpoint_{part}_{step}")
     for table in _DELTA_STAGES:
         run(con, "rollups/drop_stage", table=table)
-    return f"{keys} journey keys (window × first day × channel × reason), {contacts} contacts followed"
+    return f"the journeys of {customers} customers, {contacts} contacts counted before and after the change"
 
 
-def _count(con, contacts: Identifier, keyed: bool) -> None:
-    """Stage the journeys of `contacts` (touchpoint_stage.sql) and add their by-day rows; when
-    `keyed`, only those of the keys in cx_touchpoint_keys (the every-day rows are then the caller's),
-    else every journey's, and the every-day rows summed from them."""
+def _count(con, contacts: Identifier, responses: Identifier, latest: Identifier,
+           targets: dict[str, Identifier], sign: int) -> None:
+    """Stage the journeys of `contacts` with the answers of `responses` and the latest contact of
+    `latest` (touchpoint_stage.sql's slots), and add their by-day rows times `sign` to
+    `targets["flow"]` and `targets["path"]`."""
     run(con, "rollups/drop_stage", table=_STAGE)
-    run(con, "rollups/touchpoint_stage", contacts=contacts)
+    run(con, "rollups/touchpoint_stage", contacts=contacts, responses=responses, latest=latest)
     for shift, window in enumerate(TOUCHPOINT_WINDOWS):
         # The stage's columns of this window (touchpoint_stage.sql: start_day_w7 ...).
         columns = {name: quote_ident(f"{name}_w{window}") for name in ("start_day", "start_cr", "step", "len")}
-        if keyed:
-            run(con, "rollups/touchpoint_keep_keys", {"window": window}, **columns)
         for kind in _KINDS:
-            params = {"window": window, "kind": kind, "shift": 4 * shift}
-            run(con, "rollups/touchpoint_flow_rows", params, **columns)
-            run(con, "rollups/touchpoint_path_rows", params, **columns)
-            if not keyed:
-                run(con, "rollups/touchpoint_flow_totals", params)
-                run(con, "rollups/touchpoint_path_totals", params)
+            params = {"window": window, "kind": kind, "shift": 4 * shift, "sign": sign}
+            run(con, "rollups/touchpoint_flow_rows", params, target=targets["flow"], **columns)
+            run(con, "rollups/touchpoint_path_rows", params, target=targets["path"], **columns)
     run(con, "rollups/drop_stage", table=_STAGE)
-
-
-def _diff(con, sign: int) -> None:
-    """Add the keyed by-day rows of both tables, times `sign`, to their every-day diffs."""
-    run(con, "rollups/touchpoint_flow_diff", {"sign": sign})
-    run(con, "rollups/touchpoint_path_diff", {"sign": sign})
-
-
-def _rows(con, table: Identifier) -> int:
-    return run(con, "rollups/stage_rows", table=table).fetchall()[0][0]
 
 
 def answerable(con, filters: Filters, window: int, max_steps: int) -> bool:

@@ -3,5 +3,5 @@
 -- keeps of a workspace's import (a lake's files carry no import_id). Takes no $params.
 -- Slot: {{source}}: the appended files of the table, as read.
 CREATE TEMP TABLE cx_changed_rows AS
-SELECT contact_id, customer_id, started_at, channel, contact_reason
+SELECT contact_id, customer_id, started_at, channel, contact_reason, self_service
 FROM {{source}}

@@ -3,5 +3,5 @@
 -- keeps of a workspace's import (a lake's files carry no import_id). Takes no $params.
 -- Slot: {{source}}: the appended files of the table, as read.
 CREATE TEMP TABLE cx_changed_rows AS
-SELECT response_id, contact_id, customer_id, responded_at
+SELECT response_id, contact_id, customer_id, responded_at, nps, csat
 FROM {{source}}

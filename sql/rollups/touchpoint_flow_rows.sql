@@ -1,12 +1,14 @@
 -- Adds journey_flow_rollup's by-day rows for one window and one touchpoint kind, counted from the
--- temp table of touchpoint_stage.sql: one per start day × the start's channel and reason (codes,
+-- temp table of touchpoint_stage.sql, to the rollup or (times -1 for the side before a change) to
+-- an incremental refresh's diff: one per start day × the start's channel and reason (codes,
 -- NULL for NULL) × step × touchpoint × next touchpoint (codes, 0 for NULL). A contact that no
 -- journey start precedes (none, when the stored prev/next facts are whole) is left out, as
 -- journeys.sql leaves it. $window (the W of the columns read), $kind ('channel' |
--- 'contact_reason'), $shift (where the window's bits start in the stage's counted: 0 or 4).
+-- 'contact_reason'), $shift (where the window's bits start in the stage's counted: 0 or 4), $sign
+-- (1 or -1: what each count is multiplied by).
 -- Slots: {{start_day}}, {{start_cr}}, {{step}}, {{len}}: the stage's columns of that window
--- (start_day_w7 ... or start_day_w30 ...).
-INSERT INTO journey_flow_rollup
+-- (start_day_w7 ... or start_day_w30 ...); {{target}}: journey_flow_rollup or cx_touchpoint_flow_diff.
+INSERT INTO {{target}}
 WITH codes AS (
     SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
 ), grouped AS (
@@ -40,8 +42,8 @@ SELECT
     CAST(nullif(g.start_cr // codes.k, 0) AS INTEGER) AS channel,
     CAST(nullif(g.start_cr % codes.k, 0) AS INTEGER) AS contact_reason,
     g.step, g.touchpoint, g.next_touchpoint,
-    g.contacts, g.judged, g.fcr_yes_any, g.fcr_yes_same, g.escalated,
-    g.nps_n, g.promoters, g.detractors, g.csat_n, g.csat_satisfied
+    $sign * g.contacts, $sign * g.judged, $sign * g.fcr_yes_any, $sign * g.fcr_yes_same, $sign * g.escalated,
+    $sign * g.nps_n, $sign * g.promoters, $sign * g.detractors, $sign * g.csat_n, $sign * g.csat_satisfied
 FROM grouped AS g
 CROSS JOIN codes
 ORDER BY g.day

@@ -1,11 +1,12 @@
 -- Adds journey_path_rollup's by-day rows for one window and one touchpoint kind, counted from the
--- temp table of touchpoint_stage.sql at the contacts that start a journey: one per start day ×
+-- temp table of touchpoint_stage.sql at the contacts that start a journey, to the rollup or (times
+-- -1 for the side before a change) to an incremental refresh's diff: one per start day ×
 -- the start's channel and reason (codes, NULL for NULL) × the touchpoints of the journey's first
 -- five contacts (codes, 0 for NULL; NULL after its end) × its length (capped at 6).
--- $window (the W of the columns read), $kind ('channel' | 'contact_reason').
+-- $window (the W of the columns read), $kind ('channel' | 'contact_reason'), $sign (1 or -1).
 -- Slots: {{start_day}}, {{start_cr}}, {{step}}, {{len}}: the stage's columns of that window
--- (start_day_w7 ... or start_day_w30 ...).
-INSERT INTO journey_path_rollup
+-- (start_day_w7 ... or start_day_w30 ...); {{target}}: journey_path_rollup or cx_touchpoint_path_diff.
+INSERT INTO {{target}}
 WITH codes AS (
     SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
 ), starts AS (
@@ -39,7 +40,7 @@ SELECT
     CAST(nullif(g.start_cr % codes.k, 0) AS INTEGER) AS contact_reason,
     g.p1, g.p2, g.p3, g.p4, g.p5,
     g.steps,
-    g.journeys
+    $sign * g.journeys
 FROM grouped AS g
 CROSS JOIN codes
 ORDER BY g.day

@@ -3,8 +3,10 @@
 -- each customer's contacts in (started_at, contact_id) order: sql/touchpoints/journeys.sql's
 -- journeys without filters, for both windows at once. A temp table that touchpoint_flow_rows.sql
 -- and touchpoint_path_rows.sql read once per window and kind. Takes no $params.
--- Slot: {{contacts}}: the contacts table, or cx_touchpoint_scope (touchpoint_scope.sql) to count
--- again the journeys an incremental refresh chose; the latest contact is read from contacts either way.
+-- Slots: {{contacts}}: the contacts table, or one side of an incremental refresh's span
+-- (touchpoint_span_facts.sql); {{responses}}: the responses table, or the span's answers on that
+-- side (touchpoint_span_answers*.sql); {{latest}}: a table whose latest started_at is the latest
+-- contact on that side (contacts, or touchpoint_latest_before.sql's one row).
 --
 -- A contact's channel and reason travel as one number, cr = channel code * k + reason code
 -- (codes of journey_touchpoint_codes, 0 for NULL; k = the number of codes + 1); the window
@@ -21,7 +23,7 @@
 -- starts). And the NPS and CSAT counts of the contact's answers.
 CREATE TEMP TABLE cx_touchpoint_stage AS
 WITH latest AS (
-    SELECT max(started_at) AS last_started FROM contacts
+    SELECT max(started_at) AS last_started FROM {{latest}}
 ), codes AS (
     SELECT CAST(count(*) + 1 AS BIGINT) AS k FROM journey_touchpoint_codes
 ), answers AS (
@@ -32,7 +34,7 @@ WITH latest AS (
         count(*) FILTER (WHERE nps <= 6) AS detractors,
         count(csat) AS csat_n,
         count(*) FILTER (WHERE csat >= 4) AS csat_satisfied
-    FROM responses
+    FROM {{responses}}
     WHERE contact_id IS NOT NULL
     GROUP BY contact_id
 ), coded AS (
