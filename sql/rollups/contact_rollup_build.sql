@@ -4,7 +4,9 @@
 -- keeps the two in step). Run once per rolled segment, and once with no segment.
 -- $seg_name ('' for every contact once, else the segment column's name); $days (DATE[]: count only
 -- the contacts of these days, for an incremental refresh; NULL: every contact).
--- Slot: {{segment}}: the segment column (c."col" or cu."col"), or missing.value (NULL).
+-- Slots: {{segment}}: the segment column (c."col" or cu."col"), or missing.value (NULL);
+-- {{contacts}}: the contacts table, or cx_metric_scope (metric_scope_days.sql: those of $days,
+-- read once for every pass); the latest contact is read from contacts either way.
 -- One GROUP BY per segment, not one GROUPING SETS for all: DuckDB keeps every set's hash table
 -- at once, which was more than twice as slow and far bigger at 10 M contacts.
 -- The definitions are those of sql/metrics/contact_counts.sql, restated on whole-day gaps: with
@@ -37,7 +39,7 @@ WITH latest AS (
         c.transfers,
         c.transfers >= 1 AS xfer,
         c.transfers = 0 AS direct
-    FROM contacts AS c
+    FROM {{contacts}} AS c
     CROSS JOIN latest AS l
     LEFT JOIN customers AS cu ON cu.customer_id = c.customer_id
     CROSS JOIN (SELECT CAST(NULL AS VARCHAR) AS value) AS missing
