@@ -250,6 +250,24 @@ def test_new_segment_columns_rebuild_every_family(tmp_path):
     store.con.close()
 
 
+def test_the_outcome_summary_recounts_only_the_part_a_change_feeds(tmp_path):
+    """Contacts move the repeat days, responses the NPS and CSAT groups: each recounts its part of
+    outcome_summary. A rolled customers column named like one of those groupings would make the
+    parts' rows alike, so then the whole summary is recounted."""
+    store = Store(tmp_path, seed=41, customers=10, contacts=30)
+    store.load_contacts([store.latest() - timedelta(days=3)] * 2)
+    assert _refreshed(store, "outcome").endswith("outcome_summary's rows but those by NPS and CSAT group")
+    store.load_responses(4)
+    assert _refreshed(store, "outcome").endswith("outcome_summary's rows by NPS and CSAT group")
+    store.load("customers", "customer_id,tier,region,nps_group", [("u901", "Basic", "North", "loyal")])
+    assert "nps_group" in rollups.rolled_segments(store.con)
+    store.load_contacts([store.latest() - timedelta(days=1)], ["u901"])
+    assert _refreshed(store, "outcome").endswith("then outcome_summary")
+    store.load_responses(4)
+    assert _refreshed(store, "outcome").endswith("then outcome_summary")
+    store.con.close()
+
+
 def test_stale_rollups_are_left_to_ensure_fresh_and_a_dry_run_changes_nothing(tmp_path):
     store = Store(tmp_path, seed=3, customers=8, contacts=20)
     con = store.con

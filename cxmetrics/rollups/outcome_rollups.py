@@ -60,8 +60,9 @@ def build(con, segments: dict[str, str]) -> None:
 def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
     """Bring the outcome rollups up to date after `change` (its rows in cx_changed_rows); return what
     was recounted. Contacts feed only the repeat days, responses only the spans: those are recounted
-    for the customers of the changed rows, and the summary (sums over every customer) is rewritten
-    from them. The monthly rows read neither. A change of outcomes or customers rebuilds it all."""
+    for the customers of the changed rows, and the part of the summary (sums over every customer)
+    that reads them is rewritten from them. The monthly rows read neither. A change of outcomes or
+    customers rebuilds it all."""
     if change.kind not in ("contacts", "responses"):
         build(con, segments)
         return f"every table (a change of {change.kind} moves every sum)"
@@ -78,8 +79,31 @@ def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change
     (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
     for stage in (_CUSTOMERS, _SCOPE):
         run(con, "rollups/drop_stage", table=stage)
-    _build_summary(con, segments)
-    return f"{table} of {customers} customers, then outcome_summary"
+    return f"{table} of {customers} customers, then " + _refresh_summary(con, segments, change.kind)
+
+
+# The groupings of outcome_summary_experience_build.sql's rows (its by_name), from the spans.
+_EXPERIENCE_GROUPINGS = ("nps_group", "csat_group")
+
+
+def _refresh_summary(con, segments: dict[str, str], kind: str) -> str:
+    """Count again the part of outcome_summary that `kind` feeds: its rows by NPS and CSAT group
+    after a change of responses (the spans), every other row after a change of contacts (the
+    repeat days); return which. A rolled customers column named like one of those groupings would
+    make the two parts' rows alike (by_name holds the column's name): then all of it."""
+    names = _customer_columns(segments)
+    if set(names) & set(_EXPERIENCE_GROUPINGS):
+        _build_summary(con, segments)
+        return "outcome_summary"
+    experience = kind == "responses"
+    run(con, "rollups/outcome_clear_summary_part", {"experience": experience})
+    if experience:
+        slots, params = _filter_sets(names)
+        run(con, "rollups/outcome_summary_experience_build", params, **slots)
+        return "outcome_summary's rows by NPS and CSAT group"
+    slots, params = _customer_sets(names)
+    run(con, "rollups/outcome_summary_customers_build", params, **slots)
+    return "outcome_summary's rows but those by NPS and CSAT group"
 
 
 def _build_summary(con, segments: dict[str, str]) -> None:
