@@ -374,6 +374,23 @@ def test_journeys_joined_split_and_at_their_edges_equal_a_full_rebuild(tmp_path)
     store.con.close()
 
 
+def test_a_journey_refresh_counts_only_the_span_between_30_day_starts(tmp_path):
+    """The touchpoint refresh counts, per touched customer, the contacts from the 30-day journey
+    start before the change to the one after it, not their whole history: u0's contacts 200, 195,
+    150, 145 and 100 days before the store's first month, and one added 148 days before, count the
+    three from 150 to 145 (45 days separate 195 and 150, and 145 and 100), on both sides."""
+    store = Store(tmp_path, seed=31, customers=6, contacts=20)
+    history = [START - timedelta(days=d) for d in (200, 195, 150, 145, 100)]
+    store.load_contacts(history, ["u0"] * len(history))
+    _refreshed(store, "touchpoint")
+    added = store.load_contacts([START - timedelta(days=148)], ["u0"])
+    assert _refreshed(store, "touchpoint") == (
+        "the journeys of 1 customers, 3 contacts counted before and after the change")
+    delete_import(store.con, added)
+    assert _refreshed(store, "touchpoint").startswith("the journeys of 1 customers, 3 contacts")
+    store.con.close()
+
+
 def test_the_censoring_edge_moves_both_ways_for_journeys(tmp_path):
     """A load after the latest contact judges the contacts a window older than it (their journeys'
     rows change wherever those start); deleting it takes that back."""
