@@ -36,8 +36,9 @@ _CONTACTS = quote_ident("contacts")
 _RESPONSES = quote_ident("responses")
 _CODES = quote_ident("journey_touchpoint_codes")
 _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("journey_path_rollup")}
-# An incremental refresh's temp tables: the changed points (touchpoint_points_*.sql), the span of
-# contacts counted again (touchpoint_span_*.sql), each side's contacts and answers
+# An incremental refresh's temp tables: the changed points (touchpoint_points_*.sql), their
+# customers' contacts on both sides (touchpoint_union_*.sql), the span of them counted again
+# (touchpoint_span.sql), each side's contacts and answers
 # (touchpoint_span_facts.sql, touchpoint_span_answers*.sql), the latest contact before the change
 # (touchpoint_latest_before.sql), and the change of each table (touchpoint_diff_start.sql), netted
 # (touchpoint_*_net.sql).
@@ -47,8 +48,8 @@ _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_tou
 _LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
 _DIFFS = {"flow": quote_ident("cx_touchpoint_flow_diff"), "path": quote_ident("cx_touchpoint_path_diff")}
 _NETS = (quote_ident("cx_touchpoint_flow_net"), quote_ident("cx_touchpoint_path_net"))
-_DELTA_STAGES = (quote_ident("cx_touchpoint_points"), _SPAN, *(t for side in _SIDES.values() for t in side),
-                 _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
+_DELTA_STAGES = (quote_ident("cx_touchpoint_points"), quote_ident("cx_touchpoint_union"), _SPAN,
+                 *(table for side in _SIDES.values() for table in side), _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -79,8 +80,8 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     rows of the changed customers' journeys after the change less those before it. Which contacts:
     per customer with a changed contact (or answered contact, or, when the latest contact moves, a
     contact whose "judged" flag flips), the span from the 30-day journey start before the first of
-    them to the one after the last (touchpoint_span_contacts.sql says why nothing outside bears on
-    the journeys inside). Both sides are staged by the build's own touchpoint_stage.sql over the
+    them to the one after the last (touchpoint_span.sql says why nothing outside bears on the
+    journeys inside). Both sides are staged by the build's own touchpoint_stage.sql over the
     span: before the change, without the contacts (or responses) it added or with those it removed,
     their neighbour facts recomputed, and the latest contact as it was. Each side's rows, the side
     before times -1, are netted per by-day and every-day row (most journeys counted are the same on
@@ -99,10 +100,11 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
         moved = change.latest_before != change.latest_after
         edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
         run(con, "rollups/touchpoint_points_contacts", {"edge_from": edges[0], "edge_to": edges[1]})
-        run(con, "rollups/touchpoint_span_contacts", {"removed": change.removed})
+        run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
     else:
         run(con, "rollups/touchpoint_points_responses")
-        run(con, "rollups/touchpoint_span_responses")
+        run(con, "rollups/touchpoint_union_responses")
+    run(con, "rollups/touchpoint_span")
     customers, contacts = run(con, "rollups/touchpoint_span_size").fetchall()[0]
     if contacts:
         run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})

@@ -1,7 +1,7 @@
 -- Creates a temp table of the contacts of cx_touchpoint_span on one side of the change, with the
 -- neighbour facts touchpoint_stage.sql reads, computed as sql/facts/contact_neighbours.sql stores
 -- them but within the span: at its edges a contact's neighbour outside it is more than 30 days
--- away, which the stage reads as it reads none (touchpoint_span_contacts.sql). The stage's contacts
+-- away, which the stage reads as it reads none (touchpoint_span.sql). The stage's contacts
 -- slot. $old (BOOLEAN: the side before the change, else after). Slot: {{table}}: the table made.
 CREATE TEMP TABLE {{table}} AS
 SELECT

@@ -1,8 +1,7 @@
--- Creates the temp table cx_touchpoint_span: the contacts whose journeys touchpoint_stage.sql
--- counts again after a change of contacts, as they were before it (in_old) and are after it
--- (in_new), with the columns the stage reads but the neighbour facts (touchpoint_span_facts.sql
--- computes them for either side). $removed (BOOLEAN: the changed contacts in cx_changed_rows were
--- removed, else added).
+-- Creates the temp table cx_touchpoint_span: the contacts of cx_touchpoint_union
+-- (touchpoint_union_*.sql) whose journeys touchpoint_stage.sql counts again after a change, on
+-- either side of it (in_old, in_new; touchpoint_span_facts.sql computes each side's neighbour
+-- facts). Takes no $params.
 --
 -- Per customer with a point in cx_touchpoint_points, over the union of their contacts before and
 -- after the change in (started_at, contact_id) order: from the last 30-day journey start before
@@ -19,23 +18,9 @@ WITH touched AS (
     SELECT customer_id, min(point_at) AS first_at, max(point_at) AS last_at
     FROM cx_touchpoint_points
     GROUP BY customer_id
-), theirs AS (
-    SELECT
-        c.customer_id, c.started_at, c.contact_id, c.channel, c.contact_reason, c.self_service,
-        NOT $removed AND c.contact_id IN (SELECT contact_id FROM cx_changed_rows) AS added,
-        false AS removed
-    FROM contacts AS c
-    WHERE c.customer_id IN (SELECT customer_id FROM touched)
-    UNION ALL
-    SELECT
-        x.customer_id, x.started_at, x.contact_id, x.channel, x.contact_reason, x.self_service,
-        false AS added,
-        true AS removed
-    FROM cx_changed_rows AS x
-    WHERE $removed AND x.customer_id IN (SELECT customer_id FROM touched)
 ), gaps AS (
     SELECT *, lag(started_at) OVER (PARTITION BY customer_id ORDER BY started_at, contact_id) AS prev_at
-    FROM theirs
+    FROM cx_touchpoint_union
 ), spans AS (
     SELECT
         t.customer_id,
@@ -48,9 +33,7 @@ WITH touched AS (
     GROUP BY t.customer_id
 )
 SELECT
-    g.customer_id, g.started_at, g.contact_id, g.channel, g.contact_reason, g.self_service,
-    NOT g.added AS in_old,
-    NOT g.removed AS in_new
+    g.customer_id, g.started_at, g.contact_id, g.channel, g.contact_reason, g.self_service, g.in_old, g.in_new
 FROM gaps AS g
 JOIN spans AS s ON s.customer_id = g.customer_id
 WHERE (s.from_at IS NULL OR g.started_at >= s.from_at)
