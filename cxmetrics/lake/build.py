@@ -322,8 +322,8 @@ class SparkEngine:
     """A Spark session (local, or Spark Connect) reading the lake through temporary views."""
 
     # The families an appended build rebuilds whole on Spark, and why.
-    WHOLE_FAMILIES = {"touchpoint": "rebuilt whole on Spark: its refresh finds the journeys around the new "
-                                    "rows with an ASOF JOIN, which Spark SQL does not have"}
+    WHOLE_FAMILIES = {"touchpoint": "rebuilt whole on Spark: its refresh adds each side's rows to a temporary "
+                                    "table, and Spark's temporary tables are views, which take no INSERT"}
 
     def __init__(self, lake: str, master: str | None, remote: str | None, shuffle_partitions: int | None):
         try:
