@@ -59,7 +59,6 @@ def recorded(copy_sample, tmp_path_factory) -> list[str]:
         for table in build.OUTPUT_TABLES:
             runner.write(table)
         runner.write_inputs(old)
-        runner.WHOLE_FAMILIES = build.SparkEngine.WHOLE_FAMILIES  # what Spark runs of the refreshes
         refreshed = build.refresh_appended(runner, old, new)
         assert refreshed is not None and refreshed["appended"]["contacts"] == 1
         return runner.con.statements + build.schema_views()

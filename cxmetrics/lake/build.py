@@ -191,7 +191,7 @@ def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]
         run(con, f"lake/capture_{table}", source=quote_ident(APPENDED))
         latest_after = run(con, "rollups/latest_contact").fetchall()[0][0]
         change = Change(table, 0, False, latest_before, latest_after)
-        for family, refreshed in rollups.apply_change(con, change, segments, runner.WHOLE_FAMILIES):
+        for family, refreshed in rollups.apply_change(con, change, segments):
             families.setdefault(family.name, []).append(f"{table}: {refreshed.how} ({refreshed.detail})")
         runner.drop_derived(APPENDED)
     return {"segments": segments, "appended": {t: len(f) for t, f in new.items() if f}, "families": families}
@@ -230,8 +230,6 @@ def _inputs_of(rows) -> dict[str, list[str]] | None:
 
 class DuckDBEngine:
     """An in-memory DuckDB store with the workspace schema, reading the lake's local files."""
-
-    WHOLE_FAMILIES: dict[str, str] = {}  # every family's incremental refresh runs here
 
     def __init__(self, lake: str):
         if _PATTERN.search(str(lake)):
@@ -320,10 +318,6 @@ class DuckDBEngine:
 
 class SparkEngine:
     """A Spark session (local, or Spark Connect) reading the lake through temporary views."""
-
-    # The families an appended build rebuilds whole on Spark, and why.
-    WHOLE_FAMILIES = {"touchpoint": "rebuilt whole on Spark: its refresh adds each side's rows to a temporary "
-                                    "table, and Spark's temporary tables are views, which take no INSERT"}
 
     def __init__(self, lake: str, master: str | None, remote: str | None, shuffle_partitions: int | None):
         try:

@@ -92,10 +92,12 @@ class SparkConnection:
     """A Spark session in the shape `db.run` and `db.table_columns` use a DuckDB connection.
 
     A temporary table of the SQL (a build's stage) becomes a temporary view, which Spark would
-    compute again at every read: it is cached, as DuckDB's temp table holds its rows once."""
+    compute again at every read: it is cached, as DuckDB's temp table holds its rows once. An
+    INSERT into one (a refresh collecting rows in steps) is emulated: see `_insert_into_view`."""
 
     def __init__(self, spark):
         self.spark = spark
+        self._views: set[str] = set()  # the temporary tables of the SQL made on this connection
 
     def execute(self, text: str, params: dict | None = None) -> SparkResult:
         statement = to_spark(text)
@@ -108,11 +110,28 @@ class SparkConnection:
         tree = sqlglot.parse_one(statement, read="spark")
         if isinstance(tree, exp.Delete):  # with a condition: one without is a TRUNCATE (lake.dialect)
             return self._delete(tree, args)
+        if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and tree.this.name in self._views:
+            return self._insert_into_view(tree, args)
         frame = self.spark.sql(statement, args=args)
         view = _created_view(statement)
         if view is not None:
             self.spark.catalog.cacheTable(view)
+            self._views.add(view)
         return SparkResult(frame)
+
+    def _insert_into_view(self, tree: exp.Insert, args) -> SparkResult:
+        """INSERT INTO a temporary table of the SQL, which is a temporary view here and takes no
+        INSERT: the view's rows and the query's, by position as INSERT takes them, computed at once
+        (a local checkpoint, so that a query reading the view itself reads it as it was) and kept
+        under the view's name."""
+        name = tree.this.name
+        rows = tree.expression.copy()
+        if tree.args.get("with_"):
+            rows.set("with_", tree.args["with_"].copy())
+        combined = self.spark.table(name).union(self.spark.sql(rows.sql("spark"), args=args)).localCheckpoint()
+        self.spark.catalog.uncacheTable(name)
+        combined.createOrReplaceTempView(name)
+        return SparkResult(None)
 
     def _delete(self, tree: exp.Delete, args) -> SparkResult:
         """DELETE FROM t WHERE c, which Spark's Parquet tables cannot run: t's rows except those c

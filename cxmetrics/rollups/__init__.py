@@ -170,24 +170,20 @@ def finish_change(con, pending: Pending | None) -> None:
     _record(con)
 
 
-def apply_change(con, change: Change, segments: dict[str, str],
-                 whole: dict[str, str] | None = None) -> list[tuple[Family, Refreshed]]:
+def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[Family, Refreshed]]:
     """Bring each family up to date after `change`, whose rows are in cx_changed_rows (dropped at
     the end), with `segments` rolled as before it; return how each family was brought up to date.
-    The families named in `whole` are rebuilt whole instead of refreshed (the value says why: an
-    engine that cannot run their refresh).
 
     The refresh of a workspace's import (`finish_change`) and of a lake's appended files
     (`lake.build`) alike."""
     done = []
-    whole = whole or {}
     for family in BUILDERS:
         started = time.perf_counter()
         if change.kind not in family.inputs:
             how, detail = "skipped", f"it reads no {change.kind}"
-        elif family.delta is None or family.name in whole:
+        elif family.delta is None:
             family.build(con, segments)
-            how, detail = "full", whole.get(family.name, f"no incremental refresh for a change of {change.kind}")
+            how, detail = "full", f"no incremental refresh for a change of {change.kind}"
         else:
             how, detail = "delta", family.delta(con, segments, change)
         done.append((family, Refreshed(how, detail, time.perf_counter() - started)))
