@@ -38,10 +38,9 @@ _CODES = quote_ident("journey_touchpoint_codes")
 _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("journey_path_rollup")}
 # An incremental refresh's temp tables: the changed points (touchpoint_points_*.sql), their
 # customers' contacts on both sides (touchpoint_union_*.sql), the span of them counted again
-# (touchpoint_span.sql), each side's contacts and answers
-# (touchpoint_span_facts.sql, touchpoint_span_answers*.sql), the latest contact before the change
-# (touchpoint_latest_before.sql), and the change of each table (touchpoint_diff_start.sql), netted
-# (touchpoint_*_net.sql).
+# (touchpoint_span.sql), each side's contacts and answers (touchpoint_span_facts.sql,
+# touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
+# and the change of each table (touchpoint_diff_start.sql), netted (touchpoint_*_net.sql).
 _SPAN = quote_ident("cx_touchpoint_span")
 _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
           "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
@@ -85,8 +84,9 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     span: before the change, without the contacts (or responses) it added or with those it removed,
     their neighbour facts recomputed, and the latest contact as it was. Each side's rows, the side
     before times -1, are netted per by-day and every-day row (most journeys counted are the same on
-    both sides) and added to the rows they change (whole numbers, so exact). A channel or reason value that comes or goes renumbers the touchpoint codes every row is
-    keyed by: then, as when the store had or has no contacts, the tables are rebuilt whole."""
+    both sides) and added to the rows they change (whole numbers, so exact). A channel or reason
+    value that comes or goes renumbers the touchpoint codes every row is keyed by: then, as when
+    the store had or has no contacts, the tables are rebuilt whole."""
     if change.kind == "contacts":
         if None in (change.latest_before, change.latest_after):
             build(con, segments)
