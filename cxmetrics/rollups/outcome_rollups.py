@@ -97,22 +97,26 @@ def _refresh_summary(con, segments: dict[str, str], kind: str) -> str:
         return "outcome_summary"
     experience = kind == "responses"
     run(con, "rollups/outcome_clear_summary_part", {"experience": experience})
-    if experience:
-        slots, params = _filter_sets(names)
-        run(con, "rollups/outcome_summary_experience_build", params, **slots)
-        return "outcome_summary's rows by NPS and CSAT group"
-    slots, params = _customer_sets(names)
-    run(con, "rollups/outcome_summary_customers_build", params, **slots)
-    return "outcome_summary's rows but those by NPS and CSAT group"
+    _count_summary(con, names, experience)
+    return "outcome_summary's rows " + ("by NPS and CSAT group" if experience else "but those by NPS and CSAT group")
 
 
 def _build_summary(con, segments: dict[str, str]) -> None:
     names = _customer_columns(segments)
     run(con, "rollups/outcome_clear_summary")
-    slots, params = _customer_sets(names)
-    run(con, "rollups/outcome_summary_customers_build", params, **slots)
-    slots, params = _filter_sets(names)
-    run(con, "rollups/outcome_summary_experience_build", params, **slots)
+    _count_summary(con, names, experience=False)
+    _count_summary(con, names, experience=True)
+
+
+def _count_summary(con, names: list[str], experience: bool) -> None:
+    """Add one part of outcome_summary, split by the rolled customers columns `names`: its rows by
+    NPS and CSAT group when `experience`, else every other row."""
+    if experience:
+        slots, params = _filter_sets(names)
+        run(con, "rollups/outcome_summary_experience_build", params, **slots)
+    else:
+        slots, params = _customer_sets(names)
+        run(con, "rollups/outcome_summary_customers_build", params, **slots)
 
 
 def _customer_columns(segments: dict[str, str]) -> list[str]:
