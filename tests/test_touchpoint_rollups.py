@@ -58,9 +58,10 @@ def _assert_all_same(con, kind, filters, windows=rollups.ROLLUP_WINDOWS, named=(
                 _assert_same(con, lambda: journey_paths(con, kind, filters, window, steps, 1000, n))
 
 
-def test_the_constants_are_the_rollups(tmp_path):
+def test_the_constants_are_the_rollups():
     assert touchpoint_rollups.TOUCHPOINT_WINDOWS == rollups.ROLLUP_WINDOWS
     assert touchpoint_rollups.ROLLUP_STEPS == touchpoints.MAX_STEPS
+    assert touchpoint_rollups.ROLLUP_KINDS == touchpoints.KINDS
 
 
 # ---- the sample data -----------------------------------------------------------------------------
@@ -107,6 +108,16 @@ def test_sample_named_touchpoints_equal_the_base_tables(sample, kind):
     assert touchpoint_rollups.top_values(sample, kind, 3) is not None
     for limit in (0, 1, 3, 12, 100):
         _assert_same(sample, lambda: top_values(sample, kind, limit))
+
+
+def test_every_window_and_kind_is_counted_by_day_and_over_every_day(sample):
+    """touchpoint_journeys.sql names the windows and kinds itself (one statement counts them all):
+    each window of TOUCHPOINT_WINDOWS and kind of ROLLUP_KINDS has its by-day and every-day rows."""
+    expected = {(w, k, d) for w in touchpoint_rollups.TOUCHPOINT_WINDOWS for k in touchpoint_rollups.ROLLUP_KINDS
+                for d in (False, True)}
+    for table in ("journey_flow_rollup", "journey_path_rollup"):
+        found = sample.execute(f"SELECT DISTINCT win, kind, all_days FROM {table}").fetchall()
+        assert set(found) == expected, table
 
 
 def test_the_sample_is_worth_testing_on(sample):

@@ -2,7 +2,7 @@
 -- window W of cxmetrics.rollups.ROLLUP_WINDOWS (7 and 30 days), computed in ONE window pass over
 -- each customer's contacts in (started_at, contact_id) order: sql/touchpoints/journeys.sql's
 -- journeys without filters, for both windows at once. A temp table that touchpoint_flow_rows.sql
--- and touchpoint_path_rows.sql read once per window and kind. Takes no $params.
+-- and touchpoint_path_rows.sql read (through touchpoint_journeys.sql). Takes no $params.
 -- Slots: {{contacts}}: the contacts table, or one side of an incremental refresh's span
 -- (touchpoint_span_facts.sql); {{responses}}: the responses table, or the span's answers on that
 -- side (touchpoint_span_answers*.sql); {{latest}}: a table whose latest started_at is the latest
