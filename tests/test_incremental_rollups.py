@@ -397,10 +397,12 @@ def test_the_censoring_edge_moves_both_ways_for_journeys(tmp_path):
     store = Store(tmp_path, seed=22, customers=8, contacts=40)
     later = store.load_contacts([store.latest() + timedelta(days=9, seconds=5)], ["u3"])
     detail = _refreshed(store, "touchpoint")
-    # u3's journeys and those of the customers whose contacts the moved edge judges now.
-    assert int(re.match(r"the journeys of (\d+) customers", detail).group(1)) > 1, detail
+    # u3's journeys, then the flags of the contacts the moved edge judges now, other customers' too.
+    assert int(re.match(r"the journeys of (\d+) customers", detail).group(1)) == 1, detail
+    assert int(re.search(r"flips: (\d+) customers' spans", detail).group(1)) > 1, detail
     delete_import(store.con, later)
-    _refreshed(store, "touchpoint")
+    detail = _refreshed(store, "touchpoint")
+    assert int(re.search(r"flips: (\d+) customers' spans", detail).group(1)) > 1, detail
     store.con.close()
 
 

@@ -43,13 +43,15 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # (touchpoint_span.sql), each side's contacts and answers (touchpoint_span_facts.sql,
 # touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
 # and the change of each table (touchpoint_diff_start.sql), netted (touchpoint_*_net.sql).
+_POINTS = quote_ident("cx_touchpoint_points")
+_UNION = quote_ident("cx_touchpoint_union")
 _SPAN = quote_ident("cx_touchpoint_span")
 _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
           "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
 _LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
 _DIFFS = {"flow": quote_ident("cx_touchpoint_flow_diff"), "path": quote_ident("cx_touchpoint_path_diff")}
 _NETS = (quote_ident("cx_touchpoint_flow_net"), quote_ident("cx_touchpoint_path_net"))
-_DELTA_STAGES = (quote_ident("cx_touchpoint_points"), quote_ident("cx_touchpoint_union"), _SPAN,
+_DELTA_STAGES = (_POINTS, _UNION, _SPAN,
                  *(table for side in _SIDES.values() for table in side), _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
 
 
@@ -70,22 +72,30 @@ def build(con, segments: dict[str, str]) -> None:
 
 
 def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change) -> str:
-    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again,
-    as they were before it and as they are after it, only the journeys it can alter; return how
-    many customers and contacts that was.
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
+    only the journeys it can alter, and when the latest contact moved, the contacts it judges or
+    no longer judges; return how many customers and contacts that was.
 
     The rows are sums over journeys, and a journey is one customer's, so the tables change by the
     rows of the changed customers' journeys after the change less those before it. Which contacts:
-    per customer with a changed contact (or answered contact, or, when the latest contact moves, a
-    contact whose "judged" flag flips), the span from the 30-day journey start before the first of
-    them to the one after the last (touchpoint_span.sql says why nothing outside bears on the
-    journeys inside). Both sides are staged by the build's own touchpoint_stage.sql over the
-    span: before the change, without the contacts (or responses) it added or with those it removed,
-    their neighbour facts recomputed, and the latest contact as it was. Each side's rows, the side
-    before times -1, are netted per by-day and every-day row (most journeys counted are the same on
-    both sides) and added to the rows they change (whole numbers, so exact). A channel or reason
-    value that comes or goes renumbers the touchpoint codes every row is keyed by: then, as when
-    the store had or has no contacts, the tables are rebuilt whole."""
+    per customer with a changed contact (or answered contact), the span from the 30-day journey
+    start before the first of them to the one after the last (touchpoint_span.sql says why nothing
+    outside bears on the journeys inside). Both sides are staged by the build's own
+    touchpoint_stage.sql over the span: before the change, without the contacts (or responses) it
+    added or with those it removed, their neighbour facts recomputed; both judged against the
+    latest contact before the change. Each side's rows, the side before times -1, are netted per
+    by-day and every-day row (most journeys counted are the same on both sides) and added to the
+    rows they change (whole numbers, so exact).
+
+    When the latest contact moved, what that alone changes is added: the rows as they are judged
+    against the latest contact after the change, less as they are against the one before. Only
+    the contacts whose "judged" flag flips differ, and only in their judged, resolved and escalated
+    counts (touchpoint_flow_rows.sql's $flips), so one side is staged, over the spans around them,
+    and no path row changes. (At 10 M contacts a day's append flips the flags of some 50,000
+    customers' contacts, which both sides had been staged and counted for.)
+
+    A channel or reason value that comes or goes renumbers the touchpoint codes every row is keyed
+    by: then, as when the store had or has no contacts, the tables are rebuilt whole."""
     if change.kind == "contacts":
         if None in (change.latest_before, change.latest_after):
             build(con, segments)
@@ -95,34 +105,67 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
             return "every journey (a channel or contact reason came or went: the touchpoint codes changed)"
     for table in _DELTA_STAGES:
         run(con, "rollups/drop_stage", table=table)
+    run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})
+    for part, diff in _DIFFS.items():
+        run(con, "rollups/touchpoint_diff_start", diff=diff, table=_ROLLUPS[part])
     if change.kind == "contacts":
-        moved = change.latest_before != change.latest_after
-        edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
-        run(con, "rollups/touchpoint_points_contacts", {"edge_from": edges[0], "edge_to": edges[1]})
+        run(con, "rollups/touchpoint_points_contacts")
         run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
     else:
         run(con, "rollups/touchpoint_points_responses")
         run(con, "rollups/touchpoint_union_responses")
-    run(con, "rollups/touchpoint_span")
-    customers, contacts = run(con, "rollups/touchpoint_span_size").fetchall()[0]
+    customers, contacts = _span(con)
     if contacts:
-        run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})
-        for part, diff in _DIFFS.items():
-            run(con, "rollups/touchpoint_diff_start", diff=diff, table=_ROLLUPS[part])
-        for side, sign, latest in (("old", -1, _LATEST_BEFORE), ("new", 1, _CONTACTS)):
+        for side, sign in (("old", -1), ("new", 1)):
             side_contacts, answers = _SIDES[side]
             run(con, "rollups/touchpoint_span_facts", {"old": side == "old"}, table=side_contacts)
             if side == "old" and change.kind == "responses":
                 run(con, "rollups/touchpoint_span_answers_before", {"removed": change.removed}, table=answers)
             else:
                 run(con, "rollups/touchpoint_span_answers", table=answers)
-            _count(con, side_contacts, answers, latest, _DIFFS, sign=sign)
-        for part in _DIFFS:
-            for step in ("net", "merge_old", "merge_clear", "merge_add"):
-                run(con, f"rollups/touchpoint_{part}_{step}")
+            _count(con, side_contacts, answers, _LATEST_BEFORE, _DIFFS, sign=sign)
+    said = f"the journeys of {customers} customers, {contacts} contacts counted before and after the change"
+    if change.kind == "contacts" and change.latest_before != change.latest_after:
+        said += "; " + _count_flips(con, change)
+    for part in _DIFFS:
+        for step in ("net", "merge_old", "merge_clear", "merge_add"):
+            run(con, f"rollups/touchpoint_{part}_{step}")
     for table in _DELTA_STAGES:
         run(con, "rollups/drop_stage", table=table)
-    return f"the journeys of {customers} customers, {contacts} contacts counted before and after the change"
+    return said
+
+
+def _span(con) -> tuple[int, int]:
+    """Stage the span of the points' customers (touchpoint_span.sql); return its customers and contacts."""
+    run(con, "rollups/touchpoint_span")
+    return tuple(run(con, "rollups/touchpoint_span_size").fetchall()[0])
+
+
+def _count_flips(con, change: rollup_state.Change) -> str:
+    """Add to the flow diff what the latest contact's move alone changes (refresh_journeys), over
+    the contacts as they are after the change; return what was counted."""
+    for table in (_POINTS, _UNION, _SPAN, *_SIDES["new"]):
+        run(con, "rollups/drop_stage", table=table)
+    forward = change.latest_after > change.latest_before
+    edges = sorted([change.latest_before, change.latest_after])
+    run(con, "rollups/touchpoint_points_flips", {"edge_from": edges[0], "edge_to": edges[1]})
+    run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
+    customers, contacts = _span(con)
+    if contacts:
+        side_contacts, answers = _SIDES["new"]
+        run(con, "rollups/touchpoint_span_facts", {"old": False}, table=side_contacts)
+        run(con, "rollups/touchpoint_span_answers", table=answers)
+        # Staged against the later latest contact (which judges the flipped contacts), the earlier
+        # one as $flip_latest; a move back (a delete) takes their counts away.
+        run(con, "rollups/drop_stage", table=_STAGE)
+        run(con, "rollups/touchpoint_stage", {"flip_latest": edges[0]}, contacts=side_contacts,
+            responses=answers, latest=_CONTACTS if forward else _LATEST_BEFORE)
+        run(con, "rollups/touchpoint_flow_rows", {"windows": list(TOUCHPOINT_WINDOWS), "kinds": list(ROLLUP_KINDS),
+                                                   "sign": 1 if forward else -1, "flips": True},
+            target=_DIFFS["flow"])
+        run(con, "rollups/drop_stage", table=_STAGE)
+    return (f"the contacts whose judged flag the moved latest contact flips: {customers} customers' spans, "
+            f"{contacts} contacts staged once")
 
 
 def _count(con, contacts: Identifier, responses: Identifier, latest: Identifier,
@@ -134,11 +177,11 @@ def _count(con, contacts: Identifier, responses: Identifier, latest: Identifier,
     of planning and jobs), or one per window and kind (a full build: at 10 M contacts, a quarter
     of the groups per hash table counts the flow rows in 7.7 s, all of them at once in 12 s)."""
     run(con, "rollups/drop_stage", table=_STAGE)
-    run(con, "rollups/touchpoint_stage", contacts=contacts, responses=responses, latest=latest)
+    run(con, "rollups/touchpoint_stage", {"flip_latest": None}, contacts=contacts, responses=responses, latest=latest)
     parts = [(TOUCHPOINT_WINDOWS, ROLLUP_KINDS)] if at_once else [
         ((window,), (kind,)) for window in TOUCHPOINT_WINDOWS for kind in ROLLUP_KINDS]
     for windows, kinds in parts:
-        params = {"windows": list(windows), "kinds": list(kinds), "sign": sign}
+        params = {"windows": list(windows), "kinds": list(kinds), "sign": sign, "flips": False}
         run(con, "rollups/touchpoint_flow_rows", params, target=targets["flow"])
         run(con, "rollups/touchpoint_path_rows", params, target=targets["path"])
     run(con, "rollups/drop_stage", table=_STAGE)

@@ -2,7 +2,9 @@
 -- window W of cxmetrics.rollups.ROLLUP_WINDOWS (7 and 30 days), computed in ONE window pass over
 -- each customer's contacts in (started_at, contact_id) order: sql/touchpoints/journeys.sql's
 -- journeys without filters, for both windows at once. A temp table that touchpoint_flow_rows.sql
--- and touchpoint_path_rows.sql read (through touchpoint_journeys.sql). Takes no $params.
+-- and touchpoint_path_rows.sql read (through touchpoint_journeys.sql). $flip_latest (TIMESTAMP, or
+-- NULL: the latest contact of the slot): the other latest contact, when the latest moved, whom
+-- the "judged before" bits of counted are measured against (an incremental refresh's flips).
 -- Slots: {{contacts}}: the contacts table, or one side of an incremental refresh's span
 -- (touchpoint_span_facts.sql); {{responses}}: the responses table, or the span's answers on that
 -- side (touchpoint_span_answers*.sql); {{latest}}: a table whose latest started_at is the latest
@@ -40,7 +42,8 @@ WITH latest AS (
 ), coded AS (
     -- Only what the window pass needs travels through its sort: the flags of the contact itself
     -- are packed into one small number (bit 1: judged at 7 days; 2: no next contact of any
-    -- reason within 7 days; 4: none of the same reason; 8, 16, 32: the same at 30 days).
+    -- reason within 7 days; 4: none of the same reason; 8, 16, 32: the same at 30 days; 64, 128:
+    -- judged at 7 and at 30 days against $flip_latest).
     SELECT
         c.customer_id,
         c.started_at,
@@ -56,6 +59,10 @@ WITH latest AS (
         + 8 * CAST(c.started_at <= latest.last_started - INTERVAL '1' DAY * 30 AS INTEGER)
         + 16 * CAST(c.next_any_at IS NULL OR c.next_any_at > c.started_at + INTERVAL '1' DAY * 30 AS INTEGER)
         + 32 * CAST(c.next_same_at IS NULL OR c.next_same_at > c.started_at + INTERVAL '1' DAY * 30 AS INTEGER)
+        + 64 * CAST(c.started_at <= coalesce(CAST($flip_latest AS TIMESTAMP), latest.last_started)
+                                    - INTERVAL '1' DAY * 7 AS INTEGER)
+        + 128 * CAST(c.started_at <= coalesce(CAST($flip_latest AS TIMESTAMP), latest.last_started)
+                                     - INTERVAL '1' DAY * 30 AS INTEGER)
             AS flags
     FROM {{contacts}} AS c
     CROSS JOIN latest
@@ -114,7 +121,8 @@ SELECT
               ELSE 5 END AS TINYINT) AS step_w30,
     CAST(m.len_w30 AS TINYINT) AS len_w30,
     -- counted: bit 1 judged, 2 judged and resolved first time over any reason, 4 over the same
-    -- reason, 8 judged and escalated, at 7 days; the same shifted by 4 at 30 days.
+    -- reason, 8 judged and escalated, 256 judged against $flip_latest, at 7 days; the same shifted
+    -- by 4 at 30 days.
     CAST(
         CAST(m.flags & 1 > 0 AS INTEGER)
         + 2 * CAST(m.flags & 3 = 3 AS INTEGER)
@@ -124,6 +132,8 @@ SELECT
         + 32 * CAST(m.flags & 24 = 24 AS INTEGER)
         + 64 * CAST(m.flags & 40 = 40 AS INTEGER)
         + 128 * CAST(m.flags & 8 > 0 AND m.len_w30 > 1 AND m.escalates AS INTEGER)
+        + 256 * CAST(m.flags & 64 > 0 AS INTEGER)
+        + 4096 * CAST(m.flags & 128 > 0 AS INTEGER)
         AS SMALLINT) AS counted,
     m.n1 // 8 AS p1,
     m.n2 // 8 AS p2,
