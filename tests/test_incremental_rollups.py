@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import random
 import re
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,10 +42,10 @@ CONTACT_HEADER = "contact_id,customer_id,started_at,channel,contact_reason,resol
 RESPONSE_HEADER = "response_id,responded_at,customer_id,contact_id,survey,nps,csat,ces,resolved_answer,comment"
 
 
-def table_rows(con, table: str) -> list[tuple]:
-    """Return the table's rows sorted (NULLs and mixed types ordered by their text)."""
-    rows = con.execute(f'SELECT * FROM "{table}"').fetchall()  # noqa: S608 (a fixed table name)
-    return sorted(rows, key=lambda row: [(v is None, str(v)) for v in row])
+def table_rows(con, table: str) -> Counter:
+    """Return the table's rows, each with how many times it is there (a multiset: compared in any
+    order, where sorting them by their values' text cost this file a tenth of its time)."""
+    return Counter(con.execute(f'SELECT * FROM "{table}"').fetchall())  # noqa: S608 (a fixed table name)
 
 
 def assert_equals_full_rebuild(con) -> None:
@@ -57,7 +58,9 @@ def assert_equals_full_rebuild(con) -> None:
     finally:
         con.execute("ROLLBACK")
     for table in ROLLUP_TABLES:
-        assert incremental[table] == rebuilt[table], f"{table} differs from a full rebuild"
+        assert incremental[table] == rebuilt[table], (
+            f"{table} differs from a full rebuild: only incremental {list(incremental[table] - rebuilt[table])[:3]}, "
+            f"only rebuilt {list(rebuilt[table] - incremental[table])[:3]}")
 
 
 class Store:
