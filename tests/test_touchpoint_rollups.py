@@ -116,7 +116,7 @@ def test_every_window_and_kind_is_counted_by_day_and_over_every_day(sample):
     expected = {(w, k, d) for w in touchpoint_rollups.TOUCHPOINT_WINDOWS for k in touchpoint_rollups.ROLLUP_KINDS
                 for d in (False, True)}
     for table in ("journey_flow_rollup", "journey_path_rollup"):
-        found = sample.execute(f"SELECT DISTINCT win, kind, all_days FROM {table}").fetchall()
+        found = sample.table(table).select("win", "kind", "all_days").distinct().fetchall()
         assert set(found) == expected, table
 
 
