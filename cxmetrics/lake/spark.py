@@ -91,9 +91,10 @@ class SparkResult:
 class SparkConnection:
     """A Spark session in the shape `db.run` and `db.table_columns` use a DuckDB connection.
 
-    A temporary table of the SQL (a build's stage) becomes a temporary view, which Spark would
-    compute again at every read: it is cached, as DuckDB's temp table holds its rows once. An
-    INSERT into one (a refresh collecting rows in steps) is emulated: see `_insert_into_view`."""
+    A temporary table of the SQL (a build's stage) becomes a temporary view of its rows computed
+    at once, as DuckDB's temp table holds them (`_create_temp_table`). An INSERT into one (a
+    refresh collecting rows in steps) is emulated: see `_insert_into_view`. Another view (the
+    loop_cases view of the migrations) stays a view, cached."""
 
     def __init__(self, spark):
         self.spark = spark
@@ -112,12 +113,27 @@ class SparkConnection:
             return self._delete(tree, args)
         if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table) and tree.this.name in self._views:
             return self._insert_into_view(tree, args)
+        if isinstance(tree, exp.Create) and tree.kind == "VIEW" and _creates_temp_table(text):
+            return self._create_temp_table(tree, args)
         frame = self.spark.sql(statement, args=args)
         view = _created_view(statement)
         if view is not None:
             self.spark.catalog.cacheTable(view)
             self._views.add(view)
         return SparkResult(frame)
+
+    def _create_temp_table(self, tree: exp.Create, args) -> SparkResult:
+        """CREATE TEMP TABLE t AS query, which lake.dialect writes as a temporary view: the query's
+        rows computed now (a local checkpoint) and kept under t's name. Cut from the plan that
+        made them, as a DuckDB temp table is: a refresh's stages are built on one another, and a
+        view of a view of a view made each statement reading the last of them plan all the ones
+        below it again (a pass of the metric refresh over a few hundred contacts took 5 to 6 s on
+        a cached view, the same pass over its rows checkpointed under a second)."""
+        name = tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name
+        rows = self.spark.sql(tree.expression.sql("spark"), args=args).localCheckpoint()
+        rows.createOrReplaceTempView(name)
+        self._views.add(name)
+        return SparkResult(None)
 
     def _insert_into_view(self, tree: exp.Insert, args) -> SparkResult:
         """INSERT INTO a temporary table of the SQL, which is a temporary view here and takes no
@@ -178,6 +194,12 @@ def _with_null_lists(statement: str, lists: dict) -> str:
         return node
 
     return tree.transform(literal).sql(dialect="spark")
+
+
+def _creates_temp_table(text: str) -> bool:
+    """Return True when `text` (a statement of `sql/`, DuckDB's dialect) is a CREATE TEMP TABLE."""
+    tree = sqlglot.parse_one(text, read="duckdb")
+    return isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.find(exp.TemporaryProperty) is not None
 
 
 def _created_view(statement: str) -> str | None:
