@@ -212,14 +212,15 @@ def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
     assert refreshed["path"][0] == "skipped" and refreshed["metric"][0] == "delta"
     assert "0 contact days" in refreshed["metric"][1]
     assert refreshed["touchpoint"][0] == "delta" and refreshed["comments"][0] == "delta"
-    # a day of contacts after the latest: its own day and the censoring edge, not every day
+    # a day of contacts after the latest: their customers' spans on both sides (the three contacts
+    # more after), and the contacts whose judged flags the moved latest contact flips
     store.load_contacts([store.latest() + timedelta(days=1)] * 3)
     assert {f: r.how for f, r in rollups.last_refresh(con).items()} == {f.name: "delta" for f in rollups.BUILDERS}
     how, detail, _ = rollups.last_refresh(con)["metric"]
     assert how == "delta"
-    days = int(detail.split(" contact days")[0])
-    first, last = con.execute("SELECT min(started_at)::DATE, max(started_at)::DATE FROM contacts").fetchone()
-    assert 1 <= days < (last - first).days  # the days since the first contact are many more
+    before, after = map(int, re.match(r"(\d+) contacts before the change and (\d+) after", detail).groups())
+    assert after - before == 3
+    assert "contacts whose judged flags the moved latest contact flips" in detail
     assert_equals_full_rebuild(con)
     con.close()
 

@@ -72,7 +72,7 @@ def test_the_build_runs_every_family_and_segment_pass(recorded):
                    "INSERT INTO story_answer_rollup", "INSERT INTO comment_rollup", "INSERT INTO journey_flow_rollup",
                    "INSERT INTO repeat_path_rollup", 'c."team"', 'cu."tier"',
                    # and the refreshes of an appended month
-                   "cx_appended_rows", "DELETE FROM contact_rollup WHERE", "DELETE FROM loop_case_counts WHERE"):
+                   "cx_appended_rows", "DELETE FROM contact_rollup AS r", "DELETE FROM loop_case_counts WHERE"):
         assert marker in text, marker
 
 

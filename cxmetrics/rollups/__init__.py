@@ -8,9 +8,10 @@ build and (for some) an incremental refresh. Two ways keep them up to date:
   `begin_change` before their rows change and `finish_change` before they commit, so an import or
   a deleted import and its rollups land together or not at all. Only when the rollups were fresh
   before the change: each family that reads the changed table either recounts just the keys the
-  change can alter (`Family.delta`: e.g. the metric rollups recount the days of the contacts and
-  responses added or removed, of their customers' neighbouring contacts, and the censoring edge
-  when the latest contact moves; the touchpoint rollups the journeys around them) or, when it has
+  change can alter (`Family.delta`: e.g. the metric rollups count the contacts whose neighbours
+  a change of contacts moves before and after it, and those the latest contact's move judges, and
+  recount the days of the responses added or removed; the touchpoint rollups the journeys around
+  them) or, when it has
   no delta, is rebuilt whole (every family has one; a delta may still rebuild whole where no
   narrower refresh is exact); a family that reads none of it is left alone. When the rolled segment columns change, every family is rebuilt.
 - **Whole, by `ensure_fresh`**, when the rollups are stale anyway (never built, a migration, an

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from ..store import rollup_state
-from ..store.db import Identifier, qualified, quote_ident, run
+from ..store.db import Identifier, qualified, qualified_list, quote_ident, run
 from ..store.dimensions import NO_DIMENSION, Filters, resolve_dimension
 
 # The columns of the rolled rows (r: sql/rollups/rolled_groups.sql) a request groups by.
@@ -31,6 +31,28 @@ NO_SEGMENT = NO_DIMENSION
 _ROLLUPS = {"contacts": quote_ident("contact_rollup"), "responses": quote_ident("response_rollup")}
 _CONTACTS = quote_ident("contacts")
 _SCOPE = quote_ident("cx_metric_scope")  # made by rollups/metric_scope_days.sql
+_CONTACT_ROLLUP = quote_ident("contact_rollup")
+_CUSTOMER_TABLE = quote_ident("customers")
+# A refresh after a change of contacts (_refresh_contacts): the change of contact_rollup's rows
+# (diff_start.sql), the neighbour facts of the contacts it moves (metric_side_facts.sql), the
+# contacts whose judged flags the latest contact's move flips (metric_flip_contacts.sql), each
+# sign's contacts (metric_stage.sql) and their customers (metric_customers.sql), and the span of
+# the changed customers' contacts, made by the touchpoint family's files (touchpoint_points_contacts.sql,
+# touchpoint_union_contacts.sql, touchpoint_span.sql), which its own refresh drops and makes again.
+_DIFF = quote_ident("cx_metric_diff")
+_FACTS = quote_ident("cx_metric_facts")
+_FLIPS = quote_ident("cx_metric_flips")
+_PLUS, _MINUS = quote_ident("cx_metric_plus"), quote_ident("cx_metric_minus")
+_CUSTOMERS = quote_ident("cx_metric_customers")
+_SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
+_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS, *_SPAN_STAGES)
+# What judges a contact in contact_rollup_build.sql: the latest contact (its CTE), or a staged
+# contact's own judge_at (metric_stage.sql).
+_LATEST_AT, _JUDGED_AT = qualified("l", "last_started"), qualified("c", "judge_at")
+# The columns of a contact contact_rollup_build.sql reads but its four neighbour facts (which a
+# refresh computes for each side of a change: metric_side_facts.sql).
+_BUILD_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "answered",
+                  "wait_seconds", "handle_seconds", "resolved", "transfers")
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -43,19 +65,28 @@ def build(con, segments: dict[str, str]) -> None:
 
 def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> str:
     """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
-    only the days it can alter; return which. The days are a superset of those whose counts
-    change (metric_days_*.sql say why each is in), so the result equals a rebuild exactly."""
+    only what it can alter; return what. After a change of contacts, contact_rollup by the change of
+    its rows (_refresh_contacts) and response_rollup by the days of the answers about the changed
+    contacts; after one of responses or customers, the days it can alter. The days are a superset
+    of those whose counts change (metric_days_*.sql say why each is in), so the result equals a
+    rebuild exactly."""
     if change.kind == "outcomes":
         return "no outcome is counted here"
     if change.kind == "customers" and "customers" not in segments.values():
         return "no customers column is rolled"
-    if change.kind == "contacts" and None in (change.latest_before, change.latest_after):
-        # With no contact before or after, every day's censoring changes: count them all.
-        build(con, segments)
-        return "every day (the store had or has no contacts)"
-    moved = change.latest_before != change.latest_after if change.kind == "contacts" else False
-    edges = sorted([change.latest_before, change.latest_after]) if moved else [None, None]
-    params = {"reach": max(rollup_state.ROLLUP_WINDOWS) + 1, "edge_from": edges[0], "edge_to": edges[1]}
+    if change.kind == "contacts":
+        if None in (change.latest_before, change.latest_after):
+            # With no contact before or after, every day's censoring changes: count them all.
+            build(con, segments)
+            return "every day (the store had or has no contacts)"
+        response_days, undated = run(con, "rollups/metric_response_days_contacts").fetchall()[0]
+        said = _refresh_contacts(con, segments, change)
+        if response_days or undated:
+            run(con, "rollups/metric_clear_response_days", {"days": response_days, "undated": undated})
+            _count_days(con, segments, [], response_days, undated)
+        return (f"{said}; {len(response_days)} response days"
+                + (" and the undated responses" if undated else ""))
+    params = {"reach": max(rollup_state.ROLLUP_WINDOWS) + 1}
     contact_days, response_days, undated = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0]
     if contact_days:
         run(con, "rollups/metric_clear_contact_days", {"days": contact_days})
@@ -66,12 +97,76 @@ def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> 
             + (" and the undated responses" if undated else ""))
 
 
+def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring contact_rollup up to date after a change of contacts (its rows in cx_changed_rows) by
+    the change of its rows; return what was counted.
+
+    A row is a sum over contacts, and a contact's counts read only its own columns, its customer's
+    previous and next contacts (any reason, same reason) and the latest contact. So the rows change
+    by what the contacts as they are after the change count, less what they counted before, which
+    splits in two (the latest contact before the change L0, after it L1):
+    - the change's own part, everything judged against L0: the contacts whose neighbours it moves,
+      found within the span around each changed customer's changed contacts (touchpoint_span.sql:
+      nothing outside it reads a contact inside within 30 days) by working their facts out on each
+      side (metric_side_facts.sql), and the changed contacts without a customer;
+    - the latest contact's move, when it moved: every contact as it is now, judged against L1 less
+      against L0, which only the contacts whose "judged" flag of a window flips change
+      (metric_flip_contacts.sql).
+    Each sign's contacts are staged once (metric_stage.sql, each carrying the latest contact that
+    judges it) and counted by the build's own passes; the sum, netted per row and added to the rows
+    (metric_merge_*.sql), is exact: the counts are whole numbers. Two passes per segment, not four:
+    on Spark each statement costs its planning and jobs."""
+    for table in _CONTACT_STAGES:
+        run(con, "rollups/drop_stage", table=table)
+    run(con, "rollups/diff_start", diff=_DIFF, table=_CONTACT_ROLLUP)
+    run(con, "rollups/touchpoint_points_contacts")
+    run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
+    run(con, "rollups/touchpoint_span")
+    run(con, "rollups/metric_side_facts", {"removed": change.removed})
+    low, high = sorted([change.latest_before, change.latest_after])
+    run(con, "rollups/metric_flip_contacts", {"lo": low, "hi": high})
+    (flipped,) = run(con, "rollups/stage_rows", table=_FLIPS).fetchall()[0]
+    columns = qualified_list([("c", name) for name in dict.fromkeys(
+        [*_BUILD_COLUMNS, *(name for name, source in segments.items() if source == "contacts")])])
+    moved = []
+    for plus, table in ((False, _MINUS), (True, _PLUS)):
+        run(con, "rollups/metric_stage", {"plus": plus, "removed": change.removed, "before": change.latest_before,
+                                          "after": change.latest_after}, table=table, columns=columns)
+        moved.append(run(con, "rollups/stage_rows", table=table).fetchall()[0][0] - flipped)
+        _count_change(con, segments, table, 1 if plus else -1)
+    for step in ("old", "clear", "add"):
+        run(con, f"rollups/metric_merge_{step}")
+    for table in _CONTACT_STAGES:
+        run(con, "rollups/drop_stage", table=table)
+    said = (f"{moved[0]} contacts before the change and {moved[1]} after whose neighbours it moved, "
+            "judged against the latest before it")
+    return said + (f"; {flipped} contacts whose judged flags the moved latest contact flips" if flipped else "")
+
+
+def _count_change(con, segments: dict[str, str], contacts: Identifier, sign: int) -> None:
+    """Add the contact_rollup rows of the staged `contacts` (each judged against its own judge_at),
+    times `sign`, to cx_metric_diff: every contact once, then once per rolled segment. Each pass
+    joins the customers of `contacts` alone (at 10 M contacts, joining all million customers was
+    most of a pass's time)."""
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    run(con, "rollups/metric_customers", contacts=contacts)
+    for seg_name, column in _passes(segments):
+        run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": None, "sign": sign},
+            segment=column, contacts=contacts, latest=contacts, judged_at=_JUDGED_AT, customers=_CUSTOMERS,
+            target=_DIFF)
+    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+
+
+def _passes(segments: dict[str, str]) -> list[tuple[str, Identifier]]:
+    """Return (seg_name, segment column) for every pass of a build: '' (every row once), then each
+    rolled segment."""
+    return [("", NO_SEGMENT)] + [(name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()]
+
+
 def _count_days(con, segments: dict[str, str], contact_days, response_days, undated: bool) -> None:
     """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
     or of every day when they are None, for every contact (response) once and again per segment."""
-    passes = [("", NO_SEGMENT)] + [
-        (name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()
-    ]
+    passes = _passes(segments)
     contacts = _CONTACTS
     if contact_days:
         # A refresh's days are read from contacts once, not once per pass (each pass would scan
@@ -81,8 +176,9 @@ def _count_days(con, segments: dict[str, str], contact_days, response_days, unda
         contacts = _SCOPE
     for seg_name, column in passes:
         if contact_days is None or contact_days:
-            run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": contact_days},
-                segment=column, contacts=contacts)
+            run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": contact_days, "sign": 1},
+                segment=column, contacts=contacts, latest=_CONTACTS, judged_at=_LATEST_AT,
+                customers=_CUSTOMER_TABLE, target=_CONTACT_ROLLUP)
         if response_days is None or response_days or undated:
             run(con, "rollups/response_rollup_build",
                 {"seg_name": seg_name, "days": response_days, "undated": undated}, segment=column)

@@ -55,12 +55,12 @@ def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> 
     only the days it can alter; return how many. A row is a contact's, by its own day, and reads
     only its previous contact (a repeat within the longest window) and its next one (a
     self-service failure within a day): so the days of the contacts added or removed and of their
-    customers' contacts less than PATH_WINDOWS' longest and a day away (metric_days_contacts.sql,
-    without the censoring edge, which no count here reads); after a change of customers, the days
+    customers' contacts less than PATH_WINDOWS' longest and a day away (metric_days_contacts.sql;
+    no count here reads the latest contact); after a change of customers, the days
     of their contacts, when a customers column is rolled (its value is the customer's)."""
     if change.kind == "customers" and "customers" not in segments.values():
         return "no customers column is rolled"
-    params = {"reach": max(PATH_WINDOWS) + 1, "edge_from": None, "edge_to": None}
+    params = {"reach": max(PATH_WINDOWS) + 1}
     days = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0][0]
     if days:
         for table in _TABLES:

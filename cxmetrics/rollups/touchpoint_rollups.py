@@ -42,7 +42,7 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # customers' contacts on both sides (touchpoint_union_*.sql), the span of them counted again
 # (touchpoint_span.sql), each side's contacts and answers (touchpoint_span_facts.sql,
 # touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
-# and the change of each table (touchpoint_diff_start.sql), netted (touchpoint_*_net.sql).
+# and the change of each table (diff_start.sql), netted (touchpoint_*_net.sql).
 _POINTS = quote_ident("cx_touchpoint_points")
 _UNION = quote_ident("cx_touchpoint_union")
 _SPAN = quote_ident("cx_touchpoint_span")
@@ -107,7 +107,7 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})
     for part, diff in _DIFFS.items():
-        run(con, "rollups/touchpoint_diff_start", diff=diff, table=_ROLLUPS[part])
+        run(con, "rollups/diff_start", diff=diff, table=_ROLLUPS[part])
     if change.kind == "contacts":
         run(con, "rollups/touchpoint_points_contacts")
         run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
