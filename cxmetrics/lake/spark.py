@@ -15,6 +15,7 @@ import tempfile
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from ..store.db import query, quote_ident
 from .dialect import to_spark
@@ -199,7 +200,8 @@ def _with_null_lists(statement: str, lists: dict) -> str:
 def _creates_temp_table(text: str) -> bool:
     """Return True when `text` (a statement of `sql/`, DuckDB's dialect) is a CREATE TEMP TABLE."""
     tree = sqlglot.parse_one(text, read="duckdb")
-    return isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.find(exp.TemporaryProperty) is not None
+    return (isinstance(tree, exp.Create) and tree.kind == TokenType.TABLE.name
+            and tree.find(exp.TemporaryProperty) is not None)
 
 
 def _created_view(statement: str) -> str | None:
