@@ -243,6 +243,21 @@ def test_answers_follow_their_contacts_in_and_out(tmp_path):
     store.con.close()
 
 
+def test_customers_arriving_after_their_contacts_recount_those_contacts_days(tmp_path):
+    """A customer's row loaded after the customer's contacts gives those contacts their rolled
+    customer columns (tier, region): the metric and path rollups recount those contacts' days, and
+    only those (metric_days_customers.sql), then equal a full rebuild."""
+    store = Store(tmp_path, seed=13, customers=8, contacts=20)
+    latest = store.latest()
+    store.load_contacts([latest - timedelta(days=3), latest - timedelta(days=40, hours=2)], ["u77", "u77"])
+    store.load("customers", "customer_id,tier,region", [("u77", TIERS[0], "South")])
+    refreshed = rollups.last_refresh(store.con)
+    assert refreshed["metric"].how == "delta" and refreshed["metric"].detail.startswith("2 contact days"), refreshed
+    assert refreshed["path"] == ("delta", "2 days", refreshed["path"].seconds)
+    assert_equals_full_rebuild(store.con)
+    store.con.close()
+
+
 def test_new_segment_columns_rebuild_every_family(tmp_path):
     store = Store(tmp_path, seed=7, customers=8, contacts=20)
     assert "plan" not in rollups.rolled_segments(store.con)
