@@ -236,7 +236,7 @@ def test_appended_customers_are_a_change_of_their_own_and_a_new_segment_choice_b
     duckdb.sql("SELECT customers.* REPLACE ('m' || customer_id || '-' || n AS customer_id, 'tier ' || customer_id || n "
                "AS tier) FROM customers, range(2) AS copies(n)").write_parquet(str(lake / "customers" / "data_2.parquet"))
     result = build.build(str(lake), "duckdb", incremental=True)
-    assert result["build"] == {"how": "full", "why": "the segment columns worth rolling changed with the new files"}
+    assert result["build"] == {"how": "full", "why": build.SEGMENTS_CHANGED}
     assert "tier" not in result["segments"]
     assert_builds_equal(lake, build_whole(lake, tmp_path / "whole-2"), exact_doubles=True)
 
@@ -246,6 +246,23 @@ def build_whole(lake: Path, destination: Path) -> Path:
     copy = lake_copy(lake, destination)
     assert build.build(str(copy), "duckdb")["build"]["how"] == "full"
     return copy
+
+
+def test_an_appended_contact_id_already_in_the_lake_builds_in_full(edge_lake, tmp_path):
+    """The refreshes find a change's contacts by id, and no importer checked a lake's files: a
+    contact id that repeats (here a copy of the latest contact a day later, in a file of its own)
+    makes the incremental build a full one, equal to a full build of the same files."""
+    _, whole = edge_lake
+    lake = lake_copy(whole, tmp_path / "lake")
+    build.build(str(lake), "duckdb")
+    latest_month = max(p for p in (lake / "contacts").iterdir() if p.name != "month=NULL")
+    contacts = duckdb.sql("SELECT * FROM read_parquet($f, hive_partitioning = false)",
+                          params={"f": str(latest_month / "*.parquet")})
+    duckdb.sql("SELECT * REPLACE (started_at + INTERVAL 1 DAY AS started_at) FROM contacts "
+               "ORDER BY started_at DESC, contact_id LIMIT 1").write_parquet(str(latest_month / "repeated.parquet"))
+    result = build.build(str(lake), "duckdb", incremental=True)
+    assert result["build"] == {"how": "full", "why": build.REPEATED_IDS}
+    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
 
 
 def test_added_files_build_in_full_unless_incremental_is_asked_for(edge_lake, tmp_path):

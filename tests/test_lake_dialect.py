@@ -60,7 +60,7 @@ def recorded(copy_sample, tmp_path_factory) -> list[str]:
             runner.write(table)
         runner.write_inputs(old)
         refreshed = build.refresh_appended(runner, old, new)
-        assert refreshed is not None and refreshed["appended"]["contacts"] == 1
+        assert isinstance(refreshed, dict) and refreshed["appended"]["contacts"] == 1, refreshed
         return runner.con.statements + build.schema_views()
     finally:
         con.close()

@@ -97,8 +97,10 @@ def build(lake: str, engine: str = "duckdb", master: str | None = None, remote: 
         elif new is not None:
             old = {table: [f for f in names if f not in set(new[table])] for table, names in files.items()}
             how = refresh_appended(runner, old, new)
-            why = ("the segment columns worth rolling changed with the new files" if how is None
-                   else f"{sum(map(len, new.values()))} files added since the last build")
+            if isinstance(how, str):  # what the new files change that no family's refresh can follow
+                why, how = how, None
+            else:
+                why = f"{sum(map(len, new.values()))} files added since the last build"
         if how is None:
             runner.read(files)
             segments = run_plan(runner)
@@ -157,16 +159,22 @@ def run_plan(runner) -> dict[str, str]:
     return segments
 
 
-def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]]) -> dict | None:
+# Why an incremental build is built in full after all (refresh_appended).
+SEGMENTS_CHANGED = "the segment columns worth rolling changed with the new files"
+REPEATED_IDS = "a contact id repeats in the lake's contacts: the incremental refresh finds contacts by id"
+
+
+def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]]) -> dict | str:
     """Bring the last build's tables up to date with the files `new` added to those it read (`old`):
     each table's new files are one change, in the order a user imports them (customers before the
     contacts whose segments they hold), and each rollup family recounts only the keys that change
     can alter, as after an import into a workspace (`rollups.apply_change`). The derived facts are
     computed again over every contact (one pass; a new contact moves its neighbours' facts).
 
-    Return {"segments", "appended": {table: files}, "families": {family: how}}, or None when the
-    segment columns worth rolling changed (every segment-keyed row is then keyed wrong: the caller
-    builds in full)."""
+    Return {"segments", "appended": {table: files}, "families": {family: how}}, or why the caller
+    must build in full instead: the segment columns worth rolling changed (every segment-keyed row
+    is then keyed wrong), or a contact id repeats (the refreshes find a change's contacts by id;
+    sql/lake/repeated_contact_ids.sql)."""
     con = runner.con
     runner.read(old)
     derive_facts(runner)
@@ -183,8 +191,10 @@ def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]
         runner.read({table: current[table]})
         if table == "contacts":
             derive_facts(runner)
+            if run(con, "lake/repeated_contact_ids").fetchall()[0][0]:
+                return REPEATED_IDS
         if table in rollups.SEGMENT_TABLES and rollups.choose_segments(con) != segments:
-            return None
+            return SEGMENTS_CHANGED
         if table not in rollups.ROLLED_TABLES:
             continue  # engagement: no family reads it
         runner.read_appended(table, new[table])
