@@ -18,6 +18,7 @@ import pandas as pd
 from ..store import rollup_state
 from ..store.db import Identifier, qualified, qualified_list, quote_ident, run
 from ..store.dimensions import NO_DIMENSION, Filters, resolve_dimension
+from .touchpoint_rollups import SPAN_STAGES
 
 # The columns of the rolled rows (r: sql/rollups/rolled_groups.sql) a request groups by.
 _GROUPS = {None: qualified("r", "no_group"), "channel": qualified("r", "channel"),
@@ -44,8 +45,7 @@ _FACTS = quote_ident("cx_metric_facts")
 _FLIPS = quote_ident("cx_metric_flips")
 _PLUS, _MINUS = quote_ident("cx_metric_plus"), quote_ident("cx_metric_minus")
 _CUSTOMERS = quote_ident("cx_metric_customers")
-_SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
-_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS, *_SPAN_STAGES)
+_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS, *SPAN_STAGES)
 # What judges a contact in contact_rollup_build.sql: the latest contact (its CTE), or a staged
 # contact's own judge_at (metric_stage.sql).
 _LATEST_AT, _JUDGED_AT = qualified("l", "last_started"), qualified("c", "judge_at")

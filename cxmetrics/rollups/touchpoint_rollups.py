@@ -43,15 +43,15 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # (touchpoint_span.sql), each side's contacts and answers (touchpoint_span_facts.sql,
 # touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
 # and the change of each table (diff_start.sql), netted (touchpoint_*_net.sql).
-_POINTS = quote_ident("cx_touchpoint_points")
-_UNION = quote_ident("cx_touchpoint_union")
-_SPAN = quote_ident("cx_touchpoint_span")
+# The span's three stages (points, union, span), which the metric refresh makes too
+# (metric_rollups._refresh_contacts).
+SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
 _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
           "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
 _LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
 _DIFFS = {"flow": quote_ident("cx_touchpoint_flow_diff"), "path": quote_ident("cx_touchpoint_path_diff")}
 _NETS = (quote_ident("cx_touchpoint_flow_net"), quote_ident("cx_touchpoint_path_net"))
-_DELTA_STAGES = (_POINTS, _UNION, _SPAN,
+_DELTA_STAGES = (*SPAN_STAGES,
                  *(table for side in _SIDES.values() for table in side), _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
 
 
@@ -144,7 +144,7 @@ def _span(con) -> tuple[int, int]:
 def _count_flips(con, change: rollup_state.Change) -> str:
     """Add to the flow diff what the latest contact's move alone changes (refresh_journeys), over
     the contacts as they are after the change; return what was counted."""
-    for table in (_POINTS, _UNION, _SPAN, *_SIDES["new"]):
+    for table in (*SPAN_STAGES, *_SIDES["new"]):
         run(con, "rollups/drop_stage", table=table)
     forward = change.latest_after > change.latest_before
     edges = sorted([change.latest_before, change.latest_after])

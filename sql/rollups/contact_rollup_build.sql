@@ -1,8 +1,8 @@
 -- Adds contact_rollup's rows for one segment (or, times $sign, a refresh's change of them): one
 -- per day × channel × contact reason × value of the segment (long form, see
 -- sql/schema/007_rollups.sql), with the counts behind contacts, repeat rate and contact FCR for
--- each window W in cxmetrics.rollups.ROLLUP_WINDOWS (7 and 30: a test
--- keeps the two in step). Run once per rolled segment, and once with no segment.
+-- each window W in cxmetrics.rollups.ROLLUP_WINDOWS (7 and 30: a test keeps the two in step).
+-- Run once per rolled segment, and once with no segment.
 -- $seg_name ('' for every contact once, else the segment column's name); $days (DATE[]: count only
 -- the contacts of these days, for an incremental refresh; NULL: every contact); $sign (1, or -1
 -- for a refresh's side before its change: what every count is multiplied by).
