@@ -215,12 +215,14 @@ def test_a_change_refreshes_only_the_families_that_read_it(tmp_path):
     # a day of contacts after the latest: their customers' spans on both sides (the three contacts
     # more after), and the contacts whose judged flags the moved latest contact flips
     store.load_contacts([store.latest() + timedelta(days=1)] * 3)
-    assert {f: r.how for f, r in rollups.last_refresh(con).items()} == {f.name: "delta" for f in rollups.BUILDERS}
+    assert {f: r.how for f, r in rollups.last_refresh(con).items()} == {
+        rollups.SPAN_STEP: "staged", **{f.name: "delta" for f in rollups.BUILDERS}}
     how, detail, _ = rollups.last_refresh(con)["metric"]
     assert how == "delta"
     before, after = map(int, re.match(r"(\d+) contacts before the change and (\d+) after", detail).groups())
     assert after - before == 3
     assert "contacts whose judged flags the moved latest contact flips" in detail
+    assert _path_sides(rollups.last_refresh(con)["path"].detail) == 3
     assert_equals_full_rebuild(con)
     con.close()
 
@@ -438,10 +440,18 @@ def test_repeat_paths_and_self_service_failures_at_their_edges(tmp_path):
         _contact("pa2", "u1", day + timedelta(days=30), "chat"),
         _contact("pb2", "u2", day + timedelta(days=30, seconds=1), "chat"),
         _contact("ps2", "u3", day + timedelta(days=1), "phone")])
-    assert _refreshed(store, "path").endswith("days")
+    # each new contact counted after the change, and the contacts before it whose next contact it
+    # is on both sides (more when another contact of the customer follows)
+    assert _path_sides(_refreshed(store, "path")) == 3
     delete_import(store.con, edges)
-    _refreshed(store, "path")
+    assert _path_sides(_refreshed(store, "path")) == -3
     store.con.close()
+
+
+def _path_sides(detail: str) -> int:
+    """Return how many more contacts the path refresh counted after the change than before it."""
+    before, after = map(int, re.match(r"(\d+) contacts before the change and (\d+) after", detail).groups())
+    return after - before
 
 
 def test_cases_follow_outcomes_answers_and_contacts_per_customer(tmp_path):

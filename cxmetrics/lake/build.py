@@ -201,8 +201,8 @@ def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]
         run(con, f"lake/capture_{table}", source=quote_ident(APPENDED))
         latest_after = run(con, "rollups/latest_contact").fetchall()[0][0]
         change = Change(table, 0, False, latest_before, latest_after)
-        for family, refreshed in rollups.apply_change(con, change, segments):
-            families.setdefault(family.name, []).append(f"{table}: {refreshed.how} ({refreshed.detail})")
+        for name, refreshed in rollups.apply_change(con, change, segments):
+            families.setdefault(name, []).append(f"{table}: {refreshed.how} ({refreshed.detail})")
         runner.drop_derived(APPENDED)
     return {"segments": segments, "appended": {t: len(f) for t, f in new.items() if f}, "families": families}
 

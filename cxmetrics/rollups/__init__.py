@@ -50,6 +50,9 @@ MAX_CANDIDATES = 64
 # The tables whose columns can be rolled segments: a change to them can change which are chosen.
 SEGMENT_TABLES = ("contacts", "customers")
 _CHANGED = quote_ident("cx_changed_rows")  # made by rollups/change_capture_*.sql
+# The refresh log's name for staging the span of a change of contacts (apply_change), which no
+# family owns: its seconds are part of the refresh's.
+SPAN_STEP = "span"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ class Family:
     delta: Callable[[object, dict[str, str], Change], str] | None = None
 
 
-# In build order; a family reads only the base tables, its own tables and rollup_segments.
+# In build order; a family reads only the base tables, its own tables and rollup_segments (and, in
+# a refresh, the change's rows and the span around them: apply_change).
 BUILDERS: tuple[Family, ...] = (
     Family("metric", frozenset({"contacts", "responses", "customers"}), metric_rollups.build,
            metric_rollups.refresh_days),
@@ -74,9 +78,11 @@ BUILDERS: tuple[Family, ...] = (
            loop_rollups.refresh_customers),
     Family("story", frozenset({"contacts", "responses"}), story_rollups.build, story_rollups.refresh_customers),
     Family("comments", frozenset({"contacts", "responses"}), comment_rollups.build, comment_rollups.refresh_comments),
+    Family("path", frozenset({"contacts", "customers"}), path_rollups.build, path_rollups.refresh),
+    # Last: after a change of contacts its refresh stages the span of the flipped contacts under the
+    # names of the change's span (touchpoint_rollups.SPAN_STAGES), which the refreshes above read.
     Family("touchpoint", frozenset({"contacts", "responses"}), touchpoint_rollups.build,
            touchpoint_rollups.refresh_journeys),
-    Family("path", frozenset({"contacts", "customers"}), path_rollups.build, path_rollups.refresh_days),
 )
 
 
@@ -166,18 +172,26 @@ def finish_change(con, pending: Pending | None) -> None:
     latest = run(con, "rollups/latest_contact").fetchall()[0][0]
     change = Change(pending.kind, pending.import_id, pending.removed, pending.latest_before, latest)
     run(con, "rollups/refresh_log_start")
-    for family, refreshed in apply_change(con, change, segments):
-        run(con, "rollups/refresh_log_add", {"family": family.name, **refreshed._asdict()})
+    for name, refreshed in apply_change(con, change, segments):
+        run(con, "rollups/refresh_log_add", {"family": name, **refreshed._asdict()})
     _record(con)
 
 
-def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[Family, Refreshed]]:
+def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[str, Refreshed]]:
     """Bring each family up to date after `change`, whose rows are in cx_changed_rows (dropped at
-    the end), with `segments` rolled as before it; return how each family was brought up to date.
+    the end), with `segments` rolled as before it; return how each family was brought up to date
+    (by name, after the SPAN_STEP when there was one).
 
     The refresh of a workspace's import (`finish_change`) and of a lake's appended files
-    (`lake.build`) alike."""
+    (`lake.build`) alike. After a change of contacts, the span of contacts around each changed
+    customer's changed contacts (touchpoint_rollups.stage_span) is staged once for the refreshes
+    that start from it, and dropped at the end with the changed rows; its time is the SPAN_STEP's."""
     done = []
+    if change.kind == "contacts":
+        started = time.perf_counter()
+        customers, contacts = touchpoint_rollups.stage_span(con, change.removed)
+        done.append((SPAN_STEP, Refreshed("staged", f"{contacts} contacts of {customers} customers",
+                                          time.perf_counter() - started)))
     for family in BUILDERS:
         started = time.perf_counter()
         if change.kind not in family.inputs:
@@ -187,14 +201,16 @@ def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[Fa
             how, detail = "full", f"no incremental refresh for a change of {change.kind}"
         else:
             how, detail = "delta", family.delta(con, segments, change)
-        done.append((family, Refreshed(how, detail, time.perf_counter() - started)))
-    run(con, "rollups/drop_stage", table=_CHANGED)  # none for a table no family reads
+        done.append((family.name, Refreshed(how, detail, time.perf_counter() - started)))
+    for table in (_CHANGED, *touchpoint_rollups.SPAN_STAGES):  # none for a table no family reads
+        run(con, "rollups/drop_stage", table=table)
     return done
 
 
 def last_refresh(con) -> dict[str, Refreshed]:
     """Return {family: how it was brought up to date} by the latest refresh on this connection
-    (empty when none ran on it), for tests, the benchmark and anyone asking why a load took long."""
+    (empty when none ran on it; with the SPAN_STEP first when it staged one), for tests, the
+    benchmark and anyone asking why a load took long."""
     try:
         rows = run(con, "rollups/refresh_log_read").fetchall()
     except duckdb.CatalogException:  # no refresh on this connection yet: no temp table

@@ -18,7 +18,6 @@ import pandas as pd
 from ..store import rollup_state
 from ..store.db import Identifier, qualified, qualified_list, quote_ident, run
 from ..store.dimensions import NO_DIMENSION, Filters, resolve_dimension
-from .touchpoint_rollups import SPAN_STAGES
 
 # The columns of the rolled rows (r: sql/rollups/rolled_groups.sql) a request groups by.
 _GROUPS = {None: qualified("r", "no_group"), "channel": qualified("r", "channel"),
@@ -37,15 +36,15 @@ _CUSTOMER_TABLE = quote_ident("customers")
 # A refresh after a change of contacts (_refresh_contacts): the change of contact_rollup's rows
 # (diff_start.sql), the neighbour facts of the contacts it moves (metric_side_facts.sql), the
 # contacts whose judged flags the latest contact's move flips (metric_flip_contacts.sql), each
-# sign's contacts (metric_stage.sql) and their customers (metric_customers.sql), and the span of
-# the changed customers' contacts, made by the touchpoint family's files (touchpoint_points_contacts.sql,
-# touchpoint_union_contacts.sql, touchpoint_span.sql), which its own refresh drops and makes again.
+# sign's contacts (metric_stage.sql) and their customers (metric_customers.sql). The span of the
+# changed customers' contacts they start from (touchpoint_rollups.SPAN_STAGES) is staged once for
+# every family by rollups.apply_change.
 _DIFF = quote_ident("cx_metric_diff")
 _FACTS = quote_ident("cx_metric_facts")
 _FLIPS = quote_ident("cx_metric_flips")
 _PLUS, _MINUS = quote_ident("cx_metric_plus"), quote_ident("cx_metric_minus")
 _CUSTOMERS = quote_ident("cx_metric_customers")
-_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS, *SPAN_STAGES)
+_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS)
 # What judges a contact in contact_rollup_build.sql: the latest contact (its CTE), or a staged
 # contact's own judge_at (metric_stage.sql).
 _LATEST_AT, _JUDGED_AT = qualified("l", "last_started"), qualified("c", "judge_at")
@@ -106,9 +105,10 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     by what the contacts as they are after the change count, less what they counted before, which
     splits in two (the latest contact before the change L0, after it L1):
     - the change's own part, everything judged against L0: the contacts whose neighbours it moves,
-      found within the span around each changed customer's changed contacts (touchpoint_span.sql:
-      nothing outside it reads a contact inside within 30 days) by working their facts out on each
-      side (metric_side_facts.sql), and the changed contacts without a customer;
+      found within the span around each changed customer's changed contacts (touchpoint_span.sql,
+      staged by rollups.apply_change: nothing outside it reads a contact inside within 30 days) by
+      working their facts out on each side (metric_side_facts.sql), and the changed contacts
+      without a customer;
     - the latest contact's move, when it moved: every contact as it is now, judged against L1 less
       against L0, which only the contacts whose "judged" flag of a window flips change
       (metric_flip_contacts.sql).
@@ -119,9 +119,6 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     for table in _CONTACT_STAGES:
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/diff_start", diff=_DIFF, table=_CONTACT_ROLLUP)
-    run(con, "rollups/touchpoint_points_contacts")
-    run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
-    run(con, "rollups/touchpoint_span")
     run(con, "rollups/metric_side_facts", {"removed": change.removed})
     low, high = sorted([change.latest_before, change.latest_after])
     run(con, "rollups/metric_flip_contacts", {"lo": low, "hi": high})

@@ -10,8 +10,10 @@ days, channels, reasons and at most one rolled segment, asks for a window the ro
 splits by what the rollup kept; the answering functions return None for anything else and the
 caller asks the base tables, which give the same figures, slower.
 
-Built whole by `rollups.refresh`; after an import or delete of contacts (or of customers, when a
-customers column is rolled), `refresh_days` counts again only the days the change can alter.
+Built whole by `rollups.refresh`; after an import or delete of contacts, `refresh` counts the
+contacts the change adds or removes and those whose previous or next contact it changes, before
+and after it, and after one of customers (when a customers column is rolled) again the days of
+their contacts.
 """
 
 from __future__ import annotations
@@ -22,12 +24,27 @@ import pandas as pd
 from ..store import rollup_state
 from ..store.db import Identifier, qualified, qualified_list, quote_ident, require_column, run
 from ..store.dimensions import NO_DIMENSION, Filters, resolve_dimension
+from .touchpoint_rollups import SPAN_STAGES
 
 _ALIAS = {"contacts": "c", "customers": "cu"}
 _CODES = quote_ident("cx_path_codes")
 _REPEATS = quote_ident("cx_path_repeats")
 _SELF_SERVICE = quote_ident("cx_path_self_service")
 _TABLES = (quote_ident("repeat_path_rollup"), quote_ident("self_service_rollup"))
+_CONTACTS = quote_ident("contacts")
+# A refresh after a change of contacts: each side's contacts whose rows it changes
+# (path_side_contacts.sql) and the change of each table (diff_start.sql), merged into it
+# (path_*_merge_*.sql).
+_SIDES = quote_ident("cx_path_sides")
+_DIFFS = (quote_ident("cx_path_repeat_diff"), quote_ident("cx_path_self_service_diff"))
+_MERGES = ("path_repeat_merge", "path_self_service_merge")
+# What the stages read (path_repeat_stage.sql's slots): every contact, each counted once, with its
+# stored neighbours; or a refresh's sides, each with its sign and its neighbours on that side,
+# found in the change's span (touchpoint_rollups.SPAN_STAGES, staged by rollups.apply_change).
+_EVERY_CONTACT = {"contacts": _CONTACTS, "neighbours": _CONTACTS, "sign": qualified("missing", "sign")}
+_CHANGED_SIDES = {"contacts": _SIDES, "neighbours": SPAN_STAGES[-1], "sign": qualified("c", "sign")}
+# The contact columns the stages read but the neighbour facts (path_side_contacts.sql).
+_STAGE_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "self_service")
 _FROM_CODES = {"contact_reason": quote_ident("prev_reason_code"), "channel": quote_ident("prev_channel_code")}
 _KEPT = {"contact_reason": qualified("r", "contact_reason"), "channel": qualified("r", "channel")}
 _SEGMENT_GROUP = qualified("r", "seg_value")
@@ -47,30 +64,56 @@ def build(con, segments: dict[str, str]) -> None:
     is written (docs/rollups.md)."""
     for table in _TABLES:
         run(con, "rollups/path_clear", table=table)
-    _count_days(con, segments, None)
+    _count(con, segments, None, _EVERY_CONTACT, _TABLES)
 
 
-def refresh_days(con, segments: dict[str, str], change: rollup_state.Change) -> str:
-    """Bring both tables up to date after `change` (its rows in cx_changed_rows) by counting again
-    only the days it can alter; return how many. A row is a contact's, by its own day, and reads
-    only its previous contact (a repeat within the longest window) and its next one (a
-    self-service failure within a day): so the days of the contacts added or removed and of their
-    customers' contacts less than PATH_WINDOWS' longest and a day away (metric_days_contacts.sql;
-    no count here reads the latest contact); after a change of customers, the days
-    of their contacts, when a customers column is rolled (its value is the customer's)."""
-    if change.kind == "customers" and "customers" not in segments.values():
+def refresh(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """Bring both tables up to date after `change` (its rows in cx_changed_rows); return what was
+    counted. A row is a contact's, by its own day, and reads only its own columns, its previous
+    contact (a repeat within the longest window) and its next one (a self-service failure within a
+    day); no count reads the latest contact.
+
+    After a change of contacts: the contacts it adds or removes and those whose previous or next
+    contact it changes, each counted on its side of the change (path_side_contacts.sql), the side
+    before times -1, summed into the rows they change (whole numbers, so exact). After a change of
+    customers, when a customers column is rolled (its value is the customer's): again the days of
+    their contacts (metric_days_customers.sql)."""
+    if change.kind == "contacts":
+        return _refresh_contacts(con, segments, change)
+    if "customers" not in segments.values():
         return "no customers column is rolled"
     params = {"reach": max(PATH_WINDOWS) + 1}
-    days = run(con, f"rollups/metric_days_{change.kind}", params).fetchall()[0][0]
+    days = run(con, "rollups/metric_days_customers", params).fetchall()[0][0]
     if days:
         for table in _TABLES:
             run(con, "rollups/path_clear_days", {"days": days}, table=table)
-        _count_days(con, segments, days)
+        _count(con, segments, days, _EVERY_CONTACT, _TABLES)
     return f"{len(days)} days"
 
 
-def _count_days(con, segments: dict[str, str], days) -> None:
-    """Add both tables' rows of `days` (every day when None), every path and segment copy."""
+def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change) -> str:
+    """The change of both tables' rows after a change of contacts (refresh)."""
+    for table in (_SIDES, *_DIFFS):
+        run(con, "rollups/drop_stage", table=table)
+    contact_segments = [name for name, source in segments.items() if source == "contacts"]
+    columns = qualified_list([("c", name) for name in dict.fromkeys([*_STAGE_COLUMNS, *contact_segments])])
+    run(con, "rollups/path_side_contacts", {"removed": change.removed}, columns=columns)
+    before, after = run(con, "rollups/path_side_counts").fetchall()[0]
+    if before or after:
+        for diff, table in zip(_DIFFS, _TABLES):
+            run(con, "rollups/diff_start", diff=diff, table=table)
+        _count(con, segments, None, _CHANGED_SIDES, _DIFFS)
+        for merge in _MERGES:
+            for step in ("old", "clear", "add"):
+                run(con, f"rollups/{merge}_{step}")
+    for table in (_SIDES, *_DIFFS):
+        run(con, "rollups/drop_stage", table=table)
+    return f"{before} contacts before the change and {after} after, added, removed or with another previous or next contact"
+
+
+def _count(con, segments: dict[str, str], days, read: dict[str, Identifier], targets: tuple[Identifier, ...]) -> None:
+    """Add the rows of the contacts `read` names (_EVERY_CONTACT or _CHANGED_SIDES) of `days` (every
+    day when None) to `targets` (the two tables, or their change), every path and segment copy."""
     temps = (_CODES, _REPEATS, _SELF_SERVICE)
     for table in temps:
         run(con, "rollups/drop_stage", table=table)
@@ -80,18 +123,19 @@ def _count_days(con, segments: dict[str, str], days) -> None:
         require_column(con, source, name)
     columns = qualified_list([("missing", "value"), *((_ALIAS[source], name) for name, source in segments.items())])
     copies = list(enumerate(["", *segments], start=1))
-    run(con, "rollups/path_codes")
+    run(con, "rollups/path_codes", contacts=read["neighbours"])
+    repeats, self_service = targets
 
-    run(con, "rollups/path_repeat_stage", {"days": days}, segment_columns=columns)
+    run(con, "rollups/path_repeat_stage", {"days": days}, segment_columns=columns, **read)
     for path_by, from_code in _FROM_CODES.items():
         for index, name in copies:
             run(con, "rollups/path_repeat_rows", {"path_by": path_by, "seg_name": name, "seg_index": index},
-                from_code=from_code)
+                from_code=from_code, target=repeats)
     run(con, "rollups/drop_stage", table=_REPEATS)
 
-    run(con, "rollups/path_self_service_stage", {"days": days}, segment_columns=columns)
+    run(con, "rollups/path_self_service_stage", {"days": days}, segment_columns=columns, **read)
     for index, name in copies:
-        run(con, "rollups/path_self_service_rows", {"seg_name": name, "seg_index": index})
+        run(con, "rollups/path_self_service_rows", {"seg_name": name, "seg_index": index}, target=self_service)
     for table in temps:
         run(con, "rollups/drop_stage", table=table)
 

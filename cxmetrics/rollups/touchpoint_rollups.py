@@ -43,16 +43,16 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # (touchpoint_span.sql), each side's contacts and answers (touchpoint_span_facts.sql,
 # touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
 # and the change of each table (diff_start.sql), netted (touchpoint_*_net.sql).
-# The span's three stages (points, union, span), which the metric refresh makes too
-# (metric_rollups._refresh_contacts).
+# The span's three stages (points, union, span): after a change of contacts, staged once by
+# `stage_span` (rollups.apply_change) for the metric, path and touchpoint refreshes; the
+# touchpoint refresh makes them again for a change of responses and for the flipped contacts.
 SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
 _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
           "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
 _LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
 _DIFFS = {"flow": quote_ident("cx_touchpoint_flow_diff"), "path": quote_ident("cx_touchpoint_path_diff")}
 _NETS = (quote_ident("cx_touchpoint_flow_net"), quote_ident("cx_touchpoint_path_net"))
-_DELTA_STAGES = (*SPAN_STAGES,
-                 *(table for side in _SIDES.values() for table in side), _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
+_DELTA_STAGES = (*(table for side in _SIDES.values() for table in side), _LATEST_BEFORE, *_DIFFS.values(), *_NETS)
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -108,13 +108,13 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     run(con, "rollups/touchpoint_latest_before", {"latest": change.latest_before})
     for part, diff in _DIFFS.items():
         run(con, "rollups/diff_start", diff=diff, table=_ROLLUPS[part])
-    if change.kind == "contacts":
-        run(con, "rollups/touchpoint_points_contacts")
-        run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
-    else:
+    if change.kind == "responses":
+        for table in SPAN_STAGES:
+            run(con, "rollups/drop_stage", table=table)
         run(con, "rollups/touchpoint_points_responses")
         run(con, "rollups/touchpoint_union_responses")
-    customers, contacts = _span(con)
+        run(con, "rollups/touchpoint_span")
+    customers, contacts = _span_size(con)
     if contacts:
         for side, sign in (("old", -1), ("new", 1)):
             side_contacts, answers = _SIDES[side]
@@ -130,14 +130,28 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     for part in _DIFFS:
         for step in ("net", "merge_old", "merge_clear", "merge_add"):
             run(con, f"rollups/touchpoint_{part}_{step}")
-    for table in _DELTA_STAGES:
+    for table in (*_DELTA_STAGES, *SPAN_STAGES):
         run(con, "rollups/drop_stage", table=table)
     return said
 
 
-def _span(con) -> tuple[int, int]:
-    """Stage the span of the points' customers (touchpoint_span.sql); return its customers and contacts."""
+def stage_span(con, removed: bool) -> tuple[int, int]:
+    """Stage, after a change of contacts (its rows in cx_changed_rows; `removed` when they were
+    removed), the span around each changed customer's changed contacts, before and after the change
+    (SPAN_STAGES: touchpoint_points_contacts.sql, touchpoint_union_contacts.sql,
+    touchpoint_span.sql): the contacts whose neighbours the change can move, for the metric, path
+    and touchpoint refreshes; return its customers and contacts. rollups.apply_change stages it
+    once before them, so the three do not each read every contact for it."""
+    for table in SPAN_STAGES:
+        run(con, "rollups/drop_stage", table=table)
+    run(con, "rollups/touchpoint_points_contacts")
+    run(con, "rollups/touchpoint_union_contacts", {"removed": removed})
     run(con, "rollups/touchpoint_span")
+    return _span_size(con)
+
+
+def _span_size(con) -> tuple[int, int]:
+    """Return the customers and contacts of the staged span (touchpoint_span.sql)."""
     return tuple(run(con, "rollups/touchpoint_span_size").fetchall()[0])
 
 
@@ -150,7 +164,8 @@ def _count_flips(con, change: rollup_state.Change) -> str:
     edges = sorted([change.latest_before, change.latest_after])
     run(con, "rollups/touchpoint_points_flips", {"edge_from": edges[0], "edge_to": edges[1]})
     run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
-    customers, contacts = _span(con)
+    run(con, "rollups/touchpoint_span")
+    customers, contacts = _span_size(con)
     if contacts:
         side_contacts, answers = _SIDES["new"]
         run(con, "rollups/touchpoint_span_facts", {"old": False}, table=side_contacts)

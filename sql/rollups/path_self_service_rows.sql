@@ -1,13 +1,15 @@
--- Adds self_service_rollup's rows for one segment copy: one per segment value × day × channel ×
--- contact reason, with the self-service contacts and failures counted from the temp table of
--- path_self_service_stage.sql (grouped by codes, then turned back into text). A segment's copy
+-- Adds self_service_rollup's rows for one segment copy to {{target}} (the table, or a refresh's
+-- change of it): one per segment value × day × channel × contact reason, with the self-service
+-- contacts and failures counted from the temp table of path_self_service_stage.sql (each row with
+-- its sign; grouped by codes, then turned back into text). A segment's copy
 -- keeps the rows whose value is NULL: split by that segment, the copy must still add up to every
 -- self-service contact (the overall figure).
 -- $seg_name ('' for the copy holding every contact once, else the segment column's name).
 -- $seg_index (the position of that segment's value in the stage's seg_values; 1, always NULL, for '').
-INSERT INTO self_service_rollup
+-- Slot: {{target}}.
+INSERT INTO {{target}}
 WITH copied AS (
-    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, failed
+    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, failed, sign
     FROM cx_path_self_service
 ), grouped AS (
     SELECT
@@ -15,8 +17,8 @@ WITH copied AS (
         day,
         channel_code,
         reason_code,
-        count(*) AS self_service,
-        count(*) FILTER (WHERE failed) AS failures
+        sum(sign) AS self_service,
+        coalesce(sum(sign) FILTER (WHERE failed), 0) AS failures
     FROM copied
     GROUP BY seg_value, day, channel_code, reason_code
 )

@@ -1,0 +1,9 @@
+-- Removes self_service_rollup's rows of the groups in cx_path_self_service_diff (copied into it
+-- first by path_self_service_merge_old.sql). Takes no $params.
+DELETE FROM self_service_rollup AS r
+WHERE EXISTS (
+    SELECT 1
+    FROM cx_path_self_service_diff AS d
+    WHERE d.seg_name = r.seg_name AND d.day = r.day AND d.seg_value IS NOT DISTINCT FROM r.seg_value
+      AND d.channel IS NOT DISTINCT FROM r.channel AND d.contact_reason IS NOT DISTINCT FROM r.contact_reason
+)
