@@ -1,15 +1,16 @@
 -- Adds repeat_path_rollup's rows for one path and one segment copy to {{target}} (the table, or a
 -- refresh's change of it): one per segment value × day × channel × contact reason × from_value,
 -- with the repeats of each rollup window, counted from the temp table of path_repeat_stage.sql
--- (each row with its sign; grouped by codes, then turned back into text); rows with a NULL
--- segment value are left out of a segment's copy (no filter can select them).
+-- (grouped by codes, then turned back into text), times $sign (1, or -1 for the side before a
+-- refresh's change); rows with a NULL segment value are left out of a segment's copy (no filter
+-- can select them).
 -- $path_by ('contact_reason' | 'channel'), $seg_name ('' for the copy holding every repeat once,
 -- else the segment column's name), $seg_index (the position of that segment's value in the stage's
--- seg_values; 1, always NULL, for ''). Slots: {{from_code}} (prev_reason_code or prev_channel_code), {{target}}.
+-- seg_values; 1, always NULL, for ''), $sign. Slots: {{from_code}} (prev_reason_code or prev_channel_code), {{target}}.
 INSERT INTO {{target}}
 WITH copied AS (
     SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, {{from_code}} AS from_code,
-        shortest_window, sign
+        shortest_window
     FROM cx_path_repeats
 ), grouped AS (
     SELECT
@@ -18,8 +19,8 @@ WITH copied AS (
         channel_code,
         reason_code,
         from_code,
-        coalesce(sum(sign) FILTER (WHERE shortest_window <= 7), 0) AS repeats_w7,
-        sum(sign) AS repeats_w30
+        $sign * count(*) FILTER (WHERE shortest_window <= 7) AS repeats_w7,
+        $sign * count(*) AS repeats_w30
     FROM copied
     WHERE $seg_name = '' OR seg_value IS NOT NULL
     GROUP BY seg_value, day, channel_code, reason_code, from_code

@@ -1,15 +1,15 @@
 -- Adds self_service_rollup's rows for one segment copy to {{target}} (the table, or a refresh's
 -- change of it): one per segment value × day × channel × contact reason, with the self-service
--- contacts and failures counted from the temp table of path_self_service_stage.sql (each row with
--- its sign; grouped by codes, then turned back into text). A segment's copy
+-- contacts and failures counted from the temp table of path_self_service_stage.sql (grouped by
+-- codes, then turned back into text), times $sign (1, or -1 for the side before a refresh's change). A segment's copy
 -- keeps the rows whose value is NULL: split by that segment, the copy must still add up to every
 -- self-service contact (the overall figure).
 -- $seg_name ('' for the copy holding every contact once, else the segment column's name).
 -- $seg_index (the position of that segment's value in the stage's seg_values; 1, always NULL, for '').
--- Slot: {{target}}.
+-- $sign. Slot: {{target}}.
 INSERT INTO {{target}}
 WITH copied AS (
-    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, failed, sign
+    SELECT seg_values[$seg_index] AS seg_value, day, channel_code, reason_code, failed
     FROM cx_path_self_service
 ), grouped AS (
     SELECT
@@ -17,8 +17,8 @@ WITH copied AS (
         day,
         channel_code,
         reason_code,
-        sum(sign) AS self_service,
-        coalesce(sum(sign) FILTER (WHERE failed), 0) AS failures
+        $sign * count(*) AS self_service,
+        $sign * count(*) FILTER (WHERE failed) AS failures
     FROM copied
     GROUP BY seg_value, day, channel_code, reason_code
 )
