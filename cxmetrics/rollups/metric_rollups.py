@@ -49,8 +49,9 @@ _CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS)
 # contact's own judge_at (metric_stage.sql).
 _LATEST_AT, _JUDGED_AT = qualified("l", "last_started"), qualified("c", "judge_at")
 # The columns of a contact contact_rollup_build.sql reads but its four neighbour facts (which a
-# refresh computes for each side of a change: metric_side_facts.sql).
-_BUILD_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "answered",
+# refresh computes for each side of a change: metric_side_facts.sql); the change's span carries
+# them (rollups.apply_change) for metric_stage.sql.
+CONTACT_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "answered",
                   "wait_seconds", "handle_seconds", "resolved", "transfers")
 
 
@@ -124,10 +125,10 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     run(con, "rollups/metric_flip_contacts", {"lo": low, "hi": high})
     (flipped,) = run(con, "rollups/stage_rows", table=_FLIPS).fetchall()[0]
     columns = qualified_list([("c", name) for name in dict.fromkeys(
-        [*_BUILD_COLUMNS, *(name for name, source in segments.items() if source == "contacts")])])
+        [*CONTACT_COLUMNS, *(name for name, source in segments.items() if source == "contacts")])])
     moved = []
     for plus, table in ((False, _MINUS), (True, _PLUS)):
-        run(con, "rollups/metric_stage", {"plus": plus, "removed": change.removed, "before": change.latest_before,
+        run(con, "rollups/metric_stage", {"plus": plus, "before": change.latest_before,
                                           "after": change.latest_after}, table=table, columns=columns)
         moved.append(run(con, "rollups/stage_rows", table=table).fetchall()[0][0] - flipped)
         _count_change(con, segments, table, 1 if plus else -1)

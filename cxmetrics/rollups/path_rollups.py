@@ -46,8 +46,9 @@ _MERGES = ("path_repeat_merge", "path_self_service_merge")
 # in one comparison; counted per side, 13.1-13.3 s against 12.8-13.2 s).
 _EVERY_CONTACT = {"contacts": _CONTACTS, "neighbours": _CONTACTS}
 _ONE_SIDE = {"contacts": _SIDE, "neighbours": SPAN_STAGES[-1]}
-# The contact columns the stages read but the neighbour facts (path_side_contacts.sql).
-_STAGE_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "self_service")
+# The contact columns the stages read but the neighbour facts (path_side_contacts.sql); the
+# change's span carries them (rollups.apply_change).
+CONTACT_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "self_service")
 _FROM_CODES = {"contact_reason": quote_ident("prev_reason_code"), "channel": quote_ident("prev_channel_code")}
 _KEPT = {"contact_reason": qualified("r", "contact_reason"), "channel": qualified("r", "channel")}
 _SEGMENT_GROUP = qualified("r", "seg_value")
@@ -100,8 +101,8 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     for table in stages:
         run(con, "rollups/drop_stage", table=table)
     contact_segments = [name for name, source in segments.items() if source == "contacts"]
-    columns = qualified_list([("c", name) for name in dict.fromkeys([*_STAGE_COLUMNS, *contact_segments])])
-    run(con, "rollups/path_side_contacts", {"removed": change.removed}, columns=columns)
+    columns = qualified_list([("c", name) for name in dict.fromkeys([*CONTACT_COLUMNS, *contact_segments])])
+    run(con, "rollups/path_side_contacts", columns=columns)
     before, after = run(con, "rollups/path_side_counts").fetchall()[0]
     if before or after:
         for diff, table in zip(_DIFFS, _TABLES):

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from ..store import rollup_state
-from ..store.db import Identifier, quote_ident, run
+from ..store.db import Identifier, qualified_list, quote_ident, run
 from ..store.dimensions import Filters
 
 # The windows touchpoint_stage.sql computes journeys for (its _w7 and _w30 columns); a test keeps
@@ -47,6 +47,9 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # `stage_span` (rollups.apply_change) for the metric, path and touchpoint refreshes; the
 # touchpoint refresh makes them again for a change of responses and for the flipped contacts.
 SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
+# The contact columns a span always carries: those touchpoint_stage.sql reads but the neighbour
+# facts (touchpoint_union_responses.sql has these alone).
+SPAN_COLUMNS = ("customer_id", "started_at", "contact_id", "channel", "contact_reason", "self_service")
 _SIDES = {"old": (quote_ident("cx_touchpoint_old_contacts"), quote_ident("cx_touchpoint_old_answers")),
           "new": (quote_ident("cx_touchpoint_new_contacts"), quote_ident("cx_touchpoint_new_answers"))}
 _LATEST_BEFORE = quote_ident("cx_touchpoint_latest_before")
@@ -113,7 +116,7 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
             run(con, "rollups/drop_stage", table=table)
         run(con, "rollups/touchpoint_points_responses")
         run(con, "rollups/touchpoint_union_responses")
-        run(con, "rollups/touchpoint_span")
+        run(con, "rollups/touchpoint_span", columns=_span_columns("g", SPAN_COLUMNS))
     customers, contacts = _span_size(con)
     if contacts:
         for side, sign in (("old", -1), ("new", 1)):
@@ -135,19 +138,31 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     return said
 
 
-def stage_span(con, removed: bool) -> tuple[int, int]:
+def stage_span(con, removed: bool, columns: tuple[str, ...] = ()) -> tuple[int, int]:
     """Stage, after a change of contacts (its rows in cx_changed_rows; `removed` when they were
     removed), the span around each changed customer's changed contacts, before and after the change
     (SPAN_STAGES: touchpoint_points_contacts.sql, touchpoint_union_contacts.sql,
     touchpoint_span.sql): the contacts whose neighbours the change can move, for the metric, path
-    and touchpoint refreshes; return its customers and contacts. rollups.apply_change stages it
-    once before them, so the three do not each read every contact for it."""
+    and touchpoint refreshes, with SPAN_COLUMNS and `columns` (names of contacts' columns, checked
+    against the schema by their callers); return its customers and contacts. rollups.apply_change
+    stages it once before them, so the three do not each read every contact for it, and with the
+    columns the others read, so they need not read every contact for those either."""
     for table in SPAN_STAGES:
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/touchpoint_points_contacts")
-    run(con, "rollups/touchpoint_union_contacts", {"removed": removed})
-    run(con, "rollups/touchpoint_span")
+    _stage_union(con, removed, (*SPAN_COLUMNS, *columns))
     return _span_size(con)
+
+
+def _stage_union(con, removed: bool, columns: tuple[str, ...]) -> None:
+    """Stage the union of the points' customers' contacts on both sides, and the span of it."""
+    run(con, "rollups/touchpoint_union_contacts", {"removed": removed}, columns=_span_columns("c", columns))
+    run(con, "rollups/touchpoint_span", columns=_span_columns("g", columns))
+
+
+def _span_columns(alias: str, columns: tuple[str, ...]) -> Identifier:
+    """Return `columns` (each once, in order) qualified by `alias`, for the union and span files."""
+    return qualified_list([(alias, name) for name in dict.fromkeys(columns)])
 
 
 def _span_size(con) -> tuple[int, int]:
@@ -163,8 +178,7 @@ def _count_flips(con, change: rollup_state.Change) -> str:
     forward = change.latest_after > change.latest_before
     edges = sorted([change.latest_before, change.latest_after])
     run(con, "rollups/touchpoint_points_flips", {"edge_from": edges[0], "edge_to": edges[1]})
-    run(con, "rollups/touchpoint_union_contacts", {"removed": change.removed})
-    run(con, "rollups/touchpoint_span")
+    _stage_union(con, change.removed, SPAN_COLUMNS)
     customers, contacts = _span_size(con)
     if contacts:
         side_contacts, answers = _SIDES["new"]

@@ -10,12 +10,10 @@
 -- sql/facts/contact_neighbours.sql stores them but within the span: a neighbour outside it is more
 -- than 30 days away, which the stages read as they read none. A contact without a customer has no
 -- path row (no neighbours, and a self-service contact without a customer is not counted), and the
--- span has none. A contact removed by the change is read from cx_changed_rows
--- (change_capture_contacts.sql keeps every column of the rows a delete removes), every other from
--- contacts.
--- $removed (BOOLEAN: the changed contacts were removed, else added). Slot: {{columns}} (the contact
--- columns the stages read but the three neighbour facts: c."contact_id", ..., and the rolled
--- segment columns of contacts).
+-- span has none. Each contact's columns are the span's (a removed one's as cx_changed_rows kept
+-- it), which rollups.apply_change had it carry. Takes no $params.
+-- Slot: {{columns}} (the contact columns the stages read but the three neighbour facts:
+-- c."contact_id", ..., and the rolled segment columns of contacts).
 CREATE TEMP TABLE cx_path_sides AS
 WITH sides AS (
     SELECT contact_id, customer_id, started_at, -1 AS sign FROM cx_touchpoint_span WHERE in_old
@@ -39,10 +37,5 @@ WITH sides AS (
        OR f.next_any_id IS DISTINCT FROM other.next_any_id
 )
 SELECT {{columns}}, m.prev_any_id, m.prev_any_at, m.next_any_id, m.sign
-FROM contacts AS c
+FROM cx_touchpoint_span AS c
 JOIN moved AS m ON m.contact_id = c.contact_id
-UNION ALL
-SELECT {{columns}}, m.prev_any_id, m.prev_any_at, m.next_any_id, m.sign
-FROM cx_changed_rows AS c
-JOIN moved AS m ON m.contact_id = c.contact_id
-WHERE $removed

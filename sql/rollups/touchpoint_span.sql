@@ -1,7 +1,8 @@
 -- Creates the temp table cx_touchpoint_span: the contacts of cx_touchpoint_union
 -- (touchpoint_union_*.sql) whose journeys touchpoint_stage.sql counts again after a change, on
 -- either side of it (in_old, in_new; touchpoint_span_facts.sql computes each side's neighbour
--- facts). Takes no $params.
+-- facts), with the union's columns. Takes no $params. Slot: {{columns}} (g."col", ...: the
+-- columns of the union but in_old and in_new).
 --
 -- Per customer with a point in cx_touchpoint_points, over the union of their contacts before and
 -- after the change in (started_at, contact_id) order: from the last 30-day journey start before
@@ -32,8 +33,7 @@ WITH touched AS (
         AND (g.prev_at IS NULL OR g.prev_at < g.started_at - INTERVAL '1' DAY * 30)
     GROUP BY t.customer_id
 )
-SELECT
-    g.customer_id, g.started_at, g.contact_id, g.channel, g.contact_reason, g.self_service, g.in_old, g.in_new
+SELECT {{columns}}, g.in_old, g.in_new
 FROM gaps AS g
 JOIN spans AS s ON s.customer_id = g.customer_id
 WHERE (s.from_at IS NULL OR g.started_at >= s.from_at)
