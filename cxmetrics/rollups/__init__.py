@@ -189,10 +189,10 @@ def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[st
     done = []
     if change.kind == "contacts":
         started = time.perf_counter()
-        # With every column the metric and path refreshes read of its contacts (the rolled segment
-        # columns of contacts among them), so that neither reads every contact again for them.
-        read = (*metric_rollups.CONTACT_COLUMNS, *path_rollups.CONTACT_COLUMNS,
-                *(name for name, source in segments.items() if source == "contacts"))
+        # With every column the refreshes read of its customers' contacts (the rolled segment
+        # columns of contacts among them), so that none reads every contact again for them.
+        read = (*metric_rollups.CONTACT_COLUMNS, *path_rollups.CONTACT_COLUMNS, *story_rollups.CONTACT_COLUMNS,
+                *outcome_rollups.CONTACT_COLUMNS, *(name for name, source in segments.items() if source == "contacts"))
         customers, contacts = touchpoint_rollups.stage_span(con, change.removed, read)
         done.append((SPAN_STEP, Refreshed("staged", f"{contacts} contacts of {customers} customers",
                                           time.perf_counter() - started)))

@@ -43,6 +43,9 @@ _CONTACTS, _RESPONSES = quote_ident("contacts"), quote_ident("responses")
 _SPANS, _REPEATERS = quote_ident("outcome_spans"), quote_ident("outcome_repeaters")
 _CUSTOMERS = quote_ident("cx_rollup_customers")  # made by rollups/changed_customers.sql
 _SCOPE = quote_ident("cx_scope_rows")  # made by rollups/scope_contacts.sql or scope_responses.sql
+# The contact columns outcome_repeaters_build.sql reads; after a change of contacts the change's
+# span union carries them (rollups.apply_change) for scope_contacts.sql.
+CONTACT_COLUMNS = ("customer_id", "started_at", "prev_any_at", "prev_same_at")
 
 
 def build(con, segments: dict[str, str]) -> None:

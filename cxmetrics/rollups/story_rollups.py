@@ -23,6 +23,11 @@ ROLLED_CONTACTS = quote_ident("story_contact_rollup")
 ROLLED_ANSWERS = quote_ident("story_answer_rollup")
 _BASE_CONTACTS = quote_ident("contacts")
 _CUSTOMERS = quote_ident("cx_rollup_customers")  # made by rollups/story_customers_*.sql
+# The contact columns story_contact_rollup keeps; after a change of contacts the change's span
+# union carries them (rollups.apply_change) for story_contacts_add.sql.
+CONTACT_COLUMNS = ("customer_id", "contact_id", "started_at", "channel", "contact_reason", "resolved", "agent", "team",
+                   "self_service", "transfers", "handle_seconds", "prev_any_at", "next_any_at", "prev_same_at",
+                   "next_same_at")
 
 
 def build(con, segments: dict[str, str]) -> None:
@@ -44,7 +49,7 @@ def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change
         run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
     if change.kind == "contacts":
         run(con, "rollups/story_contacts_add")
-    run(con, "rollups/story_answers_add")
+    run(con, f"rollups/story_answers_add_{change.kind}")
     (customers,) = run(con, "rollups/stage_rows", table=_CUSTOMERS).fetchall()[0]
     run(con, "rollups/drop_stage", table=_CUSTOMERS)
     return f"{customers} customers" + ("" if change.kind == "contacts" else " (answers only)")

@@ -44,8 +44,9 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # touchpoint_span_answers*.sql), the latest contact before the change (touchpoint_latest_before.sql),
 # and the change of each table (diff_start.sql), netted (touchpoint_*_net.sql).
 # The span's three stages (points, union, span): after a change of contacts, staged once by
-# `stage_span` (rollups.apply_change) for the metric, path and touchpoint refreshes; the
-# touchpoint refresh makes them again for a change of responses and for the flipped contacts.
+# `stage_span` (rollups.apply_change) for the metric, path and touchpoint refreshes (the story and
+# outcome ones read the union); the touchpoint refresh makes them again for a change of responses
+# and for the flipped contacts.
 SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
 # The contact columns a span always carries: those touchpoint_stage.sql reads but the neighbour
 # facts (touchpoint_union_responses.sql has these alone).
@@ -143,10 +144,11 @@ def stage_span(con, removed: bool, columns: tuple[str, ...] = ()) -> tuple[int, 
     removed), the span around each changed customer's changed contacts, before and after the change
     (SPAN_STAGES: touchpoint_points_contacts.sql, touchpoint_union_contacts.sql,
     touchpoint_span.sql): the contacts whose neighbours the change can move, for the metric, path
-    and touchpoint refreshes, with SPAN_COLUMNS and `columns` (names of contacts' columns, checked
-    against the schema by their callers); return its customers and contacts. rollups.apply_change
-    stages it once before them, so the three do not each read every contact for it, and with the
-    columns the others read, so they need not read every contact for those either."""
+    and touchpoint refreshes (and the union, every contact of the changed contacts' customers, for
+    the story and outcome ones), with SPAN_COLUMNS and `columns` (names of contacts' columns, the
+    families' own constants and rolled segment columns); return its customers and contacts.
+    rollups.apply_change stages it once before them, so they do not each read every contact for
+    it, and with the columns they read, so they need not read every contact for those either."""
     for table in SPAN_STAGES:
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/touchpoint_points_contacts")

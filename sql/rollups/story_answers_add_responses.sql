@@ -1,6 +1,7 @@
 -- Writes every survey answer of the customers in cx_rollup_customers (its own customer, else its
--- contact's) into story_answer_rollup, as story_answers_build.sql writes every customer's (sorted
--- the same way, though after the rows already there). Takes no $params.
+-- contact's) into story_answer_rollup after a change of responses (story_customers_responses.sql),
+-- as story_answers_build.sql writes every customer's (sorted the same way, though after the rows
+-- already there). Takes no $params.
 INSERT INTO story_answer_rollup
 SELECT
     COALESCE(r.customer_id, c.customer_id) AS customer_id, r.response_id, r.responded_at, r.survey,
