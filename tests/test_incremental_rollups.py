@@ -448,6 +448,21 @@ def test_repeat_paths_and_self_service_failures_at_their_edges(tmp_path):
     store.con.close()
 
 
+def test_a_contact_added_at_the_instant_of_another_moves_the_next_ones_previous_contact(tmp_path):
+    """Contacts at one instant are ordered by id: one added at the instant of another, after it by
+    id, becomes the previous contact of the contact that follows, whose neighbour times all stay
+    the same; that contact's repeat path (its previous contact's channel) changes all the same."""
+    store = Store(tmp_path, seed=25, customers=6, contacts=30)
+    at = START + timedelta(days=60, hours=9)
+    store.load("contacts", CONTACT_HEADER, [_contact("ta", "u88", at), _contact("tc", "u88", at + timedelta(days=2))])
+    _refreshed(store, "path")
+    added = store.load("contacts", CONTACT_HEADER, [_contact("tb", "u88", at, "chat")])
+    assert _path_sides(_refreshed(store, "path")) == 1
+    delete_import(store.con, added)
+    assert _path_sides(_refreshed(store, "path")) == -1
+    store.con.close()
+
+
 def _path_sides(detail: str) -> int:
     """Return how many more contacts the path refresh counted after the change than before it."""
     before, after = map(int, re.match(r"(\d+) contacts before the change and (\d+) after", detail).groups())

@@ -206,7 +206,8 @@ def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[st
         else:
             how, detail = "delta", family.delta(con, segments, change)
         done.append((family.name, Refreshed(how, detail, time.perf_counter() - started)))
-    for table in (_CHANGED, *touchpoint_rollups.SPAN_STAGES):  # none for a table no family reads
+    # Some were never made: a change of a table no family reads, or of responses.
+    for table in (_CHANGED, *touchpoint_rollups.SPAN_STAGES, touchpoint_rollups.CHANGE_FACTS):
         run(con, "rollups/drop_stage", table=table)
     return done
 

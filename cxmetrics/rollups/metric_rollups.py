@@ -34,22 +34,21 @@ _SCOPE = quote_ident("cx_metric_scope")  # made by rollups/metric_scope_days.sql
 _CONTACT_ROLLUP = quote_ident("contact_rollup")
 _CUSTOMER_TABLE = quote_ident("customers")
 # A refresh after a change of contacts (_refresh_contacts): the change of contact_rollup's rows
-# (diff_start.sql), the neighbour facts of the contacts it moves (metric_side_facts.sql), the
-# contacts whose judged flags the latest contact's move flips (metric_flip_contacts.sql), each
-# sign's contacts (metric_stage.sql) and their customers (metric_customers.sql). The span of the
-# changed customers' contacts they start from (touchpoint_rollups.SPAN_STAGES) is staged once for
-# every family by rollups.apply_change.
+# (diff_start.sql), the contacts whose judged flags the latest contact's move flips
+# (metric_flip_contacts.sql), each sign's contacts (metric_stage.sql) and their customers
+# (metric_customers.sql). The span of the changed customers' contacts they start from, and the
+# neighbour facts of those the change moves (touchpoint_rollups.SPAN_STAGES and CHANGE_FACTS), are
+# staged once for every family by rollups.apply_change.
 _DIFF = quote_ident("cx_metric_diff")
-_FACTS = quote_ident("cx_metric_facts")
 _FLIPS = quote_ident("cx_metric_flips")
 _PLUS, _MINUS = quote_ident("cx_metric_plus"), quote_ident("cx_metric_minus")
 _CUSTOMERS = quote_ident("cx_metric_customers")
-_CONTACT_STAGES = (_DIFF, _FACTS, _FLIPS, _PLUS, _MINUS, _CUSTOMERS)
+_CONTACT_STAGES = (_DIFF, _FLIPS, _PLUS, _MINUS, _CUSTOMERS)
 # What judges a contact in contact_rollup_build.sql: the latest contact (its CTE), or a staged
 # contact's own judge_at (metric_stage.sql).
 _LATEST_AT, _JUDGED_AT = qualified("l", "last_started"), qualified("c", "judge_at")
 # The columns of a contact contact_rollup_build.sql reads but its four neighbour facts (which a
-# refresh computes for each side of a change: metric_side_facts.sql); the change's span carries
+# refresh computes for each side of a change: change_facts.sql); the change's span carries
 # them (rollups.apply_change) for metric_stage.sql.
 CONTACT_COLUMNS = ("contact_id", "started_at", "customer_id", "channel", "contact_reason", "answered",
                   "wait_seconds", "handle_seconds", "resolved", "transfers")
@@ -108,8 +107,8 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     - the change's own part, everything judged against L0: the contacts whose neighbours it moves,
       found within the span around each changed customer's changed contacts (touchpoint_span.sql,
       staged by rollups.apply_change: nothing outside it reads a contact inside within 30 days) by
-      working their facts out on each side (metric_side_facts.sql), and the changed contacts
-      without a customer;
+      working their facts out on each side (change_facts.sql, staged with it), and the changed
+      contacts without a customer;
     - the latest contact's move, when it moved: every contact as it is now, judged against L1 less
       against L0, which only the contacts whose "judged" flag of a window flips change
       (metric_flip_contacts.sql).
@@ -120,7 +119,6 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     for table in _CONTACT_STAGES:
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/diff_start", diff=_DIFF, table=_CONTACT_ROLLUP)
-    run(con, "rollups/metric_side_facts", {"removed": change.removed})
     low, high = sorted([change.latest_before, change.latest_after])
     run(con, "rollups/metric_flip_contacts", {"lo": low, "hi": high})
     (flipped,) = run(con, "rollups/stage_rows", table=_FLIPS).fetchall()[0]

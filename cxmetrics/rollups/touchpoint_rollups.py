@@ -48,6 +48,9 @@ _ROLLUPS = {"flow": quote_ident("journey_flow_rollup"), "path": quote_ident("jou
 # outcome ones read the union); the touchpoint refresh makes them again for a change of responses
 # and for the flipped contacts.
 SPAN_STAGES = tuple(quote_ident(f"cx_touchpoint_{name}") for name in ("points", "union", "span"))
+# The neighbour facts, on both sides, of the contacts whose facts a change of contacts moves
+# (change_facts.sql), staged with the change's span for the metric and path refreshes.
+CHANGE_FACTS = quote_ident("cx_change_facts")
 # The contact columns a span always carries: those touchpoint_stage.sql reads but the neighbour
 # facts (touchpoint_union_responses.sql has these alone).
 SPAN_COLUMNS = ("customer_id", "started_at", "contact_id", "channel", "contact_reason", "self_service")
@@ -146,13 +149,15 @@ def stage_span(con, removed: bool, columns: tuple[str, ...] = ()) -> tuple[int, 
     touchpoint_span.sql): the contacts whose neighbours the change can move, for the metric, path
     and touchpoint refreshes (and the union, every contact of the changed contacts' customers, for
     the story and outcome ones), with SPAN_COLUMNS and `columns` (names of contacts' columns, the
-    families' own constants and rolled segment columns); return its customers and contacts.
+    families' own constants and rolled segment columns), and the neighbour facts of those whose
+    neighbours it moves, on both sides (CHANGE_FACTS); return its customers and contacts.
     rollups.apply_change stages it once before them, so they do not each read every contact for
     it, and with the columns they read, so they need not read every contact for those either."""
-    for table in SPAN_STAGES:
+    for table in (*SPAN_STAGES, CHANGE_FACTS):
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/touchpoint_points_contacts")
     _stage_union(con, removed, (*SPAN_COLUMNS, *columns))
+    run(con, "rollups/change_facts", {"removed": removed})
     return _span_size(con)
 
 

@@ -1,11 +1,11 @@
 -- Creates a temp table of the contacts one side of a refresh's change of contact_rollup counts
 -- (metric_rollups._refresh_contacts), with the facts contact_rollup_build.sql reads and the time
 -- of the latest contact that judges each (judge_at): the build's contacts slot for that side.
--- The side counted times 1 ($plus): the contacts of cx_metric_facts after the change, judged
+-- The side counted times 1 ($plus): the contacts of cx_change_facts after the change, judged
 -- against the latest contact before it ($before), and those of cx_metric_flips judged against the
--- latest after it ($after). The side counted times -1: the contacts of cx_metric_facts before the
+-- latest after it ($after). The side counted times -1: the contacts of cx_change_facts before the
 -- change, and those of cx_metric_flips, both judged against $before. The contacts of
--- cx_metric_facts are read from the change's span (cx_touchpoint_span: every contact of their
+-- cx_change_facts are read from the change's span (cx_touchpoint_span: every contact of their
 -- customers on either side, a removed one as cx_changed_rows kept it, with the columns
 -- rollups.apply_change had it carry), but the changed contacts without a customer, from
 -- cx_changed_rows: reading them from contacts, two joins of every contact, took 0.5 s of a day's
@@ -21,7 +21,7 @@ WITH side AS (
         CASE WHEN $plus THEN new_next_any_at ELSE old_next_any_at END AS next_any_at,
         CASE WHEN $plus THEN new_prev_same_at ELSE old_prev_same_at END AS prev_same_at,
         CASE WHEN $plus THEN new_next_same_at ELSE old_next_same_at END AS next_same_at
-    FROM cx_metric_facts
+    FROM cx_change_facts
     WHERE CASE WHEN $plus THEN in_new ELSE in_old END
 )
 SELECT
