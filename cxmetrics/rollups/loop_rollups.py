@@ -18,7 +18,7 @@ from ..store.dimensions import Filters
 
 ROLLED_CASES = quote_ident("loop_case_rollup")
 _VIEW = quote_ident("loop_cases")
-_STAGE = quote_ident("cx_loop_cases")  # made by rollups/loop_cases_stage.sql
+_STAGE = quote_ident("cx_loop_cases")  # made by rollups/loop_cases_stage*.sql
 _TABLES = (ROLLED_CASES, quote_ident("detractor_customer_rollup"), quote_ident("loop_case_counts"))
 _CUSTOMERS = quote_ident("cx_rollup_customers")  # made by the files of _CUSTOMERS_OF
 # The customers whose cases a change of each table can alter (see refresh_customers).
@@ -58,7 +58,10 @@ def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change
     before = run(con, "rollups/loop_case_days").fetchall()[0][0]
     for table in _TABLES[:2]:
         run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
-    run(con, "rollups/loop_cases_add")
+    run(con, "rollups/drop_stage", table=_STAGE)
+    run(con, "rollups/loop_cases_stage_customers")
+    run(con, "rollups/loop_cases_build")
+    run(con, "rollups/drop_stage", table=_STAGE)
     run(con, "rollups/loop_customers_add")
     after = run(con, "rollups/loop_case_days").fetchall()[0][0]
     days = sorted(set(before) | set(after))

@@ -1,4 +1,5 @@
--- Writes the follow-up cases staged in cx_loop_cases (loop_cases_stage.sql) into loop_case_rollup,
+-- Writes the follow-up cases staged in cx_loop_cases (loop_cases_stage.sql: every case, or
+-- loop_cases_stage_customers.sql: those of some customers) into loop_case_rollup, after its rows,
 -- oldest opening first (ties by case id). Takes no $params. In that order the case list's top-N
 -- (the oldest cases not handled) stops reading after the first row groups: DuckDB narrows the
 -- scan to openings before the N-th one found so far, and row-group statistics skip the rest
