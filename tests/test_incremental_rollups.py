@@ -289,6 +289,25 @@ def test_the_outcome_summary_recounts_only_the_part_a_change_feeds(tmp_path):
     store.con.close()
 
 
+def test_a_change_larger_than_a_delta_takes_is_a_full_build(tmp_path, monkeypatch):
+    """A change of more rows than DELTA_MAX_ROWS (its temp tables grow with it) brings every family
+    up to date by a full build, inside the import's transaction; one within it, by their deltas."""
+    store = Store(tmp_path, seed=26, customers=8, contacts=20)
+    monkeypatch.setattr(rollups, "DELTA_MAX_ROWS", 2)
+    latest = store.latest()
+    store.load_contacts([latest - timedelta(days=1), latest + timedelta(hours=1)])
+    assert {r.how for r in rollups.last_refresh(store.con).values()} == {"staged", "delta"}
+    added = store.load_contacts([latest - timedelta(days=2), latest + timedelta(hours=2), latest + timedelta(days=1)])
+    refreshed = rollups.last_refresh(store.con)
+    assert {r.how for r in refreshed.values()} == {"full"}
+    assert refreshed["metric"].detail == "a change of 3 rows, more than the 2 a delta refreshes"
+    assert_equals_full_rebuild(store.con)
+    delete_import(store.con, added)
+    assert {r.how for r in rollups.last_refresh(store.con).values()} == {"full"}
+    assert_equals_full_rebuild(store.con)
+    store.con.close()
+
+
 def test_stale_rollups_are_left_to_ensure_fresh_and_a_dry_run_changes_nothing(tmp_path):
     store = Store(tmp_path, seed=3, customers=8, contacts=20)
     con = store.con

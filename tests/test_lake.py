@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from cxmetrics.store.db import connect
+from cxmetrics import rollups
 from cxmetrics.lake import build
 from cxmetrics.lake.export import ExportError, export
 from cxmetrics.core.schema import SYSTEM_COLUMNS, TABLES
@@ -262,6 +263,23 @@ def test_an_appended_contact_id_already_in_the_lake_builds_in_full(edge_lake, tm
                "ORDER BY started_at DESC, contact_id LIMIT 1").write_parquet(str(latest_month / "repeated.parquet"))
     result = build.build(str(lake), "duckdb", incremental=True)
     assert result["build"] == {"how": "full", "why": build.REPEATED_IDS}
+    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
+
+
+def test_appended_files_of_more_rows_than_a_delta_takes_build_in_full(edge_lake, tmp_path, monkeypatch):
+    """New files holding more rows than rollups.DELTA_MAX_ROWS make the incremental build a full
+    one (a delta's temp tables grow with the change), equal to a full build of the same files."""
+    _, whole = edge_lake
+    lake = lake_copy(whole, tmp_path / "lake")
+    build.build(str(lake), "duckdb")
+    latest_month = max(p for p in (lake / "contacts").iterdir() if p.name != "month=NULL")
+    contacts = duckdb.sql("SELECT * FROM read_parquet($f, hive_partitioning = false)",
+                          params={"f": str(latest_month / "*.parquet")})
+    duckdb.sql("SELECT * REPLACE ('more-' || contact_id AS contact_id, started_at + INTERVAL 1 DAY AS started_at) "
+               "FROM contacts ORDER BY started_at DESC, contact_id LIMIT 3").write_parquet(str(latest_month / "more.parquet"))
+    monkeypatch.setattr(rollups, "DELTA_MAX_ROWS", 2)
+    result = build.build(str(lake), "duckdb", incremental=True)
+    assert result["build"] == {"how": "full", "why": "a change of 3 rows, more than the 2 a delta refreshes"}
     assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
 
 

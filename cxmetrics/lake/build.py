@@ -173,8 +173,9 @@ def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]
 
     Return {"segments", "appended": {table: files}, "families": {family: how}}, or why the caller
     must build in full instead: the segment columns worth rolling changed (every segment-keyed row
-    is then keyed wrong), or a contact id repeats (the refreshes find a change's contacts by id;
-    sql/lake/repeated_contact_ids.sql)."""
+    is then keyed wrong), a contact id repeats (the refreshes find a change's contacts by id;
+    sql/lake/repeated_contact_ids.sql), or a table's new files hold more rows than
+    rollups.DELTA_MAX_ROWS (a delta's temp tables grow with the change)."""
     con = runner.con
     runner.read(old)
     derive_facts(runner)
@@ -199,6 +200,9 @@ def refresh_appended(runner, old: dict[str, list[str]], new: dict[str, list[str]
             continue  # engagement: no family reads it
         runner.read_appended(table, new[table])
         run(con, f"lake/capture_{table}", source=quote_ident(APPENDED))
+        too_large = rollups.too_large_for_delta(con)
+        if too_large:
+            return too_large
         latest_after = run(con, "rollups/latest_contact").fetchall()[0][0]
         change = Change(table, 0, False, latest_before, latest_after)
         for name, refreshed in rollups.apply_change(con, change, segments):

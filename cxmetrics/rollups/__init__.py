@@ -47,6 +47,12 @@ MAX_SEGMENT_VALUES = 64
 # make 2,000. The first MAX_SEGMENTS that qualify, among the first MAX_CANDIDATES columns, are rolled.
 MAX_SEGMENTS = 12
 MAX_CANDIDATES = 64
+# A change of more rows than this brings the rollups up to date by a full build, not by the
+# families' deltas: a delta's temp tables grow with the change (the span holds every contact of its
+# customers), and at 10 M contacts, under the default memory_limit (800 MB), an append of 250,000
+# contacts refreshed in 35 s (1.1 GB peak), where one of 1,000,000 ran out of memory (a full build,
+# 86 s there, holds at any size: ensure_fresh runs it).
+DELTA_MAX_ROWS = 250_000
 # The tables whose columns can be rolled segments: a change to them can change which are chosen.
 SEGMENT_TABLES = ("contacts", "customers")
 _CHANGED = quote_ident("cx_changed_rows")  # made by rollups/change_capture_*.sql
@@ -169,12 +175,26 @@ def finish_change(con, pending: Pending | None) -> None:
         run(con, "rollups/drop_stage", table=_CHANGED)
         refresh(con, "the rolled segment columns changed")
         return
+    too_large = pending.kind in ROLLED_TABLES and too_large_for_delta(con)
+    if too_large:
+        run(con, "rollups/drop_stage", table=_CHANGED)
+        refresh(con, too_large)
+        return
     latest = run(con, "rollups/latest_contact").fetchall()[0][0]
     change = Change(pending.kind, pending.import_id, pending.removed, pending.latest_before, latest)
     run(con, "rollups/refresh_log_start")
     for name, refreshed in apply_change(con, change, segments):
         run(con, "rollups/refresh_log_add", {"family": name, **refreshed._asdict()})
     _record(con)
+
+
+def too_large_for_delta(con) -> str | None:
+    """Return why the change in cx_changed_rows is brought up to date by a full build (it has more
+    than DELTA_MAX_ROWS rows), or None."""
+    (rows,) = run(con, "rollups/stage_rows", table=_CHANGED).fetchall()[0]
+    if rows > DELTA_MAX_ROWS:
+        return f"a change of {rows:,} rows, more than the {DELTA_MAX_ROWS:,} a delta refreshes"
+    return None
 
 
 def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[str, Refreshed]]:
