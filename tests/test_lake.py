@@ -253,14 +253,7 @@ def test_an_appended_contact_id_already_in_the_lake_builds_in_full(edge_lake, tm
     """The refreshes find a change's contacts by id, and no importer checked a lake's files: a
     contact id that repeats (here a copy of the latest contact a day later, in a file of its own)
     makes the incremental build a full one, equal to a full build of the same files."""
-    _, whole = edge_lake
-    lake = lake_copy(whole, tmp_path / "lake")
-    build.build(str(lake), "duckdb")
-    latest_month = max(p for p in (lake / "contacts").iterdir() if p.name != "month=NULL")
-    contacts = duckdb.sql("SELECT * FROM read_parquet($f, hive_partitioning = false)",
-                          params={"f": str(latest_month / "*.parquet")})
-    duckdb.sql("SELECT * REPLACE (started_at + INTERVAL 1 DAY AS started_at) FROM contacts "
-               "ORDER BY started_at DESC, contact_id LIMIT 1").write_parquet(str(latest_month / "repeated.parquet"))
+    lake = _built_lake_with_latest_contacts_again(edge_lake, tmp_path, 1, new_ids=False)
     result = build.build(str(lake), "duckdb", incremental=True)
     assert result["build"] == {"how": "full", "why": build.REPEATED_IDS}
     assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
@@ -269,18 +262,27 @@ def test_an_appended_contact_id_already_in_the_lake_builds_in_full(edge_lake, tm
 def test_appended_files_of_more_rows_than_a_delta_takes_build_in_full(edge_lake, tmp_path, monkeypatch):
     """New files holding more rows than rollups.DELTA_MAX_ROWS make the incremental build a full
     one (a delta's temp tables grow with the change), equal to a full build of the same files."""
+    lake = _built_lake_with_latest_contacts_again(edge_lake, tmp_path, 3, new_ids=True)
+    monkeypatch.setattr(rollups, "DELTA_MAX_ROWS", 2)
+    result = build.build(str(lake), "duckdb", incremental=True)
+    assert result["build"] == {"how": "full", "why": "a change of 3 rows, more than the 2 a delta refreshes"}
+    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
+
+
+def _built_lake_with_latest_contacts_again(edge_lake, tmp_path: Path, count: int, new_ids: bool) -> Path:
+    """Return a copy of the edge lake, built in full, then given a file of its `count` latest
+    contacts again a day later (under new ids, or their own) in their month's folder."""
     _, whole = edge_lake
     lake = lake_copy(whole, tmp_path / "lake")
     build.build(str(lake), "duckdb")
     latest_month = max(p for p in (lake / "contacts").iterdir() if p.name != "month=NULL")
     contacts = duckdb.sql("SELECT * FROM read_parquet($f, hive_partitioning = false)",
                           params={"f": str(latest_month / "*.parquet")})
-    duckdb.sql("SELECT * REPLACE ('more-' || contact_id AS contact_id, started_at + INTERVAL 1 DAY AS started_at) "
-               "FROM contacts ORDER BY started_at DESC, contact_id LIMIT 3").write_parquet(str(latest_month / "more.parquet"))
-    monkeypatch.setattr(rollups, "DELTA_MAX_ROWS", 2)
-    result = build.build(str(lake), "duckdb", incremental=True)
-    assert result["build"] == {"how": "full", "why": "a change of 3 rows, more than the 2 a delta refreshes"}
-    assert_builds_equal(lake, build_whole(lake, tmp_path / "whole"), exact_doubles=True)
+    again = duckdb.sql("SELECT * REPLACE (CASE WHEN $new_ids THEN 'again-' || contact_id ELSE contact_id END "
+                       "AS contact_id, started_at + INTERVAL 1 DAY AS started_at) FROM contacts "
+                       "ORDER BY started_at DESC, contact_id LIMIT $count", params={"new_ids": new_ids, "count": count})
+    again.write_parquet(str(latest_month / "again.parquet"))
+    return lake
 
 
 def test_added_files_build_in_full_unless_incremental_is_asked_for(edge_lake, tmp_path):
