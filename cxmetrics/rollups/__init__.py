@@ -37,8 +37,8 @@ from . import (comment_rollups, loop_rollups, metric_rollups, outcome_rollups, p
                touchpoint_rollups)
 from ..store.db import quote_ident, run
 from ..store.dimensions import available_dimensions
-from ..store.rollup_state import (ROLLUP_WINDOWS, Change, data_version, is_fresh, rolled_segments, status,
-                                  whole_days)  # (re-exported: pages and tests read them here)
+from ..store.rollup_state import (ROLLUP_WINDOWS, Change, data_version, is_fresh, rolled_segments,
+                                  segments_from, status, whole_days)  # (re-exported: pages and tests read them here)
 
 # A segment column with more values than this (an agent id, a free-text field) is not rolled up:
 # its rows would outnumber what they save.
@@ -212,7 +212,7 @@ def apply_change(con, change: Change, segments: dict[str, str]) -> list[tuple[st
         # With every column the refreshes read of its customers' contacts (the rolled segment
         # columns of contacts among them), so that none reads every contact again for them.
         read = (*metric_rollups.CONTACT_COLUMNS, *path_rollups.CONTACT_COLUMNS, *story_rollups.CONTACT_COLUMNS,
-                *outcome_rollups.CONTACT_COLUMNS, *(name for name, source in segments.items() if source == "contacts"))
+                *outcome_rollups.CONTACT_COLUMNS, *segments_from(segments, "contacts"))
         customers, contacts = touchpoint_rollups.stage_span(con, change.removed, read)
         done.append((SPAN_STEP, Refreshed("staged", f"{contacts} contacts of {customers} customers",
                                           time.perf_counter() - started)))

@@ -31,7 +31,6 @@ NO_SEGMENT = NO_DIMENSION
 _ROLLUPS = {"contacts": quote_ident("contact_rollup"), "responses": quote_ident("response_rollup")}
 _CONTACTS = quote_ident("contacts")
 _SCOPE = quote_ident("cx_metric_scope")  # made by rollups/metric_scope_days.sql
-_CONTACT_ROLLUP = quote_ident("contact_rollup")
 _CUSTOMER_TABLE = quote_ident("customers")
 # A refresh after a change of contacts (_refresh_contacts): the change of contact_rollup's rows
 # (diff_start.sql), the contacts whose judged flags the latest contact's move flips
@@ -118,12 +117,12 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     on Spark each statement costs its planning and jobs."""
     for table in _CONTACT_STAGES:
         run(con, "rollups/drop_stage", table=table)
-    run(con, "rollups/diff_start", diff=_DIFF, table=_CONTACT_ROLLUP)
+    run(con, "rollups/diff_start", diff=_DIFF, table=_ROLLUPS["contacts"])
     low, high = sorted([change.latest_before, change.latest_after])
     run(con, "rollups/metric_flip_contacts", {"lo": low, "hi": high})
     (flipped,) = run(con, "rollups/stage_rows", table=_FLIPS).fetchall()[0]
-    columns = qualified_list([("c", name) for name in dict.fromkeys(
-        [*CONTACT_COLUMNS, *(name for name, source in segments.items() if source == "contacts")])])
+    contact_segments = rollup_state.segments_from(segments, "contacts")
+    columns = qualified_list([("c", name) for name in dict.fromkeys([*CONTACT_COLUMNS, *contact_segments])])
     moved = []
     for plus, table in ((False, _MINUS), (True, _PLUS)):
         run(con, "rollups/metric_stage", {"plus": plus, "before": change.latest_before,
@@ -174,7 +173,7 @@ def _count_days(con, segments: dict[str, str], contact_days, response_days, unda
         if contact_days is None or contact_days:
             run(con, "rollups/contact_rollup_build", {"seg_name": seg_name, "days": contact_days, "sign": 1},
                 segment=column, contacts=contacts, latest=_CONTACTS, judged_at=_LATEST_AT,
-                customers=_CUSTOMER_TABLE, target=_CONTACT_ROLLUP)
+                customers=_CUSTOMER_TABLE, target=_ROLLUPS["contacts"])
         if response_days is None or response_days or undated:
             run(con, "rollups/response_rollup_build",
                 {"seg_name": seg_name, "days": response_days, "undated": undated}, segment=column)

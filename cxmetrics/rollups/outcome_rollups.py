@@ -56,7 +56,7 @@ def build(con, segments: dict[str, str]) -> None:
     run(con, "rollups/outcome_repeaters_build", contacts=_CONTACTS)
     _build_summary(con, segments)
     run(con, "rollups/outcome_clear_monthly")
-    slots, params = _filter_sets(_customer_columns(segments))
+    slots, params = _filter_sets(rollup_state.segments_from(segments, "customers"))
     run(con, "rollups/outcome_monthly_build", params, **slots)
 
 
@@ -94,7 +94,7 @@ def _refresh_summary(con, segments: dict[str, str], kind: str) -> str:
     after a change of responses (the spans), every other row after a change of contacts (the
     repeat days); return which. A rolled customers column named like one of those groupings would
     make the two parts' rows alike (by_name holds the column's name): then all of it."""
-    names = _customer_columns(segments)
+    names = rollup_state.segments_from(segments, "customers")
     if set(names) & set(_EXPERIENCE_GROUPINGS):
         _build_summary(con, segments)
         return "outcome_summary"
@@ -105,7 +105,7 @@ def _refresh_summary(con, segments: dict[str, str], kind: str) -> str:
 
 
 def _build_summary(con, segments: dict[str, str]) -> None:
-    names = _customer_columns(segments)
+    names = rollup_state.segments_from(segments, "customers")
     run(con, "rollups/outcome_clear_summary")
     _count_summary(con, names, experience=False)
     _count_summary(con, names, experience=True)
@@ -120,10 +120,6 @@ def _count_summary(con, names: list[str], experience: bool) -> None:
     else:
         slots, params = _customer_sets(names)
         run(con, "rollups/outcome_summary_customers_build", params, **slots)
-
-
-def _customer_columns(segments: dict[str, str]) -> list[str]:
-    return [name for name, source in segments.items() if source == "customers"]
 
 
 def _segment_slots(names: list[str]) -> dict[str, Identifier]:

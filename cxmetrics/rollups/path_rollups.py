@@ -100,7 +100,7 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
     stages = (_SIDES, _SIDE, *_DIFFS)
     for table in stages:
         run(con, "rollups/drop_stage", table=table)
-    contact_segments = [name for name, source in segments.items() if source == "contacts"]
+    contact_segments = rollup_state.segments_from(segments, "contacts")
     columns = qualified_list([("c", name) for name in dict.fromkeys([*CONTACT_COLUMNS, *contact_segments])])
     run(con, "rollups/path_side_contacts", columns=columns)
     before, after = run(con, "rollups/path_side_counts").fetchall()[0]

@@ -142,7 +142,7 @@ def refresh_journeys(con, segments: dict[str, str], change: rollup_state.Change)
     return said
 
 
-def stage_span(con, removed: bool, columns: tuple[str, ...] = ()) -> tuple[int, int]:
+def stage_span(con, removed: bool, columns: tuple[str, ...]) -> tuple[int, int]:
     """Stage, after a change of contacts (its rows in cx_changed_rows; `removed` when they were
     removed), the span around each changed customer's changed contacts, before and after the change
     (SPAN_STAGES: touchpoint_points_contacts.sql, touchpoint_union_contacts.sql,

@@ -61,6 +61,11 @@ def rolled_segments(con) -> dict[str, str]:
     return status(con)[1]
 
 
+def segments_from(segments: dict[str, str], table: str) -> list[str]:
+    """Return the rolled segment columns of `segments` ({column: its table}) that are `table`'s."""
+    return [name for name, source in segments.items() if source == table]
+
+
 def whole_days(filters) -> bool:
     """Return True when the filters' dates (if any) are calendar days, not times of day: the rollups
     keep days, so only such a request can be answered from them."""
