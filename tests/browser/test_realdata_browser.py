@@ -9,7 +9,6 @@ import os
 import re
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -19,6 +18,8 @@ except ImportError:
     if os.environ.get("CI"):
         raise
     pytest.skip("the playwright Python package is not installed", allow_module_level=True)
+
+from cxmetrics.store.db import open_waiting
 
 from .conftest import streamlit_server
 
@@ -162,7 +163,9 @@ def test_every_real_export_loads_choosing_only_the_kind_and_shows_on_its_pages(s
     expect(main).not_to_contain_text("No journeys")
     page.screenshot(path=str(screenshots / "realdata_touchpoints.png"), full_page=True)
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    # The server lets go of the file between runs, but a session's run (a page left, an audit
+    # line written) may still hold it for a moment: wait for it as the command line does.
+    with open_waiting(db, read_only=True, wait=30) as con:
         got = con.execute(
             "SELECT contact_id, started_at, contact_reason FROM contacts WHERE import_id = "
             "(SELECT max(import_id) FROM imports WHERE file_name = 'pwc_call_center.csv' AND kind = 'contacts') "
