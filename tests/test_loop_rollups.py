@@ -134,6 +134,45 @@ def test_the_rollup_holds_exactly_the_views_rows(store):
     assert rolled["case_id"].is_unique
 
 
+def _staged_for(con, customers: list[str]) -> pd.DataFrame:
+    """Return the cases loop_cases_stage_customers.sql stages for `customers` (a refresh's
+    cx_rollup_customers), by case id; the temp tables are dropped after."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cx_rollup_customers (customer_id VARCHAR)")
+    if customers:
+        con.executemany("INSERT INTO cx_rollup_customers VALUES (?)", [(c,) for c in customers])
+    run(con, "rollups/drop_stage", table=quote_ident("cx_loop_cases"))
+    try:
+        run(con, "rollups/loop_cases_stage_customers")
+        return con.execute("SELECT * FROM cx_loop_cases ORDER BY case_id").df()
+    finally:
+        run(con, "rollups/drop_stage", table=quote_ident("cx_loop_cases"))
+        run(con, "rollups/drop_stage", table=quote_ident("cx_rollup_customers"))
+
+
+def test_a_customers_cases_computed_from_their_rows_equal_the_views(store):
+    """The refresh computes the cases of the customers it rewrites from those customers' rows, with
+    a copy of the view's rules (a filter on the view made DuckDB compute every customer's): the
+    same rows as the view's for them, whichever customers are asked for, those whose answers name
+    no customer of their own among them (their customer comes from the contact) or not."""
+    everyone = [row[0] for row in store.execute(
+        "SELECT customer_id FROM customers UNION SELECT customer_id FROM contacts WHERE customer_id IS NOT NULL "
+        "UNION SELECT customer_id FROM responses WHERE customer_id IS NOT NULL ORDER BY 1").fetchall()]
+    through_contacts = [row[0] for row in store.execute(
+        "SELECT DISTINCT c.customer_id FROM responses AS r JOIN contacts AS c ON c.contact_id = r.contact_id "
+        "WHERE r.customer_id IS NULL AND c.customer_id IS NOT NULL ORDER BY 1").fetchall()]
+    # the random store has answers that take their contact's customer; the sample has none
+    assert through_contacts or not store.execute(
+        "SELECT count(*) FROM responses WHERE customer_id IS NULL AND contact_id IS NOT NULL").fetchone()[0]
+    rng = random.Random(7)
+    for customers in (everyone, rng.sample(everyone, len(everyone) // 3), through_contacts[:3], ["nobody"], []):
+        staged = _staged_for(store, customers)
+        view = store.execute("SELECT * FROM loop_cases WHERE list_contains($customers, customer_id) "
+                             "ORDER BY case_id", {"customers": customers}).df()
+        pd.testing.assert_frame_equal(staged, view)
+        assert len(staged) > 0 or customers in (["nobody"], [])
+    assert set(_staged_for(store, everyone)["saved_state"].dropna()) >= {"saved", "unknown"}
+
+
 def test_the_rollup_is_stored_oldest_opening_first(store):
     # The case list's top-N and the date filters skip row groups only in this order.
     stored = store.execute("SELECT opened_at, case_id FROM loop_case_rollup ORDER BY rowid").df()
