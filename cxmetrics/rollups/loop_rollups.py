@@ -19,6 +19,7 @@ from ..store.dimensions import Filters
 ROLLED_CASES = quote_ident("loop_case_rollup")
 _VIEW = quote_ident("loop_cases")
 _STAGE = quote_ident("cx_loop_cases")  # made by rollups/loop_cases_stage*.sql
+_BEFORE = quote_ident("cx_loop_cases_before")  # made by rollups/loop_cases_before.sql
 _TABLES = (ROLLED_CASES, quote_ident("detractor_customer_rollup"), quote_ident("loop_case_counts"))
 _CUSTOMERS = quote_ident("cx_rollup_customers")  # made by the files of _CUSTOMERS_OF
 # The customers whose cases a change of each table can alter (see refresh_customers).
@@ -44,8 +45,9 @@ def build(con, segments: dict[str, str]) -> None:
 
 def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
     """Rewrite the cases of the customers whose cases `change` (its rows in cx_changed_rows) can
-    alter, their detractor_customer_rollup row, and the case counts of the days their cases opened
-    on, before and after; return how many customers and days.
+    alter (computed from those customers' rows: loop_cases_stage_customers.sql), their
+    detractor_customer_rollup row, and the case counts of the days on which their cases count
+    differently after than before (loop_case_days.sql); return how many customers and days.
 
     A case is one customer's (its answer's own, else its contact's), and everything it holds is
     that customer's: the contact's channel, reason and team, and whether a detractor was saved (the
@@ -53,18 +55,18 @@ def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change
     or removed and of the answers naming them, of the answers added or removed, or of the outcome
     rows (story_customers_*.sql, changed_customers.sql). The rows written go after the others, not
     in opening order: the case list reads the same rows, only less of them skipped."""
-    run(con, "rollups/drop_stage", table=_CUSTOMERS)
+    for table in (_CUSTOMERS, _BEFORE, _STAGE):
+        run(con, "rollups/drop_stage", table=table)
     run(con, _CUSTOMERS_OF[change.kind])
-    before = run(con, "rollups/loop_case_days").fetchall()[0][0]
+    run(con, "rollups/loop_cases_before")
     for table in _TABLES[:2]:
         run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
-    run(con, "rollups/drop_stage", table=_STAGE)
     run(con, "rollups/loop_cases_stage_customers")
+    days = sorted(run(con, "rollups/loop_case_days").fetchall()[0][0])
     run(con, "rollups/loop_cases_build")
-    run(con, "rollups/drop_stage", table=_STAGE)
+    for table in (_BEFORE, _STAGE):
+        run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/loop_customers_add")
-    after = run(con, "rollups/loop_case_days").fetchall()[0][0]
-    days = sorted(set(before) | set(after))
     if days:
         run(con, "rollups/loop_counts_clear_days", {"days": days})
         run(con, "rollups/loop_counts_build", {"days": days})
