@@ -136,17 +136,21 @@ def test_the_rollup_holds_exactly_the_views_rows(store):
 
 def _staged_for(con, customers: list[str]) -> pd.DataFrame:
     """Return the cases loop_cases_stage_customers.sql stages for `customers` (a refresh's
-    cx_rollup_customers), by case id; the temp tables are dropped after."""
+    cx_rollup_customers, their contacts staged by loop_contacts_stage.sql), by case id; the temp
+    tables are dropped after. (After a change of contacts the refresh takes those contacts from the
+    change's span: tests/test_incremental_rollups.py compares its rollups with a full build.)"""
     con.execute("CREATE OR REPLACE TEMP TABLE cx_rollup_customers (customer_id VARCHAR)")
     if customers:
         con.executemany("INSERT INTO cx_rollup_customers VALUES (?)", [(c,) for c in customers])
-    run(con, "rollups/drop_stage", table=quote_ident("cx_loop_cases"))
+    stages = [quote_ident(name) for name in ("cx_loop_contacts", "cx_loop_cases", "cx_rollup_customers")]
+    run(con, "rollups/drop_stage", table=stages[1])
     try:
+        run(con, "rollups/loop_contacts_stage")
         run(con, "rollups/loop_cases_stage_customers")
         return con.execute("SELECT * FROM cx_loop_cases ORDER BY case_id").df()
     finally:
-        run(con, "rollups/drop_stage", table=quote_ident("cx_loop_cases"))
-        run(con, "rollups/drop_stage", table=quote_ident("cx_rollup_customers"))
+        for stage in stages:
+            run(con, "rollups/drop_stage", table=stage)
 
 
 def test_a_customers_cases_computed_from_their_rows_equal_the_views(store):

@@ -20,6 +20,7 @@ ROLLED_CASES = quote_ident("loop_case_rollup")
 _VIEW = quote_ident("loop_cases")
 _STAGE = quote_ident("cx_loop_cases")  # made by rollups/loop_cases_stage*.sql
 _BEFORE = quote_ident("cx_loop_cases_before")  # made by rollups/loop_cases_before.sql
+_CONTACTS = quote_ident("cx_loop_contacts")  # made by rollups/loop_contacts_stage*.sql
 _TABLES = (ROLLED_CASES, quote_ident("detractor_customer_rollup"), quote_ident("loop_case_counts"))
 _CUSTOMERS = quote_ident("cx_rollup_customers")  # made by the files of _CUSTOMERS_OF
 # The customers whose cases a change of each table can alter (see refresh_customers).
@@ -45,7 +46,8 @@ def build(con, segments: dict[str, str]) -> None:
 
 def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change) -> str:
     """Rewrite the cases of the customers whose cases `change` (its rows in cx_changed_rows) can
-    alter (computed from those customers' rows: loop_cases_stage_customers.sql), their
+    alter (computed from those customers' rows: loop_cases_stage_customers.sql, their contacts
+    taken from the change's span after a change of contacts), their
     detractor_customer_rollup row, and the case counts of the days on which their cases count
     differently after than before (loop_case_days.sql); return how many customers and days.
 
@@ -55,16 +57,18 @@ def refresh_customers(con, segments: dict[str, str], change: rollup_state.Change
     or removed and of the answers naming them, of the answers added or removed, or of the outcome
     rows (story_customers_*.sql, changed_customers.sql). The rows written go after the others, not
     in opening order: the case list reads the same rows, only less of them skipped."""
-    for table in (_CUSTOMERS, _BEFORE, _STAGE):
+    for table in (_CUSTOMERS, _BEFORE, _CONTACTS, _STAGE):
         run(con, "rollups/drop_stage", table=table)
     run(con, _CUSTOMERS_OF[change.kind])
     run(con, "rollups/loop_cases_before")
+    # After a change of contacts, rollups.apply_change has staged its customers' contacts (the span's union).
+    run(con, "rollups/loop_contacts_stage_span" if change.kind == "contacts" else "rollups/loop_contacts_stage")
     for table in _TABLES[:2]:
         run(con, "rollups/clear_customers", table=table, customers=_CUSTOMERS)
     run(con, "rollups/loop_cases_stage_customers")
     days = sorted(run(con, "rollups/loop_case_days").fetchall()[0][0])
     run(con, "rollups/loop_cases_build")
-    for table in (_BEFORE, _STAGE):
+    for table in (_BEFORE, _CONTACTS, _STAGE):
         run(con, "rollups/drop_stage", table=table)
     run(con, "rollups/loop_customers_add")
     if days:

@@ -6,30 +6,39 @@
 -- them, computed from those customers' rows alone: filtering the view by customer made DuckDB
 -- compute it for every customer first (it does not push a join's filter into a view), 1.25 s of a
 -- 5,000-contact append's refresh at ten million contacts. Everything a case holds is its
--- customer's, so their rows are enough: their contacts (complaints), the answers that are theirs
--- (the answer's own customer, else its contact's), each with the contact it names, and their
--- outcome months. The case rules below are the view's, line for line; a change to one is a change
--- to the other, and tests/test_loop_rollups.py compares the two for every customer and for chosen
--- ones. Staged first and sorted after, as the whole build (loop_cases_stage.sql) is: computing and
--- sorting them at once ran out of the default memory_limit (800 MB) for an append of a million
--- contacts to ten million, whose customers hold some 1.6 million cases.
+-- customer's, so their rows are enough: their contacts (cx_loop_contacts, staged first by
+-- loop_contacts_stage*.sql), the answers that are theirs (the answer's own customer, else its
+-- contact's), each with the contact it names, and their outcome months. The case rules below are
+-- the view's, line for line; a change to one is a change to the other, and
+-- tests/test_loop_rollups.py compares the two for every customer and for chosen ones. Staged
+-- first and sorted after, as the whole build (loop_cases_stage.sql) is: computing and sorting them
+-- at once ran out of the default memory_limit (800 MB) for an append of a million contacts to ten
+-- million, whose customers hold some 1.6 million cases.
 CREATE TEMP TABLE cx_loop_cases AS
-WITH their_contacts AS (
-    SELECT contact_id, customer_id, started_at, channel, contact_reason, team, resolved
-    FROM contacts
-    WHERE customer_id IN (SELECT customer_id FROM cx_rollup_customers)
-), their_responses AS (
+WITH their_responses AS (
     -- COALESCE(r.customer_id, c.customer_id) is theirs: their own, or none and their contact's.
     SELECT response_id, responded_at, customer_id, contact_id, nps, comment
     FROM responses
     WHERE customer_id IN (SELECT customer_id FROM cx_rollup_customers)
-       OR (customer_id IS NULL AND contact_id IN (SELECT contact_id FROM their_contacts))
+       OR (customer_id IS NULL AND contact_id IN (SELECT contact_id FROM cx_loop_contacts))
+), named AS (
+    -- The contacts their answers name: their own, and another customer's only when an answer of
+    -- theirs names one (most often none: the scan of every contact is then skipped).
+    SELECT contact_id, customer_id, channel, contact_reason, team
+    FROM cx_loop_contacts
+    UNION ALL
+    SELECT contact_id, customer_id, channel, contact_reason, team
+    FROM contacts
+    WHERE contact_id IN (
+        SELECT contact_id FROM their_responses
+        WHERE contact_id NOT IN (SELECT contact_id FROM cx_loop_contacts)
+    )
 ), answered AS (
     SELECT
         r.response_id, r.responded_at, COALESCE(r.customer_id, c.customer_id) AS customer_id,
         r.contact_id, c.channel, c.contact_reason, c.team, r.nps, r.comment
     FROM their_responses AS r
-    LEFT JOIN contacts AS c ON c.contact_id = r.contact_id
+    LEFT JOIN named AS c ON c.contact_id = r.contact_id
 ), raw_cases AS (
     SELECT
         'response:' || response_id AS case_id, 'detractor' AS case_kind, response_id AS source_id,
@@ -41,7 +50,7 @@ WITH their_contacts AS (
     SELECT
         'contact:' || contact_id, 'complaint', contact_id, customer_id, started_at, contact_id, channel,
         contact_reason, team, CAST(NULL AS SMALLINT), CAST(NULL AS VARCHAR)
-    FROM their_contacts
+    FROM cx_loop_contacts
     WHERE resolved = FALSE AND customer_id IS NOT NULL
 ), dated AS (
     SELECT
