@@ -8,8 +8,7 @@
 CREATE TEMP TABLE cx_loop_contacts AS
 SELECT contact_id, customer_id, started_at, channel, contact_reason, team, resolved
 FROM cx_touchpoint_union
-WHERE in_new
-  AND customer_id IN (SELECT customer_id FROM cx_rollup_customers)
+WHERE in_new  -- every customer of the union is one of cx_rollup_customers: the changed contacts' own
 UNION ALL
 SELECT contact_id, customer_id, started_at, channel, contact_reason, team, resolved
 FROM contacts
