@@ -129,6 +129,8 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
                                           "after": change.latest_after}, table=table, columns=columns)
         moved.append(run(con, "rollups/stage_rows", table=table).fetchall()[0][0] - flipped)
         _count_change(con, segments, table, 1 if plus else -1)
+    if segments:  # the rows of every contact once, both signs at once (contact_rollup_total.sql)
+        run(con, "rollups/contact_rollup_total", {"seg_name": _summed_segment(segments), "days": None}, target=_DIFF)
     for step in ("old", "clear", "add"):
         run(con, f"rollups/metric_merge_{step}")
     for table in _CONTACT_STAGES:
@@ -140,7 +142,8 @@ def _refresh_contacts(con, segments: dict[str, str], change: rollup_state.Change
 
 def _count_change(con, segments: dict[str, str], contacts: Identifier, sign: int) -> None:
     """Add the contact_rollup rows of the staged `contacts` (each judged against its own judge_at),
-    times `sign`, to cx_metric_diff: every contact once, then once per rolled segment. Each pass
+    times `sign`, to cx_metric_diff: once per rolled segment, or every contact once when no
+    segment is rolled (the caller sums those of every contact from a segment's). Each pass
     joins the customers of `contacts` alone (at 10 M contacts, joining all million customers was
     most of a pass's time)."""
     run(con, "rollups/drop_stage", table=_CUSTOMERS)
@@ -153,14 +156,25 @@ def _count_change(con, segments: dict[str, str], contacts: Identifier, sign: int
 
 
 def _passes(segments: dict[str, str]) -> list[tuple[str, Identifier]]:
-    """Return (seg_name, segment column) for every pass of a build: '' (every row once), then each
-    rolled segment."""
-    return [("", NO_SEGMENT)] + [(name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()]
+    """Return (seg_name, segment column) for every pass over the rows: each rolled segment, or,
+    when none is rolled, '' (every row once). With segments, the rows of seg_name '' are summed
+    from those of one of them (_summed_segment; contact_rollup_total.sql says why that is exact)
+    instead of a pass of their own: at 10 M contacts, 0.04 s instead of 3.8."""
+    if not segments:
+        return [("", NO_SEGMENT)]
+    return [(name, qualified(_TABLE_ALIAS[source], name)) for name, source in segments.items()]
+
+
+def _summed_segment(segments: dict[str, str]) -> str:
+    """Return the rolled segment whose rows are summed into seg_name '': any would do (each holds
+    every row once); the first, so that the same segments always sum the same rows."""
+    return next(iter(segments))
 
 
 def _count_days(con, segments: dict[str, str], contact_days, response_days, undated: bool) -> None:
     """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
-    or of every day when they are None, for every contact (response) once and again per segment."""
+    or of every day when they are None, for every contact (response) once and again per segment
+    (_passes: with segments, the first are summed from a segment's)."""
     passes = _passes(segments)
     contacts = _CONTACTS
     if contact_days:
@@ -177,6 +191,13 @@ def _count_days(con, segments: dict[str, str], contact_days, response_days, unda
         if response_days is None or response_days or undated:
             run(con, "rollups/response_rollup_build",
                 {"seg_name": seg_name, "days": response_days, "undated": undated}, segment=column)
+    if segments:  # the rows of every contact (response) once, summed from a segment's
+        summed = _summed_segment(segments)
+        if contact_days is None or contact_days:
+            run(con, "rollups/contact_rollup_total", {"seg_name": summed, "days": contact_days},
+                target=_ROLLUPS["contacts"])
+        if response_days is None or response_days or undated:
+            run(con, "rollups/response_rollup_total", {"seg_name": summed, "days": response_days, "undated": undated})
     if contacts is _SCOPE:
         run(con, "rollups/drop_stage", table=_SCOPE)
 
