@@ -174,7 +174,7 @@ def _summed_segment(segments: dict[str, str]) -> str:
 def _count_days(con, segments: dict[str, str], contact_days, response_days, undated: bool) -> None:
     """Add the rows of `contact_days` and `response_days` (and the undated responses when `undated`),
     or of every day when they are None, for every contact (response) once and again per segment
-    (_passes: with segments, the first are summed from a segment's)."""
+    (with segments, the rows of every contact once are summed from a segment's: _passes)."""
     passes = _passes(segments)
     contacts = _CONTACTS
     if contact_days:
