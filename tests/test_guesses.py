@@ -4,6 +4,7 @@ small hand-made file loaded into a real DuckDB store."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,137 @@ def test_a_file_of_another_kind_asks_first(con, load_text):
     result = load_text("customers", text)
     assert result.import_id is None and "survey responses" in result.needs_confirmation
     assert load_text("customers", text, force=True).rows_loaded == 2
+
+
+# --------------------------------------------------------------------------- survey tools' exports, other languages
+
+# A Qualtrics export as it downloads (tests/exports/qualtrics_nps.csv, also uploaded by
+# tests/browser/test_workspaces_browser.py): the ids, then the question texts, then the import ids;
+# the satisfaction answer as its choice text. Hand-computed: NPS answers 10, 9, 6, 8, 0 -> 2
+# promoters, 2 detractors of 5: NPS 0.0; CSAT 5, 4, 2, 3 (one blank) -> 2 of 4 satisfied: 50 %.
+QUALTRICS = (Path(__file__).parent / "exports" / "qualtrics_nps.csv").read_text(encoding="utf-8")
+
+
+def _samples(text: str) -> tuple[list[str], dict[str, list[str]]]:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], {c: [r[i] for r in rows[1:]] for i, c in enumerate(rows[0])}
+
+
+def test_qualtrics_label_rows_are_found_and_give_the_questions():
+    columns, samples = _samples(QUALTRICS)
+    found = guesses.label_rows(columns, samples)
+    assert (found.rows, found.why) == (2, "question texts, then Qualtrics import ids")
+    assert found.labels["Q1"] == "How likely are you to recommend us to a friend or colleague?"
+    assert "StartDate" not in found.labels  # "Start Date" only repeats its name
+    guessed = guesses.guess("responses", columns, guesses.without_label_rows(samples, found), "h" * 64, labelled=found)
+    chosen = {g.target: (g.sources, g.why) for g in guessed.columns}
+    assert chosen["nps"] == (("Q1",), "question")  # not Q1_NPS_GROUP: its values are no 0-10 score
+    assert chosen["csat"] == (("Q3",), "question")
+    assert chosen["comment"] == (("Q2",), "question")
+    assert chosen["responded_at"][0] == ("EndDate",) and chosen["response_id"][0] == ("ResponseId",)
+    assert guessed.column("csat").recode == (
+        ("Dissatisfied", "2"), ("Neither satisfied nor dissatisfied", "3"), ("Satisfied", "4"), ("Very satisfied", "5"))
+    # StartDate and "Duration (in seconds)" look like a contact log; the label rows say survey tool
+    assert guessed.suggested_kind == "responses" and guessed.wrong_kind is None
+    assert "survey responses" in guesses.guess("contacts", columns, samples, "h" * 64, labelled=found).wrong_kind
+
+
+@pytest.mark.parametrize("first, second, rows", [
+    # SurveyMonkey: the questions are the column names, the row under them names the answer parts
+    (["", "Response", "Open-Ended Response", "Response"], ["1140", "9", "fine", "Very satisfied"], 1),
+    # Qualtrics without import ids: the names in words, with the questions
+    (["Response ID", "Recorded Date", "How likely are you to recommend us?", "Why?"], ["R_1", "2024-01-01", "9", "ok"], 1),
+    # data: a row repeats no column name (one cell equal to its column's name is not enough)
+    (["r1", "2024-01-01", "9", "Reason"], ["r2", "2024-01-02", "7", "slow"], 0),
+    (["r1", "2024-01-01", "9", ""], ["r2", "2024-01-02", "7", "slow"], 0),
+])
+def test_label_rows_of_other_shapes_and_none_in_data(first, second, rows):
+    columns = ["ResponseId", "RecordedDate", "How likely is it that you would recommend us?", "Reason"]
+    samples = {c: [a, b, "x"] for c, a, b in zip(columns, first, second)}
+    assert guesses.label_rows(columns, samples).rows == rows
+
+
+def test_names_and_values_in_other_scripts_are_no_label_row():
+    # each normalises to nothing: that is no name repeated (tests/hostile/files/non_latin_headers.csv)
+    columns = ["customer_id", "Регион", "顧客区分", "Ελλάδα"]
+    samples = {"customer_id": ["n1", "n2"], "Регион": ["Москва", "Казань"], "顧客区分": ["一般", "法人"],
+               "Ελλάδα": ["α", "β"]}
+    assert guesses.label_rows(columns, samples).rows == 0
+    samples["Регион"][0], samples["Ελλάδα"][0] = "регион", "ΕΛΛΆΔΑ"  # but the names themselves, in words, are
+    assert guesses.label_rows(columns, samples).rows == 1
+
+
+@pytest.mark.parametrize("text, target, asks", [
+    ("How likely is it that you would recommend Acme to a friend or colleague?", "nps", True),
+    ("Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?", "nps", True),
+    ("Quelle est la probabilité que vous nous recommandiez à un ami ?", "nps", True),
+    ("¿Qué tan probable es que nos recomiende a un amigo?", "nps", True),
+    ("Wie zufrieden sind Sie insgesamt mit unserem Service?", "csat", True),
+    ("Was ist der Hauptgrund für Ihre Bewertung?", "comment", True),
+    ("Dans quelle mesure êtes-vous satisfait de notre service ?", "csat", True),
+    ("How easy was it to get your issue handled?", "ces", True),
+    ("What is the main reason for your score?", "comment", True),
+    ("Satisfaction", "csat", False),  # one word is a synonym's business
+    ("Recommend", "nps", False),
+])
+def test_questions_say_which_score_they_ask_for(text, target, asks):
+    assert guesses.asks_for(text, target) is asks
+
+
+def test_satisfaction_labels_are_read_as_scores_only_when_most_values_are_labels():
+    assert guesses.satisfaction_recode(["Extremely satisfied", "Somewhat dissatisfied", "NA", ""]) == (
+        ("Extremely satisfied", "5"), ("Somewhat dissatisfied", "2"))
+    assert guesses.satisfaction_recode(["5", "4", "Satisfied"]) == ()
+    assert guesses.satisfaction_recode(["Good", "Bad"]) == ()
+
+
+@pytest.mark.parametrize("name, target", [
+    ("Kundennummer", "customer_id"), ("Anruf-ID", "contact_id"), ("Gelöst", "resolved"),
+    ("Gesprächsdauer", "handle_seconds"), ("Wartezeit (s)", "wait_seconds"), ("Anliegen", "contact_reason"),
+    ("Durée", "handle_seconds"), ("Motif", "contact_reason"), ("Équipe", "team"), ("Identifiant client", "customer_id"),
+    ("Fecha", "started_at"), ("Motivo", "contact_reason"), ("Resuelto", "resolved"), ("Duración", "handle_seconds"),
+])
+def test_german_french_and_spanish_names(name, target):
+    assert guesses.name_matches(name, guesses.SYNONYMS[target])
+
+
+def test_names_are_compared_with_their_accents_folded():
+    assert guesses.normalise("Gesprächsdauer (Sek.)") == "gesprachsdauer sek"
+    assert guesses.normalise("Straße") == "strasse"
+    assert guesses.normalise("Équipe") == "equipe"
+
+
+def test_the_yes_and_no_words_are_those_the_sql_reads(con):
+    # guesses._BOOLEANS decides whether a column fits a yes/no target; cx_boolean reads it: the same words
+    words = sorted(guesses._BOOLEANS | {w.upper() for w in guesses._BOOLEANS} | {w.title() for w in guesses._BOOLEANS})
+    read = dict(con.execute("SELECT w, cx_boolean(w) FROM unnest($w) AS t (w)", {"w": words}).fetchall())
+    assert [w for w in words if read[w] is None] == []
+    assert con.execute("SELECT cx_boolean('peut-être'), cx_boolean('jein')").fetchone() == (None, None)
+
+
+def test_a_qualtrics_export_loads_without_options_and_its_figures_are_right(con, load_text):
+    from cxmetrics.engine.metrics import metrics
+
+    result = load_text("responses", QUALTRICS, name="qualtrics.csv")
+    assert (result.rows_loaded, result.rows_rejected, result.rows_skipped) == (5, 0, 2)
+    assert result.guesses["label_rows"] == {"rows": 2, "why": "question texts, then Qualtrics import ids"}
+    assert con.execute("SELECT response_id, nps, csat FROM responses ORDER BY 1").fetchall() == [
+        ("R_a1", 10, 5), ("R_a2", 9, 4), ("R_a3", 6, 2), ("R_a4", 8, None), ("R_a5", 0, 3)]
+    overall = metrics(con)["overall"]
+    assert (overall["nps"], overall["nps_n"]) == (0.0, 5)
+    assert (overall["csat"], overall["csat_n"]) == (50.0, 4)
+
+
+def test_a_german_call_log_loads_without_options(con, load_text):
+    text = ("Anruf-ID;Kundennummer;Datum;Uhrzeit;Kanal;Anliegen;Gelöst;Gesprächsdauer;Wartezeit (s)\n"
+            "A1;K-1;24.03.2024;09:15;Telefon;Rechnung;Ja;0:02:30;12,5\n"
+            "A2;K-1;25.03.2024;17:40;Chat;Rechnung;nein;1:05;3\n").encode("cp1252")
+    result = load_text("contacts", text, name="anrufe.csv")
+    assert (result.rows_loaded, result.rows_rejected, result.mapping_source) == (2, 0, "guessed")
+    assert con.execute("SELECT contact_id, customer_id, started_at, resolved, handle_seconds, wait_seconds, "
+                       "contact_reason FROM contacts ORDER BY 1").fetchall() == [
+        ("A1", "K-1", T(2024, 3, 24, 9, 15), True, 150.0, 12.5, "Rechnung"),
+        ("A2", "K-1", T(2024, 3, 25, 17, 40), False, 65.0, 3.0, "Rechnung")]

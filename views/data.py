@@ -237,6 +237,8 @@ def load_section() -> None:
     st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}")
     st.caption("First rows as read (text, before typing):")
     data_table(preview.first_rows, None, hide_index=True)  # the user's own file
+    if notice := upload.label_rows_notice(preview):
+        st.caption(escape_markdown(notice))  # fixed words, and the kind of export
 
     token = f"{uploaded.file_id}:{kind}:{encoding}:{preview.sheet}"
     selected, set_values = mapping_editor(kind, preview, token)

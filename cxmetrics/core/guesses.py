@@ -10,6 +10,7 @@ fixed sets below, which validation.py passes to SQL as `$params`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,8 +41,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "date time", "datetime", "timestamp", "call date", "contact date", "opened",
                    "opened at"),
     "responded_at": ("responded at", "response date", "submitted", "submitted at", "survey date",
-                     "completed", "completed at", "date", "created", "created at", "timestamp",
-                     "date time", "datetime"),
+                     "completed", "completed at", "recorded date", "end date", "date submitted",
+                     "date", "created", "created at", "timestamp", "date time", "datetime"),
     "contact_reason": ("contact reason", "reason", "topic", "category", "subject", "issue", "issue type",
                        "call reason", "type"),
     "channel": ("channel", "contact channel", "medium", "source"),
@@ -67,10 +68,70 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "month": ("month", "period"),
     "engagement_score": ("engagement score", "engagement"),
 }
+# Words of a survey question that say which score or answer its column holds, searched in a long
+# column name or in the question text a label row gives it (SurveyMonkey names a column by its
+# question; Qualtrics puts the question under an id such as Q1). Tried after the synonyms, and only
+# where the values fit: "How likely are you to recommend us? - Group" (promoter, passive ...) is no
+# 0-10 score. Order matters: an effort question often says "satisfied" too, so ces comes first.
+# Written as `normalise` leaves a text (lower case, accents folded), in English, German, French and
+# Spanish.
+QUESTION_WORDS: dict[str, re.Pattern] = {
+    "nps": re.compile(r"\b(recommend|empfehl|weiterempfehl|recommand|recomend|recomiend)\w*"),
+    "ces": re.compile(r"\b(easy|easier|effort|effortless|einfach|leicht|facile|facil)\b"),
+    "csat": re.compile(r"\b(satisf|zufrieden)\w*"),
+    "resolved_answer": re.compile(r"\b(resolved|resolve|solved|fixed|gelost|resolu|resuelto)\b"),
+    "comment": re.compile(r"\b(why|warum|pourquoi|por que|reason for your|hauptgrund|grund fur|raison|tell us"
+                          r"|comments?|kommentar|commentaire|comentario|anything else|improve|explain)\b"),
+}
+_QUESTION_MIN_WORDS = 4  # "Satisfaction" alone is a synonym's business, not a question's
+# A survey tool exports a rating as its choice text when asked to: the five-point satisfaction
+# scales' labels (Qualtrics' "Extremely"/"Somewhat", the usual "Very") read as CSAT 1-5, by a
+# recode the guess adds (SATISFACTION_READING). Compared after `normalise`.
+SATISFACTION_LABELS = {
+    "very dissatisfied": 1, "extremely dissatisfied": 1, "very unsatisfied": 1, "completely dissatisfied": 1,
+    "dissatisfied": 2, "somewhat dissatisfied": 2, "unsatisfied": 2,
+    "neither satisfied nor dissatisfied": 3, "neutral": 3, "neither": 3,
+    "satisfied": 4, "somewhat satisfied": 4,
+    "very satisfied": 5, "extremely satisfied": 5, "completely satisfied": 5,
+}
+SATISFACTION_READING = "satisfaction_labels"
+# The same columns as German, French and Spanish exports name them, written as `normalise` leaves
+# them (accents folded: "Gelöst" is "gelost", "Durée" is "duree"). Kept apart so the English list
+# stays readable; merged into SYNONYMS below.
+SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "contact_id": ("anruf id", "anrufnummer", "ticketnummer", "vorgang", "vorgangsnummer", "fall id",
+                   "id appel", "numero d appel", "numero de ticket", "id ticket", "id llamada",
+                   "numero de llamada", "numero de caso", "id caso"),
+    "response_id": ("antwort id", "id reponse", "id respuesta"),
+    "customer_id": ("kundennummer", "kunden id", "kunde", "kunden nr", "id client", "numero client",
+                    "client id", "identifiant client", "id cliente", "numero de cliente", "cliente"),
+    "started_at": ("datum", "zeitstempel", "erstellt", "erstellt am", "beginn", "date d appel",
+                   "date de creation", "fecha", "fecha de creacion", "fecha y hora", "inicio"),
+    "responded_at": ("datum", "zeitstempel", "antwortdatum", "date de reponse", "fecha", "fecha de respuesta"),
+    "contact_reason": ("anliegen", "grund", "kategorie", "thema", "kontaktgrund", "anrufgrund", "motif",
+                       "raison", "categorie", "sujet", "motif d appel", "motivo", "categoria", "asunto",
+                       "tema", "motivo de contacto"),
+    "channel": ("kanal", "canal"),
+    "resolved": ("gelost", "erledigt", "resolu", "resuelto"),
+    "answered": ("angenommen", "beantwortet", "repondu", "atendida", "contestada"),
+    "wait_seconds": ("wartezeit", "temps d attente", "tiempo de espera"),
+    "handle_seconds": ("gesprachsdauer", "bearbeitungszeit", "dauer", "duree", "duree de l appel",
+                       "duracion", "tiempo de gestion"),
+    "transfers": ("weiterleitungen", "transferts", "transferencias"),
+    "agent": ("mitarbeiter", "bearbeiter", "sachbearbeiter", "conseiller", "agente", "asesor"),
+    "team": ("gruppe", "abteilung", "equipe", "equipo"),
+    "csat": ("zufriedenheit", "satisfaction client", "satisfaccion"),
+    "comment": ("kommentar", "bemerkung", "commentaire", "comentario"),
+    "revenue": ("umsatz", "chiffre d affaires", "ingresos"),
+    "churned": ("gekundigt", "resilie", "baja"),
+}
+for _target, _names in SYNONYMS_ELSEWHERE.items():
+    SYNONYMS[_target] = SYNONYMS[_target] + tuple(n for n in _names if n not in SYNONYMS[_target])
 ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be generated when absent
 # Words an export adds to a name that say nothing about what the column is.
 _NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s)$")
-TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started")
+TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started", "uhrzeit", "zeit",
+              "heure", "hora")
 
 # What each kind is recognisable by (beyond its keys): a kind is "suggested" by these.
 SIGNATURE: dict[str, tuple[str, ...]] = {
@@ -103,7 +164,10 @@ _DURATION = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?|\d+(\.\d+)?")
 _CLOCK = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp][Mm])?")
 READABLE_SHARE = 0.9  # a format is taken when it reads this share of a column's values (the rest are rejected)
-_BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0"}
+# As sql/schema/019_boolean_words.sql's cx_boolean reads them (lower-cased): English, and the
+# German, French, Spanish and Dutch yes and no.
+_BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0", "ja", "nein", "oui", "non", "si", "sí", "nee",
+             "wahr", "falsch", "vrai", "faux", "verdadero", "falso"}
 
 
 @dataclass(frozen=True)
@@ -122,9 +186,20 @@ class ColumnGuess:
 
     target: str
     sources: tuple[str, ...]  # one column, or a date column and a time column joined
-    why: str  # "name", "synonym", "values", "generated"
+    why: str  # "name", "synonym", "question", "values", "generated"
     date: DateGuess | None = None
-    reading: str | None = None  # DURATION for 0:02:23-style values
+    reading: str | None = None  # DURATION for 0:02:23-style values; SATISFACTION_READING
+    recode: tuple[tuple[str, str], ...] = ()  # (text, score) read before typing: a scale's labels
+
+
+@dataclass(frozen=True)
+class LabelRows:
+    """Rows under the header that describe the columns instead of holding data: how many (the
+    first `rows` data rows), the label each gives a column (a question text), and why."""
+
+    rows: int = 0
+    labels: dict[str, str] = field(default_factory=dict)
+    why: str = ""
 
 
 @dataclass
@@ -138,6 +213,7 @@ class Guesses:
     nulls: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source column -> markers
     generated_id: str | None = None  # the id column made from the file's hash and line
     wrong_kind: str | None = None  # why the chosen kind looks wrong, or None
+    label_rows: LabelRows = field(default_factory=LabelRows)  # rows under the header left out
 
     def column(self, target: str) -> ColumnGuess | None:
         return next((c for c in self.columns if c.target == target), None)
@@ -155,11 +231,13 @@ class Guesses:
                     **({"date_formats": list(c.date.formats), "order": c.date.order, "note": c.date.note}
                        if c.date else {}),
                     **({"reading": c.reading} if c.reading else {}),
+                    **({"recode": dict(c.recode)} if c.recode else {}),
                 }
                 for c in self.columns
             },
             "nulls": {k: list(v) for k, v in self.nulls.items()},
             "generated_id": self.generated_id,
+            "label_rows": {"rows": self.label_rows.rows, "why": self.label_rows.why} if self.label_rows.rows else None,
         }
 
 
@@ -167,10 +245,13 @@ class Guesses:
 
 
 def normalise(name: str) -> str:
-    """Return a column name as lower-case words ("AvgTalkDuration" -> "avg talk duration",
-    "Answered (Y/N)" -> "answered y n", "Ticket #" -> "ticket")."""
+    """Return a column name as lower-case words, accents folded ("AvgTalkDuration" -> "avg talk
+    duration", "Answered (Y/N)" -> "answered y n", "Ticket #" -> "ticket", "Gesprächsdauer" ->
+    "gesprachsdauer", "Durée" -> "duree")."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name.strip())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", spaced.lower()).split())
+    folded = unicodedata.normalize("NFKD", spaced.lower().replace("ß", "ss"))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
 def name_matches(name: str, synonyms: Iterable[str]) -> bool:
@@ -178,6 +259,91 @@ def name_matches(name: str, synonyms: Iterable[str]) -> bool:
     words = normalise(name)
     bare = _NOISE.sub("", words).strip()
     return words in synonyms or bare in synonyms
+
+
+def asks_for(text: str, target: str) -> bool:
+    """Return True when `text` (a column name or a question) is a question about `target`
+    (QUESTION_WORDS): at least _QUESTION_MIN_WORDS words, one of them the target's."""
+    words = normalise(text)
+    pattern = QUESTION_WORDS.get(target)
+    return pattern is not None and len(words.split()) >= _QUESTION_MIN_WORDS and bool(pattern.search(words))
+
+
+# --- label rows under the header --------------------------------------------------------------
+
+# Qualtrics' third row: {"ImportId":"QID1"} (or "startDate", "_recordId", ...) under every column.
+_IMPORT_ID = re.compile(r'\{\s*"ImportId"\s*:\s*"[^"]*"\s*(,[^{}]*)?\}')
+# SurveyMonkey's second row names the part of a question a column holds.
+_ANSWER_PARTS = {"response", "open ended response", "other please specify", "comment"}
+_MAX_LABEL_ROWS = 2
+
+
+def label_rows(columns: list[str], samples: dict[str, list[str | None]]) -> LabelRows:
+    """Return the rows under the header that describe the columns, among the first two sampled
+    (the first data rows); LabelRows() when there are none. Three shapes are known:
+
+    - Qualtrics: the question texts, then a row of import ids ({"ImportId": ...} in most cells);
+    - a row repeating most column names in words ("Start Date" under StartDate), its other cells
+      the questions (Qualtrics without the import ids);
+    - SurveyMonkey: a row of answer parts ("Response", "Open-Ended Response") under the questions,
+      which are the column names themselves.
+
+    A row of data repeats no column names and holds no import ids, so real rows are not taken."""
+    rows = [[(c, _cell(samples, c, i)) for c in columns] for i in range(_MAX_LABEL_ROWS)]
+    cells = [[(c, v) for c, v in row if v] for row in rows]
+
+    def share(i: int, test) -> float:
+        return sum(bool(test(c, v)) for c, v in cells[i]) / len(cells[i]) if cells[i] else 0.0
+
+    def import_ids(_column, value):
+        return _IMPORT_ID.fullmatch(value)
+
+    def echoes(column, value):
+        # letters and digits of any script, case and spacing aside: "Start Date" under StartDate;
+        # not `normalise`, which leaves nothing of a Cyrillic or Greek name to compare
+        same = re.sub(r"[\W_]+", "", value.casefold())
+        return bool(same) and same == re.sub(r"[\W_]+", "", column.casefold())
+
+    def parts(_column, value):
+        return normalise(value) in _ANSWER_PARTS
+
+    def questions(i: int) -> dict[str, str]:
+        return {c: v for c, v in cells[i] if not echoes(c, v)}
+
+    if share(0, import_ids) >= 0.5:
+        return LabelRows(1, {}, "Qualtrics import ids")
+    if share(1, import_ids) >= 0.5:
+        return LabelRows(2, questions(0), "question texts, then Qualtrics import ids")
+    if sum(echoes(c, v) for c, v in cells[0]) >= max(2, 0.2 * len(columns)):
+        if share(1, parts) >= 0.5:
+            return LabelRows(2, questions(0), "column names in words with the questions, then answer parts")
+        return LabelRows(1, questions(0), "column names in words, with the questions")
+    if share(0, parts) >= 0.5:
+        return LabelRows(1, {}, "answer parts (Response, Open-Ended Response) under the questions")
+    return LabelRows()
+
+
+def satisfaction_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], ...]:
+    """Return (text, score) for each satisfaction label among `values` ("Very satisfied" -> 5),
+    when READABLE_SHARE of them are labels and none is a number; () otherwise. A value the sample
+    did not hold is rejected as not a number, with its line, like any other."""
+    seen = [v for v in present(values) if v not in MARKERS]
+    scores = {v: SATISFACTION_LABELS.get(normalise(v)) for v in set(seen)}
+    if not seen or sum(scores[v] is not None for v in seen) < READABLE_SHARE * len(seen):
+        return ()
+    return tuple(sorted((v, str(s)) for v, s in scores.items() if s is not None))
+
+
+def _cell(samples: dict[str, list[str | None]], column: str, i: int) -> str:
+    values = samples.get(column, [])
+    return (values[i] or "").strip() if i < len(values) else ""
+
+
+def without_label_rows(samples: dict[str, list[str | None]], found: LabelRows) -> dict[str, list[str | None]]:
+    """Return the samples without the label rows (the first `found.rows` of each column's)."""
+    if not found.rows:
+        return samples
+    return {c: values[found.rows:] for c, values in samples.items()}
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -344,10 +510,12 @@ def generated_id_prefix(content_hash: str) -> str:
 # --- columns --------------------------------------------------------------------------------
 
 
-def _fits(column_type: str, low, high, values: list[str]) -> bool:
+def _fits(column_type: str, low, high, values: list[str], target: str = "") -> bool:
     """Return True when the sampled values could be this column's (a synonym alone is not enough
-    when the values say otherwise: a 0-10 "satisfaction" is no 1-5 CSAT)."""
+    when the values say otherwise: a 0-10 "satisfaction" is no 1-5 CSAT; satisfaction labels are)."""
     if not values:
+        return True
+    if target == "csat" and satisfaction_recode(values):
         return True
     if column_type in (INTEGER, REAL):
         numbers = [v for v in values if reads_as(column_type, v)]
@@ -362,9 +530,12 @@ def _fits(column_type: str, low, high, values: list[str]) -> bool:
 
 
 def guess_columns(kind: str, columns: list[str], samples: dict[str, list[str]],
-                  taken: Iterable[str] = ()) -> list[ColumnGuess]:
+                  taken: Iterable[str] = (), labels: dict[str, str] | None = None) -> list[ColumnGuess]:
     """Return the canonical columns of `kind` found among `columns` (those in `taken` excluded):
-    by tidy name, then synonym, then value shape; a date column is joined with a time column."""
+    by tidy name, then synonym, then the question a long name or its label (`labels`: column ->
+    question text, from label rows) asks, then value shape; a date column is joined with a time
+    column."""
+    labels = labels or {}
     table = TABLES[kind]
     used = set(taken)
     found: list[ColumnGuess] = []
@@ -376,6 +547,8 @@ def guess_columns(kind: str, columns: list[str], samples: dict[str, list[str]],
         vals = values(source)
         date = detect_date_format(vals) if column.type == TIMESTAMP else None
         reading = DURATION if column.type == REAL and is_duration_column(vals) else None
+        recode = satisfaction_recode(vals) if column.name == "csat" else ()
+        reading = SATISFACTION_READING if recode else reading
         sources = (source,)
         if date is not None and date.formats and not _has_time(date.formats[0]):
             joined = _time_column(columns, samples, used | {source})
@@ -385,22 +558,30 @@ def guess_columns(kind: str, columns: list[str], samples: dict[str, list[str]],
                 date = DateGuess(tuple(f"{f} {time_format}" for f in date.formats) + date.formats,
                                  date.order, date.note + f"; time of day from {time_source}", date.reading)
         used.update(sources)
-        found.append(ColumnGuess(target, sources, why, date, reading))
+        found.append(ColumnGuess(target, sources, why, date, reading, recode))
 
     by_name = {c: c.lower() for c in columns}
     for column in table.columns:
         tidy = next((c for c in columns if c not in used and re.sub(r"[^a-z0-9]+", "_", by_name[c]).strip("_")
                      == column.name), None)
-        if tidy is not None and _fits(column.type, column.low, column.high, values(tidy)):
+        if tidy is not None and _fits(column.type, column.low, column.high, values(tidy), column.name):
             pick(column.name, "name", tidy, column)
     for column in table.columns:
         if any(g.target == column.name for g in found):
             continue
         synonyms = SYNONYMS.get(column.name, ())
         match = next((c for c in columns if c not in used and name_matches(c, synonyms)
-                      and _fits(column.type, column.low, column.high, values(c))), None)
+                      and _fits(column.type, column.low, column.high, values(c), column.name)), None)
         if match is not None:
             pick(column.name, "synonym", match, column)
+    for target in QUESTION_WORDS:
+        column = next((c for c in table.columns if c.name == target), None)
+        if column is None or any(g.target == target for g in found):
+            continue
+        match = next((c for c in columns if c not in used and asks_for(labels.get(c, c), target)
+                      and _fits(column.type, column.low, column.high, values(c), target)), None)
+        if match is not None:
+            pick(target, "question", match, column)
     for column in table.columns:
         if any(g.target == column.name for g in found) or not column.required:
             continue
@@ -443,14 +624,28 @@ def _by_shape(column, columns, values, used) -> str | None:
 # --- kinds ----------------------------------------------------------------------------------
 
 
-def found_by_kind(columns: list[str], samples: dict[str, list[str]]) -> dict[str, set[str]]:
+def found_by_kind(columns: list[str], samples: dict[str, list[str]],
+                  labels: dict[str, str] | None = None) -> dict[str, set[str]]:
     """Return, per kind, the canonical columns guessed for this file."""
-    return {kind: {g.target for g in guess_columns(kind, columns, samples)} for kind in SIGNATURE}
+    return {kind: {g.target for g in guess_columns(kind, columns, samples, labels=labels)} for kind in SIGNATURE}
+
+
+def _with_survey_export(found: dict[str, set[str]], labelled: "LabelRows") -> dict[str, set[str]]:
+    """Return `found` with SURVEY_EXPORT among the responses' columns when label rows were found."""
+    if not labelled.rows:
+        return found
+    return {**found, "responses": found["responses"] | {SURVEY_EXPORT}}
+
+
+# The pseudo-column a survey tool's label rows add to what a file is recognised by (label_rows):
+# a Qualtrics export's StartDate and "Duration (in seconds)" would otherwise tie with its answers.
+SURVEY_EXPORT = "label rows of a survey tool"
 
 
 def kind_scores(found: dict[str, set[str]]) -> dict[str, int]:
     """Return, per kind, how many of its recognisable columns the file has."""
-    return {kind: len(found[kind] & set(signature)) for kind, signature in SIGNATURE.items()}
+    return {kind: len(found[kind] & {*signature, *((SURVEY_EXPORT,) if kind == "responses" else ())})
+            for kind, signature in SIGNATURE.items()}
 
 
 def suggest_kind(found: dict[str, set[str]]) -> tuple[str | None, str]:
@@ -463,6 +658,8 @@ def suggest_kind(found: dict[str, set[str]]) -> tuple[str | None, str]:
             return "customers", "this looks like a customer list (a customer id and attributes)"
         return None, "nothing in the header says what kind of file this is"
     matched = sorted(found[best] & set(SIGNATURE[best]), key=SIGNATURE[best].index)
+    if SURVEY_EXPORT in found[best]:
+        matched.append("a survey tool's rows under the header")
     return best, f"this looks like {KIND_WORDS[best]} ({', '.join(matched)})"
 
 
@@ -486,14 +683,17 @@ def wrong_kind(kind: str, found: dict[str, set[str]], chosen: Iterable[str] = ()
 
 
 def guess(kind: str, columns: list[str], samples: dict[str, list[str]], content_hash: str = "",
-          taken: dict[str, str] | None = None) -> Guesses:
+          taken: dict[str, str] | None = None, labelled: LabelRows | None = None) -> Guesses:
     """Return every guess for loading a file with these columns and sampled values as `kind`.
 
-    `taken`: targets already given a source (target -> source) by the user; they are not guessed."""
+    `taken`: targets already given a source (target -> source) by the user; they are not guessed.
+    `labelled`: the label rows under the header (label_rows), already left out of `samples`."""
     taken = dict(taken or {})
-    found_kinds = found_by_kind(columns, samples)
+    labelled = labelled or LabelRows()
+    found_kinds = _with_survey_export(found_by_kind(columns, samples, labelled.labels), labelled)
     suggested, note = suggest_kind(found_kinds)
-    found = [g for g in guess_columns(kind, columns, samples, taken=taken.values()) if g.target not in taken]
+    found = [g for g in guess_columns(kind, columns, samples, taken=taken.values(), labels=labelled.labels)
+             if g.target not in taken]
     generated = None
     id_column = ID_COLUMNS.get(kind)
     if id_column and id_column not in taken and not any(g.target == id_column for g in found):
@@ -508,7 +708,7 @@ def guess(kind: str, columns: list[str], samples: dict[str, list[str]], content_
         markers = column_markers(samples.get(source, []), column_type)
         if markers:
             nulls[source] = markers
-    return Guesses(kind, suggested, note, found, nulls, generated, wrong_kind(kind, found_kinds, taken))
+    return Guesses(kind, suggested, note, found, nulls, generated, wrong_kind(kind, found_kinds, taken), labelled)
 
 
 def joined_values(samples: dict[str, list[str]], sources: tuple[str, ...]) -> list[str]:

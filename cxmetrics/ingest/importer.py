@@ -111,14 +111,14 @@ def load_file(
             # A named codec can refuse the bytes in its own way (utf-16 without a BOM raises a
             # bare UnicodeError, not a decode error with a position).
             raise ImportRefused(f"the file is not valid text in the chosen encoding {options.encoding} ({exc})") from exc
-    samples = sample_values(con, staged.columns, staged.rows)
+    samples, labelled = guessing_samples(con, staged.columns, staged.rows)
     try:
-        plan = plan_targets(con, kind, staged.columns, samples, content_hash, options)
+        plan = plan_targets(con, kind, staged.columns, samples, content_hash, options, labelled)
     except MappingError as exc:
         raise ImportRefused(str(exc)) from exc
     targets, source, options = plan.targets, plan.source, plan.options
     step("validating")
-    skipped = run_validation(con, kind, targets, options)
+    skipped = run_validation(con, kind, targets, options, labelled.rows)
     rejected_lines = run(con, "import/rejected_lines").fetchone()[0]
     rows_loaded = staged.rows - skipped - run(con, "import/row_rejected_lines").fetchone()[0]
     result = ImportResult(
@@ -148,14 +148,15 @@ def load_file(
     return result
 
 
-def run_validation(con, kind: str, targets, options: ImportOptions) -> int:
+def run_validation(con, kind: str, targets, options: ImportOptions, label_rows: int = 0) -> int:
     """Create the typed rows and their rejects from the staged file (no write to the store);
-    return how many rows were skipped on purpose."""
+    return how many rows were skipped on purpose (the first `label_rows`, which describe the
+    columns, and those options.skip_if names)."""
     from .validation import build_rejects, build_typed
 
     run(con, "import/drop_typed")
     run(con, "import/drop_row_rejects")
-    skipped = build_typed(con, kind, targets, options.date_formats, options.nulls, options.skip_if)
+    skipped = build_typed(con, kind, targets, options.date_formats, options.nulls, options.skip_if, label_rows)
     build_rejects(con, kind, targets)
     return skipped
 
@@ -174,6 +175,15 @@ def reject_groups(con) -> list[dict]:
     """Return the rejects of the file just checked grouped by reason: rows, first three examples."""
     rows = run(con, "import/reject_groups").fetchall()
     return [{"reason": r[0], "rows": r[1], "examples": list(r[2])} for r in rows]
+
+
+def guessing_samples(con, columns: list[str], rows: int) -> tuple[dict[str, list[str | None]], guesses.LabelRows]:
+    """Return the staged file's sampled values without the rows under its header that describe the
+    columns (a survey tool's question texts and import ids), and those rows (guesses.label_rows).
+    Both the command line and the Data page guess from these, so both leave out the same rows."""
+    samples = sample_values(con, columns, rows)
+    labelled = guesses.label_rows(columns, samples)
+    return guesses.without_label_rows(samples, labelled), labelled
 
 
 def sample_values(con, columns: list[str], rows: int) -> dict[str, list[str | None]]:
@@ -235,7 +245,7 @@ class Plan:
 
 
 def plan_targets(con, kind: str, columns: list[str], samples: dict, content_hash: str,
-                 options: ImportOptions) -> Plan:
+                 options: ImportOptions, labelled: guesses.LabelRows | None = None) -> Plan:
     """Return the plan for loading a file with these columns as `kind` (MappingError when it cannot be).
 
     The mapping is the one given, else the one remembered for this header, else the guesses'
@@ -248,7 +258,7 @@ def plan_targets(con, kind: str, columns: list[str], samples: dict, content_hash
             mapping, source = remembered, "remembered"
             options = _with_remembered(options, remembered_options(con, kind, columns))
     found = guesses.guess(kind, columns, samples, content_hash,
-                          taken={t: s for s, t in mapping} if mapping else None)
+                          taken={t: s for s, t in mapping} if mapping else None, labelled=labelled)
     if not mapping:
         mapping = [("+".join(g.sources), g.target) for g in found.columns if g.sources]
         source = "guessed" if any(g.why != "name" for g in found.columns) else "names"
@@ -293,6 +303,9 @@ def _read_as_guessed(target: Target, samples: dict, found: guesses.Guesses, opti
     markers = () if target.joined else guesses.column_markers(samples.get(target.source, []), target.column.type)
     markers += tuple(m for c, m in options.column_nulls if _same(c, target.source) and m not in markers)
     recode = tuple((old, new) for c, old, new in options.recode if _same(c, target.source))
+    if guessed is not None and guessed.sources == target.sources and guessed.recode:
+        # A scale's labels ("Very satisfied" -> 5), after the user's own recodes of the same texts.
+        recode += tuple((old, new) for old, new in guessed.recode if old not in {o for o, _ in recode})
     return replace(target, date_formats=tuple(date.formats) if date else (), reading=reading,
                    nulls=markers, recode=recode)
 
@@ -321,6 +334,8 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
                 entry["order"], entry["note"] = guessed.date.order, guessed.date.note
         if t.reading:
             entry["reading"] = t.reading
+        if as_guessed and guessed.recode:
+            entry["recode"] = dict(guessed.recode)
         columns[t.column.name] = entry
     return {
         "suggested_kind": found.suggested_kind,
@@ -329,6 +344,7 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
         "columns": columns,
         "nulls": {t.label: list(t.nulls) for t in targets if t.nulls},
         "generated_id": next((t.column.name for t in targets if t.generated), None),
+        "label_rows": {"rows": found.label_rows.rows, "why": found.label_rows.why} if found.label_rows.rows else None,
     }
 
 

@@ -29,8 +29,8 @@ from ..core import guesses
 from .. import rollups
 from ..store.db import DatabaseBusy, identifier_list, run, writing
 from ..core.exports import safe_csv  # noqa: F401 - the page offers reject downloads through upload
-from .importer import (ImportOptions, ImportRefused, ImportResult, delete_import, load_file,
-                       remembered_mapping, sample_values, sha256_of)
+from .importer import (ImportOptions, ImportRefused, ImportResult, delete_import, guessing_samples, load_file,
+                       remembered_mapping, sha256_of)
 from ..core.mapping import MappingError, column_key, resolve_targets
 from .isolated_read import stage_file as stage_in_child
 from .reader import workbook_sheets
@@ -246,10 +246,10 @@ def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = 
         sheets = workbook_sheets(upload.path) if upload.format == "excel" else []
         staged = _stage(upload)(con, upload.path, encoding or None, Path(workdir), sheet=sheet or None)
         first = run(con, "upload/staged_rows", {"limit": rows}).df()
-        samples = sample_values(con, staged.columns, staged.rows)
+        samples, labelled = guessing_samples(con, staged.columns, staged.rows)
     suggested, source, extra = suggested_mapping(con, kind, staged.columns)
     taken = {t: s for t, s in suggested.items() if s} if source == "remembered" else None
-    guessed = guesses.guess(kind, staged.columns, samples, sha256_of(upload.path), taken=taken)
+    guessed = guesses.guess(kind, staged.columns, samples, sha256_of(upload.path), taken=taken, labelled=labelled)
     if source != "remembered":
         for g in guessed.columns:
             if g.sources:
@@ -564,7 +564,8 @@ def _table(kind: str):
 
 # --- the guesses in the page's words ------------------------------------------------------------
 
-_WHY = {"name": "its name", "synonym": "a usual name for it", "values": "its values", "generated": "generated"}
+_WHY = {"name": "its name", "synonym": "a usual name for it", "question": "the question it answers",
+        "values": "its values", "generated": "generated"}
 
 
 def guess_notes(preview: UploadPreview) -> dict[str, str]:
@@ -577,6 +578,9 @@ def guess_notes(preview: UploadPreview) -> dict[str, str]:
         if g.why == "generated":
             continue
         parts = [f"found by {_WHY.get(g.why, g.why)}"]
+        question = found.label_rows.labels.get(g.sources[0]) if g.why == "question" else None
+        if question:
+            parts[0] += f" (“{question}”)"
         if len(g.sources) > 1:
             parts.append(f"{' and '.join(g.sources)} joined into one date and time")
         if g.date and g.date.formats:
@@ -585,6 +589,8 @@ def guess_notes(preview: UploadPreview) -> dict[str, str]:
             parts.append(f"{g.date.order} ({g.date.note})")
         if g.reading == guesses.DURATION:
             parts.append("durations like 0:02:23 read as seconds")
+        if g.recode:
+            parts.append("labels read as scores: " + ", ".join(f"{old} = {new}" for old, new in g.recode))
         notes[g.target] = "; ".join(parts)
     return notes
 
@@ -597,6 +603,18 @@ def generated_id_notice(preview: UploadPreview, selected: dict[str, str | None])
     prefix = guesses.generated_id_prefix(sha256_of(preview.upload.path))
     return (f"The file has no {column} column: each row's id is made from the file's fingerprint and its line "
             f"({prefix}-2, {prefix}-3, …), the same every time this file is loaded.")
+
+
+def label_rows_notice(preview: UploadPreview) -> str | None:
+    """Return the notice for rows under the header that describe the columns (left out), or None."""
+    found = preview.guesses
+    if found is None or not found.label_rows.rows:
+        return None
+    rows = found.label_rows.rows
+    first = "The first row" if rows == 1 else f"The first {rows} rows"
+    verb = "describes" if rows == 1 else "describe"
+    return (f"{first} under the header {verb} the columns ({found.label_rows.why}): "
+            f"left out, neither loaded nor rejected.")
 
 
 def marker_notice(preview: UploadPreview) -> str | None:

@@ -77,13 +77,15 @@ def iso_timestamp(raw: str) -> str:
 
 
 def build_typed(con, kind: str, targets: list[Target], date_formats: list[str], nulls: list[str],
-                skip_if: list[tuple[str, str]] = ()) -> int:
+                skip_if: list[tuple[str, str]] = (), label_rows: int = 0) -> int:
     """Create `cx_typed` from `cx_stage` (typed values, cleaned text of parsed columns), then
     `cx_key_repeats` and `cx_key_loaded` (repeated keys, keys already stored) from it; return
-    how many rows were skipped (`skip_if`: (source column, text) pairs, rows left out on purpose)."""
+    how many rows were skipped (the first `label_rows`, which describe the columns, and `skip_if`:
+    (source column, text) pairs, rows left out on purpose)."""
     params, rows = typed_rows_query(targets, date_formats, nulls)
     run(con, "import/typed_rows", params, rows=rows)
-    skipped = drop_skipped(con, skip_if)
+    skipped = run(con, "import/drop_label_rows", {"rows": label_rows}).fetchone()[0] if label_rows else 0
+    skipped += drop_skipped(con, skip_if)
     key_aliases = _key_aliases(kind, targets)
     stored = [f"stored.{quote_ident(k)}" for k in TABLES[kind].key]
     run(con, "import/drop_key_repeats")

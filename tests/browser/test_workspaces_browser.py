@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,44 @@ def test_a_fresh_start_shows_the_sample_then_an_upload_switches_to_the_users_wor
     expect(metric_value(page, "Contacts")).to_have_text("3")
     settle(page)
     assert_no_error_boxes(page, "back on the user's workspace")
+
+
+QUALTRICS = Path(__file__).resolve().parents[1] / "exports" / "qualtrics_nps.csv"
+
+
+def test_a_survey_tools_export_loads_choosing_only_the_kind(fresh_app, page):
+    """A Qualtrics export as it downloads (question texts and import ids under the header, the
+    satisfaction answer as words): the Data page says which rows it leaves out and what it read the
+    questions as; loaded, the Overview shows its NPS and CSAT (tests/test_guesses.py computes them)."""
+    base, _ = fresh_app
+    page.goto(base + "/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=FIRST_LOAD_MS)
+    settle(page, FIRST_LOAD_MS)
+    page.get_by_role("combobox", name="What the file holds").click()
+    page.get_by_role("option", name="responses", exact=True).click()
+    expect(page.get_by_text("One row per survey response")).to_be_visible(timeout=FIRST_LOAD_MS)
+    settle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(QUALTRICS))
+    main = page.get_by_test_id("stMain")
+    # (the page's markdown escaping puts an invisible word joiner after each colon)
+    expect(main.get_by_text(re.compile(r"^The first 2 rows under the header describe the columns \(question texts, "
+                                       r"then Qualtrics import ids\):\W*left out, neither loaded nor rejected\.$"))
+           ).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(main.get_by_text(re.compile(r"found by the question it answers \W*How likely are you to recommend us"))
+           ).to_be_visible()
+    expect(main.get_by_text(re.compile(r"This looks like survey responses \(nps, csat, comment"))).to_be_visible()
+    page.get_by_role("button", name="Load 5 rows into responses").click(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_text(re.compile(r"^Loaded 5 rows into responses from qualtrics_nps\.csv"))).to_be_visible(
+        timeout=FIRST_LOAD_MS)
+    settle(page)
+    assert_no_error_boxes(page, "Data page after loading a Qualtrics export")
+
+    # The answers' own month (the workspace may hold later contacts, whose last 28 days are the default)
+    page.goto(base + "/?ws=cx&from=2024-03-01&to=2024-03-31")
+    expect(page.get_by_role("heading", name="How are we doing?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    settle(page, FIRST_LOAD_MS)
+    # Five answers are too few for a judged tile (drawn as text, not st.metric): read the figures
+    text = " ".join(page.get_by_test_id("stMain").inner_text().split())
+    assert "NPS +0 too few responses · n = 5" in text, text[:600]
+    assert "CSAT 50.0 % too few responses · n = 4" in text, text[:600]
+    assert_no_error_boxes(page, "Overview of the Qualtrics export")
