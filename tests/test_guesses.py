@@ -329,3 +329,48 @@ def test_a_german_call_log_loads_without_options(con, load_text):
                        "contact_reason FROM contacts ORDER BY 1").fetchall() == [
         ("A1", "K-1", T(2024, 3, 24, 9, 15), True, 150.0, 12.5, "Rechnung"),
         ("A2", "K-1", T(2024, 3, 25, 17, 40), False, 65.0, 3.0, "Rechnung")]
+
+
+def test_a_reports_title_rows_above_the_header_are_left_out(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Call Detail Report"])
+    sheet.append(["Generated: 05/04/2024 08:00", None, None, "Site: Leeds"])
+    sheet.append([])
+    sheet.append(["Call ID", "Start Time", "Queue", "Talk Time", "Agent Name", "Disposition"])
+    sheet.append(["C1", dt.datetime(2024, 4, 1, 9, 30), "Billing", dt.time(0, 2, 30), "Ann", "Resolved"])
+    sheet.append(["C2", dt.datetime(2024, 4, 1, 10, 0), "Sales", dt.time(0, 0, 45), "Bob", "Callback"])
+    sheet.append(["Total", None, None, None, None, None])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    result = load_file(con, "contacts", path, ImportOptions())
+    assert (result.header_line, result.rows_loaded, result.rows_rejected) == (4, 2, 1)
+    assert result.rejects == [{"line": 7, "column": "Start Time", "value": None,
+                               "reason": "started_at is required but empty"}]  # the total row, by its sheet row
+    assert con.execute("SELECT contact_id, started_at, handle_seconds, agent FROM contacts ORDER BY 1").fetchall() == [
+        ("C1", T(2024, 4, 1, 9, 30), 150.0, "Ann"), ("C2", T(2024, 4, 1, 10, 0), 45.0, "Bob")]
+
+
+@pytest.mark.parametrize("rows, header_line", [
+    ([["customer_id", "tier", "region"], ["c1", "gold", "north"]], 1),
+    ([["customer_id", "tier"], ["c1", None]], 1),  # two columns: no row is a title
+    ([["Customers"], ["customer_id", "tier", "region"], ["c1", "gold", "north"]], 2),
+    # a header naming a third of its columns or less stays the header
+    ([["customer_id", None, None, None, None, None], ["c1", "a", "b", "c", "d", "e"]], 1),
+    # in doubt (no name the importer knows, no number or date below), the first row stays the header
+    ([["Export"], ["Kol A", "Kol B", "Kol C"], ["x", "y", "z"]], 1),
+    ([["Export"], ["Kol A", "Kol B", "Kol C"], ["x", 3, "z"]], 2),
+])
+def test_the_header_is_the_first_row_unless_a_title_is_above_it(con, tmp_path, rows, header_line):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "customers.xlsx"
+    book.save(path)
+    from cxmetrics.ingest.reader import stage_file
+
+    assert stage_file(con, path, None, tmp_path).header_line == header_line

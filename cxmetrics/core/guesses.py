@@ -36,7 +36,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                     "answer id", "feedback id", "response"),
     "customer_id": ("customer id", "customerid", "customer", "customer number", "client id", "client",
                     "account id", "account number", "account", "user id", "author id", "member id",
-                    "caller id"),
+                    "caller id", "caller number", "calling number", "caller phone", "ani"),
     "started_at": ("started at", "start time", "start", "started", "created", "created at", "date",
                    "date time", "datetime", "timestamp", "call date", "contact date", "opened",
                    "opened at"),
@@ -128,6 +128,7 @@ SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
 for _target, _names in SYNONYMS_ELSEWHERE.items():
     SYNONYMS[_target] = SYNONYMS[_target] + tuple(n for n in _names if n not in SYNONYMS[_target])
 ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be generated when absent
+_CANONICAL = {column.name for table in TABLES.values() for column in table.columns}
 # Words an export adds to a name that say nothing about what the column is.
 _NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s)$")
 TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started", "uhrzeit", "zeit",
@@ -259,6 +260,13 @@ def name_matches(name: str, synonyms: Iterable[str]) -> bool:
     words = normalise(name)
     bare = _NOISE.sub("", words).strip()
     return words in synonyms or bare in synonyms
+
+
+def names_a_column(text: str) -> bool:
+    """Return True when `text` is a column name the importer knows: a canonical column's name
+    (any kind) or one of its SYNONYMS ("Call ID", "Start Time", "Kundennummer")."""
+    words = normalise(text)
+    return bool(words) and (words.replace(" ", "_") in _CANONICAL or any(name_matches(text, s) for s in SYNONYMS.values()))
 
 
 def asks_for(text: str, target: str) -> bool:

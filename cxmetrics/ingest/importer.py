@@ -65,6 +65,7 @@ class ImportResult:
     format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    header_line: int = 1  # the line (sheet row) of the header: a report's title rows above it are left out
     rows_skipped: int = 0  # rows left out on purpose (skip_if): neither loaded nor rejected
     reject_groups: list[dict] = field(default_factory=list)  # {"reason", "rows", "examples": first 3}
     guesses: dict = field(default_factory=dict)  # what was guessed and why (guesses.py)
@@ -134,6 +135,7 @@ def load_file(
         format=staged.format,
         encoding=staged.encoding,
         delimiter=staged.delimiter,
+        header_line=staged.header_line,
         rows_skipped=skipped,
         reject_groups=reject_groups(con),
         guesses=plan.report,

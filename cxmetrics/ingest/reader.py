@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from . import csv_lines
-from ..core import limits
+from ..core import guesses, limits
 from ..store.db import identifier_list, run
 from ..core.textfile import FileFormatError, detect_encoding, sniff_format, to_utf8
 
@@ -46,6 +46,15 @@ class StagedFile:
     rejected_rows: int  # rows that did not
     encoding: str | None = None
     delimiter: str | None = None
+    header_line: int = 1  # the line (sheet row) of the header: a report's title rows are above it
+
+
+# A report exported to Excel often opens with a title block ("Call Detail Report", "Generated: ...")
+# above its header. Of the first TITLE_ROWS_LOOKED_AT rows holding a value, those filling at most a
+# third of the sheet's columns (and at most TITLE_CELLS) are a title when the row below them that
+# fills more is plainly a header (reader._is_header); otherwise the first row stays the header.
+TITLE_ROWS_LOOKED_AT = 10
+TITLE_CELLS = 3
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, workdir: Path,
@@ -277,7 +286,8 @@ def _stage_excel(con, path: Path, choice: str | None = None) -> StagedFile:
             if not rows:
                 raise FileFormatError(f"{what} is empty" if choice else "the first sheet is empty")
             limits.check_sheet(rows, width, what)
-            columns = _stage_sheet_rows(con, sheet, width)
+            header_line = _header_row(sheet, width)
+            columns = _stage_sheet_rows(con, sheet, width, header_line)
     except FileFormatError:
         raise
     except MemoryError:
@@ -285,7 +295,7 @@ def _stage_excel(con, path: Path, choice: str | None = None) -> StagedFile:
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FileFormatError(f"the Excel file could not be read: {_reason(exc)}") from exc
     staged = run(con, "import/count_stage").fetchall()[0][0]
-    return StagedFile("excel", columns, staged, 0)
+    return StagedFile("excel", columns, staged, 0, header_line=header_line)
 
 
 class _open_first_sheet:
@@ -340,8 +350,46 @@ def _last_value_position(row) -> int:
     return 0
 
 
-def _stage_sheet_rows(con, sheet, width: int) -> list[str]:
-    """Create `cx_stage` from the sheet's rows (the first row holding a value is the header)."""
+def _header_row(sheet, width: int) -> int:
+    """Return the sheet row of the header: the first row holding a value, unless it and the rows
+    after it are a report's title block (TITLE_ROWS_LOOKED_AT rows at most, each filling at most
+    TITLE_CELLS cells and a third of the columns) above a row that is plainly a header (_is_header);
+    then that row. When in doubt the first row stays the header, as before."""
+    most = min(TITLE_CELLS, width // 3)
+    rows: list[tuple[int, list]] = []  # the first rows holding a value, with their number
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = list(row[:width])
+        if any(v is not None and v != "" for v in values):
+            rows.append((number, values))
+            if len(rows) >= TITLE_ROWS_LOOKED_AT + _ROWS_BELOW:
+                break
+    if not rows:
+        return 1
+    for i, (number, values) in enumerate(rows[:TITLE_ROWS_LOOKED_AT]):
+        if sum(v is not None and v != "" for v in values) <= most:
+            continue
+        if i and _is_header(values, [below for _, below in rows[i + 1:i + 1 + _ROWS_BELOW]]):
+            return number
+        break
+    return rows[0][0]
+
+
+_ROWS_BELOW = 5  # rows under a candidate header read to see whether it is one
+
+
+def _is_header(values: list, below: list[list]) -> bool:
+    """Return True when a row is plainly a header: every value a distinct text, and either one of
+    them a column name the importer knows (guesses.names_a_column) or numbers or dates under it."""
+    texts = [v for v in values if v is not None and v != ""]
+    if not all(isinstance(v, str) for v in texts) or len({t.strip().casefold() for t in texts}) < len(texts):
+        return False
+    typed_below = any(v is not None and not isinstance(v, str) for row in below for v in row)
+    return typed_below or any(guesses.names_a_column(t) for t in texts)
+
+
+def _stage_sheet_rows(con, sheet, width: int, header_line: int = 1) -> list[str]:
+    """Create `cx_stage` from the sheet's rows from row `header_line`, the header, on (rows above
+    it, a report's title, are left out; _header_row)."""
     import pyarrow as pa
 
     rows = sheet.iter_rows()
@@ -350,6 +398,8 @@ def _stage_sheet_rows(con, sheet, width: int) -> list[str]:
     batch_rows = max(1, EXCEL_BATCH_CELLS // width)
     columns: list[str] = []
     for number, row in enumerate(rows, start=1):
+        if number < header_line:
+            continue
         values = [_cell_text(cell) for cell in row[:width]]
         if not any(v is not None for v in values):
             continue

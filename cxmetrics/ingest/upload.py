@@ -200,6 +200,7 @@ class UploadPreview:
     guesses: guesses.Guesses | None = None  # what was guessed about the file (kind, columns, dates, markers, ids)
     sheets: list[str] = field(default_factory=list)  # a workbook's sheets, in order
     sheet: str | None = None  # the sheet read (None: the first)
+    header_line: int = 1  # the sheet row of the header (a report's title rows above it are left out)
 
     @property
     def sources(self) -> list[str]:
@@ -257,7 +258,7 @@ def preview_upload(con, kind: str, upload: StoredUpload, encoding: str | None = 
         source = "guessed" if any(g.why != "name" for g in guessed.columns) else "names"
     return UploadPreview(
         upload, kind, staged.format, staged.encoding, staged.delimiter, staged.columns, staged.rows,
-        staged.rejected_rows, suggested, source, extra, first, guessed, sheets, sheet or None,
+        staged.rejected_rows, suggested, source, extra, first, guessed, sheets, sheet or None, staged.header_line,
     )
 
 
