@@ -374,3 +374,44 @@ def test_the_header_is_the_first_row_unless_a_title_is_above_it(con, tmp_path, r
     from cxmetrics.ingest.reader import stage_file
 
     assert stage_file(con, path, None, tmp_path).header_line == header_line
+
+
+@pytest.mark.parametrize("title", [
+    "Call Detail Report\nGenerated: 05/04/2024 08:00\n\n",
+    "Call Detail Report,,,,\nGenerated: 05/04/2024 08:00,,,Site: Leeds,\n",  # padded by a spreadsheet
+])
+def test_a_csv_reports_title_lines_are_left_out_and_lines_counted_in_the_file(con, load_text, title):
+    good = "".join(f"C{i},2024-04-0{i} 09:30,Billing,0:0{i}:30,Ann\n" for i in range(1, 10))
+    body = ("Call ID,Start Time,Queue,Talk Time,Agent Name\n" + good
+            + "X1,yesterday,Sales,0:00:45,Bob\n"
+            + "X2,2024-04-01 10:00,Sales,0:00:45\n")
+    result = load_text("contacts", title + body, name="cdr.csv")
+    header = title.count("\n") + 1
+    assert (result.header_line, result.rows_loaded, result.rows_rejected) == (header, 9, 2)
+    assert [(r["line"], r["reason"]) for r in result.rejects] == [  # lines of the file as given
+        (header + 10, "started_at: not a date/time in a format this import recognised"),
+        (header + 11, "row has fewer fields than the header")]
+    assert con.execute("SELECT contact_id, handle_seconds FROM contacts ORDER BY 1 LIMIT 2").fetchall() == [
+        ("C1", 90.0), ("C2", 150.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "customer_id\nc1\nc2\n",  # one column: its header is its first line
+    "customer_id,tier\nc1,gold\n",
+    "Customers\nKol A,Kol B,Kol C\nx,y,z\n",  # in doubt: the first line stays the header
+])
+def test_a_csv_without_a_title_keeps_its_first_line_as_header(con, tmp_path, text):
+    from cxmetrics.ingest.reader import stage_file
+
+    path = tmp_path / "f.csv"
+    path.write_text(text)
+    assert stage_file(con, path, None, tmp_path).header_line == 1
+
+
+def test_a_record_broken_over_lines_under_a_short_header_is_no_title(con, tmp_path):
+    from cxmetrics.ingest.reader import stage_file
+
+    path = tmp_path / "comments.csv"
+    path.write_text('id,comment\n1,"first line\nsecond, third, fourth, fifth, sixth"\n2,ok\n3,fine\n')
+    staged = stage_file(con, path, None, tmp_path)
+    assert (staged.header_line, staged.columns, staged.rows) == (1, ["id", "comment"], 3)

@@ -234,7 +234,8 @@ def load_section() -> None:
                  if preview.delimiter else "")
     encoding_note = f" · {escape_markdown(preview.encoding)}" if preview.encoding else ""  # may be typed
     split_note = f" ({preview.rejected_rows:,} more could not be split into fields)" if preview.rejected_rows else ""
-    header_note = (f" · header on row {preview.header_line} (the title above it is left out)"
+    where = "row" if preview.format == "excel" else "line"
+    header_note = (f" · header on {where} {preview.header_line} (the title above it is left out)"
                    if preview.header_line > 1 else "")
     st.caption(f"{preview.format.upper()}{encoding_note}{delimiter} · {preview.rows:,} rows read{split_note}{header_note}")
     st.caption("First rows as read (text, before typing):")

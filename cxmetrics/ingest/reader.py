@@ -50,9 +50,9 @@ class StagedFile:
 
 
 # A report exported to Excel often opens with a title block ("Call Detail Report", "Generated: ...")
-# above its header. Of the first TITLE_ROWS_LOOKED_AT rows holding a value, those filling at most a
-# third of the sheet's columns (and at most TITLE_CELLS) are a title when the row below them that
-# fills more is plainly a header (reader._is_header); otherwise the first row stays the header.
+# above its header. Of the first TITLE_ROWS_LOOKED_AT rows holding a value, those filling at most
+# half the columns (and at most TITLE_CELLS) are a title when the row below them that fills more is
+# plainly a header (reader._is_header); otherwise the first row stays the header. Excel and CSV alike.
 TITLE_ROWS_LOOKED_AT = 10
 TITLE_CELLS = 3
 
@@ -109,6 +109,9 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
     text_encoding = detect_encoding(path, encoding)
     source = to_utf8(path, text_encoding, workdir)
     csv_lines.refuse_nul_bytes(source)  # anywhere in the file, not only in the sniffed head
+    title = _title_lines(source)
+    if title:  # read from the header on; every line number is counted in the file as given
+        source = _without_first_lines(source, title, workdir / "cx_from_header.csv")
     # Before DuckDB's sniffer sees the file: its work, and staging's, grow with the columns.
     limits.check_columns(len(_header(source, _header_delimiter(source), '"')))
     delimiter, quote = _dialect(con, source)
@@ -129,8 +132,58 @@ def _stage_csv(con, path: Path, encoding: str | None, workdir: Path) -> StagedFi
             read_csv_into_stage(con, source, columns, delimiter, quote)
         except duckdb.InvalidInputException as exc2:
             raise FileFormatError(_first_line(exc2)) from exc2
-    rows, rejected = _number_lines(con, source, columns, quote, delimiter)
-    return StagedFile("csv", columns, rows, rejected, text_encoding.name, delimiter)
+    rows, rejected = _number_lines(con, source, columns, quote, delimiter, title)
+    return StagedFile("csv", columns, rows, rejected, text_encoding.name, delimiter, header_line=title + 1)
+
+
+def _title_lines(path: Path) -> int:
+    """Return how many lines of a report's title stand above the CSV header (0 for none): the
+    first lines, each filling at most TITLE_CELLS fields and half the header's, above a line that
+    is plainly a header (_is_header, with the values of the lines under it as text)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        head = [fh.readline(MAX_LINE_BYTES) for _ in range(TITLE_ROWS_LOOKED_AT + _ROWS_BELOW + 1)]
+    head = [line for line in head if line]
+    if not head or sum(bool(f.strip()) for f in _csv_fields(head[0], _line_delimiter(head[0]))) != 1:
+        return 0  # a title starts with one line of one text; a header (even of two columns) has more
+    for j in range(1, min(TITLE_ROWS_LOOKED_AT, len(head) - 1) + 1):
+        delimiter = _line_delimiter(head[j])
+        fields = _csv_fields(head[j], delimiter)
+        most = _title_cells(len(fields))
+
+        def filled(line: str) -> int:
+            return sum(bool(f.strip()) for f in _csv_fields(line, delimiter))
+
+        if len(fields) < 2 or filled(head[j]) <= most:
+            continue  # a title line itself
+        if any(filled(line) > most for line in head[:j]):
+            return 0
+        below = [_csv_fields(line, delimiter) for line in head[j + 1:j + 1 + _ROWS_BELOW]]
+        if below and len(below[0]) == len(fields) and _is_header(fields, below):
+            return j
+    return 0
+
+
+def _line_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv_fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return []
+
+
+def _without_first_lines(path: Path, count: int, dest: Path) -> Path:
+    """Return a copy of `path` without its first `count` lines (bytes as they are, line ends kept)."""
+    with open(path, "rb") as source, open(dest, "wb") as out:
+        for _ in range(count):
+            source.readline()
+        while chunk := source.read(1 << 20):
+            out.write(chunk)
+    return dest
 
 
 def read_csv_into_stage(con, path: Path, columns: list[str], delimiter: str, quote: str) -> None:
@@ -151,11 +204,13 @@ def read_csv_into_stage(con, path: Path, columns: list[str], delimiter: str, quo
     )
 
 
-def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: str) -> tuple[int, int]:
+def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: str,
+                  offset: int = 0) -> tuple[int, int]:
     """Return (accepted, rejected) record counts after giving each staged and rejected row its line.
 
     The n-th accepted record is the n-th record DuckDB neither rejected nor skipped as blank;
-    its line is the line of the file it starts on (see csv_lines).
+    its line is the line of the file it starts on (see csv_lines), plus `offset`: the title lines
+    above the header of the file as given, which `path` no longer holds.
     """
     run(con, "import/csv_rejects")
     for error_type, reason in _REJECT_REASONS.items():
@@ -164,10 +219,11 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
     rejected = run(con, "import/count_stage_rejects").fetchall()[0][0]
     if csv_lines.needs_scan(path, quote, 1 + rows + rejected, lambda: _has_multiline_records(con)):
         line_map = csv_lines.record_map(path, quote, delimiter)
-    elif not rejected:
+    elif not rejected and not offset:
         # Every record is a line and every one was accepted: the n-th row is on line n + 1, and
         # cx_stage is a view that says so over the rows as read. The general path joins a map of
-        # every line and copies the rows, a fifth of a ten-million-row import.
+        # every line and copies the rows, a fifth of a ten-million-row import. (A view takes no
+        # $param: a file read below its title lines takes the general path, with its offset.)
         run(con, "import/number_lines_plain", {}, columns=identifier_list(columns))
         return rows, rejected
     else:
@@ -175,8 +231,8 @@ def _number_lines(con, path: Path, columns: list[str], quote: str, delimiter: st
         line_map = csv_lines.identity_map(max(rows + rejected + 1, top))
     con.register("cx_line_map", line_map)
     try:
-        run(con, "import/number_lines", {}, columns=identifier_list(columns))
-        run(con, "import/physical_lines_rejects").fetchall()
+        run(con, "import/number_lines", {"offset": offset}, columns=identifier_list(columns))
+        run(con, "import/physical_lines_rejects", {"offset": offset}).fetchall()
     finally:
         con.unregister("cx_line_map")
     run(con, "import/drop_stage_raw_table")
@@ -353,9 +409,9 @@ def _last_value_position(row) -> int:
 def _header_row(sheet, width: int) -> int:
     """Return the sheet row of the header: the first row holding a value, unless it and the rows
     after it are a report's title block (TITLE_ROWS_LOOKED_AT rows at most, each filling at most
-    TITLE_CELLS cells and a third of the columns) above a row that is plainly a header (_is_header);
+    TITLE_CELLS cells and half the columns) above a row that is plainly a header (_is_header);
     then that row. When in doubt the first row stays the header, as before."""
-    most = min(TITLE_CELLS, width // 3)
+    most = _title_cells(width)
     rows: list[tuple[int, list]] = []  # the first rows holding a value, with their number
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         values = list(row[:width])
@@ -365,6 +421,8 @@ def _header_row(sheet, width: int) -> int:
                 break
     if not rows:
         return 1
+    if sum(v is not None and v != "" for v in rows[0][1]) != 1:
+        return rows[0][0]  # a title starts with one row of one text; a header (even of two columns) has more
     for i, (number, values) in enumerate(rows[:TITLE_ROWS_LOOKED_AT]):
         if sum(v is not None and v != "" for v in values) <= most:
             continue
@@ -377,14 +435,30 @@ def _header_row(sheet, width: int) -> int:
 _ROWS_BELOW = 5  # rows under a candidate header read to see whether it is one
 
 
+def _title_cells(width: int) -> int:
+    """Return how many cells a title row may fill in a file of `width` columns."""
+    return min(TITLE_CELLS, width // 2)
+
+
 def _is_header(values: list, below: list[list]) -> bool:
-    """Return True when a row is plainly a header: every value a distinct text, and either one of
-    them a column name the importer knows (guesses.names_a_column) or numbers or dates under it."""
+    """Return True when a row is plainly a header: every value a distinct text that is no number or
+    date, and either one of them a column name the importer knows (guesses.names_a_column) or
+    numbers or dates under them (a sheet's typed cells, or a CSV's texts that read as such)."""
     texts = [v for v in values if v is not None and v != ""]
-    if not all(isinstance(v, str) for v in texts) or len({t.strip().casefold() for t in texts}) < len(texts):
+    if not all(isinstance(v, str) and not _typed(v) for v in texts) \
+            or len({t.strip().casefold() for t in texts}) < len(texts):
         return False
-    typed_below = any(v is not None and not isinstance(v, str) for row in below for v in row)
-    return typed_below or any(guesses.names_a_column(t) for t in texts)
+    return any(_typed(v) for row in below for v in row) or any(guesses.names_a_column(t) for t in texts)
+
+
+def _typed(value) -> bool:
+    """Return True for a cell holding a number or a date: a sheet's typed value, or a text reading as one."""
+    if value is None or value == "":
+        return False
+    if not isinstance(value, str):
+        return True
+    text = value.strip()
+    return bool(text) and (guesses.reads_as(guesses.REAL, text) or guesses.detect_date_format([text]) is not None)
 
 
 def _stage_sheet_rows(con, sheet, width: int, header_line: int = 1) -> list[str]:
