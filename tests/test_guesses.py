@@ -415,3 +415,23 @@ def test_a_record_broken_over_lines_under_a_short_header_is_no_title(con, tmp_pa
     path.write_text('id,comment\n1,"first line\nsecond, third, fourth, fifth, sixth"\n2,ok\n3,fine\n')
     staged = stage_file(con, path, None, tmp_path)
     assert (staged.header_line, staged.columns, staged.rows) == (1, ["id", "comment"], 3)
+
+
+@pytest.mark.parametrize("text, number", [
+    ("12.5", 12.5), ("12,5", 12.5), ("1,234", 1.234), ("1.234", 1.234), ("-3", -3.0), ("1e3", 1000.0),
+    ("1.234,56", 1234.56), ("1.234.567", 1234567.0), ("1.234.567,8", 1234567.8),
+    ("1,234.56", 1234.56), ("1,234,567", 1234567.0), ("-1,234.5", -1234.5),
+    ("1.23.4", None), ("1,23,4.5", None), ("12,5,6", None), ("1 234", None), ("€12", None),
+])
+def test_numbers_are_read_as_the_sql_reads_them(con, text, number):
+    assert guesses.read_number(text) == number
+    assert con.execute("SELECT cx_real($t)", {"t": text}).fetchone()[0] == number
+    assert guesses.reads_as(guesses.REAL, text) is (number is not None)
+
+
+def test_german_outcomes_with_thousands_separators_load_without_options(con, load_text):
+    text = "Kundennummer;Monat;Umsatz;Gekündigt\nK-1;2024-03;3.332,51;Ja\nK-2;2024-03;834,10;Nein\n"
+    result = load_text("outcomes", text.encode("cp1252"), name="umsatz.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (2, 0)
+    assert con.execute("SELECT customer_id, month, revenue, churned FROM outcomes ORDER BY 1").fetchall() == [
+        ("K-1", dt.date(2024, 3, 1), 3332.51, True), ("K-2", dt.date(2024, 3, 1), 834.10, False)]

@@ -123,6 +123,8 @@ SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "csat": ("zufriedenheit", "satisfaction client", "satisfaccion"),
     "comment": ("kommentar", "bemerkung", "commentaire", "comentario"),
     "revenue": ("umsatz", "chiffre d affaires", "ingresos"),
+    "month": ("monat", "mois", "mes", "periode", "periodo", "zeitraum"),
+    "orders": ("bestellungen", "auftrage", "commandes", "pedidos"),
     "churned": ("gekundigt", "resilie", "baja"),
 }
 for _target, _names in SYNONYMS_ELSEWHERE.items():
@@ -165,8 +167,12 @@ _DURATION = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?|\d+(\.\d+)?")
 _CLOCK = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp][Mm])?")
 READABLE_SHARE = 0.9  # a format is taken when it reads this share of a column's values (the rest are rejected)
-# As sql/schema/019_boolean_words.sql's cx_boolean reads them (lower-cased): English, and the
+# As sql/schema/019_values_in_other_languages.sql's cx_boolean reads them (lower-cased): English, and the
 # German, French, Spanish and Dutch yes and no.
+# As cx_real reads a number (sql/schema/019_values_in_other_languages.sql): 12.5, 1e3, 12,5, and with
+# thousands separators 1.234,56, 1.234.567, 1,234.56, 1,234,567.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+,\d+|[+-]?\d{1,3}(\.\d{3})+(,\d+)?"
+                     r"|[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}")
 _BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0", "ja", "nein", "oui", "non", "si", "sí", "nee",
              "wahr", "falsch", "vrai", "faux", "verdadero", "falso"}
 
@@ -470,8 +476,7 @@ def reads_as(column_type: str, value: str) -> bool:
     if column_type == INTEGER:
         return bool(re.fullmatch(r"[+-]?\d{1,15}(\.0*)?", value))
     if column_type == REAL:
-        return bool(re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+,\d+", value)) \
-            or read_seconds(value) is not None
+        return bool(_NUMBER.fullmatch(value)) or read_seconds(value) is not None
     if column_type == BOOLEAN:
         return value.lower() in _BOOLEANS
     return True
@@ -492,15 +497,30 @@ def column_markers(values: Iterable[str | None], column_type: str = TEXT) -> tup
     return found
 
 
+def read_number(text: str) -> float | None:
+    """Return the number cx_real reads from `text` (12.5, 12,5, 1.234,56, 1,234.56 ...), or None."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".") if text.rindex(",") > text.rindex(".") else text.replace(",", "")
+    elif text.count(",") > 1:
+        text = text.replace(",", "")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    else:
+        text = text.replace(",", ".")
+    return float(text)
+
+
 def in_range(values: list[str], low: float | None, high: float | None) -> float:
     """Return the share of `values` that are numbers within [low, high]."""
     if not values:
         return 0.0
     inside = 0
     for value in values:
-        try:
-            number = float(value.replace(",", "."))
-        except ValueError:
+        number = read_number(value)
+        if number is None:
             number = read_seconds(value)
             if number is None:
                 continue
