@@ -23,6 +23,10 @@ T = dt.datetime
     ("AvgTalkDuration", "handle_seconds"), ("Handle time", "handle_seconds"), ("Answered (Y/N)", "answered"),
     ("Respondent", "response_id"), ("Satisfaction rating", "csat"), ("Customer ID", "customer_id"),
     ("Churn Label", "churned"), ("Churn Value", "churned"),
+    # contact-centre platforms' own words (Genesys, Five9, Zendesk...)
+    ("Wrap-up Code", "contact_reason"), ("Wrapup", "contact_reason"), ("Media Type", "channel"), ("Via", "channel"),
+    ("Total Queue Time", "wait_seconds"), ("Total Handle Time", "handle_seconds"), ("Queue Name", "team"),
+    ("Conversation Start", "started_at"), ("Requester ID", "customer_id"), ("ANI", "customer_id"),
 ])
 def test_synonyms(name, target):
     assert guesses.name_matches(name, guesses.SYNONYMS[target])
