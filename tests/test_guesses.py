@@ -439,3 +439,30 @@ def test_german_outcomes_with_thousands_separators_load_without_options(con, loa
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     assert con.execute("SELECT customer_id, month, revenue, churned FROM outcomes ORDER BY 1").fetchall() == [
         ("K-1", dt.date(2024, 3, 1), 3332.51, True), ("K-2", dt.date(2024, 3, 1), 834.10, False)]
+
+
+def test_an_abandoned_column_is_read_as_answered_the_other_way_round(con, load_text):
+    text = ("Call ID,Start Time,Abandoned\n"
+            "C1,2024-04-01 09:30,No\nC2,2024-04-01 09:40,Yes\nC3,2024-04-01 09:50,no\nC4,2024-04-01 10:00,\n")
+    result = load_text("contacts", text)
+    assert result.guesses["columns"]["answered"] == {
+        "from": "Abandoned", "why": "synonym", "reading": "inverted", "recode": {"No": "yes", "Yes": "no", "no": "yes"}}
+    assert con.execute("SELECT contact_id, answered FROM contacts ORDER BY 1").fetchall() == [
+        ("C1", True), ("C2", False), ("C3", True), ("C4", None)]
+
+
+def test_a_remembered_mapping_reads_labels_and_opposites_as_the_guess_did(con, load_text):
+    # the mapping is remembered for the header; the next file of it is read the same way
+    first = load_text("responses", QUALTRICS, name="march.csv")
+    april = QUALTRICS.replace("R_a", "R_b").replace("2024-03-0", "2024-04-0")
+    again = load_text("responses", april, name="april.csv")
+    assert (first.mapping_source, again.mapping_source) == ("guessed", "remembered")
+    assert (again.rows_loaded, again.rows_rejected, again.rows_skipped) == (5, 0, 2)
+    assert con.execute("SELECT csat FROM responses WHERE response_id LIKE 'R_b%' ORDER BY response_id").fetchall() == [
+        (5,), (4,), (2,), (None,), (3,)]
+    calls = "Call ID,Start Time,Abandoned\nC1,2024-04-01 09:30,No\nC2,2024-04-01 09:40,Yes\n"
+    load_text("contacts", calls, name="a.csv", mapping=[("Call ID", "contact_id"), ("Start Time", "started_at"),
+                                                         ("Abandoned", "answered")])
+    assert load_text("contacts", calls.replace("\nC", "\nD"), name="b.csv").mapping_source == "remembered"
+    assert con.execute("SELECT contact_id, answered FROM contacts ORDER BY 1").fetchall() == [
+        ("C1", True), ("C2", False), ("D1", True), ("D2", False)]

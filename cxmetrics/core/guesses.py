@@ -177,8 +177,17 @@ READABLE_SHARE = 0.9  # a format is taken when it reads this share of a column's
 # thousands separators 1.234,56, 1.234.567, 1,234.56, 1,234,567.
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+,\d+|[+-]?\d{1,3}(\.\d{3})+(,\d+)?"
                      r"|[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}")
-_BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0", "ja", "nein", "oui", "non", "si", "sí", "nee",
-             "wahr", "falsch", "vrai", "faux", "verdadero", "falso"}
+_TRUE = {"true", "yes", "y", "1", "ja", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
+_FALSE = {"false", "no", "n", "0", "nein", "non", "nee", "falsch", "faux", "falso"}
+_BOOLEANS = _TRUE | _FALSE
+
+# A yes/no column that says the opposite of a canonical one: a call log's "Abandoned" is "answered"
+# read the other way round, by a recode of each text seen (INVERTED_READING).
+INVERTED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "answered": ("abandoned", "abandon", "is abandoned", "abandoned call", "call abandoned", "abandonado",
+                 "abandonne", "abgebrochen", "aufgelegt"),
+}
+INVERTED_READING = "inverted"
 
 
 @dataclass(frozen=True)
@@ -350,6 +359,30 @@ def satisfaction_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], 
     if not seen or sum(scores[v] is not None for v in seen) < READABLE_SHARE * len(seen):
         return ()
     return tuple(sorted((v, str(s)) for v, s in scores.items() if s is not None))
+
+
+def value_recode(target: str, source: str, values: Iterable[str | None]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """Return (named reading, (text, read as) pairs) for the values of `source` loaded into `target`:
+    a satisfaction scale's words into csat (SATISFACTION_READING), or a yes/no column named for the
+    opposite ("Abandoned" into answered: INVERTED_READING); (None, ()) for any other. The importer
+    asks again whenever a column is loaded, whether guessed, given or remembered."""
+    values = list(values)
+    if target == "csat":
+        recode = satisfaction_recode(values)
+        return (SATISFACTION_READING, recode) if recode else (None, ())
+    if name_matches(source, INVERTED_SYNONYMS.get(target, ())):
+        recode = inverted_recode(values)
+        return (INVERTED_READING, recode) if recode else (None, ())
+    return None, ()
+
+
+def inverted_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], ...]:
+    """Return (text, the opposite yes/no) for each text among `values` ("Yes" -> "no"), when every
+    one of them is a yes/no word; () otherwise."""
+    seen = sorted({v for v in present(values) if v not in MARKERS})
+    if not seen or any(v.lower() not in _BOOLEANS for v in seen):
+        return ()
+    return tuple((v, "no" if v.lower() in _TRUE else "yes") for v in seen)
 
 
 def _cell(samples: dict[str, list[str | None]], column: str, i: int) -> str:
@@ -579,8 +612,8 @@ def guess_columns(kind: str, columns: list[str], samples: dict[str, list[str]],
         vals = values(source)
         date = detect_date_format(vals) if column.type == TIMESTAMP else None
         reading = DURATION if column.type == REAL and is_duration_column(vals) else None
-        recode = satisfaction_recode(vals) if column.name == "csat" else ()
-        reading = SATISFACTION_READING if recode else reading
+        value_reading, recode = value_recode(column.name, source, vals)
+        reading = value_reading or reading
         sources = (source,)
         if date is not None and date.formats and not _has_time(date.formats[0]):
             joined = _time_column(columns, samples, used | {source})
@@ -606,6 +639,14 @@ def guess_columns(kind: str, columns: list[str], samples: dict[str, list[str]],
                       and _fits(column.type, column.low, column.high, values(c), column.name)), None)
         if match is not None:
             pick(column.name, "synonym", match, column)
+    for target, names in INVERTED_SYNONYMS.items():
+        column = next((c for c in table.columns if c.name == target), None)
+        if column is None or any(g.target == target for g in found):
+            continue
+        match = next((c for c in columns if c not in used and name_matches(c, names)
+                      and inverted_recode(values(c))), None)
+        if match is not None:
+            pick(target, "synonym", match, column)
     for target in QUESTION_WORDS:
         column = next((c for c in table.columns if c.name == target), None)
         if column is None or any(g.target == target for g in found):

@@ -305,9 +305,13 @@ def _read_as_guessed(target: Target, samples: dict, found: guesses.Guesses, opti
     markers = () if target.joined else guesses.column_markers(samples.get(target.source, []), target.column.type)
     markers += tuple(m for c, m in options.column_nulls if _same(c, target.source) and m not in markers)
     recode = tuple((old, new) for c, old, new in options.recode if _same(c, target.source))
-    if guessed is not None and guessed.sources == target.sources and guessed.recode:
-        # A scale's labels ("Very satisfied" -> 5), after the user's own recodes of the same texts.
-        recode += tuple((old, new) for old, new in guessed.recode if old not in {o for o, _ in recode})
+    if not target.joined:
+        # A scale's labels ("Very satisfied" -> 5) or an "Abandoned" column read as answered, after
+        # the user's own recodes of the same texts; asked of every column, guessed or not, so that a
+        # remembered mapping reads the next file of the same header the same way.
+        value_reading, pairs = guesses.value_recode(target.column.name, target.source, samples.get(target.source, []))
+        recode += tuple((old, new) for old, new in pairs if old not in {o for o, _ in recode})
+        reading = reading or value_reading
     return replace(target, date_formats=tuple(date.formats) if date else (), reading=reading,
                    nulls=markers, recode=recode)
 
@@ -336,8 +340,8 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
                 entry["order"], entry["note"] = guessed.date.order, guessed.date.note
         if t.reading:
             entry["reading"] = t.reading
-        if as_guessed and guessed.recode:
-            entry["recode"] = dict(guessed.recode)
+        if t.reading in (guesses.SATISFACTION_READING, guesses.INVERTED_READING):
+            entry["recode"] = dict(t.recode)
         columns[t.column.name] = entry
     return {
         "suggested_kind": found.suggested_kind,

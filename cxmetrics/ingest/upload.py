@@ -590,7 +590,9 @@ def guess_notes(preview: UploadPreview) -> dict[str, str]:
             parts.append(f"{g.date.order} ({g.date.note})")
         if g.reading == guesses.DURATION:
             parts.append("durations like 0:02:23 read as seconds")
-        if g.recode:
+        if g.reading == guesses.INVERTED_READING:
+            parts.append("read the other way round: " + ", ".join(f"{old} = {new}" for old, new in g.recode))
+        elif g.recode:
             parts.append("labels read as scores: " + ", ".join(f"{old} = {new}" for old, new in g.recode))
         notes[g.target] = "; ".join(parts)
     return notes
