@@ -27,9 +27,19 @@ T = dt.datetime
     ("Wrap-up Code", "contact_reason"), ("Wrapup", "contact_reason"), ("Media Type", "channel"), ("Via", "channel"),
     ("Total Queue Time", "wait_seconds"), ("Total Handle Time", "handle_seconds"), ("Queue Name", "team"),
     ("Conversation Start", "started_at"), ("Requester ID", "customer_id"), ("ANI", "customer_id"),
+    # a help desk's prefix for its own record
+    ("Ticket Channel", "channel"), ("Ticket Type", "contact_reason"), ("Call Type", "contact_reason"),
+    ("Customer Satisfaction Rating", "csat"),
 ])
 def test_synonyms(name, target):
     assert guesses.name_matches(name, guesses.SYNONYMS[target])
+
+
+@pytest.mark.parametrize("name, target", [
+    ("Ticket ID", "customer_id"), ("Ticket Priority", "contact_reason"), ("Contact", "contact_reason"),
+])
+def test_a_records_prefix_alone_names_nothing(name, target):
+    assert not guesses.name_matches(name, guesses.SYNONYMS[target])
 
 
 def test_a_synonym_is_not_taken_when_the_values_say_otherwise():

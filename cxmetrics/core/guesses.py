@@ -60,7 +60,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "team": ("team", "group", "department", "queue", "queue name", "skill", "skill group"),
     "self_service": ("self service",),
     "nps": ("nps", "nps score", "likelihood to recommend", "recommend", "ltr", "net promoter score"),
-    "csat": ("csat", "csat score", "satisfaction", "satisfaction rating", "satisfaction score", "rating"),
+    "csat": ("csat", "csat score", "satisfaction", "satisfaction rating", "satisfaction score", "rating",
+             "customer satisfaction", "customer satisfaction rating", "customer satisfaction score",
+             "satisfaction level", "csat rating"),
     "ces": ("ces", "effort", "effort score", "customer effort", "customer effort score"),
     "resolved_answer": ("resolved answer", "was it resolved", "first contact resolution"),
     "comment": ("comment", "comments", "verbatim", "feedback", "explication", "remarks", "free text",
@@ -137,6 +139,8 @@ ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be ge
 _CANONICAL = {column.name for table in TABLES.values() for column in table.columns}
 # Words an export adds to a name that say nothing about what the column is.
 _NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s)$")
+# The record a help desk or phone system prefixes its columns with: "Ticket Channel" is its channel.
+_RECORD_WORDS = re.compile(r"^(ticket|call|case|contact|interaction|conversation|chat) (?=\w)")
 TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started", "uhrzeit", "zeit",
               "heure", "hora")
 
@@ -275,10 +279,12 @@ def normalise(name: str) -> str:
 
 
 def name_matches(name: str, synonyms: Iterable[str]) -> bool:
-    """Return True when a column name, normalised and without noise words, is one of `synonyms`."""
+    """Return True when a column name, normalised and without noise words, is one of `synonyms`;
+    or is, once the record it is about is left off the front ("Ticket Channel", "Call Type")."""
     words = normalise(name)
     bare = _NOISE.sub("", words).strip()
-    return words in synonyms or bare in synonyms
+    about = _RECORD_WORDS.sub("", bare)
+    return words in synonyms or bare in synonyms or (about != bare and about in synonyms)
 
 
 def names_a_column(text: str) -> bool:
