@@ -114,14 +114,14 @@ def test_import_shows_at_most_20_rejects_in_line_order(run_cli, tmp_path, write_
 def test_import_options_reach_the_importer(run_cli, tmp_path, write_csv):
     path = write_csv(
         tmp_path, "o.csv",
-        "Kunde;Umsatz;Gekündigt\nc1;10,5;ja\nc2;NA;y\nc3;-;n\n".encode("cp1252"),
+        "Kunde;Umsatz;Gekündigt\nc1;10,5;vielleicht\nc2;NA;y\nc3;-;n\n".encode("cp1252"),
     )
     code, out, stderr = run_cli(
         "import", "outcomes", path, "--map", "Kunde=customer_id", "--map", "Umsatz=revenue",
         "--map", "Gekündigt=churned", "--set", "month=2024-03", "--null", "NA", "--null", "-",
         "--encoding", "cp1252",
     )
-    # "ja" is not a boolean: that row is rejected, the other two load.
+    # "vielleicht" (maybe) is no yes or no: that row is rejected, the other two load.
     assert code == 0, stderr
     assert (out["rows_loaded"], out["rows_rejected"], out["delimiter"]) == (2, 1, ";")
     assert out["rejects"][0]["column"] == "Gekündigt" and out["rejects"][0]["line"] == 2
