@@ -30,6 +30,8 @@ T = dt.datetime
     # a help desk's prefix for its own record
     ("Ticket Channel", "channel"), ("Ticket Type", "contact_reason"), ("Call Type", "contact_reason"),
     ("Customer Satisfaction Rating", "csat"),
+    # a CRM's case report (Salesforce)
+    ("Case Origin", "channel"), ("Date/Time Opened", "started_at"), ("Case Owner", "agent"), ("Case Reason", "contact_reason"),
 ])
 def test_synonyms(name, target):
     assert guesses.name_matches(name, guesses.SYNONYMS[target])
