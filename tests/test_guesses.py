@@ -478,3 +478,25 @@ def test_a_remembered_mapping_reads_labels_and_opposites_as_the_guess_did(con, l
     assert load_text("contacts", calls.replace("\nC", "\nD"), name="b.csv").mapping_source == "remembered"
     assert con.execute("SELECT contact_id, answered FROM contacts ORDER BY 1").fetchall() == [
         ("C1", True), ("C2", False), ("D1", True), ("D2", False)]
+
+
+def test_a_google_forms_export_loads_by_its_questions(con, load_text):
+    # Hand-computed: NPS 9, 4, 10 -> 2 promoters, 1 detractor of 3: 33.3; CSAT 5, 2, 4 -> 2 of 3: 66.7 %
+    from cxmetrics.engine.metrics import metrics
+
+    text = ('Timestamp,Email Address,"How likely are you to recommend Acme to a friend or colleague?",'
+            '"How satisfied are you with our support?","Anything else you would like to tell us?"\n'
+            '3/5/2024 14:22:10,a@x.com,9,5,Great\n'
+            '3/15/2024 9:01:55,b@x.com,4,2,"Slow,\nvery slow"\n'
+            '3/16/2024 18:45:00,c@x.com,10,4,\n')
+    result = load_text("responses", text, name="form.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert {t: c["why"] for t, c in result.guesses["columns"].items()} == {
+        "response_id": "generated", "responded_at": "synonym", "nps": "question", "csat": "question",
+        "comment": "question"}
+    assert con.execute("SELECT responded_at, comment FROM responses ORDER BY 1").fetchall() == [
+        (T(2024, 3, 5, 14, 22, 10), "Great"), (T(2024, 3, 15, 9, 1, 55), "Slow,\nvery slow"),
+        (T(2024, 3, 16, 18, 45), None)]
+    overall = metrics(con)["overall"]
+    assert (round(overall["nps"], 4), overall["nps_n"]) == (33.3333, 3)
+    assert (round(overall["csat"], 4), overall["csat_n"]) == (66.6667, 3)

@@ -44,6 +44,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "date time opened", "opened date"),
     "responded_at": ("responded at", "response date", "submitted", "submitted at", "survey date",
                      "completed", "completed at", "recorded date", "end date", "date submitted",
+                     "submit date", "submitted date", "submission date",
                      "date", "created", "created at", "timestamp", "date time", "datetime"),
     "contact_reason": ("contact reason", "reason", "topic", "category", "subject", "issue", "issue type",
                        "call reason", "type", "wrap up", "wrap up code", "wrapup", "wrapup code", "reason code",
@@ -141,7 +142,7 @@ for _target, _names in SYNONYMS_ELSEWHERE.items():
 ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be generated when absent
 _CANONICAL = {column.name for table in TABLES.values() for column in table.columns}
 # Words an export adds to a name that say nothing about what the column is.
-_NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s)$")
+_NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s|utc|gmt)$")
 # The record a help desk or phone system prefixes its columns with: "Ticket Channel" is its channel.
 _RECORD_WORDS = re.compile(r"^(ticket|call|case|contact|interaction|conversation|chat) (?=\w)")
 TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started", "uhrzeit", "zeit",
