@@ -500,3 +500,16 @@ def test_a_google_forms_export_loads_by_its_questions(con, load_text):
     overall = metrics(con)["overall"]
     assert (round(overall["nps"], 4), overall["nps_n"]) == (33.3333, 3)
     assert (round(overall["csat"], 4), overall["csat_n"]) == (66.6667, 3)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_title_lines_over_records_broken_across_lines_keep_every_line_number(con, load_text, newline):
+    text = newline.join([
+        "Call Detail Report", "Generated: today", "", "Call ID,Start Time,Comment,Talk Time",
+        'C1,2024-04-01 09:30,"two', 'lines",0:01:00', "C2,2024-04-01 09:40,one,0:02:00",
+        "C3,2024-04-01 09:50,x", "C4,2024-04-01 10:00,four,0:04:00", ""])
+    result = load_text("contacts", text, name="cdr.csv")
+    assert (result.header_line, result.rows_loaded, result.rows_rejected) == (4, 3, 1)
+    assert [(r["line"], r["reason"]) for r in result.rejects] == [(8, "row has fewer fields than the header")]
+    assert con.execute("SELECT contact_id, handle_seconds FROM contacts ORDER BY 1").fetchall() == [
+        ("C1", 60.0), ("C2", 120.0), ("C4", 240.0)]

@@ -158,7 +158,8 @@ def _title_lines(path: Path) -> int:
         if any(filled(line) > most for line in head[:j]):
             return 0
         below = [_csv_fields(line, delimiter) for line in head[j + 1:j + 1 + _ROWS_BELOW]]
-        if below and len(below[0]) == len(fields) and _is_header(fields, below):
+        # (a record broken over lines splits short: one line under it splitting as it does is enough)
+        if any(len(row) == len(fields) for row in below) and _is_header(fields, below):
             return j
     return 0
 
@@ -177,10 +178,12 @@ def _csv_fields(line: str, delimiter: str) -> list[str]:
 
 
 def _without_first_lines(path: Path, count: int, dest: Path) -> Path:
-    """Return a copy of `path` without its first `count` lines (bytes as they are, line ends kept)."""
+    """Return a copy of `path` (UTF-8) without its first `count` lines, as _title_lines counted them
+    (LF, CRLF or a bare CR ends a line); the bytes after them as they are."""
+    with open(path, encoding="utf-8", newline="") as text:
+        skipped = sum(len(text.readline(MAX_LINE_BYTES).encode("utf-8")) for _ in range(count))
     with open(path, "rb") as source, open(dest, "wb") as out:
-        for _ in range(count):
-            source.readline()
+        source.seek(skipped)
         while chunk := source.read(1 << 20):
             out.write(chunk)
     return dest
