@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 from ..core.textfile import FileFormatError
 
 CHUNK = 16 << 20
+# The delimiters a CSV file may have, and the longest line read: a single quoted comment can be
+# long; a whole file on one line is not (reader, report_title).
+DELIMITERS = (",", ";", "\t", "|")
+MAX_LINE_BYTES = 8 * 1024 * 1024
+
+
+def line_delimiter(line: str) -> str:
+    """Return the delimiter `line` holds most of (a comma when it holds none)."""
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def needs_scan(path: Path, quote: str, records: int, has_multiline_records: Callable[[], bool]) -> bool:
