@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TEXT, TIMESTAMP
+from .vocabulary import (FALSE_WORDS, INVERTED_SYNONYMS, QUESTION_WORDS, SATISFACTION_LABELS, SYNONYMS,
+                         TIME_NAMES, TRUE_WORDS)
 
 # Texts that exports write for "no value". `None` is not one: in the telco export it is a real
 # answer ("no offer", "no internet"), and an analyst names such a marker with --null.
@@ -26,127 +28,15 @@ MARKERS = ("NA", "N/A", "n/a", "na", "#N/A", "null", "NULL", "Null", "-", "nan",
 DURATION = "duration"  # 0:02:23, 2:23 or 143 -> seconds
 OFFSET_HOURS = "offset_hours"  # "GMT+8" -> "GMT+0800", which strptime's %z reads
 
-# Canonical column -> names an export uses for it (compared after `normalise`). A name listed
-# for two targets of one kind (Date: started_at or responded_at) goes to the one the kind has.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "contact_id": ("contact id", "call id", "call", "call number", "ticket", "ticket id", "ticket number",
-                   "ticket no", "case", "case id", "case number", "interaction id", "conversation id",
-                   "chat id", "tweet id", "message id"),
-    "response_id": ("response id", "respondent", "respondent id", "survey id", "submission id",
-                    "answer id", "feedback id", "response"),
-    "customer_id": ("customer id", "customerid", "customer", "customer number", "client id", "client",
-                    "account id", "account number", "account", "user id", "author id", "member id",
-                    "caller id", "caller number", "calling number", "caller phone", "ani", "requester",
-                    "requester id"),
-    "started_at": ("started at", "start time", "start", "started", "created", "created at", "date",
-                   "date time", "datetime", "timestamp", "call date", "contact date", "opened",
-                   "opened at", "call start", "conversation start", "interaction start", "date opened",
-                   "date time opened", "opened date"),
-    "responded_at": ("responded at", "response date", "submitted", "submitted at", "survey date",
-                     "completed", "completed at", "recorded date", "end date", "date submitted",
-                     "submit date", "submitted date", "submission date",
-                     "date", "created", "created at", "timestamp", "date time", "datetime"),
-    "contact_reason": ("contact reason", "reason", "topic", "category", "subject", "issue", "issue type",
-                       "call reason", "type", "wrap up", "wrap up code", "wrapup", "wrapup code", "reason code",
-                       "case reason", "enquiry type", "inquiry type"),
-    "channel": ("channel", "contact channel", "medium", "source", "media type", "media", "channel type", "via",
-                "origin"),
-    "resolved": ("resolved", "is resolved", "solved", "resolution"),
-    "answered": ("answered", "is answered"),
-    "wait_seconds": ("wait seconds", "wait time", "speed of answer", "time to answer", "queue time", "asa",
-                     "total queue time", "time in queue", "queue duration", "waiting time"),
-    "handle_seconds": ("handle seconds", "handle time", "handling time", "aht", "talk time", "talk duration",
-                       "avg talk duration", "average talk duration", "call duration", "duration",
-                       "total handle time", "handle duration", "total talk time"),
-    "transfers": ("transfers", "transfer count", "number of transfers", "transferred"),
-    "agent": ("agent", "agent name", "rep", "representative", "advisor", "assignee", "handled by", "owner",
-              "assigned to"),
-    "team": ("team", "group", "department", "queue", "queue name", "skill", "skill group"),
-    "self_service": ("self service",),
-    "nps": ("nps", "nps score", "likelihood to recommend", "recommend", "ltr", "net promoter score"),
-    "csat": ("csat", "csat score", "satisfaction", "satisfaction rating", "satisfaction score", "rating",
-             "customer satisfaction", "customer satisfaction rating", "customer satisfaction score",
-             "satisfaction level", "csat rating"),
-    "ces": ("ces", "effort", "effort score", "customer effort", "customer effort score"),
-    "resolved_answer": ("resolved answer", "was it resolved", "first contact resolution"),
-    "comment": ("comment", "comments", "verbatim", "feedback", "explication", "remarks", "free text",
-                "open answer", "why"),
-    "survey": ("survey", "survey name"),
-    "revenue": ("revenue", "total revenue", "sales", "spend", "amount"),
-    "churned": ("churned", "churn", "churn label", "churn value", "churn flag", "cancelled"),
-    "orders": ("orders", "order count", "number of orders"),
-    "month": ("month", "period"),
-    "engagement_score": ("engagement score", "engagement"),
-}
-# Words of a survey question that say which score or answer its column holds, searched in a long
-# column name or in the question text a label row gives it (SurveyMonkey names a column by its
-# question; Qualtrics puts the question under an id such as Q1). Tried after the synonyms, and only
-# where the values fit: "How likely are you to recommend us? - Group" (promoter, passive ...) is no
-# 0-10 score. Order matters: an effort question often says "satisfied" too, so ces comes first.
-# Written as `normalise` leaves a text (lower case, accents folded), in English, German, French and
-# Spanish.
-QUESTION_WORDS: dict[str, re.Pattern] = {
-    "nps": re.compile(r"\b(recommend|empfehl|weiterempfehl|recommand|recomend|recomiend)\w*"),
-    "ces": re.compile(r"\b(easy|easier|effort|effortless|einfach|leicht|facile|facil)\b"),
-    "csat": re.compile(r"\b(satisf|zufrieden)\w*"),
-    "resolved_answer": re.compile(r"\b(resolved|resolve|solved|fixed|gelost|resolu|resuelto)\b"),
-    "comment": re.compile(r"\b(why|warum|pourquoi|por que|reason for your|hauptgrund|grund fur|raison|tell us"
-                          r"|comments?|kommentar|commentaire|comentario|anything else|improve|explain)\b"),
-}
+SATISFACTION_READING = "satisfaction_labels"  # a rating scale's words (vocabulary.SATISFACTION_LABELS)
+
 _QUESTION_MIN_WORDS = 4  # "Satisfaction" alone is a synonym's business, not a question's
-# A survey tool exports a rating as its choice text when asked to: the five-point satisfaction
-# scales' labels (Qualtrics' "Extremely"/"Somewhat", the usual "Very") read as CSAT 1-5, by a
-# recode the guess adds (SATISFACTION_READING). Compared after `normalise`.
-SATISFACTION_LABELS = {
-    "very dissatisfied": 1, "extremely dissatisfied": 1, "very unsatisfied": 1, "completely dissatisfied": 1,
-    "dissatisfied": 2, "somewhat dissatisfied": 2, "unsatisfied": 2,
-    "neither satisfied nor dissatisfied": 3, "neutral": 3, "neither": 3,
-    "satisfied": 4, "somewhat satisfied": 4,
-    "very satisfied": 5, "extremely satisfied": 5, "completely satisfied": 5,
-}
-SATISFACTION_READING = "satisfaction_labels"
-# The same columns as German, French and Spanish exports name them, written as `normalise` leaves
-# them (accents folded: "Gelöst" is "gelost", "Durée" is "duree"). Kept apart so the English list
-# stays readable; merged into SYNONYMS below.
-SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    "contact_id": ("anruf id", "anrufnummer", "ticketnummer", "vorgang", "vorgangsnummer", "fall id",
-                   "id appel", "numero d appel", "numero de ticket", "id ticket", "id llamada",
-                   "numero de llamada", "numero de caso", "id caso"),
-    "response_id": ("antwort id", "id reponse", "id respuesta"),
-    "customer_id": ("kundennummer", "kunden id", "kunde", "kunden nr", "id client", "numero client",
-                    "client id", "identifiant client", "id cliente", "numero de cliente", "cliente"),
-    "started_at": ("datum", "zeitstempel", "erstellt", "erstellt am", "beginn", "date d appel",
-                   "date de creation", "fecha", "fecha de creacion", "fecha y hora", "inicio"),
-    "responded_at": ("datum", "zeitstempel", "antwortdatum", "date de reponse", "fecha", "fecha de respuesta"),
-    "contact_reason": ("anliegen", "grund", "kategorie", "thema", "kontaktgrund", "anrufgrund", "motif",
-                       "raison", "categorie", "sujet", "motif d appel", "motivo", "categoria", "asunto",
-                       "tema", "motivo de contacto"),
-    "channel": ("kanal", "canal"),
-    "resolved": ("gelost", "erledigt", "resolu", "resuelto"),
-    "answered": ("angenommen", "beantwortet", "repondu", "atendida", "contestada"),
-    "wait_seconds": ("wartezeit", "temps d attente", "tiempo de espera"),
-    "handle_seconds": ("gesprachsdauer", "bearbeitungszeit", "dauer", "duree", "duree de l appel",
-                       "duracion", "tiempo de gestion"),
-    "transfers": ("weiterleitungen", "transferts", "transferencias"),
-    "agent": ("mitarbeiter", "bearbeiter", "sachbearbeiter", "conseiller", "agente", "asesor"),
-    "team": ("gruppe", "abteilung", "equipe", "equipo"),
-    "csat": ("zufriedenheit", "satisfaction client", "satisfaccion"),
-    "comment": ("kommentar", "bemerkung", "commentaire", "comentario"),
-    "revenue": ("umsatz", "chiffre d affaires", "ingresos"),
-    "month": ("monat", "mois", "mes", "periode", "periodo", "zeitraum"),
-    "orders": ("bestellungen", "auftrage", "commandes", "pedidos"),
-    "churned": ("gekundigt", "resilie", "baja"),
-}
-for _target, _names in SYNONYMS_ELSEWHERE.items():
-    SYNONYMS[_target] = SYNONYMS[_target] + tuple(n for n in _names if n not in SYNONYMS[_target])
 ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be generated when absent
 _CANONICAL = {column.name for table in TABLES.values() for column in table.columns}
 # Words an export adds to a name that say nothing about what the column is.
 _NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s|utc|gmt)$")
 # The record a help desk or phone system prefixes its columns with: "Ticket Channel" is its channel.
 _RECORD_WORDS = re.compile(r"^(ticket|call|case|contact|interaction|conversation|chat) (?=\w)")
-TIME_NAMES = ("time", "time of day", "call time", "hour", "start time", "time started", "uhrzeit", "zeit",
-              "heure", "hora")
 
 # What each kind is recognisable by (beyond its keys): a kind is "suggested" by these.
 SIGNATURE: dict[str, tuple[str, ...]] = {
@@ -179,23 +69,13 @@ _DURATION = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?|\d+(\.\d+)?")
 _CLOCK = re.compile(r"(\d+:)?\d{1,2}:\d{2}(\.\d+)?")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp][Mm])?")
 READABLE_SHARE = 0.9  # a format is taken when it reads this share of a column's values (the rest are rejected)
-# As sql/schema/019_values_in_other_languages.sql's cx_boolean reads them (lower-cased): English, and the
-# German, French, Spanish and Dutch yes and no.
 # As cx_real reads a number (sql/schema/019_values_in_other_languages.sql): 12.5, 1e3, 12,5, and with
 # thousands separators 1.234,56, 1.234.567, 1,234.56, 1,234,567.
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?\d+,\d+|[+-]?\d{1,3}(\.\d{3})+(,\d+)?"
                      r"|[+-]?\d{1,3}(,\d{3})+\.\d+|[+-]?\d{1,3}(,\d{3}){2,}")
-_TRUE = {"true", "yes", "y", "1", "ja", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
-_FALSE = {"false", "no", "n", "0", "nein", "non", "nee", "falsch", "faux", "falso"}
-_BOOLEANS = _TRUE | _FALSE
-
-# A yes/no column that says the opposite of a canonical one: a call log's "Abandoned" is "answered"
-# read the other way round, by a recode of each text seen (INVERTED_READING).
-INVERTED_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "answered": ("abandoned", "abandon", "is abandoned", "abandoned call", "call abandoned", "abandonado",
-                 "abandonne", "abgebrochen", "aufgelegt"),
-}
-INVERTED_READING = "inverted"
+# Yes and no as cx_boolean reads them (sql/schema/019_values_in_other_languages.sql).
+_BOOLEANS = TRUE_WORDS | FALSE_WORDS
+INVERTED_READING = "inverted"  # a yes/no column named for the opposite (vocabulary.INVERTED_SYNONYMS)
 
 
 @dataclass(frozen=True)
@@ -392,7 +272,7 @@ def inverted_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], ...]
     seen = sorted({v for v in present(values) if v not in MARKERS})
     if not seen or any(v.lower() not in _BOOLEANS for v in seen):
         return ()
-    return tuple((v, "no" if v.lower() in _TRUE else "yes") for v in seen)
+    return tuple((v, "no" if v.lower() in TRUE_WORDS else "yes") for v in seen)
 
 
 def _cell(samples: dict[str, list[str | None]], column: str, i: int) -> str:
