@@ -513,3 +513,16 @@ def test_title_lines_over_records_broken_across_lines_keep_every_line_number(con
     assert [(r["line"], r["reason"]) for r in result.rejects] == [(8, "row has fewer fields than the header")]
     assert con.execute("SELECT contact_id, handle_seconds FROM contacts ORDER BY 1").fetchall() == [
         ("C1", 60.0), ("C2", 120.0), ("C4", 240.0)]
+
+
+def test_ces_as_seven_points_of_agreement_is_read_as_1_to_7_and_five_points_are_not():
+    seven = ["Strongly agree", "Somewhat agree", "Agree", "Neither agree nor disagree", "Strongly disagree", ""]
+    assert guesses.agreement_recode(seven) == (
+        ("Agree", "6"), ("Neither agree nor disagree", "4"), ("Somewhat agree", "5"), ("Strongly agree", "7"),
+        ("Strongly disagree", "1"))
+    assert guesses.agreement_recode(["Strongly agree", "Agree", "Disagree", "Neutral"]) == ()  # five points?
+    samples = {"Response ID": ["r1", "r2"],
+               "The company made it easy for me to handle my issue": ["Somewhat agree", "Strongly agree"]}
+    ces = guesses.guess("responses", list(samples), samples, "h" * 64).column("ces")
+    assert (ces.sources, ces.why, ces.reading) == (
+        ("The company made it easy for me to handle my issue",), "question", "agreement_labels")

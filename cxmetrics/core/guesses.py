@@ -17,8 +17,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from .schema import BOOLEAN, INTEGER, MONTH, REAL, TABLES, TEXT, TIMESTAMP
-from .vocabulary import (FALSE_WORDS, INVERTED_SYNONYMS, QUESTION_WORDS, SATISFACTION_LABELS, SYNONYMS,
-                         TIME_NAMES, TRUE_WORDS)
+from .vocabulary import (AGREEMENT_LABELS, FALSE_WORDS, INVERTED_SYNONYMS, QUESTION_WORDS, SATISFACTION_LABELS,
+                         SEVEN_POINT_WORDS, SYNONYMS, TIME_NAMES, TRUE_WORDS)
 
 # Texts that exports write for "no value". `None` is not one: in the telco export it is a real
 # answer ("no offer", "no internet"), and an analyst names such a marker with --null.
@@ -29,6 +29,7 @@ DURATION = "duration"  # 0:02:23, 2:23 or 143 -> seconds
 OFFSET_HOURS = "offset_hours"  # "GMT+8" -> "GMT+0800", which strptime's %z reads
 
 SATISFACTION_READING = "satisfaction_labels"  # a rating scale's words (vocabulary.SATISFACTION_LABELS)
+AGREEMENT_READING = "agreement_labels"  # CES on seven points of agreement (vocabulary.AGREEMENT_LABELS)
 
 _QUESTION_MIN_WORDS = 4  # "Satisfaction" alone is a synonym's business, not a question's
 ID_COLUMNS = {"contacts": "contact_id", "responses": "response_id"}  # may be generated when absent
@@ -244,8 +245,20 @@ def satisfaction_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], 
     """Return (text, score) for each satisfaction label among `values` ("Very satisfied" -> 5),
     when READABLE_SHARE of them are labels and none is a number; () otherwise. A value the sample
     did not hold is rejected as not a number, with its line, like any other."""
+    return _scale_recode(values, SATISFACTION_LABELS)
+
+
+def agreement_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], ...]:
+    """Return (text, score) for each seven-point agreement label among `values` ("Strongly agree"
+    -> 7), as satisfaction_recode does, when a "somewhat" answer shows the scale has seven points."""
+    if not any(normalise(v) in SEVEN_POINT_WORDS for v in present(values)):
+        return ()
+    return _scale_recode(values, AGREEMENT_LABELS)
+
+
+def _scale_recode(values: Iterable[str | None], labels: dict[str, int]) -> tuple[tuple[str, str], ...]:
     seen = [v for v in present(values) if v not in MARKERS]
-    scores = {v: SATISFACTION_LABELS.get(normalise(v)) for v in set(seen)}
+    scores = {v: labels.get(normalise(v)) for v in set(seen)}
     if not seen or sum(scores[v] is not None for v in seen) < READABLE_SHARE * len(seen):
         return ()
     return tuple(sorted((v, str(s)) for v, s in scores.items() if s is not None))
@@ -253,13 +266,17 @@ def satisfaction_recode(values: Iterable[str | None]) -> tuple[tuple[str, str], 
 
 def value_recode(target: str, source: str, values: Iterable[str | None]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Return (named reading, (text, read as) pairs) for the values of `source` loaded into `target`:
-    a satisfaction scale's words into csat (SATISFACTION_READING), or a yes/no column named for the
+    a satisfaction scale's words into csat (SATISFACTION_READING), seven points of agreement into
+    ces (AGREEMENT_READING), or a yes/no column named for the
     opposite ("Abandoned" into answered: INVERTED_READING); (None, ()) for any other. The importer
     asks again whenever a column is loaded, whether guessed, given or remembered."""
     values = list(values)
     if target == "csat":
         recode = satisfaction_recode(values)
         return (SATISFACTION_READING, recode) if recode else (None, ())
+    if target == "ces":
+        recode = agreement_recode(values)
+        return (AGREEMENT_READING, recode) if recode else (None, ())
     if name_matches(source, INVERTED_SYNONYMS.get(target, ())):
         recode = inverted_recode(values)
         return (INVERTED_READING, recode) if recode else (None, ())
@@ -470,7 +487,7 @@ def _fits(column_type: str, low, high, values: list[str], target: str = "") -> b
     when the values say otherwise: a 0-10 "satisfaction" is no 1-5 CSAT; satisfaction labels are)."""
     if not values:
         return True
-    if target == "csat" and satisfaction_recode(values):
+    if target == "csat" and satisfaction_recode(values) or target == "ces" and agreement_recode(values):
         return True
     if column_type in (INTEGER, REAL):
         numbers = [v for v in values if reads_as(column_type, v)]

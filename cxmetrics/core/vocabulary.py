@@ -87,6 +87,14 @@ SATISFACTION_LABELS = {
     "satisfied": 4, "somewhat satisfied": 4,
     "very satisfied": 5, "extremely satisfied": 5, "completely satisfied": 5,
 }
+# CES 2.0 asks how far one agrees that the company made it easy, on seven points: its words read
+# as CES 1-7 (guesses.AGREEMENT_READING), but only when a "somewhat" answer shows the scale has
+# seven points: on five, "agree" would be 4, not 6.
+AGREEMENT_LABELS = {
+    "strongly disagree": 1, "disagree": 2, "somewhat disagree": 3, "neither agree nor disagree": 4,
+    "somewhat agree": 5, "agree": 6, "strongly agree": 7,
+}
+SEVEN_POINT_WORDS = ("somewhat disagree", "somewhat agree")
 # The same columns as German, French and Spanish exports name them, written as `normalise` leaves
 # them (accents folded: "Gelöst" is "gelost", "Durée" is "duree"). Kept apart so the English list
 # stays readable; merged into SYNONYMS below.
