@@ -526,3 +526,14 @@ def test_ces_as_seven_points_of_agreement_is_read_as_1_to_7_and_five_points_are_
     ces = guesses.guess("responses", list(samples), samples, "h" * 64).column("ces")
     assert (ces.sources, ces.why, ces.reading) == (
         ("The company made it easy for me to handle my issue",), "question", "agreement_labels")
+
+
+@pytest.mark.parametrize("hint, delimiter", [("sep=,", ","), ("sep=;", ";"), ("sep=\t", "\t"), ("sep=|", "|")])
+def test_excels_separator_line_names_the_delimiter_and_is_no_header(con, tmp_path, hint, delimiter):
+    from cxmetrics.ingest.reader import stage_file
+
+    path = tmp_path / "f.csv"
+    path.write_text(f"{hint}\r\n" + "\r\n".join(delimiter.join(r) for r in [("id", "tier"), ("c1", "gold")]) + "\r\n")
+    staged = stage_file(con, path, None, tmp_path)
+    assert (staged.header_line, staged.columns, staged.delimiter, staged.rows) == (2, ["id", "tier"], delimiter, 1)
+    assert con.execute("SELECT __line, id FROM cx_stage").fetchall() == [(3, "c1")]

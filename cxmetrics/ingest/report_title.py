@@ -10,6 +10,7 @@ doubt the first row stays the header, as it always was.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from ..core import guesses
@@ -21,6 +22,8 @@ from .csv_lines import MAX_LINE_BYTES, line_delimiter
 # plainly a header (_is_header); otherwise the first row stays the header. Excel and CSV alike.
 TITLE_ROWS_LOOKED_AT = 10
 TITLE_CELLS = 3
+# The first line Excel writes (and reads) to name a CSV file's delimiter: "sep=;".
+_SEPARATOR_HINT = re.compile(r"sep=[,;\t|]")
 
 
 def title_lines(path: Path) -> int:
@@ -30,6 +33,8 @@ def title_lines(path: Path) -> int:
     with open(path, encoding="utf-8", newline="") as fh:
         head = [fh.readline(MAX_LINE_BYTES) for _ in range(TITLE_ROWS_LOOKED_AT + _ROWS_BELOW + 1)]
     head = [line for line in head if line]
+    if head and _SEPARATOR_HINT.fullmatch(head[0].rstrip("\r\n")):
+        return 1  # Excel's "sep=;" line names the delimiter; the header is the line after it
     if not head or sum(bool(f.strip()) for f in _csv_fields(head[0], line_delimiter(head[0]))) != 1:
         return 0  # a title starts with one line of one text; a header (even of two columns) has more
     for j in range(1, min(TITLE_ROWS_LOOKED_AT, len(head) - 1) + 1):
