@@ -39,11 +39,14 @@ _NOISE = re.compile(r"\b(y n|yes no|in seconds|seconds|secs|sec|in s|s|utc|gmt)$
 # The record a help desk or phone system prefixes its columns with: "Ticket Channel" is its channel.
 _RECORD_WORDS = re.compile(r"^(ticket|call|case|contact|interaction|conversation|chat) (?=\w)")
 
+# What a survey tool's label rows (label_rows) add to what a file is recognised by: a Qualtrics
+# export's StartDate and "Duration (in seconds)" would otherwise tie with its answers.
+SURVEY_EXPORT = "a survey tool's rows under the header"
 # What each kind is recognisable by (beyond its keys): a kind is "suggested" by these.
 SIGNATURE: dict[str, tuple[str, ...]] = {
     "contacts": ("started_at", "contact_reason", "channel", "agent", "handle_seconds", "resolved",
                  "answered", "wait_seconds", "transfers"),
-    "responses": ("nps", "csat", "ces", "comment", "resolved_answer", "survey"),
+    "responses": ("nps", "csat", "ces", "comment", "resolved_answer", "survey", SURVEY_EXPORT),
     "outcomes": ("churned", "revenue", "orders"),
     "engagement": ("engagement_score",),
     "customers": (),
@@ -97,8 +100,8 @@ class ColumnGuess:
     sources: tuple[str, ...]  # one column, or a date column and a time column joined
     why: str  # "name", "synonym", "question", "values", "generated"
     date: DateGuess | None = None
-    reading: str | None = None  # DURATION for 0:02:23-style values; SATISFACTION_READING
-    recode: tuple[tuple[str, str], ...] = ()  # (text, score) read before typing: a scale's labels
+    reading: str | None = None  # DURATION for 0:02:23-style values, or one of RECODE_READINGS
+    recode: tuple[tuple[str, str], ...] = ()  # (text, read as) before typing: a scale's words, yes/no inverted
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,12 @@ def _scale_recode(values: Iterable[str | None], labels: dict[str, int]) -> tuple
     return tuple(sorted((v, str(s)) for v, s in scores.items() if s is not None))
 
 
+# The rating columns whose words a scale reads: target -> (named reading, the recode it makes).
+SCALES = {"csat": (SATISFACTION_READING, satisfaction_recode), "ces": (AGREEMENT_READING, agreement_recode)}
+# The readings made of a recode of the texts seen (the command line and the Data page list them).
+RECODE_READINGS = (SATISFACTION_READING, AGREEMENT_READING, INVERTED_READING)
+
+
 def value_recode(target: str, source: str, values: Iterable[str | None]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Return (named reading, (text, read as) pairs) for the values of `source` loaded into `target`:
     a satisfaction scale's words into csat (SATISFACTION_READING), seven points of agreement into
@@ -271,12 +280,10 @@ def value_recode(target: str, source: str, values: Iterable[str | None]) -> tupl
     opposite ("Abandoned" into answered: INVERTED_READING); (None, ()) for any other. The importer
     asks again whenever a column is loaded, whether guessed, given or remembered."""
     values = list(values)
-    if target == "csat":
-        recode = satisfaction_recode(values)
-        return (SATISFACTION_READING, recode) if recode else (None, ())
-    if target == "ces":
-        recode = agreement_recode(values)
-        return (AGREEMENT_READING, recode) if recode else (None, ())
+    if target in SCALES:
+        reading, read = SCALES[target]
+        recode = read(values)
+        return (reading, recode) if recode else (None, ())
     if name_matches(source, INVERTED_SYNONYMS.get(target, ())):
         recode = inverted_recode(values)
         return (INVERTED_READING, recode) if recode else (None, ())
@@ -484,10 +491,10 @@ def generated_id_prefix(content_hash: str) -> str:
 
 def _fits(column_type: str, low, high, values: list[str], target: str = "") -> bool:
     """Return True when the sampled values could be this column's (a synonym alone is not enough
-    when the values say otherwise: a 0-10 "satisfaction" is no 1-5 CSAT; satisfaction labels are)."""
+    when the values say otherwise: a 0-10 "satisfaction" is no 1-5 CSAT; a scale's words are: SCALES)."""
     if not values:
         return True
-    if target == "csat" and satisfaction_recode(values) or target == "ces" and agreement_recode(values):
+    if target in SCALES and SCALES[target][1](values):
         return True
     if column_type in (INTEGER, REAL):
         numbers = [v for v in values if reads_as(column_type, v)]
@@ -617,15 +624,10 @@ def _with_survey_export(found: dict[str, set[str]], labelled: "LabelRows") -> di
     return {**found, "responses": found["responses"] | {SURVEY_EXPORT}}
 
 
-# The pseudo-column a survey tool's label rows add to what a file is recognised by (label_rows):
-# a Qualtrics export's StartDate and "Duration (in seconds)" would otherwise tie with its answers.
-SURVEY_EXPORT = "label rows of a survey tool"
-
 
 def kind_scores(found: dict[str, set[str]]) -> dict[str, int]:
     """Return, per kind, how many of its recognisable columns the file has."""
-    return {kind: len(found[kind] & {*signature, *((SURVEY_EXPORT,) if kind == "responses" else ())})
-            for kind, signature in SIGNATURE.items()}
+    return {kind: len(found[kind] & set(signature)) for kind, signature in SIGNATURE.items()}
 
 
 def suggest_kind(found: dict[str, set[str]]) -> tuple[str | None, str]:
@@ -638,8 +640,6 @@ def suggest_kind(found: dict[str, set[str]]) -> tuple[str | None, str]:
             return "customers", "this looks like a customer list (a customer id and attributes)"
         return None, "nothing in the header says what kind of file this is"
     matched = sorted(found[best] & set(SIGNATURE[best]), key=SIGNATURE[best].index)
-    if SURVEY_EXPORT in found[best]:
-        matched.append("a survey tool's rows under the header")
     return best, f"this looks like {KIND_WORDS[best]} ({', '.join(matched)})"
 
 

@@ -340,7 +340,7 @@ def _report(found: guesses.Guesses, targets: list[Target]) -> dict:
                 entry["order"], entry["note"] = guessed.date.order, guessed.date.note
         if t.reading:
             entry["reading"] = t.reading
-        if t.reading in (guesses.SATISFACTION_READING, guesses.AGREEMENT_READING, guesses.INVERTED_READING):
+        if t.reading in guesses.RECODE_READINGS:
             entry["recode"] = dict(t.recode)
         columns[t.column.name] = entry
     return {
